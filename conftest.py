@@ -1,0 +1,3 @@
+"""Shared test fixtures live in kyso.core.testing (a pytest plugin)."""
+
+pytest_plugins = ["kyso.core.testing"]

@@ -1,0 +1,45 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kyso.accounts import roles as perms
+from kyso.core.api.permissions import HasKysoPermission
+
+from .. import chain, queries
+from ..models import AuditRecord
+
+
+class AuditRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditRecord
+        fields = ["seq", "at", "actor", "channel", "action", "object_type", "object_id", "object_repr", "before",
+                  "after", "request_id", "client_ip", "prev_hash", "hash"]
+
+
+class AuditRecordViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AuditRecordSerializer
+    permission_classes = [HasKysoPermission]
+    required_permission = perms.AUDIT_VIEW
+    lookup_field = "seq"
+
+    def get_queryset(self):
+        return queries.filtered(queries.visible_records(self.request.user), self.request.query_params)
+
+
+class VerifyView(APIView):
+    permission_classes = [HasKysoPermission]
+    required_permission = perms.AUDIT_VERIFY
+
+    @extend_schema(request=None, responses=inline_serializer("AuditVerifyResult", {
+        "ok": serializers.BooleanField(), "checked": serializers.IntegerField(), "last_seq": serializers.IntegerField(),
+        "checkpoints_checked": serializers.IntegerField(), "first_problem": serializers.DictField(allow_null=True),
+    }))
+    def post(self, request):
+        report = chain.verify()
+        first = report.first
+        return Response({
+            "ok": report.ok, "checked": report.checked, "last_seq": report.last_seq,
+            "checkpoints_checked": report.checkpoints_checked,
+            "first_problem": {"kind": first.kind, "seq": first.seq, "detail": first.detail} if first else None,
+        })

@@ -1,0 +1,331 @@
+"""The hash chain: append a record (fail closed), verify the chain, sign checkpoints.
+
+Each record's hash is SHA-256 over a canonical JSON array of its columns and the previous
+record's hash; sequence numbers are gap-free because every writer locks the one
+`ChainHead` row in its own transaction. A checkpoint signs (seq, hash) of the head with a
+key from the key store and is also appended to a file outside the database, so that
+deleting the newest records (or the checkpoints themselves) is caught.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kyso.core import context
+from kyso.core.errors import IntegrityFailure
+
+from .models import AuditRecord, ChainHead, Checkpoint
+
+GENESIS = "0" * 64
+HASH_VERSION = "kyso-audit-v1"
+CHECKPOINT_KEY_LABEL = "platform-audit-checkpoint"
+
+
+class AuditUnavailable(IntegrityFailure):
+    default_code = "audit.unavailable"
+    default_message = _("The change was not made because it could not be recorded in the audit trail.")
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def jsonable(value):
+    """A JSON-safe, deterministic form of a model value (binary data only as its hash)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(dt.timezone.utc)
+        return value.isoformat(timespec="microseconds")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"sha256": hashlib.sha256(bytes(value)).hexdigest(), "bytes": len(value)}
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    return str(value)
+
+
+def canonical_json(data) -> str:
+    if data is None or data == "":
+        return ""
+    return json.dumps(jsonable(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _at_text(at: dt.datetime) -> str:
+    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def compute_hash(rec: AuditRecord) -> str:
+    payload = [
+        HASH_VERSION, rec.seq, _at_text(rec.at), rec.actor, rec.actor_id, rec.channel, rec.action,
+        rec.object_type, rec.object_id, rec.object_repr, rec.unit_path, rec.before, rec.after,
+        rec.request_id, rec.client_ip, rec.prev_hash,
+    ]
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+# ----------------------------------------------------------------------------- append
+
+
+def _lock_head() -> ChainHead:
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                ChainHead.objects.create(pk=1, seq=0, hash=GENESIS)
+        except IntegrityError:
+            pass
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def append(action: str, *, object_type: str = "", object_id="", object_repr: str = "", unit_path: str = "",
+           before=None, after=None) -> AuditRecord:
+    """Write one audit record in the caller's transaction; refuse to run outside one."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        raise AuditUnavailable("audit.not_in_transaction")
+    ctx = context.current()
+    user = ctx.resolved_user()
+    try:
+        head = _lock_head()
+        rec = AuditRecord(
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor=ctx.actor_label()[:150],
+            actor_id=user.pk if user is not None else None,
+            channel=ctx.channel[:10],
+            action=action[:120],
+            object_type=object_type[:80],
+            object_id=str(object_id)[:64],
+            object_repr=(object_repr or "")[:255],
+            unit_path=unit_path or "",
+            before=before if isinstance(before, str) else canonical_json(before),
+            after=after if isinstance(after, str) else canonical_json(after),
+            request_id=ctx.request_id[:64],
+            client_ip=(ctx.client_ip or "")[:45],
+            prev_hash=head.hash,
+        )
+        rec.hash = compute_hash(rec)
+        rec.save(force_insert=True)
+        head.seq, head.hash = rec.seq, rec.hash
+        head.since_checkpoint += 1
+        head.save(update_fields=["seq", "hash", "since_checkpoint"])
+    except AuditUnavailable:
+        raise
+    except Exception as exc:  # any failure to record aborts the change (fail closed)
+        raise AuditUnavailable("audit.write_failed") from exc
+    if head.since_checkpoint >= settings.KYSO_AUDIT_CHECKPOINT_EVERY:
+        transaction.on_commit(_checkpoint_quietly)
+    return rec
+
+
+def _checkpoint_quietly():
+    try:
+        create_checkpoint()
+    except Exception:  # noqa: BLE001 - the next periodic checkpoint will cover it
+        import logging
+
+        logging.getLogger("kyso.audit").exception("audit checkpoint failed")
+
+
+# ----------------------------------------------------------------------------- checkpoints
+
+
+def _checkpoint_message(seq: int, head_hash: str, at: dt.datetime) -> bytes:
+    return f"kyso-audit-checkpoint-v1|{seq}|{head_hash}|{_at_text(at)}".encode()
+
+
+def checkpoint_key():
+    from kyso.pki.keystore import get_or_create_key
+
+    return get_or_create_key(CHECKPOINT_KEY_LABEL, "p256")
+
+
+def checkpoint_log_path() -> Path:
+    return Path(settings.DATA_DIR) / "audit" / "checkpoints.jsonl"
+
+
+def create_checkpoint() -> Checkpoint | None:
+    """Sign the current chain head. Returns None when the chain is empty."""
+    key = checkpoint_key()
+    with transaction.atomic():
+        head = _lock_head()
+        if head.seq == 0:
+            return None
+        at = timezone.now()
+        signature = key.sign(_checkpoint_message(head.seq, head.hash, at), "sha256")
+        cp = Checkpoint.objects.create(
+            seq=head.seq, head_hash=head.hash, at=at, key_label=key.label, key_fingerprint=key.fingerprint,
+            algorithm=f"{key.key_type}-sha256", signature=base64.b64encode(signature).decode(),
+        )
+        head.since_checkpoint = 0
+        head.save(update_fields=["since_checkpoint"])
+    path = checkpoint_log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"seq": cp.seq, "hash": cp.head_hash, "at": _at_text(cp.at), "sig": cp.signature,
+                             "key": cp.key_fingerprint}) + "\n")
+    return cp
+
+
+def _checkpoint_signature_ok(public_key, seq: int, head_hash: str, at: dt.datetime, signature_b64: str) -> bool:
+    try:
+        sig = base64.b64decode(signature_b64)
+        msg = _checkpoint_message(seq, head_hash, at)
+        if isinstance(public_key, ec.EllipticCurvePublicKey):
+            public_key.verify(sig, msg, ec.ECDSA(hashes.SHA256()))
+        elif isinstance(public_key, rsa.RSAPublicKey):
+            public_key.verify(sig, msg, padding.PKCS1v15(), hashes.SHA256())
+        else:
+            public_key.verify(sig, msg)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
+# ----------------------------------------------------------------------------- verify
+
+
+@dataclass
+class Finding:
+    kind: str  # altered | removed | inserted | truncated | checkpoint
+    seq: int
+    detail: str
+
+    def __str__(self):
+        return f"{self.kind} #{self.seq}: {self.detail}"
+
+
+@dataclass
+class VerifyReport:
+    checked: int = 0
+    last_seq: int = 0
+    checkpoints_checked: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def first(self) -> Finding | None:
+        return min(self.findings, key=lambda f: f.seq) if self.findings else None
+
+
+def verify(chunk_size: int = 5000) -> VerifyReport:
+    """Walk the whole chain; report what was altered, removed or inserted, first one first."""
+    report = VerifyReport()
+    expected = 1
+    prev_hash, prev_prev_hash = GENESIS, None
+    hashes_at: dict[int, str] = {}
+    broken = False
+    qs = AuditRecord.objects.order_by("seq")
+    for rec in qs.iterator(chunk_size=chunk_size):
+        report.checked += 1
+        if broken:
+            continue
+        if rec.seq < expected:
+            report.findings.append(Finding("inserted", rec.seq, "sequence number out of order"))
+            broken = True
+            continue
+        if rec.seq > expected:
+            report.findings.append(Finding("removed", expected, f"records {expected}..{rec.seq - 1} are missing"))
+            broken = True
+            continue
+        if compute_hash(rec) != rec.hash:
+            report.findings.append(Finding("altered", rec.seq, "content does not match its hash"))
+            broken = True
+            continue
+        if rec.prev_hash != prev_hash:
+            if prev_prev_hash is not None and rec.prev_hash == prev_prev_hash:
+                report.findings.append(Finding("inserted", rec.seq - 1, "record does not belong to the chain"))
+            else:
+                report.findings.append(Finding("inserted", rec.seq, "record does not link to its predecessor"))
+            broken = True
+            continue
+        hashes_at[rec.seq] = rec.hash
+        prev_prev_hash, prev_hash = prev_hash, rec.hash
+        report.last_seq = rec.seq
+        expected += 1
+
+    last_seq = report.last_seq
+    head = ChainHead.objects.filter(pk=1).first()
+    if not broken and head is not None:
+        if head.seq > last_seq:
+            report.findings.append(Finding("truncated", last_seq + 1, f"records {last_seq + 1}..{head.seq} were removed"))
+        elif head.seq < last_seq:
+            report.findings.append(Finding("inserted", head.seq + 1, "records beyond the chain head"))
+        elif head.hash != prev_hash:
+            report.findings.append(Finding("altered", head.seq, "chain head does not match the last record"))
+
+    _verify_checkpoints(report, hashes_at, last_seq, broken)
+    return report
+
+
+def _verify_checkpoints(report: VerifyReport, hashes_at: dict[int, str], last_seq: int, broken: bool) -> None:
+    trusted = None
+    try:
+        trusted = checkpoint_key()
+    except Exception:  # noqa: BLE001 - no key yet: nothing was ever signed
+        trusted = None
+    db_checkpoints = list(Checkpoint.objects.order_by("seq"))
+    file_checkpoints = []
+    path = checkpoint_log_path()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                file_checkpoints.append(json.loads(line))
+            except ValueError:
+                report.findings.append(Finding("checkpoint", 0, "unreadable line in the checkpoint log"))
+    max_db = max((c.seq for c in db_checkpoints), default=0)
+    max_file = max((c["seq"] for c in file_checkpoints), default=0)
+    if max_file > max_db:
+        report.findings.append(Finding("truncated", max_db + 1, f"signed checkpoint at #{max_file} is missing from the database"))
+    for cp in db_checkpoints:
+        report.checkpoints_checked += 1
+        if trusted is None or cp.key_fingerprint != trusted.fingerprint:
+            report.findings.append(Finding("checkpoint", cp.seq, "checkpoint signed by an unknown key"))
+            continue
+        if not _checkpoint_signature_ok(trusted.public_key(), cp.seq, cp.head_hash, cp.at, cp.signature):
+            report.findings.append(Finding("checkpoint", cp.seq, "checkpoint signature is not valid"))
+            continue
+        if cp.seq > last_seq and not broken:
+            report.findings.append(Finding("truncated", last_seq + 1, f"records up to the signed checkpoint #{cp.seq} were removed"))
+        elif cp.seq in hashes_at and hashes_at[cp.seq] != cp.head_hash:
+            report.findings.append(Finding("altered", cp.seq, "record differs from the signed checkpoint"))
+    for entry in file_checkpoints:
+        seq = entry.get("seq", 0)
+        if seq in hashes_at and hashes_at[seq] != entry.get("hash"):
+            report.findings.append(Finding("altered", seq, "record differs from the checkpoint log"))
+        if seq > last_seq and not broken and seq <= max_db:
+            pass  # reported above via the database checkpoint
+        elif seq > last_seq and not broken:
+            report.findings.append(Finding("truncated", last_seq + 1, f"records up to the logged checkpoint #{seq} were removed"))

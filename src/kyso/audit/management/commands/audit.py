@@ -1,0 +1,43 @@
+"""`kyso audit verify | checkpoint | tail`: administrator's view of the audit trail."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kyso.audit import chain
+from kyso.audit.models import AuditRecord
+
+
+class Command(BaseCommand):
+    help = "Verify the audit hash chain, sign a checkpoint, or show the newest records."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("verify", help="Walk the chain; exit 1 and name the first altered, removed or inserted record.")
+        sub.add_parser("checkpoint", help="Sign the current chain head.")
+        tail = sub.add_parser("tail", help="Show the newest records.")
+        tail.add_argument("-n", type=int, default=20)
+
+    def handle(self, *args, action=None, **opts):
+        if action == "verify":
+            report = chain.verify()
+            if report.ok:
+                self.stdout.write(
+                    f"OK: {report.checked} bản ghi, chuỗi băm nguyên vẹn đến #{report.last_seq}; "
+                    f"{report.checkpoints_checked} điểm kiểm tra có chữ ký hợp lệ."
+                )
+                return
+            first = report.first
+            self.stderr.write(f"LỖI: chuỗi nhật ký bị can thiệp — {first.kind} tại bản ghi #{first.seq}: {first.detail}")
+            for f in report.findings:
+                if f is not first:
+                    self.stderr.write(f"  cũng: {f}")
+            raise CommandError(f"audit chain broken at #{first.seq} ({first.kind})", returncode=1)
+        if action == "checkpoint":
+            cp = chain.create_checkpoint()
+            if cp is None:
+                self.stdout.write("Nhật ký trống: chưa có gì để ký.")
+            else:
+                self.stdout.write(f"Đã ký điểm kiểm tra tại #{cp.seq} ({cp.head_hash[:16]}…).")
+            return
+        if action == "tail":
+            for rec in AuditRecord.objects.order_by("-seq")[: opts["n"]]:
+                self.stdout.write(f"#{rec.seq} {rec.at:%Y-%m-%d %H:%M:%S} {rec.actor} {rec.action} {rec.object_type}:{rec.object_id}")

@@ -1,0 +1,99 @@
+"""One error shape for the whole API: {"error": {"code", "message", "fields"?}}.
+
+Codes are stable for machines; messages follow the request's language (Vietnamese by
+default). Every error rolls the request's transaction back, so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from kyso.core.errors import KysoError
+
+_DRF_CODES = {
+    exceptions.NotAuthenticated: ("not_authenticated", None),
+    exceptions.AuthenticationFailed: ("authentication_failed", None),
+    exceptions.PermissionDenied: ("forbidden", None),
+    exceptions.NotFound: ("not_found", None),
+    exceptions.MethodNotAllowed: ("method_not_allowed", None),
+    exceptions.NotAcceptable: ("not_acceptable", None),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", None),
+    exceptions.Throttled: ("throttled", None),
+    exceptions.ParseError: ("malformed_request", None),
+}
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {str(k): _flatten_list(v) for k, v in detail.items()}
+    return {"non_field_errors": _flatten_list(detail)}
+
+
+def _flatten_list(value):
+    if isinstance(value, (list, tuple)):
+        out = []
+        for item in value:
+            out.extend(_flatten_list(item) if isinstance(item, (list, tuple)) else [_flat_item(item)])
+        return out
+    if isinstance(value, dict):
+        return [f"{k}: {', '.join(_flatten_list(v))}" for k, v in value.items()]
+    return [_flat_item(value)]
+
+
+def _flat_item(item):
+    return str(item)
+
+
+def error_response(code: str, message: str, http_status: int, fields: dict | None = None, headers=None) -> Response:
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return Response(body, status=http_status, headers=headers)
+
+
+def exception_handler(exc, context):
+    set_rollback()
+    if isinstance(exc, KysoError):
+        data = exc.as_dict()
+        response = error_response(data["code"], data["message"], exc.http_status, data.get("fields"))
+        if data.get("field_codes"):
+            response.data["error"]["field_codes"] = data["field_codes"]
+        return response
+    if isinstance(exc, Http404):
+        return error_response("not_found", _("The requested object does not exist."), status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, DjangoPermissionDenied):
+        return error_response("forbidden", _("You are not allowed to do this."), status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return error_response("invalid_input", _("The data is not valid."), status.HTTP_400_BAD_REQUEST, fields)
+    if isinstance(exc, exceptions.ValidationError):
+        return error_response("invalid_input", _("The data is not valid."), exc.status_code, _flatten(exc.detail))
+    if isinstance(exc, exceptions.APIException):
+        code = "error"
+        for cls, (c, _unused) in _DRF_CODES.items():
+            if isinstance(exc, cls):
+                code = c
+                break
+        headers = {}
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        if getattr(exc, "wait", None):
+            headers["Retry-After"] = str(int(exc.wait))
+        message = {
+            "not_authenticated": _("Authentication is required."),
+            "authentication_failed": _("Authentication failed."),
+            "forbidden": _("You are not allowed to do this."),
+            "not_found": _("The requested object does not exist."),
+            "method_not_allowed": _("This method is not allowed here."),
+            "unsupported_media_type": _("This content type is not supported."),
+            "malformed_request": _("The request body could not be read."),
+            "throttled": _("Too many requests; try again later."),
+        }.get(code, str(exc.detail))
+        return error_response(code, message, exc.status_code, headers=headers or None)
+    return None

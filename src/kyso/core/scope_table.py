@@ -1,0 +1,91 @@
+"""The role × endpoint × scope table: one test proves every endpoint honours unit scope.
+
+Each app declares its endpoints in `<app>/tests/scope_cases.py`:
+
+    ENDPOINTS = [Endpoint("units.detail", "GET", lambda t: f"/api/v1/units/{t.unit.code}/")]
+    EXPECT = '''
+    endpoint       admin cntt lanhdao hanoi badinh vanthu.hn thuebao motcua.hn kiemtoan
+    units.detail   200/-  200/- 200/- 200/404 200/404 200/404 403/403 200/404 200/-
+    '''
+
+A cell is "<in scope>/<out of scope>": an HTTP status, `L` (listed) or `U` (not listed)
+for list endpoints, `-` where the user has no out-of-scope target (agency-wide roles).
+The test builds, for each user, a target inside and one outside his scope (`Target`),
+calls the endpoint as that user and compares.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+# For every demo user: the unit of an in-scope target and of an out-of-scope one.
+# Agency-wide roles (assigned at VSS) have no out-of-scope unit.
+TARGET_UNITS = {
+    "admin": ("HCM.Q1", None),
+    "cntt": ("HCM.Q1", None),
+    "lanhdao": ("HCM.Q1", None),
+    "kiemtoan": ("HCM.Q1", None),
+    "hanoi": ("HN.BD", "HCM.Q1"),
+    "badinh": ("HN.BD", "HN.CG"),
+    "vanthu.hn": ("HN.BD", "HCM.Q1"),
+    "thuebao": ("HN.BD", "HN.CG"),
+    "motcua.hn": ("HN.BD", "HCM.Q1"),
+}
+USERS = list(TARGET_UNITS)
+
+
+@dataclass
+class Target:
+    """What an endpoint acts on. Apps put their own objects in `extra` via `prepare`."""
+
+    unit: object
+    person: object
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Endpoint:
+    name: str
+    method: str
+    url: Callable[[Target], str]
+    body: Callable[[Target], dict] | dict | None = None
+    listed: Callable[[Target, dict], bool] | None = None  # for list endpoints: is the target in the response?
+    prepare: Callable[[Target], None] | None = None  # create the app's objects for a target
+    format: str = "json"
+
+
+APPS_WITH_CASES = ["org", "accounts", "audit", "workdays", "pki", "lifecycle", "signing", "portal"]
+
+
+def parse_expectations(text: str) -> dict[tuple[str, str], tuple[str, str]]:
+    lines = [ln.split() for ln in text.strip().splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    header = lines[0][1:]
+    table = {}
+    for row in lines[1:]:
+        name, cells = row[0], row[1:]
+        if len(cells) != len(header):
+            raise ValueError(f"scope table row {name}: {len(cells)} cells for {len(header)} users")
+        for user, cell in zip(header, cells):
+            inside, _sep, outside = cell.partition("/")
+            table[(name, user)] = (inside, outside or "-")
+    return table
+
+
+def collect() -> list[tuple[Endpoint, str, tuple[str, str]]]:
+    cases = []
+    for app in APPS_WITH_CASES:
+        try:
+            module = importlib.import_module(f"kyso.{app}.tests.scope_cases")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"kyso.{app}.tests.scope_cases":
+                continue
+            raise
+        expect = parse_expectations(module.EXPECT)
+        for ep in module.ENDPOINTS:
+            for user in USERS:
+                if (ep.name, user) not in expect:
+                    raise KeyError(f"{app}: no expectation for {ep.name} × {user}")
+                cases.append((ep, user, expect[(ep.name, user)]))
+    return cases

@@ -1,0 +1,92 @@
+"""Test fixtures shared by every app (loaded as a pytest plugin from the root conftest).
+
+The demo organisation is loaded once per test database; each test runs in a transaction
+that is rolled back, so tests see it fresh. Transactional tests (live server) flush the
+database: the `demo` fixture reloads it when it is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+
+def load_demo_org():
+    from django.db import transaction
+
+    from kyso import audit
+    from kyso.accounts.demo import load_users
+    from kyso.core.context import acting_as
+    from kyso.org.demo import load_people, load_units
+
+    with acting_as(label="test-setup", channel="cli"), transaction.atomic(), audit.action("demo.load"):
+        units = load_units()
+        people = load_people(units)
+        load_users(units, people)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo_org()
+
+
+@dataclass
+class Demo:
+    def unit(self, code: str):
+        from kyso.org.models import Unit
+
+        return Unit.objects.select_related("level").get(code=code)
+
+    def user(self, username: str):
+        from kyso.accounts.models import User
+
+        return User.objects.select_related("person__unit").get(username=username)
+
+    def person(self, unit_code: str, title: str):
+        from kyso.org.models import Person
+
+        return Person.objects.filter(unit__code=unit_code, title=title).first()
+
+
+@pytest.fixture
+def demo(db):
+    from kyso.org.models import Unit
+
+    if not Unit.objects.filter(code="VSS").exists():
+        load_demo_org()
+    return Demo()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(settings, tmp_path):
+    """Each test its own data directory (file archive, checkpoint log, mail, SMS)."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    yield
+
+
+@pytest.fixture
+def as_user():
+    """Run code on behalf of a user outside a request (audit attribution)."""
+    from kyso.core.context import acting_as
+
+    return lambda user: acting_as(user, channel="cli")
+
+
+@pytest.fixture
+def api(demo):
+    """An API client factory: api('hanoi') -> APIClient authenticated with a fresh token."""
+    from rest_framework.test import APIClient
+
+    from kyso.accounts.models import ApiToken
+
+    def make(username: str | None = None):
+        client = APIClient()
+        if username:
+            token, key = ApiToken.issue(demo.user(username), "test")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return make

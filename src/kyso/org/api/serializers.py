@@ -1,0 +1,90 @@
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from ..models import Gender, IdType, Person, Unit, UnitFunction
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    level = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "short_name", "level", "parent", "depth", "function", "has_own_seal", "address",
+                  "email_domain", "phone", "gov_code", "province_name", "is_active"]
+
+
+class UnitWriteSerializer(serializers.Serializer):
+    """Input of create/update; business rules are checked by `kyso.org.services`."""
+
+    code = serializers.CharField(max_length=40, required=False)
+    name = serializers.CharField(max_length=255, required=False)
+    short_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    level = serializers.CharField(max_length=40, required=False)
+    parent = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    function = serializers.ChoiceField(choices=UnitFunction.choices, required=False)
+    has_own_seal = serializers.BooleanField(required=False)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    email_domain = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    gov_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    province_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "full_name", "gender", "birth_date", "birth_place", "nationality", "id_type", "id_number",
+                  "id_issue_date", "id_issue_place", "residence", "title", "unit", "unit_name", "email",
+                  "phone_office", "phone_home", "phone_mobile", "fax", "is_active"]
+
+
+class PersonWriteSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=150, required=False)
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False)
+    birth_date = serializers.DateField(required=False)
+    birth_place = serializers.CharField(max_length=200, required=False)
+    nationality = serializers.CharField(max_length=80, required=False)
+    id_type = serializers.ChoiceField(choices=IdType.choices, required=False)
+    id_number = serializers.CharField(max_length=20, required=False)
+    id_issue_date = serializers.DateField(required=False)
+    id_issue_place = serializers.CharField(max_length=200, required=False)
+    residence = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    unit = serializers.CharField(max_length=40, required=False)
+    email = serializers.EmailField(required=False)
+    phone_office = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phone_home = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phone_mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    fax = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+    REQUIRED_ON_CREATE = ("full_name", "gender", "birth_date", "birth_place", "id_number", "id_issue_date",
+                          "id_issue_place", "unit", "email")
+
+    def validate(self, attrs):
+        if self.context.get("creating"):
+            missing = [f for f in self.REQUIRED_ON_CREATE if f not in attrs]
+            if missing:
+                raise serializers.ValidationError({f: [_("This field is required.")] for f in missing})
+        return attrs
+
+
+class ImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    total = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    applied = serializers.BooleanField()
+    rejected = ImportRowSerializer(many=True)

@@ -1,0 +1,292 @@
+"""Import of the unit tree and of staff from CSV/XLSX: all rows or none.
+
+Every row is checked first; if any is rejected the report lists each one (row number,
+column, code, reason) and nothing is written. Rows that pass are written in one
+transaction, so a failure half-way leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from kyso import audit
+from kyso.accounts import roles as perms
+from kyso.accounts import scope
+from kyso.core.errors import KysoError
+from kyso.core.tables import read_table, truthy
+
+from . import services
+from .models import IdType, Person, Unit, UnitFunction, UnitLevel
+
+UNIT_COLUMNS = {
+    "code": ["mã đơn vị", "ma dv", "unit code"],
+    "name": ["tên đơn vị", "ten don vi", "unit name"],
+    "level": ["cấp", "cấp đơn vị", "level code"],
+    "parent_code": ["mã đơn vị cha", "đơn vị cấp trên", "parent", "ma don vi cap tren"],
+    "short_name": ["tên viết tắt"],
+    "function": ["chức năng", "loại đơn vị"],
+    "has_own_seal": ["có con dấu riêng", "con dấu riêng", "seal", "has seal"],
+    "address": ["địa chỉ"],
+    "email_domain": ["tên miền thư điện tử", "miền thư điện tử", "tên miền email", "domain"],
+    "phone": ["điện thoại"],
+    "gov_code": ["mã định danh", "mã định danh điện tử"],
+    "province_name": ["tỉnh/thành phố", "tỉnh", "province"],
+}
+STAFF_COLUMNS = {
+    "full_name": ["họ và tên", "họ tên", "name"],
+    "gender": ["giới tính", "sex"],
+    "birth_date": ["ngày sinh", "date of birth"],
+    "birth_place": ["nơi sinh", "place of birth"],
+    "id_type": ["loại giấy tờ", "loại giấy tờ tùy thân"],
+    "id_number": ["số cccd", "số cmnd", "số cccd/cmnd/hộ chiếu", "số giấy tờ", "số định danh", "id"],
+    "id_issue_date": ["ngày cấp", "issue date"],
+    "id_issue_place": ["nơi cấp", "issue place"],
+    "residence": ["địa chỉ thường trú", "thường trú"],
+    "title": ["chức danh", "chức vụ"],
+    "unit_code": ["mã đơn vị", "đơn vị", "unit"],
+    "email": ["thư điện tử", "email công vụ", "e-mail", "địa chỉ thư điện tử"],
+    "phone_mobile": ["di động", "điện thoại di động", "mobile"],
+    "phone_office": ["điện thoại cơ quan", "điện thoại"],
+    "phone_home": ["điện thoại nhà riêng", "điện thoại nr"],
+    "fax": [],
+    "nationality": ["quốc tịch"],
+}
+
+
+@dataclass
+class RejectedRow:
+    row: int
+    column: str
+    code: str
+    message: str
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "code": self.code, "message": str(self.message)}
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+    applied: bool = False
+
+    def reject(self, row: int, column: str, code: str, message) -> None:
+        self.rejected.append(RejectedRow(row, column, code, str(message)))
+
+    def as_dict(self):
+        return {"kind": self.kind, "total": self.total, "created": self.created, "updated": self.updated,
+                "applied": self.applied, "rejected": [r.as_dict() for r in self.rejected]}
+
+
+def _s(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+# ----------------------------------------------------------------------------- units
+
+
+def import_units(filename: str, data: bytes, *, actor=None, dry_run: bool = False) -> ImportReport:
+    report = ImportReport("units")
+    if actor is not None:
+        scope.require(actor, perms.ORG_MANAGE_UNIT)
+    table = read_table(filename, data, UNIT_COLUMNS, required=["code", "name", "level"])
+    report.total = len(table.rows)
+    levels = {lv.code: lv for lv in UnitLevel.objects.all()}
+    existing = {u.code: u for u in Unit.objects.all()}
+    parsed: dict[str, dict] = {}
+    row_of: dict[str, int] = {}
+    for rownum, row in table.rows:
+        code = _s(row.get("code"))
+        item = {"code": code, "name": _s(row.get("name")), "short_name": _s(row.get("short_name")),
+                "address": _s(row.get("address")), "email_domain": _s(row.get("email_domain")).lower(),
+                "phone": _s(row.get("phone")), "gov_code": _s(row.get("gov_code")),
+                "province_name": _s(row.get("province_name")), "parent_code": _s(row.get("parent_code"))}
+        ok = True
+        if not code:
+            report.reject(rownum, "code", "org.unit.code_missing", _("The unit code is required."))
+            continue
+        if code in parsed:
+            report.reject(rownum, "code", "import.duplicate", _("Unit code %(code)s appears twice in the file (also row %(row)s).") % {"code": code, "row": row_of[code]})
+            continue
+        level_code = _s(row.get("level"))
+        if level_code not in levels:
+            report.reject(rownum, "level", "org.level.not_found", _("No unit level with code %(code)s.") % {"code": level_code})
+            ok = False
+        item["level"] = levels.get(level_code)
+        function = _s(row.get("function")) or UnitFunction.GENERAL
+        if function not in UnitFunction.values:
+            report.reject(rownum, "function", "org.unit.function", _("Unknown unit function."))
+            ok = False
+        item["function"] = function
+        seal = truthy(row.get("has_own_seal"))
+        if seal is None:
+            report.reject(rownum, "has_own_seal", "import.boolean", _("Write 'có' or 'không'."))
+            ok = False
+        item["has_own_seal"] = bool(seal)
+        probe = Unit(code=code, name=item["name"], function=function, email_domain=item["email_domain"])
+        for column, (ecode, msg) in services._unit_errors(probe).items():
+            report.reject(rownum, column, ecode, msg)
+            ok = False
+        parsed[code] = item
+        row_of[code] = rownum
+        if not ok:
+            parsed[code]["_bad"] = True
+    # parents: in the file or already in the database, and no cycles
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(code: str, trail: list[str]) -> bool:
+        if state.get(code) == 2:
+            return True
+        if state.get(code) == 1:
+            report.reject(row_of[code], "parent_code", "org.unit.cycle", _("The parent chain loops back to this unit."))
+            return False
+        state[code] = 1
+        parent = parsed[code]["parent_code"]
+        good = True
+        if parent:
+            if parent in parsed:
+                good = visit(parent, trail + [code])
+            elif parent not in existing:
+                report.reject(row_of[code], "parent_code", "org.unit.parent_not_found",
+                              _("Parent unit %(code)s is neither in the file nor in Kyso.") % {"code": parent})
+                good = False
+            if good and actor is not None:
+                anchor = existing.get(parent)
+                if anchor is not None and not scope.can(actor, perms.ORG_MANAGE_UNIT, anchor):
+                    report.reject(row_of[code], "parent_code", "forbidden", _("You are not allowed to do this for this unit."))
+                    good = False
+        elif actor is not None and not scope.has_role(actor, perms.Role.SYSADMIN):
+            report.reject(row_of[code], "parent_code", "forbidden", _("Only a system administrator can create a top-level unit."))
+            good = False
+        if code in existing and actor is not None and not scope.can(actor, perms.ORG_MANAGE_UNIT, existing[code]):
+            report.reject(row_of[code], "code", "forbidden", _("You are not allowed to do this for this unit."))
+            good = False
+        state[code] = 2
+        order.append(code)
+        return good
+
+    for code in list(parsed):
+        visit(code, [])
+    if report.rejected or dry_run:
+        report.rejected.sort(key=lambda r: (r.row, r.column))
+        return report
+    try:
+        with transaction.atomic(), audit.action("org.unit.import"):
+            saved: dict[str, Unit] = dict(existing)
+            for code in order:
+                item = parsed[code]
+                unit = existing.get(code) or Unit(code=code)
+                is_new = unit.pk is None
+                unit.name, unit.level = item["name"], item["level"]
+                unit.parent = saved.get(item["parent_code"]) if item["parent_code"] else None
+                for f in ("short_name", "address", "email_domain", "phone", "gov_code", "province_name", "function", "has_own_seal"):
+                    setattr(unit, f, item[f])
+                unit.save()
+                saved[code] = unit
+                report.created += is_new
+                report.updated += not is_new
+    except KysoError as exc:
+        report.created = report.updated = 0
+        report.reject(0, "", exc.code, exc.message)
+        return report
+    report.applied = True
+    return report
+
+
+# ----------------------------------------------------------------------------- staff
+
+
+def import_staff(filename: str, data: bytes, *, actor=None, dry_run: bool = False) -> ImportReport:
+    report = ImportReport("staff")
+    if actor is not None:
+        scope.require(actor, perms.ORG_IMPORT)
+    table = read_table(filename, data, STAFF_COLUMNS,
+                       required=["full_name", "gender", "birth_date", "id_number", "id_issue_date", "unit_code", "email"])
+    report.total = len(table.rows)
+    units = {u.code: u for u in Unit.objects.all()}
+    seen_ids: dict[tuple, int] = {}
+    seen_emails: dict[str, int] = {}
+    plan: list[tuple[Person, bool]] = []
+    for rownum, row in table.rows:
+        bad = False
+        data_row = {k: _s(row.get(k)) for k in STAFF_COLUMNS if k not in ("birth_date", "id_issue_date")}
+        gender = services.GENDER_WORDS.get(data_row["gender"].lower())
+        if gender is None:
+            report.reject(rownum, "gender", "org.gender", _("Gender must be male or female."))
+            bad = True
+        id_type_text = data_row.get("id_type", "").lower()
+        id_number = data_row["id_number"].replace(" ", "").upper()
+        if id_type_text:
+            id_type = services.ID_TYPE_WORDS.get(id_type_text)
+        else:  # infer from the number
+            id_type = IdType.CCCD if len(id_number) == 12 and id_number.isdigit() else (
+                IdType.CMND if len(id_number) == 9 and id_number.isdigit() else IdType.PASSPORT)
+        if id_type is None:
+            report.reject(rownum, "id_type", "org.id.type", _("The identity document must be CCCD, CMND or passport."))
+            bad = True
+        dates = {}
+        for col in ("birth_date", "id_issue_date"):
+            try:
+                dates[col] = services.parse_date(row.get(col))
+            except ValueError:
+                report.reject(rownum, col, "import.date", _("Not a date (use dd/mm/yyyy)."))
+                bad = True
+                dates[col] = None
+        unit = units.get(data_row["unit_code"])
+        if unit is None:
+            report.reject(rownum, "unit_code", "org.unit.not_found", _("No unit with code %(code)s.") % {"code": data_row["unit_code"]})
+            bad = True
+        elif actor is not None and not scope.can(actor, perms.ORG_IMPORT, unit):
+            report.reject(rownum, "unit_code", "forbidden", _("You are not allowed to do this for this unit."))
+            bad = True
+        if bad:
+            continue
+        person = Person.objects.filter(id_type=id_type, id_number=id_number).first() or Person()
+        is_new = person.pk is None
+        services._apply_person(person, {**data_row, "gender": gender, "id_type": id_type, "id_number": id_number,
+                                        "birth_date": dates["birth_date"], "id_issue_date": dates["id_issue_date"],
+                                        "unit": unit, "nationality": data_row.get("nationality") or "Việt Nam"})
+        for column, (ecode, msg) in person.validation_errors().items():
+            report.reject(rownum, column, ecode, msg)
+            bad = True
+        key = (id_type, id_number)
+        if key in seen_ids:
+            report.reject(rownum, "id_number", "import.duplicate", _("This identity number appears twice in the file (also row %(row)s).") % {"row": seen_ids[key]})
+            bad = True
+        email = (person.email or "").lower()
+        if email in seen_emails:
+            report.reject(rownum, "email", "import.duplicate", _("This e-mail appears twice in the file (also row %(row)s).") % {"row": seen_emails[email]})
+            bad = True
+        elif Person.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
+            report.reject(rownum, "email", "org.person.email_taken", _("E-mail %(email)s is already in use.") % {"email": email})
+            bad = True
+        seen_ids.setdefault(key, rownum)
+        seen_emails.setdefault(email, rownum)
+        if not bad:
+            plan.append((person, is_new))
+    if report.rejected or dry_run:
+        report.rejected.sort(key=lambda r: (r.row, r.column))
+        return report
+    try:
+        with transaction.atomic(), audit.action("org.person.import"):
+            for person, is_new in plan:
+                person.save()
+                report.created += is_new
+                report.updated += not is_new
+    except KysoError as exc:
+        report.created = report.updated = 0
+        report.reject(0, "", exc.code, exc.message)
+        return report
+    report.applied = True
+    return report

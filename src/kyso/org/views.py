@@ -1,0 +1,171 @@
+"""Org UI: the unit tree, unit and staff records, imports. Thin: services do the work."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from kyso.accounts import roles as perms
+from kyso.accounts import scope
+from kyso.core.errors import Forbidden, KysoError
+
+from . import importing, services
+from .forms import ImportForm, PersonForm, UnitForm
+from .models import Person, Unit
+
+
+def _require(request, perm):
+    if not scope.has_permission_anywhere(request.user, perm):
+        raise Forbidden("forbidden", _("You are not allowed to do this."))
+
+
+def _visible_units(user, perm=perms.ORG_VIEW_UNIT):
+    return scope.filter_by_scope(Unit.objects.select_related("level"), user, perm, "path")
+
+
+def _form_errors_from(form, exc: KysoError):
+    for field, value in (exc.fields or {}).items():
+        message = value[1] if isinstance(value, tuple) else value
+        if field in form.fields:
+            form.add_error(field, str(message))
+        else:
+            form.add_error(None, f"{field}: {message}")
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def unit_tree(request):
+    _require(request, perms.ORG_VIEW_UNIT)
+    units = list(_visible_units(request.user).annotate(staff=Count("people", filter=Q(people__is_active=True))))
+    q = request.GET.get("q", "").strip()
+    if q:
+        units = [u for u in units if q.lower() in u.name.lower() or q.lower() in u.code.lower()]
+    base_depth = min((u.depth for u in units), default=0)
+    for u in units:
+        u.indent = u.depth - base_depth
+        u.indent_px = u.indent * 18
+    return render(request, "org/unit_tree.html", {"units": units, "q": q,
+                                                  "can_manage": scope.has_permission_anywhere(request.user, perms.ORG_MANAGE_UNIT)})
+
+
+def _unit_or_404(request, code, perm=perms.ORG_VIEW_UNIT):
+    unit = get_object_or_404(Unit.objects.select_related("level", "parent"), code=code)
+    if not scope.can(request.user, perm, unit):
+        raise Http404
+    return unit
+
+
+@login_required
+def unit_detail(request, code):
+    unit = _unit_or_404(request, code)
+    children = unit.children.select_related("level").order_by("code")
+    people = unit.people.order_by("full_name") if scope.can(request.user, perms.ORG_VIEW_PERSON, unit) else None
+    return render(request, "org/unit_detail.html", {
+        "unit": unit, "children": children, "people": people, "ancestors": unit.ancestors(),
+        "can_manage": scope.can(request.user, perms.ORG_MANAGE_UNIT, unit),
+        "can_add_person": scope.can(request.user, perms.ORG_MANAGE_PERSON, unit),
+    })
+
+
+@login_required
+def unit_edit(request, code=None):
+    _require(request, perms.ORG_MANAGE_UNIT)
+    unit = _unit_or_404(request, code, perms.ORG_MANAGE_UNIT) if code else None
+    form = UnitForm(request.POST or None, instance=unit, parent_choices=_visible_units(request.user, perms.ORG_MANAGE_UNIT),
+                    initial={"parent": request.GET.get("parent")} if not unit else None)
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data}
+        try:
+            with transaction.atomic():
+                if unit is None:
+                    unit = services.create_unit(data, actor=request.user)
+                else:
+                    unit = services.update_unit(Unit.objects.get(pk=unit.pk), data, actor=request.user)
+            messages.success(request, _("Unit saved."))
+            return redirect("org:unit", code=unit.code)
+        except KysoError as exc:
+            _form_errors_from(form, exc)
+    return render(request, "org/form.html", {"form": form, "title": _("Edit unit") if unit else _("New unit")})
+
+
+@login_required
+def person_list(request):
+    _require(request, perms.ORG_VIEW_PERSON)
+    qs = scope.filter_by_scope(Person.objects.select_related("unit"), request.user, perms.ORG_VIEW_PERSON)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(full_name__icontains=q) | Q(email__icontains=q) | Q(id_number=q) | Q(title__icontains=q))
+    unit_code = request.GET.get("unit", "")
+    if unit_code:
+        unit = Unit.objects.filter(code=unit_code).first()
+        qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
+    page = Paginator(qs.order_by("unit__path", "full_name"), 50).get_page(request.GET.get("page"))
+    return render(request, "org/person_list.html", {
+        "page": page, "q": q, "unit_code": unit_code,
+        "can_add": scope.has_permission_anywhere(request.user, perms.ORG_MANAGE_PERSON),
+        "can_import": scope.has_permission_anywhere(request.user, perms.ORG_IMPORT),
+    })
+
+
+def _person_or_404(request, pk, perm=perms.ORG_VIEW_PERSON):
+    person = get_object_or_404(Person.objects.select_related("unit"), pk=pk)
+    if not scope.can(request.user, perm, person.unit):
+        if getattr(request.user, "person_id", None) == person.pk and perm == perms.ORG_VIEW_PERSON:
+            return person  # everyone may see his own record
+        raise Http404
+    return person
+
+
+@login_required
+def person_detail(request, pk):
+    person = _person_or_404(request, pk)
+    return render(request, "org/person_detail.html", {
+        "person": person, "can_edit": scope.can(request.user, perms.ORG_MANAGE_PERSON, person.unit),
+    })
+
+
+@login_required
+def person_edit(request, pk=None):
+    _require(request, perms.ORG_MANAGE_PERSON)
+    person = _person_or_404(request, pk, perms.ORG_MANAGE_PERSON) if pk else None
+    units = _visible_units(request.user, perms.ORG_MANAGE_PERSON)
+    initial = {"unit": Unit.objects.filter(code=request.GET.get("unit")).first()} if not person else None
+    form = PersonForm(request.POST or None, instance=person, unit_choices=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                if person is None:
+                    person = services.create_person(form.cleaned_data, actor=request.user)
+                else:
+                    person = services.update_person(Person.objects.get(pk=person.pk), form.cleaned_data, actor=request.user)
+            messages.success(request, _("Staff record saved."))
+            return redirect("org:person", pk=person.pk)
+        except KysoError as exc:
+            _form_errors_from(form, exc)
+    return render(request, "org/form.html", {"form": form, "title": _("Edit staff record") if person else _("New staff record")})
+
+
+@login_required
+def import_view(request):
+    _require(request, perms.ORG_IMPORT)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        func = importing.import_units if form.cleaned_data["kind"] == "units" else importing.import_staff
+        try:
+            report = func(upload.name, upload.read(), actor=request.user, dry_run=form.cleaned_data["dry_run"])
+            if report.applied:
+                messages.success(request, _("Imported: %(c)s new, %(u)s updated.") % {"c": report.created, "u": report.updated})
+            elif not report.rejected:
+                messages.success(request, _("The file is valid: %(n)s rows can be imported.") % {"n": report.total})
+            else:
+                messages.error(request, _("Nothing was imported: %(n)s rows were rejected.") % {"n": len({r.row for r in report.rejected})})
+        except KysoError as exc:
+            form.add_error("file", exc.message)
+    return render(request, "org/import.html", {"form": form, "report": report})

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """Public service portal and one-stop system: procedures, e-dossiers, workflow, statistics."""
+
+    name = "kyso.portal"
+    label = "portal"
+    verbose_name = _("Public service portal")

@@ -1,0 +1,22 @@
+"""Settings for the test suite: a throw-away data directory per test process."""
+
+import os
+import tempfile
+
+os.environ.setdefault("KYSO_DATA_DIR", tempfile.mkdtemp(prefix="kyso-test-"))
+os.environ.setdefault("KYSO_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+os.environ["KYSO_TESTING"] = "1"
+
+from kyso.settings import *  # noqa: E402,F401,F403
+from kyso.settings import DATA_DIR  # noqa: E402
+
+# Fast password hashing in tests only; production keeps Django's default (PBKDF2).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+KYSO_SMS_BACKEND = "kyso.notify.sms.MemorySmsBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR / "media")}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
