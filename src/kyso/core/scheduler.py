@@ -32,7 +32,10 @@ def _schedules():
 
 def run_forever(poll_seconds: float = 5.0, once: bool = False) -> None:
     last_run: dict[str, dt.datetime] = {}
-    from kyso.celery import app  # noqa: F401 - bind shared tasks
+    from kyso.celery import app
+
+    app.loader.import_default_modules()  # register every app's tasks now, not lazily
+    from kyso.core.context import acting_as
 
     while True:
         now = timezone.now()
@@ -42,7 +45,8 @@ def run_forever(poll_seconds: float = 5.0, once: bool = False) -> None:
             if due:
                 last_run[name] = now
                 try:
-                    current_app.tasks[task_name].apply(throw=True)
+                    with acting_as(label="scheduler", channel="task"):
+                        current_app.tasks[task_name].apply(throw=True)
                 except Exception:  # noqa: BLE001 - keep the scheduler alive; the job retries next time
                     log.exception("periodic job %s failed", name)
         if once:

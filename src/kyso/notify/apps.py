@@ -8,3 +8,10 @@ class NotifyConfig(AppConfig):
     name = "kyso.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from kyso.audit.capture import register
+
+        from .models import Notification
+
+        register(Notification, exclude={"status", "attempts", "error", "sent_at"})

@@ -94,3 +94,19 @@ def test_dry_run_writes_nothing(api):
     r = _post(api("hanoi"), "staff", "s.csv", _file("s.csv", (STAFF_HEADER + GOOD_ROW).encode()), dry=True)
     assert r.status_code == 200 and not r.json()["applied"]
     assert Person.objects.count() == before
+
+
+def test_cli_import_reports_rows_and_exits_non_zero(demo, tmp_path, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    bad = tmp_path / "staff.csv"
+    bad.write_text(STAFF_HEADER + GOOD_ROW.replace("nvbinh@hanoi.vss.gov.vn", "nvbinh@yahoo.com"), encoding="utf-8")
+    with pytest.raises(CommandError) as exc:
+        call_command("import", "staff", str(bad))
+    assert exc.value.returncode == 1
+    assert "dòng 2, cột email" in capsys.readouterr().err
+    good = tmp_path / "ok.csv"
+    good.write_text(STAFF_HEADER + GOOD_ROW, encoding="utf-8")
+    call_command("import", "staff", str(good))
+    assert Person.objects.filter(email="nvbinh@hanoi.vss.gov.vn").exists()
