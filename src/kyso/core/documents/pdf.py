@@ -1,0 +1,163 @@
+"""PDF rendering of an `OfficialDocument` (reportlab), Times-compatible Liberation Serif with Vietnamese."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle)
+from reportlab.platypus.flowables import HRFlowable
+
+from . import model as m
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT = "KysoSerif"
+ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> str:
+    faces = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
+    for suffix, face in faces.items():
+        pdfmetrics.registerFont(TTFont(FONT + suffix, str(FONT_DIR / f"LiberationSerif-{face}.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT + "-Bold", italic=FONT + "-Italic", boldItalic=FONT + "-BoldItalic")
+    return FONT
+
+
+def _style(size=13, align="justify", bold=False, italic=False, leading=None, space_after=2):
+    name = FONT + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
+    return ParagraphStyle(f"s{size}{align}{bold}{italic}", fontName=name, fontSize=size,
+                          leading=leading or size * 1.3, alignment=ALIGN[align], spaceAfter=space_after)
+
+
+def _p(text, **kw):
+    return Paragraph(escape(text or "").replace("\n", "<br/>"), _style(**kw))
+
+
+def _header(doc: m.OfficialDocument, width: float):
+    flow = []
+    if doc.form_label:
+        flow.append(_p(doc.form_label, size=11, align="right", italic=True))
+    date_line = m.vn_date_phrase(doc.place, doc.date) if (doc.place and doc.date) else ""
+    motto = [_p(m.MOTTO_1, size=12, align="center", bold=True), _p(m.MOTTO_2, size=13, align="center", bold=True),
+             HRFlowable(width="45%", thickness=0.7, color=colors.black, spaceBefore=0, spaceAfter=4, hAlign="CENTER")]
+    if doc.governing_body or doc.issuer:
+        left = []
+        if doc.governing_body:
+            left.append(_p(doc.governing_body.upper(), size=12, align="center"))
+        if doc.issuer:
+            left.append(_p(doc.issuer.upper(), size=12, align="center", bold=True))
+        left.append(HRFlowable(width="30%", thickness=0.7, color=colors.black, spaceBefore=0, spaceAfter=4, hAlign="CENTER"))
+        if doc.number:
+            left.append(_p(doc.number, size=13, align="center"))
+        right = list(motto)
+        if date_line:
+            right.append(_p(date_line, size=13, align="center", italic=True))
+        t = Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
+        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        flow.append(t)
+    else:
+        flow += motto
+        if date_line:
+            flow.append(_p(date_line, size=13, align="right", italic=True))
+    flow.append(Spacer(1, 6 * mm))
+    return flow
+
+
+def _field_line(line: m.FieldLine):
+    parts = []
+    for f in line.fields:
+        value = escape(f.value) if f.value else "……………"
+        parts.append(f"{escape(f.label)}: <b>{value}</b>" if f.value else f"{escape(f.label)}: {value}")
+    return Paragraph("&nbsp;&nbsp;&nbsp;&nbsp;".join(parts), _style(size=13, align="left"))
+
+
+def _checkbox(box: m.Checkbox):
+    opts = "&nbsp;&nbsp;".join(("■ " if checked else "□ ") + escape(text) for text, checked in box.options)
+    return Paragraph(f"{escape(box.label)}: {opts}", _style(size=13, align="left"))
+
+
+def _table(tbl: m.Table, width: float):
+    cell = _style(size=tbl.size, align="left", leading=tbl.size * 1.2, space_after=0)
+    head = _style(size=tbl.size, align="center", bold=True, leading=tbl.size * 1.2, space_after=0)
+    data = [[Paragraph(escape(h), head) for h in tbl.header]]
+    data += [[Paragraph(escape(str(c)), cell) for c in row] for row in tbl.rows]
+    rel = tbl.widths or [1] * len(tbl.header)
+    total = sum(rel)
+    t = LongTable(data, colWidths=[width * r / total for r in rel], repeatRows=1)
+    t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                           ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]))
+    return t
+
+
+def _signatures(doc: m.OfficialDocument, width: float):
+    cols = []
+    for s in doc.signatures:
+        cell = []
+        if s.date_line:
+            cell.append(_p(s.date_line, size=13, align="center", italic=True))
+        for i, line in enumerate(s.caption):
+            cell.append(_p(line, size=13, align="center", bold=True))
+        if s.note:
+            cell.append(_p(s.note, size=12, align="center", italic=True))
+        cell.append(Spacer(1, 22 * mm))
+        if s.name:
+            cell.append(_p(s.name, size=13, align="center", bold=True))
+        cols.append(cell)
+    if doc.distribution:
+        dist = [_p("Nơi nhận:", size=12, align="left", bold=True, italic=True)]
+        dist += [_p(f"- {d};", size=11, align="left") for d in doc.distribution]
+        cols.insert(0, dist)
+    if not cols:
+        return []
+    if len(cols) == 1:
+        cols.insert(0, [])
+    t = Table([cols], colWidths=[width / len(cols)] * len(cols))
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [Spacer(1, 6 * mm), KeepTogether(t)]
+
+
+def render_pdf(doc: m.OfficialDocument) -> bytes:
+    register_fonts()
+    buf = io.BytesIO()
+    pagesize = landscape(A4) if doc.landscape else A4
+    tpl = SimpleDocTemplate(buf, pagesize=pagesize, leftMargin=30 * mm, rightMargin=15 * mm, topMargin=20 * mm,
+                            bottomMargin=20 * mm, title=doc.title, author=doc.issuer or "Kyso", subject=doc.subtitle,
+                            creator="Kyso")
+    width = pagesize[0] - 45 * mm
+    flow = _header(doc, width)
+    flow.append(_p(doc.title.upper(), size=14, align="center", bold=True))
+    if doc.subtitle:
+        flow.append(_p(doc.subtitle, size=13, align="center", bold=True))
+    if doc.recipient:
+        flow.append(Spacer(1, 3 * mm))
+        flow.append(_p(f"Kính gửi: {doc.recipient}", size=14, align="center"))
+    flow.append(Spacer(1, 5 * mm))
+    for b in doc.blocks:
+        if isinstance(b, m.Paragraph):
+            text = ("&nbsp;" * 8 if b.indent else "") + escape(b.text).replace("\n", "<br/>")
+            flow.append(Paragraph(text, _style(size=b.size, align=b.align, bold=b.bold, italic=b.italic)))
+        elif isinstance(b, m.FieldLine):
+            flow.append(_field_line(b))
+        elif isinstance(b, m.Checkbox):
+            flow.append(_checkbox(b))
+        elif isinstance(b, m.Table):
+            flow.append(_table(b, width))
+        elif isinstance(b, m.Spacer):
+            flow.append(Spacer(1, b.height_mm * mm))
+    flow += _signatures(doc, width)
+    if doc.footer_note:
+        flow.append(Spacer(1, 4 * mm))
+        flow.append(_p(doc.footer_note, size=10, align="left", italic=True))
+    tpl.build(flow)
+    return buf.getvalue()
