@@ -1,7 +1,8 @@
-"""Re-extract the message catalogues (per app) and compile them. Needs GNU gettext.
+"""Re-extract the message catalogues and compile them. Needs GNU gettext.
 
-    .venv/bin/python tools/i18n.py            # extract + compile
-    .venv/bin/python tools/i18n.py --compile  # compile only
+    .venv/bin/python tools/i18n.py                 # every app: extract + compile
+    .venv/bin/python tools/i18n.py lifecycle       # one app only (its own locale/)
+    .venv/bin/python tools/i18n.py --compile       # compile only
 
 The compiled .mo files are committed, so a fresh machine needs no gettext.
 """
@@ -17,10 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent / "src" / "kyso"
 def main():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kyso.settings_test"}
     django_admin = str(Path(sys.executable).parent / "django-admin")
-    if "--compile" not in sys.argv:
-        subprocess.run([django_admin, "makemessages", "-l", "vi", "--no-obsolete", "--no-location",
-                        "--ignore", "tests/*", "--ignore", "*/tests/*"], cwd=ROOT, env=env, check=True)
-    subprocess.run([django_admin, "compilemessages", "-l", "vi"], cwd=ROOT, env=env, check=True)
+    apps = [a for a in sys.argv[1:] if not a.startswith("-")]
+    targets = [ROOT / a for a in apps] if apps else [ROOT]
+    for target in targets:
+        if "--compile" not in sys.argv:
+            subprocess.run([django_admin, "makemessages", "-l", "vi", "--no-obsolete", "--no-location",
+                            "--ignore", "tests/*", "--ignore", "*/tests/*"], cwd=target, env=env, check=True)
+        subprocess.run([django_admin, "compilemessages", "-l", "vi"], cwd=target, env=env, check=True)
 
 
 if __name__ == "__main__":

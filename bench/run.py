@@ -1,0 +1,93 @@
+"""Run the benchmarks and write bench/results/latest.{json,md}."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Row:
+    group: str
+    name: str
+    value: float
+    unit: str
+    peer: str = ""
+    peer_value: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.peer_value in (None, 0):
+            return None
+        return self.value / self.peer_value
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+
+    def add(self, group, name, value, unit, peer="", peer_value=None, note=""):
+        row = Row(group, name, float(value), unit, peer, None if peer_value is None else float(peer_value), note)
+        self.rows.append(row)
+        ratio = f"  ratio {row.ratio:.2f} vs {peer}" if row.ratio is not None else ""
+        print(f"  {group:10s} {name:55s} {value:12.1f} {unit}{ratio}", flush=True)
+        return row
+
+
+def timed(func, *, min_seconds=1.0, max_iterations=1_000_000):
+    """Call func repeatedly for at least min_seconds; return calls per second."""
+    func()  # warm-up
+    n, start = 0, time.perf_counter()
+    while True:
+        func()
+        n += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds or n >= max_iterations:
+            return n / elapsed
+
+
+def setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kyso.settings")
+    os.environ.setdefault("KYSO_DATA_DIR", str(HERE / "results" / "data"))
+    import django
+
+    django.setup()
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    only = os.environ.get("ONLY") or (argv[0] if argv else "")
+    modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
+    if only:
+        modules = [m for m in modules if m == f"bench_{only}"]
+    report = Report()
+    started = time.time()
+    for name in modules:
+        print(f"== {name}", flush=True)
+        mod = importlib.import_module(f"bench.{name}")
+        mod.run(report)
+    out = {"machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
+           "seconds": round(time.time() - started, 1), "rows": [{**asdict(r), "ratio": r.ratio} for r in report.rows]}
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "latest.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
+    lines = ["| group | measure | value | unit | peer | peer value | ratio |", "|---|---|---:|---|---|---:|---:|"]
+    for r in report.rows:
+        ratio = f"{r.ratio:.2f}" if r.ratio is not None else ""
+        peer_value = f"{r.peer_value:.1f}" if r.peer_value is not None else ""
+        lines.append(f"| {r.group} | {r.name} | {r.value:.1f} | {r.unit} | {r.peer} | {peer_value} | {ratio} |")
+    (HERE / "results" / "latest.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    print(f"\n{len(report.rows)} measures in {out['seconds']} s -> bench/results/latest.md")
+
+
+if __name__ == "__main__":
+    main()
