@@ -230,6 +230,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "audit-checkpoint": {"task": "kyso.audit.tasks.checkpoint", "schedule": 300.0},
+    "pki-crl-refresh": {"task": "kyso.pki.tasks.refresh_crls", "schedule": 3600.0},
+    "notify-retry": {"task": "kyso.notify.tasks.retry_failed", "schedule": 600.0},
 }
 
 # --- Audit

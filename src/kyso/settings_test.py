@@ -3,7 +3,10 @@
 import os
 import tempfile
 
-os.environ.setdefault("KYSO_DATA_DIR", tempfile.mkdtemp(prefix="kyso-test-"))
+# One data directory (keys, SoftHSM tokens, archive) per test process: xdist workers inherit
+# the controller's environment, so never reuse an inherited one.
+os.environ["KYSO_DATA_DIR"] = tempfile.mkdtemp(prefix=f"kyso-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
+os.environ.pop("SOFTHSM2_CONF", None)
 os.environ.setdefault("KYSO_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
 os.environ["KYSO_TESTING"] = "1"
 

@@ -30,6 +30,13 @@ def load_demo_org():
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_demo_org()
+        from django.db import transaction
+
+        from kyso.core.context import acting_as
+        from kyso.pki.ca import ensure_ca
+
+        with acting_as(label="test-setup", channel="cli"), transaction.atomic():
+            ensure_ca()
 
 
 @dataclass
@@ -56,6 +63,13 @@ def demo(db):
 
     if not Unit.objects.filter(code="VSS").exists():
         load_demo_org()
+        from django.db import transaction
+
+        from kyso.core.context import acting_as
+        from kyso.pki.ca import ensure_ca
+
+        with acting_as(label="test-setup", channel="cli"), transaction.atomic():
+            ensure_ca()
     return Demo()
 
 

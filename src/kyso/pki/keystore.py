@@ -375,6 +375,16 @@ class Pkcs11KeyStore:
         self._handles[label] = handle
         return handle
 
+    def destroy(self, label: str) -> None:
+        """Remove every object (keys, certificate) carrying `label` from the token."""
+        import pkcs11
+
+        with _P11_LOCK:
+            session = self.session()
+            for obj in list(session.get_objects({pkcs11.Attribute.LABEL: label})):
+                obj.destroy()
+        self._handles.pop(label, None)
+
     def is_extractable(self, label: str) -> bool:
         import pkcs11
         from pkcs11 import Attribute

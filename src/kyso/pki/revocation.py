@@ -1,0 +1,121 @@
+"""Revoking, suspending (certificateHold) and releasing certificates.
+
+The status changes in the caller's transaction together with the CA's revocation
+version, so the CRL and the OCSP cache see the change as soon as it is committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cryptography import x509
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kyso import audit
+from kyso.core.errors import InvalidInput, InvalidState, NotFound
+
+from .models import CertificateAuthority, CertStatus, IssuedCertificate
+
+# RFC 5280 §5.3.1 reason names (as in `openssl ca -crl_reason`) -> ReasonFlags
+REASONS = {
+    "unspecified": x509.ReasonFlags.unspecified,
+    "keyCompromise": x509.ReasonFlags.key_compromise,
+    "cACompromise": x509.ReasonFlags.ca_compromise,
+    "affiliationChanged": x509.ReasonFlags.affiliation_changed,
+    "superseded": x509.ReasonFlags.superseded,
+    "cessationOfOperation": x509.ReasonFlags.cessation_of_operation,
+    "certificateHold": x509.ReasonFlags.certificate_hold,
+    "privilegeWithdrawn": x509.ReasonFlags.privilege_withdrawn,
+    "aACompromise": x509.ReasonFlags.aa_compromise,
+}
+
+
+def normalize_serial(serial) -> str:
+    if isinstance(serial, int):
+        return format(serial, "x")
+    text = str(serial or "").strip().lower().replace(":", "").replace(" ", "")
+    if text.startswith("0x"):
+        text = text[2:]
+    text = text.lstrip("0") or "0"
+    if not text or any(c not in "0123456789abcdef" for c in text) or len(text) > 64:
+        raise InvalidInput("pki.serial.invalid", _("%(serial)s is not a hexadecimal serial number."), serial=serial)
+    return text
+
+
+def find(serial, ca: CertificateAuthority | None = None, *, lock: bool = False) -> IssuedCertificate:
+    qs = IssuedCertificate.objects.select_related("ca")
+    if lock:
+        qs = qs.select_for_update()
+    qs = qs.filter(serial=normalize_serial(serial))
+    if ca is not None:
+        qs = qs.filter(ca=ca)
+    certs = list(qs[:2])
+    if not certs:
+        raise NotFound("pki.cert.not_found", _("No certificate with serial number %(serial)s."), serial=serial)
+    if len(certs) > 1:
+        raise InvalidInput("pki.serial.ambiguous", _("Several CAs issued serial %(serial)s; name the CA."), serial=serial)
+    return certs[0]
+
+
+def _bump(ca: CertificateAuthority) -> None:
+    CertificateAuthority.objects.filter(pk=ca.pk).update(revocation_version=F("revocation_version") + 1)
+    from . import crl
+
+    transaction.on_commit(lambda: crl.publish_quietly(ca.name))
+
+
+@transaction.atomic
+def revoke(serial, reason: str = "unspecified", *, invalidity_date: dt.datetime | None = None,
+           ca: CertificateAuthority | None = None) -> IssuedCertificate:
+    if reason not in REASONS:
+        raise InvalidInput("pki.reason.unknown", _("Unknown revocation reason %(reason)s; use one of %(allowed)s."),
+                           reason=reason, allowed=", ".join(REASONS))
+    if reason == "certificateHold":
+        return suspend(serial, ca=ca)
+    cert = find(serial, ca, lock=True)
+    if cert.status == CertStatus.REVOKED:
+        raise InvalidState("pki.cert.already_revoked", _("Certificate %(serial)s is already revoked (since %(at)s)."),
+                           serial=cert.serial, at=timezone.localtime(cert.revoked_at).strftime("%d/%m/%Y %H:%M"))
+    now = timezone.now().replace(microsecond=0)
+    if invalidity_date is not None and invalidity_date > now:
+        raise InvalidInput("pki.invalidity_date.future", _("The invalidity date cannot be in the future."))
+    with audit.action("pki.certificate.revoke"):
+        cert.status = CertStatus.REVOKED
+        cert.revoked_at = now
+        cert.revocation_reason = reason
+        cert.invalidity_date = invalidity_date
+        cert.save()
+    _bump(cert.ca)
+    return cert
+
+
+@transaction.atomic
+def suspend(serial, *, ca: CertificateAuthority | None = None) -> IssuedCertificate:
+    cert = find(serial, ca, lock=True)
+    if cert.status != CertStatus.GOOD:
+        raise InvalidState("pki.cert.not_good", _("Only a valid certificate can be suspended (this one is %(status)s)."),
+                           status=cert.get_status_display())
+    with audit.action("pki.certificate.suspend"):
+        cert.status = CertStatus.HOLD
+        cert.revoked_at = timezone.now().replace(microsecond=0)
+        cert.revocation_reason = "certificateHold"
+        cert.save()
+    _bump(cert.ca)
+    return cert
+
+
+@transaction.atomic
+def release(serial, *, ca: CertificateAuthority | None = None) -> IssuedCertificate:
+    cert = find(serial, ca, lock=True)
+    if cert.status != CertStatus.HOLD:
+        raise InvalidState("pki.cert.not_on_hold", _("Only a suspended certificate can be released."))
+    with audit.action("pki.certificate.release"):
+        cert.status = CertStatus.GOOD
+        cert.revoked_at = None
+        cert.revocation_reason = ""
+        cert.save()
+    _bump(cert.ca)
+    return cert
