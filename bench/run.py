@@ -69,24 +69,39 @@ def main(argv=None):
     modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
     if only:
         modules = [m for m in modules if m == f"bench_{only}"]
-    report = Report()
     started = time.time()
+    all_rows = []
     for name in modules:
         print(f"== {name}", flush=True)
-        mod = importlib.import_module(f"bench.{name}")
-        mod.run(report)
-    out = {"machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
-           "seconds": round(time.time() - started, 1), "rows": [{**asdict(r), "ratio": r.ratio} for r in report.rows]}
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "latest.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
+        report = Report()
+        t0 = time.time()
+        importlib.import_module(f"bench.{name}").run(report)
+        write(name.removeprefix("bench_"), report.rows, time.time() - t0)
+        all_rows += report.rows
+    print("\n".join(table(all_rows)))
+    print(f"\n{len(all_rows)} measures in {time.time() - started:.0f} s -> bench/results/<module>.md")
+
+
+def table(rows: list[Row]) -> list[str]:
     lines = ["| group | measure | value | unit | peer | peer value | ratio |", "|---|---|---:|---|---|---:|---:|"]
-    for r in report.rows:
+    for r in rows:
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else ""
         peer_value = f"{r.peer_value:.1f}" if r.peer_value is not None else ""
-        lines.append(f"| {r.group} | {r.name} | {r.value:.1f} | {r.unit} | {r.peer} | {peer_value} | {ratio} |")
-    (HERE / "results" / "latest.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-    print(f"\n{len(report.rows)} measures in {out['seconds']} s -> bench/results/latest.md")
+        note = f" ({r.note})" if r.note else ""
+        lines.append(f"| {r.group} | {r.name}{note} | {r.value:.1f} | {r.unit} | {r.peer} | {peer_value} | {ratio} |")
+    return lines
+
+
+def write(module: str, rows: list[Row], seconds: float) -> None:
+    """bench/results/<module>.json and .md: one file per module, so modules can be re-run alone."""
+    out = {"machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
+           "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": round(seconds, 1),
+           "rows": [{**asdict(r), "ratio": r.ratio} for r in rows]}
+    folder = HERE / "results"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{module}.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
+    header = f"# {module} — {out['when']}, {out['machine']['cpus']} CPUs, {out['seconds']} s\n\n"
+    (folder / f"{module}.md").write_text(header + "\n".join(table(rows)) + "\n")
 
 
 if __name__ == "__main__":
