@@ -16,6 +16,7 @@ token. Keys generated in the token are sensitive and non-extractable.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import re
 import shutil
@@ -209,6 +210,9 @@ def _p11_session(module: str, token_label: str, pin: str):
     key = (module, token_label)
     session = _P11_SESSIONS.get(key)
     if session is not None:
+        # The token is logged in already: the PIN must still be the one that logged it in.
+        if not hmac.compare_digest(_P11_PINS.get(key, b""), _pin_digest(pin)):
+            raise InvalidInput("keystore.pin", _("The PIN of token %(token)s is wrong."), token=token_label)
         return session
     lib = _p11_lib(module)
     try:
@@ -227,7 +231,17 @@ def _p11_session(module: str, token_label: str, pin: str):
     except pkcs11.exceptions.PinIncorrect:
         raise InvalidInput("keystore.pin", _("The PIN of token %(token)s is wrong."), token=token_label) from None
     _P11_SESSIONS[key] = session
+    _P11_PINS[key] = _pin_digest(pin)
     return session
+
+
+_PIN_SALT = os.urandom(16)
+_P11_PINS: dict = {}
+
+
+def _pin_digest(pin) -> bytes:
+    """Kept in memory only, salted per process: enough to check a later PIN against the logged-in one."""
+    return hashlib.sha256(_PIN_SALT + str(pin or "").encode()).digest()
 
 
 def forget_pkcs11_sessions():

@@ -8,3 +8,11 @@ class SigningConfig(AppConfig):
     name = "kyso.signing"
     label = "signing"
     verbose_name = _("Signing and verification")
+
+    def ready(self):
+        from kyso.core import nav
+
+        from . import permissions  # noqa: F401 - defines and grants the signing permissions
+
+        # Anyone may check a signed document: the page is public, like the government's own verification portals.
+        nav.register(_("Verify a signature"), "signing:verify", order=80, public=True)

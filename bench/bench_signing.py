@@ -1,0 +1,167 @@
+"""Signing benchmarks: sign and verify per second for 5 KB and 1 MB XML and for 1-page and 5 MB PDFs,
+side by side in the same run with python-xmlsec (libxmlsec1) and plain pyHanko; batch signing with one
+key; `openssl speed` RSA-2048 signing as the machine's limit.
+
+Peers do less than Kyso: python-xmlsec signs plain XMLDSig and verifies against a known key (no XAdES,
+no chain, no revocation); plain pyHanko signs PAdES B-B and validates integrity + chain without
+Kyso's report. The ratios say what the extra work costs."""
+
+from __future__ import annotations
+
+import io
+import os
+
+from bench.bench_pki import openssl_speed
+from bench.run import setup_django, timed
+
+
+def _xml(size: int) -> bytes:
+    row = ("<LaoDong><HoTen>Nguyễn Thị Hằng</HoTen><SoSoBHXH>0123456789</SoSoBHXH>"
+           "<MucLuong>8500000</MucLuong><PhuCap>500000</PhuCap></LaoDong>\n")
+    n = max(1, size // len(row.encode()))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<HoSo xmlns="http://kyso.vss.gov.vn/hoso/1">\n'
+            "<MaThuTuc>600</MaThuTuc>\n" + row * n + "</HoSo>\n").encode()
+
+
+def _pdf(big: bool) -> bytes:
+    from kyso.core.documents import OfficialDocument, Paragraph, render_pdf
+
+    doc = OfficialDocument(title="QUYẾT ĐỊNH", governing_body="BẢO HIỂM XÃ HỘI VIỆT NAM", issuer="BHXH QUẬN BA ĐÌNH",
+                           number="Số: 15/QĐ-BHXH", place="Hà Nội",
+                           blocks=[Paragraph("Văn bản mẫu để đo tốc độ ký số.")])
+    data = render_pdf(doc)
+    if not big:
+        return data
+    # 5 MB: the same page with a 5 MB attachment (an e-dossier's annex), added as an incremental update.
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.add_attachment("phu-luc.bin", os.urandom(5 * 1024 * 1024))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def run(report):
+    data_dir = __import__("pathlib").Path(__file__).resolve().parent / "results" / "data" / "signing"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["KYSO_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("KYSO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    setup_django()
+    import xmlsec
+    from asn1crypto import keys as asn1_keys
+    from cryptography.hazmat.primitives import serialization
+    from django.core.management import call_command
+    from django.db import transaction
+    from lxml import etree
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import signers
+    from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from kyso.core.context import acting_as
+    from kyso.pki.ca import chain as ca_chain
+    from kyso.pki.ca import ensure_ca
+    from kyso.pki.testing import make_signer
+    from kyso.signing.keys import to_asn1
+    from kyso.signing.pdf import sign_pdf
+    from kyso.signing.trust import default_trust
+    from kyso.signing.verify import verify_bytes
+    from kyso.signing.xml import sign_xml
+
+    call_command("migrate", verbosity=0)
+    with acting_as(label="bench"), transaction.atomic():
+        ensure_ca()
+        issued, key = make_signer("person", key_spec="rsa2048", days=365)
+    cert, chain = issued.certificate, ca_chain()
+    rsa_sign = openssl_speed("rsa2048")
+    report.add("limit", "openssl speed RSA-2048 sign", rsa_sign, "sign/s")
+
+    key_pem = key.private_key().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                              serialization.NoEncryption())
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+    trust = default_trust()
+
+    def xmlsec_sign(data: bytes) -> bytes:
+        root = etree.fromstring(data)
+        sig = xmlsec.template.create(root, xmlsec.Transform.EXCL_C14N, xmlsec.Transform.RSA_SHA256)
+        root.append(sig)
+        ref = xmlsec.template.add_reference(sig, xmlsec.Transform.SHA256, uri="")
+        xmlsec.template.add_transform(ref, xmlsec.Transform.ENVELOPED)
+        xmlsec.template.add_x509_data(xmlsec.template.ensure_key_info(sig))
+        ctx = xmlsec.SignatureContext()
+        ctx.key = XMLSEC_KEY
+        ctx.sign(sig)
+        return etree.tostring(root)
+
+    XMLSEC_KEY = xmlsec.Key.from_memory(key_pem, xmlsec.constants.KeyDataFormatPem)
+    XMLSEC_KEY.load_cert_from_memory(cert_pem, xmlsec.constants.KeyDataFormatPem)
+
+    def xmlsec_verify(data: bytes) -> None:
+        root = etree.fromstring(data)
+        ctx = xmlsec.SignatureContext()
+        ctx.key = xmlsec.Key.from_memory(cert_pem, xmlsec.constants.KeyDataFormatCertPem)
+        ctx.verify(xmlsec.tree.find_node(root, xmlsec.constants.NodeSignature))
+
+    for label, size, cap in (("5 KB", 5 * 1024, 400), ("1 MB", 1024 * 1024, 20)):
+        doc = _xml(size)
+        with acting_as(label="bench"):
+            kyso_rate = timed(lambda: sign_xml(doc, key, cert, chain=chain[:-1]), min_seconds=1.5, max_iterations=cap)
+        peer = timed(lambda: xmlsec_sign(doc), min_seconds=1.5, max_iterations=cap * 2)
+        report.add("xml", f"Kyso sign XAdES B-B, {label}", kyso_rate, "doc/s", "python-xmlsec XMLDSig", peer)
+        report.add("xml", f"Kyso sign XAdES B-B, {label} vs machine", kyso_rate, "doc/s", "openssl speed RSA-2048",
+                   rsa_sign)
+        signed = sign_xml(doc, key, cert, chain=chain[:-1])
+        peer_signed = xmlsec_sign(doc)
+        kyso_v = timed(lambda: verify_bytes(signed, trust=trust), min_seconds=1.5, max_iterations=cap)
+        peer_v = timed(lambda: xmlsec_verify(peer_signed), min_seconds=1.5, max_iterations=cap * 4)
+        report.add("xml", f"Kyso verify (crypto + XAdES + chain + CRL), {label}", kyso_v, "doc/s",
+                   "python-xmlsec verify (crypto, known key)", peer_v)
+
+    der = key.private_key().private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption())
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    plain = signers.SimpleSigner(signing_cert=to_asn1(cert), signing_key=asn1_keys.PrivateKeyInfo.load(der),
+                                 cert_registry=SimpleCertificateStore.from_certs([to_asn1(c) for c in chain[:-1]]))
+
+    def pyhanko_sign(data: bytes) -> bytes:
+        return signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), PdfSignatureMetadata(field_name="Sig"),
+                                signer=plain).getvalue()
+
+    vc_roots = [to_asn1(chain[-1])]
+    for label, big, cap in (("1 page", False, 200), ("5 MB", True, 30)):
+        doc = _pdf(big)
+        with acting_as(label="bench"):
+            kyso_rate = timed(lambda: sign_pdf(doc, key, cert, chain=chain[:-1], level="B-B"), min_seconds=1.5,
+                              max_iterations=cap)
+            kyso_t = timed(lambda: sign_pdf(doc, key, cert, chain=chain[:-1], level="B-T"), min_seconds=1.5,
+                           max_iterations=cap)
+        peer = timed(lambda: pyhanko_sign(doc), min_seconds=1.5, max_iterations=cap)
+        report.add("pdf", f"Kyso sign PAdES B-B, {label}", kyso_rate, "doc/s", "plain pyHanko B-B", peer)
+        report.add("pdf", f"Kyso sign PAdES B-T (our TSA), {label}", kyso_t, "doc/s", "openssl speed RSA-2048",
+                   rsa_sign)
+        signed = sign_pdf(doc, key, cert, chain=chain[:-1], level="B-B")
+
+        def pyhanko_validate():
+            emb = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0]
+            validate_pdf_signature(emb, ValidationContext(trust_roots=vc_roots, allow_fetching=False))
+
+        kyso_v = timed(lambda: verify_bytes(signed, trust=trust), min_seconds=1.5, max_iterations=cap)
+        peer_v = timed(pyhanko_validate, min_seconds=1.5, max_iterations=cap)
+        report.add("pdf", f"Kyso verify (report, CRL revocation), {label}", kyso_v, "doc/s",
+                   "plain pyHanko validate", peer_v)
+
+    # Batch: many small e-dossiers with one key (a clerk's or a service's morning batch).
+    docs = [_xml(5 * 1024).replace(b"0123456789", str(i).zfill(10).encode()) for i in range(300)]
+    import time
+
+    with acting_as(label="bench"):
+        start = time.perf_counter()
+        for d in docs:
+            sign_xml(d, key, cert, chain=chain[:-1])
+        batch = len(docs) / (time.perf_counter() - start)
+    report.add("batch", "Kyso batch signing, 300 × 5 KB XML, one key", batch, "doc/s", "openssl speed RSA-2048",
+               rsa_sign)

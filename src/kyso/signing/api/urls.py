@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "signing"
+urlpatterns = [
+    path("verify", views.VerifyView.as_view(), name="verify"),
+    path("verify/", views.VerifyView.as_view()),
+    path("sign", views.SignView.as_view(), name="sign"),
+    path("sign/", views.SignView.as_view()),
+]

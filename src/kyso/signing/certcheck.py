@@ -1,0 +1,83 @@
+"""The certificate half of every verification: chain to an accepted root, validity at signing time,
+revocation, key usage — one function for PDF, XML and CMS, built on pyhanko-certvalidator."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from cryptography import x509
+from django.utils.translation import gettext as _
+from pyhanko_certvalidator import CertificateValidator
+from pyhanko_certvalidator import errors as cv
+
+from . import report as r
+from .keys import to_asn1
+from .trust import TrustStore
+
+# A signature on a document needs digitalSignature or nonRepudiation (contentCommitment) — either one, as
+# for PDF and CMS (pyhanko_status.KEY_USAGE); certvalidator's own usage check would demand all listed.
+SIGNING_USAGES = ("digital_signature", "content_commitment")
+
+
+def usage_allows_signing(cert: x509.Certificate) -> bool:
+    try:
+        ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return True     # RFC 5280: no keyUsage extension, no restriction
+    return any(getattr(ku, name) for name in SIGNING_USAGES)
+
+
+def describe(cert: x509.Certificate, sig: r.SignatureReport) -> None:
+    """Fill who signed: name, serial, issuer, title and organisation from the subject."""
+    def attr(oid):
+        vals = cert.subject.get_attributes_for_oid(oid)
+        return vals[0].value if vals else ""
+
+    sig.certificate = cert
+    sig.signer = attr(x509.NameOID.COMMON_NAME) or cert.subject.rfc4514_string()
+    sig.signer_serial = format(cert.serial_number, "x")
+    sig.issuer = cert.issuer.rfc4514_string()
+    sig.title = attr(x509.NameOID.TITLE)
+    sig.organization = attr(x509.NameOID.ORGANIZATIONAL_UNIT_NAME) or attr(x509.NameOID.ORGANIZATION_NAME)
+
+
+def check_certificate(sig: r.SignatureReport, cert: x509.Certificate, *, trust: TrustStore,
+                      at: dt.datetime | None, other_certs=(), has_timestamp: bool = False) -> None:
+    """Validate `cert` at time `at` (the timestamp time when there is one, else now) and record the outcome."""
+    vc = trust.validation_context(at=at, other_certs=other_certs)
+    validator = CertificateValidator(to_asn1(cert), intermediate_certs=[to_asn1(c) for c in other_certs],
+                                     validation_context=vc)
+    try:
+        asyncio.run(validator.async_validate_usage(set()))
+        if not usage_allows_signing(cert):
+            raise cv.InvalidCertificateError("keyUsage has neither digitalSignature nor nonRepudiation")
+    except cv.RevokedError as exc:
+        sig.check("certificate.revoked", False, _("The signing certificate is revoked (%(detail)s).") % {"detail": exc},
+                  fail=r.REVOKED if has_timestamp else None, indeterminate=r.REVOKED_NO_POE)
+    except cv.ExpiredError:
+        sig.check("certificate.expired", False,
+                  _("The signing certificate was not valid (expired) at the signing time."),
+                  indeterminate=r.OUT_OF_BOUNDS_NOT_REVOKED if has_timestamp else r.OUT_OF_BOUNDS_NO_POE)
+    except cv.NotYetValidError:
+        sig.check("certificate.not_yet_valid", False,
+                  _("The signing certificate was not yet valid at the signing time."), fail=r.NOT_YET_VALID)
+    except cv.InsufficientRevinfoError:
+        sig.check("certificate.revocation_unknown", None,
+                  _("The revocation status of the signing certificate could not be determined."),
+                  indeterminate=r.TRY_LATER)
+    except cv.PathBuildingError:
+        sig.check("certificate.untrusted", False,
+                  _("The signing certificate does not chain to an accepted root certificate."),
+                  indeterminate=r.NO_CERTIFICATE_CHAIN_FOUND)
+    except cv.InvalidCertificateError as exc:
+        sig.check("certificate.key_usage", False,
+                  _("The signing certificate may not be used for signing documents (%(detail)s).") % {"detail": exc},
+                  indeterminate=r.CHAIN_CONSTRAINTS_FAILURE)
+    except (cv.PathValidationError, cv.ValidationError) as exc:
+        sig.check("certificate.chain_invalid", False,
+                  _("The certificate chain is not valid (%(detail)s).") % {"detail": exc},
+                  indeterminate=r.CHAIN_CONSTRAINTS_FAILURE)
+    else:
+        sig.check("certificate.chain", True, _("The certificate chains to an accepted root and was valid, "
+                                               "not revoked, at the signing time."))

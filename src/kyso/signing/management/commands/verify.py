@@ -1,0 +1,67 @@
+"""`kyso verify FILE [--trust PEM]… [--json] [--report-pdf OUT]` — exit 0 valid, 1 invalid,
+2 indeterminate, 3 error."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from kyso.core.cli import acting_as_cli
+from kyso.core.errors import KysoError
+from kyso.signing.reporting import INDICATION_LABELS, report_pdf
+from kyso.signing.trust import default_trust
+from kyso.signing.verify import verify_bytes
+
+
+class Command(BaseCommand):
+    help = "Verify the signatures of a PDF, an XML e-dossier or a CMS/PKCS#7 file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--trust", action="append", default=[], help="extra trusted root (PEM), repeatable")
+        parser.add_argument("--content", help="the signed content, for a detached CMS signature")
+        parser.add_argument("--doc-type", default=None, help="check Art. 8 rules for: official, joint, attachment, "
+                                                                "e-dossier, any")
+        parser.add_argument("--expected-title", default="", help="the title the document is signed under (Art. 8.2)")
+        parser.add_argument("--caption", default="", help="KT., TL. or TUQ. when signed on behalf (Art. 8.3)")
+        parser.add_argument("--main-document", default="", help="number and symbol of the main document this file "
+                                                                  "is an attachment of (Art. 8.7)")
+        parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument("--report-pdf", help="also write the report as a PDF")
+
+    def handle(self, *args, **o):
+        try:
+            data = Path(o["file"]).read_bytes()
+            content = Path(o["content"]).read_bytes() if o["content"] else None
+            with acting_as_cli(), transaction.atomic():
+                report = verify_bytes(data, filename=Path(o["file"]).name, trust=default_trust(o["trust"]),
+                                      content=content, doc_type=o["doc_type"], expected_title=o["expected_title"],
+                                      caption=o["caption"], main_document=o["main_document"])
+                pdf = report_pdf(report) if o["report_pdf"] else None
+        except (KysoError, OSError, ValueError) as exc:
+            code = getattr(exc, "code", "signing.cli.file")
+            message = getattr(exc, "message", str(exc))
+            if o["json"]:
+                self.stdout.write(json.dumps({"error": {"code": code, "message": str(message)}}, ensure_ascii=False))
+            sys.stderr.write(f"[{code}] {message}\n")
+            sys.exit(3)
+        if pdf:
+            Path(o["report_pdf"]).write_bytes(pdf)
+        if o["json"]:
+            self.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(f"{report.filename}: {INDICATION_LABELS[report.indication]}"
+                              + (f" — {report.sub_indication}" if report.sub_indication else ""))
+            for i, sig in enumerate(report.signatures, 1):
+                self.stdout.write(f"  #{i} {sig.kind} {sig.level} {sig.signer} [{sig.indication}"
+                                  + (f"/{sig.sub_indication}" if sig.sub_indication else "") + "]")
+                for check in sig.checks:
+                    mark = "✔" if check.ok else "✘" if check.ok is False else "?"
+                    self.stdout.write(f"     {mark} {check.message}")
+            for message in report.messages:
+                self.stdout.write(f"  ! {message}")
+        sys.exit(report.exit_code)

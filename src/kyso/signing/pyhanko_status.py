@@ -1,0 +1,97 @@
+"""Translate pyHanko's validation status (PDF and CMS) into Kyso's signature report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cryptography import x509
+from django.utils.translation import gettext as _
+from pyhanko.sign.ades.report import AdESFailure
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+
+from . import report as r
+from .certcheck import describe
+
+# A document signature needs digitalSignature or nonRepudiation (person and organisation profiles).
+KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+VN_TZ = dt.timezone(dt.timedelta(hours=7))
+
+
+def fill(sig: r.SignatureReport, status, trust=None) -> None:
+    from cryptography.hazmat.primitives import serialization  # noqa: F401
+
+    cert = x509.load_der_x509_certificate(status.signing_cert.dump())
+    describe(cert, sig)
+    sig.signing_time = getattr(status, "signer_reported_dt", None)
+    if not status.intact:
+        sig.check("integrity.digest", False, _("The document was changed after it was signed (digest mismatch)."),
+                  fail=r.HASH_FAILURE)
+        return
+    sig.check("integrity.digest", True, _("The signed content is intact."))
+    if not status.valid:
+        sig.check("integrity.signature", False, _("The signature value does not match the certificate's key."),
+                  fail=r.SIG_CRYPTO_FAILURE)
+        return
+    sig.check("integrity.signature", True, _("The signature value matches the signer's public key."))
+    ts = getattr(status, "timestamp_validity", None)
+    if ts is not None:
+        if ts.intact and ts.valid and ts.trusted:
+            sig.timestamp_time = ts.timestamp
+            sig.check("timestamp.valid", True, _("Signature timestamp from a trusted authority: %(time)s") % {
+                "time": ts.timestamp.astimezone(VN_TZ).isoformat()})
+        elif not (ts.intact and ts.valid):
+            sig.check("timestamp.invalid", False, _("The signature timestamp does not match the signature."),
+                      fail=r.HASH_FAILURE)
+        else:
+            sig.check("timestamp.untrusted", False, _("The time-stamping authority is not trusted."),
+                      indeterminate=r.NO_CERTIFICATE_CHAIN_FOUND)
+    problem = status.trust_problem_indic
+    if status.trusted and problem is None:
+        sig.check("certificate.chain", True, _("The certificate chains to an accepted root and was valid, "
+                                               "not revoked, at the signing time."))
+        return
+    name = getattr(problem, "name", "CERTIFICATE_CHAIN_GENERAL_FAILURE")
+    if name in ("REVOKED_NO_POE", "OUT_OF_BOUNDS_NO_POE") and sig.timestamp_time is not None and trust is not None:
+        # pyHanko's classic validation stops at "revoked / expired, no proof of existence"; the trusted
+        # timestamp is that proof: judge the certificate at the timestamp's time (REVOKED if it was revoked
+        # by then, OUT_OF_BOUNDS_NOT_REVOKED if it had expired by then, valid otherwise).
+        from .certcheck import check_certificate
+
+        path = [x509.load_der_x509_certificate(c.dump()) for c in getattr(status, "validation_path", None) or ()]
+        check_certificate(sig, cert, trust=trust, at=sig.timestamp_time, has_timestamp=True,
+                          other_certs=[c for c in path if c != cert])
+        return
+    failed = isinstance(problem, AdESFailure)
+    messages = {
+        "REVOKED": ("certificate.revoked", _("The signing certificate was revoked before the signing time.")),
+        "REVOKED_NO_POE": ("certificate.revoked", _("The signing certificate is revoked and nothing proves the "
+                                                    "signature existed before the revocation.")),
+        "REVOKED_CA_NO_POE": ("certificate.revoked", _("A CA certificate in the chain is revoked.")),
+        "OUT_OF_BOUNDS_NO_POE": ("certificate.expired", _("The signing certificate has expired and nothing proves "
+                                                          "the signature was made while it was valid.")),
+        "OUT_OF_BOUNDS_NOT_REVOKED": ("certificate.expired", _("The signing certificate was not valid at the "
+                                                               "signing time.")),
+        "EXPIRED": ("certificate.expired", _("The signing certificate was not valid at the signing time.")),
+        "NOT_YET_VALID": ("certificate.not_yet_valid", _("The signing certificate was not yet valid at the signing time.")),
+        "NO_CERTIFICATE_CHAIN_FOUND": ("certificate.untrusted", _("The signing certificate does not chain to an "
+                                                                  "accepted root certificate.")),
+        "TRY_LATER": ("certificate.revocation_unknown", _("The revocation status of the signing certificate could "
+                                                          "not be determined.")),
+        "REVOCATION_OUT_OF_BOUNDS_NO_POE": ("certificate.revocation_unknown", _(
+            "The revocation status of the signing certificate could not be determined.")),
+        "SIG_CONSTRAINTS_FAILURE": ("certificate.key_usage", _("The signing certificate may not be used for "
+                                                               "signing documents.")),
+        # pyHanko reports a key usage that does not allow signing as a chain constraint (EN 319 102-1, 5.2.6)
+        "CHAIN_CONSTRAINTS_FAILURE": ("certificate.constraints", _("The signing certificate does not meet the "
+                                                                   "validation constraints (for example, its key "
+                                                                   "usage does not allow signing documents).")),
+    }
+    code, message = messages.get(name, ("certificate.chain_invalid", _("The certificate chain is not valid.")))
+    from .certcheck import usage_allows_signing
+
+    if name == "CHAIN_CONSTRAINTS_FAILURE" and not usage_allows_signing(cert):
+        code, message = "certificate.key_usage", _("The signing certificate may not be used for signing documents.")
+    if failed:
+        sig.check(code, False, message, fail=name)
+    else:
+        sig.check(code, False if code != "certificate.revocation_unknown" else None, message, indeterminate=name)

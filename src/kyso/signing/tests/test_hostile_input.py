@@ -1,0 +1,245 @@
+"""Hostile files are refused safely — a clear error or a failed verdict, never a crash, a hang or a
+file read from disk: XXE, entity expansion, signature wrapping, incremental-save (shadow) attacks,
+truncated and oversized files; and a short fuzz of the parsers."""
+
+import base64
+import io
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from lxml import etree
+
+from kyso.core.errors import InvalidInput
+from kyso.signing.verify import verify_bytes
+from kyso.signing.xml import DS, sign_xml
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE HoSo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<HoSo><Ten>&xxe;</Ten></HoSo>"""
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<lolz>&lol3;</lolz>"""
+
+
+@pytest.mark.parametrize("doc", [XXE, BILLION_LAUGHS], ids=["xxe", "billion-laughs"])
+def test_dtds_and_entities_are_refused(pki, doc):
+    with pytest.raises(InvalidInput) as exc:
+        verify_bytes(doc)
+    assert exc.value.code == "signing.input.xml_dtd"
+
+
+def test_xxe_is_refused_when_signing_too(signer):
+    issued, key = signer
+    with pytest.raises(InvalidInput):
+        sign_xml(XXE, key, issued.certificate)
+
+
+def test_malformed_and_truncated_xml(signer, dossier_xml):
+    issued, key = signer
+    signed = sign_xml(dossier_xml, key, issued.certificate)
+    with pytest.raises(InvalidInput) as exc:
+        verify_bytes(signed[: len(signed) // 2])
+    assert exc.value.code == "signing.input.xml_malformed"
+
+
+def test_oversized_input_is_refused_before_parsing(pki):
+    with pytest.raises(InvalidInput) as exc:
+        verify_bytes(b"<a>" + b"x" * (51 * 1024 * 1024) + b"</a>")
+    assert exc.value.code == "signing.input.too_large"
+
+
+def _wrap_move_original_into_object(signed: bytes) -> bytes:
+    """Classic wrapping: the signed original moves under ds:Object, a forged root takes its place."""
+    root = etree.fromstring(signed)
+    sig = root.find(f"{{{DS}}}Signature")
+    root.remove(sig)
+    original = etree.tostring(root)
+    forged = etree.fromstring(original.replace(b"8500000", b"1"))
+    obj = etree.SubElement(sig, f"{{{DS}}}Object")
+    obj.append(etree.fromstring(original))
+    forged.append(sig)
+    return etree.tostring(forged)
+
+
+def _wrap_reference_to_id(signed: bytes) -> bytes:
+    """The reference points at an element by Id instead of the whole document; extra content is added."""
+    root = etree.fromstring(signed)
+    sig = root.find(f"{{{DS}}}Signature")
+    ref = sig.find(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
+    ref.set("URI", "#payload")
+    root[0].set("Id", "payload")
+    etree.SubElement(root, "InjectedByAttacker").text = "1"
+    return etree.tostring(root)
+
+
+def _signature_moved_out_of_root(signed: bytes) -> bytes:
+    root = etree.fromstring(signed)
+    sig = root.find(f"{{{DS}}}Signature")
+    root.remove(sig)
+    wrapper = etree.Element("Wrapper")
+    wrapper.append(root)
+    wrapper.append(sig)
+    return etree.tostring(wrapper)
+
+
+@pytest.mark.parametrize("attack", [_wrap_move_original_into_object, _wrap_reference_to_id,
+                                    _signature_moved_out_of_root])
+def test_signature_wrapping_variants_fail(signer, dossier_xml, attack):
+    issued, key = signer
+    report = verify_bytes(attack(sign_xml(dossier_xml, key, issued.certificate)))
+    assert report.indication != "TOTAL_PASSED", report.to_dict()
+    assert (report.indication, report.sub_indication) in {
+        ("INDETERMINATE", "SIG_CONSTRAINTS_FAILURE"), ("TOTAL_FAILED", "HASH_FAILURE")}, report.to_dict()
+
+
+def test_pdf_shadow_attack_content_changed_after_signing(signer, one_page_pdf):
+    """An incremental update after the signature that replaces the page content is caught."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    from kyso.signing.pdf import sign_pdf
+
+    issued, key = signer
+    signed = sign_pdf(one_page_pdf, key, issued.certificate, level="B-B")
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 100 700 Td (Noi dung gia mao) Tj ET")
+    page["/Contents"] = writer.add_object(stream)
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    report = verify_bytes(out.getvalue())
+    assert (report.indication, report.sub_indication) == ("INDETERMINATE", "SIG_CONSTRAINTS_FAILURE"), report.to_dict()
+    assert "coverage.modified" in report.codes
+
+
+def test_truncated_and_garbage_pdf(signer, one_page_pdf):
+    from kyso.signing.pdf import sign_pdf
+
+    issued, key = signer
+    signed = sign_pdf(one_page_pdf, key, issued.certificate, level="B-B")
+    for broken in (signed[: len(signed) // 3], b"%PDF-1.7\n" + b"\x00garbage" * 100):
+        try:
+            report = verify_bytes(broken)
+        except InvalidInput as exc:
+            assert exc.code.startswith("signing.input.")
+        else:
+            assert report.indication != "TOTAL_PASSED"
+
+
+def test_cms_garbage(pki):
+    with pytest.raises(InvalidInput) as exc:
+        verify_bytes(b"\x30\x82\xff\xff" + b"\x00" * 40)
+    assert exc.value.code == "signing.input.cms_malformed"
+
+
+# The suite runs a fixed sample (derandomized: main stays reproducible); `KYSO_FUZZ=1 KYSO_FUZZ_EXAMPLES=2000`
+# explores new inputs — run it after touching a parser.
+FUZZ = dict(derandomize=not os.environ.get("KYSO_FUZZ"), deadline=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture])
+EXAMPLES = int(os.environ.get("KYSO_FUZZ_EXAMPLES", "60"))
+
+
+@settings(max_examples=EXAMPLES, **FUZZ)
+@given(st.binary(max_size=2048))
+def test_fuzz_never_crashes(pki, blob):
+    """Whatever the bytes, the answer is a report or an InvalidInput with a signing.input.* code."""
+    for data in (blob, b"%PDF-1.4\n" + blob, b"<a>" + blob, b"\x30" + blob,
+                 b"-----BEGIN PKCS7-----\n" + base64.b64encode(blob) + b"\n-----END PKCS7-----"):
+        try:
+            report = verify_bytes(data)
+        except InvalidInput as exc:
+            assert exc.code.startswith("signing.input.")
+        else:
+            assert report.indication in ("TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE")
+            assert report.indication != "TOTAL_PASSED"
+
+
+@settings(max_examples=max(EXAMPLES * 2 // 3, 1), **FUZZ)
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=255))
+def test_fuzz_bit_flips_in_signed_xml(signer, dossier_xml, pos, byte):
+    issued, key = signer
+    signed = bytearray(_SIGNED.setdefault("xml", sign_xml(dossier_xml, key, issued.certificate)))
+    pos %= len(signed)
+    if signed[pos] == byte:
+        return
+    signed[pos] = byte
+    try:
+        report = verify_bytes(bytes(signed))
+    except InvalidInput as exc:
+        assert exc.code.startswith("signing.input.")
+    else:
+        # A changed byte may be insignificant whitespace in the certificate's base64; otherwise it fails.
+        assert report.indication in ("TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE")
+
+
+_SIGNED = {}
+
+
+def _tiny_pdf(*objects: bytes) -> bytes:
+    """A hand-written PDF (object 1 the catalogue) with a correct cross-reference table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (i, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def test_cyclic_page_tree_and_xref_loop_are_refused(signer, one_page_pdf):
+    """A page tree that contains itself, or a cross-reference chain pointing back to itself: no hang, no crash."""
+    from kyso.signing.pdf import sign_pdf
+
+    issued, key = signer
+    cyclic = _tiny_pdf(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>")
+    with pytest.raises(InvalidInput) as exc:
+        sign_pdf(cyclic, key, issued.certificate, level="B-B")
+    assert exc.value.code == "signing.input.pdf_malformed"
+    assert verify_bytes(cyclic).indication != "TOTAL_PASSED"
+
+    signed = sign_pdf(one_page_pdf, key, issued.certificate, level="B-B")
+    looped = signed.replace(b"trailer\n<<", b"trailer\n<< /Prev 0", 1)
+    with pytest.raises(InvalidInput) as exc:
+        verify_bytes(looped)
+    assert exc.value.code == "signing.input.pdf_malformed"
+
+
+def test_compression_bomb_is_never_inflated(signer, one_page_pdf):
+    """200 MB of zeros in a 200 KB stream: signing and verifying only hash bytes, they never inflate it."""
+    import zlib
+
+    from kyso.signing.pdf import sign_pdf
+
+    issued, key = signer
+    bomb = zlib.compress(b"\0" * (200 * 1024 * 1024), 9)
+    pdf = _tiny_pdf(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+                    b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(bomb), bomb))
+    signed = sign_pdf(pdf, key, issued.certificate, level="B-B")
+    assert verify_bytes(signed).indication == "TOTAL_PASSED"
+
+
+@settings(max_examples=max(EXAMPLES // 2, 1), **FUZZ)
+@given(st.integers(min_value=0, max_value=200_000), st.binary(min_size=1, max_size=8))
+def test_fuzz_signing_damaged_pdfs(signer, one_page_pdf, pos, junk):
+    """Signing a damaged PDF gives a signed PDF or a signing.* refusal — never another exception."""
+    from kyso.core.errors import KysoError
+    from kyso.signing.pdf import sign_pdf
+
+    issued, key = signer
+    pos %= len(one_page_pdf)
+    damaged = one_page_pdf[:pos] + junk + one_page_pdf[pos + len(junk):]
+    try:
+        out = sign_pdf(damaged, key, issued.certificate, level="B-B")
+    except KysoError as exc:
+        assert exc.code.startswith("signing.")
+    else:
+        assert out.startswith(b"%PDF-")
