@@ -1,0 +1,443 @@
+"""Lifecycle API: requests (Form 01), lists (Form 02), the CA exchange, handover, activation,
+revocation (Form 05), key devices, deadlines. Thin: every action calls `services`."""
+
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from kyso.core.api.permissions import HasKysoPermission
+from kyso.core.errors import InvalidInput, NotFound
+from kyso.accounts import scope
+from kyso.org.models import Person, Unit
+
+from .. import bulk, documents, exchange, importing, services
+from ..models import KeyDevice, Record, RequestList, RevocationRequest, Subscriber
+from ..permissions import LC_DEVICE, LC_VIEW
+from . import serializers as s
+
+
+def _unit(code):
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise InvalidInput("lifecycle.unit.unknown", _("Unknown unit %(code)s."), code=code)
+    return unit
+
+
+def _doc(doc, fmt, name):
+    data, ctype = documents.render(doc, fmt)
+    resp = HttpResponse(data, content_type=ctype)
+    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return resp
+
+
+class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.RequestSerializer
+    permission_classes = [HasKysoPermission]
+    required_permission = LC_VIEW
+
+    def get_queryset(self):
+        qs = services.visible_requests(self.request.user).order_by("-id")
+        if self.request.query_params.get("state"):
+            qs = qs.filter(state=self.request.query_params["state"])
+        return qs
+
+    @extend_schema(request=s.FileRequestSerializer, responses={201: s.RequestSerializer})
+    def create(self, request):
+        ser = s.FileRequestSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        person = unit = None
+        if d.get("person"):
+            person = Person.objects.filter(pk=d["person"]).first()
+            if person is None or not scope.can(request.user, LC_VIEW, person.unit):
+                raise NotFound("lifecycle.person.not_found", _("No such person."))
+        if d.get("unit"):
+            unit = _unit(d["unit"])
+        from kyso.files.storage import store
+
+        files = {}
+        for key in ("seal_registration", "title_confirmation"):
+            f = d.pop(key, None)
+            if f is not None:
+                files[key] = store(f.read(), name=f.name, media_type=f.content_type or "application/octet-stream",
+                                   purpose=f"lifecycle.{key}")
+        req = services.file_request(request.user, kind=d.pop("kind"), person=person, unit=unit, data=d, **files)
+        return Response(s.RequestSerializer(req).data, status=status.HTTP_201_CREATED)
+
+    def _do(self, func, *args, **kwargs):
+        req = self.get_object()
+        func(self.request.user, req, *args, **kwargs)
+        req.refresh_from_db()
+        return Response(s.RequestSerializer(req).data)
+
+    @extend_schema(request=None, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._do(services.confirm_request)
+
+    @extend_schema(request=s.ReviewSerializer, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        ser = s.ReviewSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._do(services.review, valid=ser.validated_data["valid"], guidance=ser.validated_data["guidance"])
+
+    @extend_schema(request=s.FileRequestSerializer, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def edit(self, request, pk=None):
+        data = {k: v for k, v in request.data.items() if k in services.FORM01_FIELDS}
+        return self._do(services.edit_request, data)
+
+    @extend_schema(request=None, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        return self._do(services.resubmit)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        return self._do(services.hold, request.data.get("reason", ""))
+
+    @extend_schema(request=s.OutcomeSerializer, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"], url_path="ca-outcome")
+    def ca_outcome(self, request, pk=None):
+        ser = s.OutcomeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._do(services.ca_outcome, ser.validated_data["outcome"], ser.validated_data["reason"])
+
+    @extend_schema(request=None, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"], url_path="notify-outcome")
+    def notify_outcome(self, request, pk=None):
+        return self._do(services.notify_unit_of_outcome)
+
+    @extend_schema(request=None, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"], url_path="supplement-done")
+    def supplement_done(self, request, pk=None):
+        return self._do(services.supplement_done, {k: v for k, v in request.data.items()
+                                                   if k in services.FORM01_FIELDS})
+
+    @extend_schema(request=None, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"], url_path="handover-unit")
+    def handover_unit(self, request, pk=None):
+        return self._do(services.handover_to_unit, by_post=bool(request.data.get("by_post")))
+
+    @extend_schema(request={"multipart/form-data": s.SignedRecordSerializer}, responses={201: s.RecordSerializer})
+    @action(detail=True, methods=["post"], url_path="signed-record")
+    def signed_record(self, request, pk=None):
+        """Handover by confidential post: the signed Form 03 coming back (PDF)."""
+        ser = s.SignedRecordSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        rec = services.attach_signed_record(request.user, self.get_object(), ser.validated_data["file"].read())
+        return Response(s.RecordSerializer(rec).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"], url_path="handover-subscriber")
+    def handover_subscriber(self, request, pk=None):
+        return self._do(services.handover_to_subscriber)
+
+    @extend_schema(request=None, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        return self._do(services.activate)
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"form01\.(?P<fmt>pdf|docx)")
+    def form01(self, request, pk=None, fmt="pdf"):
+        return _doc(documents.form01(self.get_object()), fmt, "mau-01")
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"form03\.(?P<fmt>pdf|docx)")
+    def form03(self, request, pk=None, fmt="pdf"):
+        """Form 03 "Cấp mới": the IT Center hands the certificate to the managing unit."""
+        return _doc(documents.form03_for_request(self.get_object()), fmt, "mau-03")
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"form04\.(?P<fmt>pdf|docx)")
+    def form04(self, request, pk=None, fmt="pdf"):
+        return _doc(documents.form04_for_request(self.get_object()), fmt, "mau-04")
+
+
+class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.ListSerializer
+    permission_classes = [HasKysoPermission]
+    required_permission = LC_VIEW
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = RequestList.objects.select_related("unit", "sent_to").order_by("-id")
+        return scope.filter_by_scope(qs, user, LC_VIEW, "unit__path") | \
+            scope.filter_by_scope(qs, user, LC_VIEW, "sent_to__path")
+
+    @extend_schema(request=s.CompileSerializer, responses={201: s.ListSerializer})
+    def create(self, request):
+        ser = s.CompileSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        if d.get("approval"):
+            lst = services.compile_approval_list(request.user, d.get("requests"))
+        else:
+            if not d.get("unit"):
+                raise InvalidInput("lifecycle.list.unit", _("Name the compiling unit."),
+                                   fields={"unit": ("required", _("This field is required."))})
+            lst = services.compile_list(request.user, _unit(d["unit"]), d.get("requests"))
+        return Response(s.ListSerializer(lst).data, status=status.HTTP_201_CREATED)
+
+    def _do(self, func, **kw):
+        lst = self.get_object()
+        result = func(self.request.user, lst, **kw)
+        lst.refresh_from_db()
+        return lst, result
+
+    @extend_schema(request=None, responses=s.ListSerializer)
+    @action(detail=True, methods=["post"])
+    def send(self, request, pk=None):
+        return Response(s.ListSerializer(self._do(services.send_list)[0]).data)
+
+    @extend_schema(request=None, responses=s.ListSerializer)
+    @action(detail=True, methods=["post"])
+    def receive(self, request, pk=None):
+        return Response(s.ListSerializer(self._do(services.receive_list)[0]).data)
+
+    @extend_schema(request=None, responses=s.ListSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return Response(s.ListSerializer(self._do(services.approve_list)[0]).data)
+
+    @extend_schema(request=None, responses=s.ListSerializer)
+    @action(detail=True, methods=["post"], url_path="send-to-ca")
+    def send_to_ca(self, request, pk=None):
+        lst, issued = self._do(services.send_to_ca)
+        data = s.ListSerializer(lst).data
+        # Device PINs are shown once, like a PIN envelope, and never stored.
+        data["devices"] = [{"request": i.request_id, "token": i.token_label, "pin": i.pin} for i in issued]
+        return Response(data)
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"form02\.(?P<fmt>pdf|docx|xlsx)")
+    def form02(self, request, pk=None, fmt="pdf"):
+        lst = self.get_object()
+        if fmt == "xlsx":
+            resp = HttpResponse(documents.form02_xlsx(lst),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            resp["Content-Disposition"] = 'attachment; filename="mau-02.xlsx"'
+            return resp
+        return _doc(documents.form02(lst), fmt, "mau-02")
+
+    @extend_schema(responses={(200, "application/zip"): bytes})
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        """External CA: Form 02 (XLSX, PDF) and the CSRs for the RA intake agency."""
+        lst = self.get_object()
+        scope.require(request.user, services.LC_REVIEW)
+        resp = HttpResponse(exchange.export_package(lst, exchange.csrs_of(lst)), content_type="application/zip")
+        resp["Content-Disposition"] = f'attachment; filename="{lst.number.replace("/", "-")}.zip"'
+        return resp
+
+    @extend_schema(request={"multipart/form-data": s.ImportIssuedSerializer}, responses=s.CertificateSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="import-issued")
+    def import_issued(self, request):
+        """External CA: the issued certificates come back and are matched to the requests."""
+        ser = s.ImportIssuedSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        certs = services.import_issued(request.user, ser.validated_data["file"].read())
+        return Response(s.CertificateSerializer(certs, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.CertificateSerializer
+    permission_classes = [HasKysoPermission]
+    required_permission = LC_VIEW
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return services.search_certificates(self.request.user, q=p.get("q", ""), status=p.get("status", ""),
+                                            expiring=p.get("expiring", ""), unit=p.get("unit", "")).order_by("-id")
+
+    def get_serializer_class(self):
+        return s.CertificateDetailSerializer if self.action == "retrieve" else s.CertificateSerializer
+
+    @extend_schema(request=None, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def renew(self, request, pk=None):
+        req = services.renewal(request.user, self.get_object())
+        return Response(s.RequestSerializer(req).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.ExpirySerializer)
+    @action(detail=False, methods=["get"])
+    def expiry(self, request):
+        """Counts: expired, and expiring within 30, 60 and 90 days (letter 26)."""
+        return Response(services.expiry_buckets(request.user))
+
+    @extend_schema(request=None, responses=s.CampaignSerializer)
+    @action(detail=False, methods=["get"])
+    def campaign(self, request):
+        """The seal rule (letter 26): organisation certificates of units without a seal, units with a seal and no
+        organisation certificate."""
+        c = services.seal_campaign(request.user)
+        return Response({"to_revoke": s.CertificateSerializer(c["to_revoke"], many=True).data,
+                         "to_request": [{"code": u.code, "name": u.name} for u in c["to_request"]]})
+
+    @extend_schema(request={"multipart/form-data": s.ImportSerializer}, responses={201: dict})
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_register(self, request):
+        """Certificates issued before Kyso: a register and the certificate files; all rows or none."""
+        ser = s.ImportSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        reg = ser.validated_data["register"]
+        uploads = [(f.name, f.read()) for f in request.FILES.getlist("files")]
+        report = importing.import_register(request.user, reg.name, reg.read(), uploads)
+        return Response(report.as_dict(), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.BulkRevokeSerializer, responses={202: s.JobSerializer})
+    @action(detail=False, methods=["post"], url_path="bulk-revoke")
+    def bulk_revoke(self, request):
+        """Revoke many certificates (e.g. a unit dissolved): a job with progress, see /lifecycle/jobs/."""
+        ser = s.BulkRevokeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        job = bulk.start_revoke_many(request.user, d["certificates"], reason=d["reason"], detail=d["detail"],
+                                     phone_notice=d["phone_notice"])
+        return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RevocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.RevocationSerializer
+    permission_classes = [HasKysoPermission]
+    required_permission = LC_VIEW
+
+    def get_queryset(self):
+        return scope.filter_by_scope(RevocationRequest.objects.select_related("certificate").order_by("-id"),
+                                     self.request.user, LC_VIEW, "certificate__subscriber__unit__path")
+
+    @extend_schema(request=s.RevocationSerializer, responses={201: s.RevocationSerializer})
+    def create(self, request):
+        cert = services.visible_certificates(request.user).filter(pk=request.data.get("certificate")).first()
+        if cert is None:
+            raise NotFound("lifecycle.certificate.not_found", _("No such certificate."))
+        rev = services.request_revocation(request.user, cert, reason=request.data.get("reason", ""),
+                                          detail=request.data.get("detail", ""),
+                                          phone_notice=request.data.get("phone_notice", ""))
+        return Response(s.RevocationSerializer(rev).data, status=status.HTTP_201_CREATED)
+
+    def _do(self, func, **kw):
+        rev = self.get_object()
+        func(self.request.user, rev, **kw)
+        rev.refresh_from_db()
+        return Response(s.RevocationSerializer(rev).data)
+
+    @extend_schema(request=None, responses=s.RevocationSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._do(services.confirm_revocation)
+
+    @extend_schema(request=None, responses=s.RevocationSerializer)
+    @action(detail=True, methods=["post"], url_path="send-to-ca")
+    def send_to_ca(self, request, pk=None):
+        return self._do(services.send_revocation)
+
+    @extend_schema(request=None, responses=s.RevocationSerializer)
+    @action(detail=True, methods=["post"], url_path="ca-confirmed")
+    def ca_confirmed(self, request, pk=None):
+        """External CA: its confirmation of the revocation arrived."""
+        return self._do(services.ca_confirmed_revocation)
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"form05\.(?P<fmt>pdf|docx)")
+    def form05(self, request, pk=None, fmt="pdf"):
+        return _doc(documents.form05(self.get_object()), fmt, "mau-05")
+
+    @extend_schema(request=None, responses=s.RevocationSerializer)
+    @action(detail=True, methods=["post"], url_path="notify-unit")
+    def notify_unit(self, request, pk=None):
+        return self._do(services.notify_unit_to_recover)
+
+    @extend_schema(request=s.ReturnDeviceSerializer, responses=s.RevocationSerializer)
+    @action(detail=True, methods=["post"], url_path="return-device")
+    def return_device(self, request, pk=None):
+        ser = s.ReturnDeviceSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._do(services.return_device, **ser.validated_data)
+
+
+class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Key devices, searchable by serial, holder and unit (`q`, `unit`, `state`)."""
+
+    serializer_class = s.DeviceSerializer
+    permission_classes = [HasKysoPermission]
+    required_permission = LC_VIEW
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return services.search_devices(self.request.user, q=p.get("q", ""), unit=p.get("unit", ""),
+                                       state=p.get("state", "")).prefetch_related("events")
+
+    @extend_schema(request=s.DeviceCreateSerializer, responses={201: s.DeviceSerializer})
+    def create(self, request):
+        ser = s.DeviceCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        dev = services.register_device(request.user, serial=d["serial"], unit=_unit(d["unit"]), model=d["model"])
+        return Response(s.DeviceSerializer(dev).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DeviceChangeSerializer, responses=s.DeviceSerializer)
+    @action(detail=True, methods=["post"])
+    def change(self, request, pk=None):
+        ser = s.DeviceChangeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        kw = {}
+        if d.get("holder"):
+            holder = Subscriber.objects.filter(pk=d["holder"]).first()
+            if holder is None or not scope.can(request.user, LC_DEVICE, holder.unit):
+                raise NotFound("lifecycle.subscriber.not_found", _("No such subscriber."))
+            kw["holder"] = holder
+        dev = services.change_device(request.user, self.get_object(), d["state"], note=d["note"], **kw)
+        return Response(s.DeviceSerializer(dev).data)
+
+
+class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Bulk jobs and their progress (done/total)."""
+
+    serializer_class = s.JobSerializer
+    permission_classes = [HasKysoPermission]
+    required_permission = LC_VIEW
+
+    def get_queryset(self):
+        return bulk.visible_jobs(self.request.user).select_related("unit").order_by("-id")
+
+
+class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The archive (Art. 9.4, 10.7): every form and notice produced, as filed; never deleted."""
+
+    serializer_class = s.RecordSerializer
+    permission_classes = [HasKysoPermission]
+    required_permission = LC_VIEW
+
+    def get_queryset(self):
+        qs = scope.filter_by_scope(Record.objects.select_related("unit").order_by("-id"), self.request.user, LC_VIEW,
+                                   "unit__path")
+        p = self.request.query_params
+        if p.get("subject_type") and p.get("subject_id", "").isdigit():
+            qs = qs.filter(subject_type=p["subject_type"], subject_id=int(p["subject_id"]))
+        return qs
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        from kyso.files.views import file_response
+
+        return file_response(self.get_object().pdf)
+
+
+class StepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """What waits for me: open steps of my units, by due date."""
+
+    serializer_class = s.LifecycleStepSerializer
+    permission_classes = [HasKysoPermission]
+    required_permission = LC_VIEW
+
+    def get_queryset(self):
+        return services.my_steps(self.request.user).order_by("due_on", "id")
