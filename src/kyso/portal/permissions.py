@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+
+from kyso.accounts.roles import Role, define, grant
+
+PORTAL_VIEW = define("portal.view", _("See the dossiers received by the units in scope"))
+PORTAL_RECEIVE = define("portal.receive", _("Receive dossiers at the one-stop desk and return results"))
+PORTAL_PROCESS = define("portal.process", _("Assign and process dossiers, request supplements, apologise, refuse"))
+PORTAL_APPROVE = define("portal.approve", _("Approve dossiers and sign their results"))
+PORTAL_STATS = define("portal.stats", _("See and export dossier statistics"))
+PORTAL_CATALOGUE = define("portal.catalogue", _("Edit the procedure catalogue and the intake rules"))
+
+grant(Role.ONESTOP_OFFICER, PORTAL_VIEW, PORTAL_RECEIVE, PORTAL_PROCESS, PORTAL_STATS)
+grant(Role.UNIT_OFFICER, PORTAL_VIEW, PORTAL_PROCESS, PORTAL_APPROVE, PORTAL_STATS)
+grant(Role.LEADER, PORTAL_VIEW, PORTAL_APPROVE, PORTAL_STATS)
+grant(Role.AUDITOR, PORTAL_VIEW, PORTAL_STATS)
+grant(Role.IT_OFFICER, PORTAL_CATALOGUE)

@@ -1,0 +1,84 @@
+"""Test helpers: a second CA standing in for a licensed public CA (VNPT-CA, Viettel-CA…), submitter
+accounts with certificates from it, and the demo forms as XML."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+from django.db import transaction
+
+from kyso.core.context import acting_as
+
+from ..samples import d02, d03, tk1  # noqa: F401 - re-exported for the tests
+
+
+def public_ca():
+    """A separate root CA; being a CertificateAuthority row, the default trust store holds its root and CRL."""
+    from kyso.pki.ca import create_ca
+    from kyso.pki.models import CertificateAuthority
+
+    with acting_as(label="test"), transaction.atomic():
+        return CertificateAuthority.objects.filter(name="test-public-ca").first() or \
+            create_ca("test-public-ca", "CA công cộng mô phỏng (kiểm thử)")
+
+
+def submitter(username: str, kind: str, unit_code: str, *, name: str, tax_code: str = "", with_cert: bool = True,
+              email: str = "", phone: str = ""):
+    """(Submitter, IssuedCertificate|None, KeyHandle|None): an external account with a public-CA certificate."""
+    from kyso.accounts.models import User
+    from kyso.org.models import Unit
+    from kyso.pki.issuance import SubjectInfo, issue_for_public_key
+    from kyso.pki.keystore import software_store
+    from kyso.portal.models import Submitter
+
+    with acting_as(label="test"), transaction.atomic():
+        user = User.objects.create(username=username, email=email or f"{username}@example.vn")
+        sub = Submitter.objects.create(user=user, kind=kind, name=name, tax_code=tax_code, unit=Unit.objects.get(code=unit_code),
+                                       email=email or f"{username}@example.vn", phone=phone, has_digital_signature=with_cert)
+        if not with_cert:
+            return sub, None, None
+        ca = public_ca()
+        label = f"test-sub-{os.urandom(5).hex()}"
+        key = software_store().generate(label, "rsa2048")
+        subject = SubjectInfo(common_name=name, organizational_unit=name, locality="Hà Nội")
+        issued = issue_for_public_key(key.public_key(), "organization", subject, 365, ca=ca, key_location=f"keystore:{label}")
+        return sub, issued, key
+
+
+def signed(xml: bytes, issued, key) -> bytes:
+    from kyso.pki.ca import chain
+    from kyso.signing.xml import sign_xml
+
+    with acting_as(label="test"), transaction.atomic():
+        return sign_xml(xml, key, issued.certificate, chain=chain(issued.ca.name), level="B-B")
+
+
+def b64file(name: str, data: bytes) -> dict:
+    return {"name": name, "content": base64.b64encode(data).decode()}
+
+
+def client_for(user):
+    from rest_framework.test import APIClient
+
+    from kyso.accounts.models import ApiToken
+
+    with acting_as(label="test"), transaction.atomic():
+        _token, secret = ApiToken.issue(user, "test")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    return client
+
+
+def make_dossier(unit, procedure_code: str = "600", *, name: str = "Công ty TNHH Phạm vi", tax_code: str = "0100000001"):
+    """A received dossier at `unit` without going through the signature checks (scope and workflow tests)."""
+    from kyso.portal import intake, rules
+    from kyso.portal.models import Procedure
+    from django.utils import timezone
+
+    with acting_as(label="test"), transaction.atomic():
+        proc = Procedure.objects.get(code=procedure_code)
+        rule = rules.require_accepted(kind="signed", channel="portal", procedure_code=procedure_code,
+                                      submitter_kind="employer", has_signature=True, on=timezone.localdate())
+        return intake._create(proc=proc, unit=unit, channel="portal", kind="signed", rule=rule, submitter=None, user=None,
+                              name=name, tax_code=tax_code, email="ketoan@phamvi.vn", phone="", checked=[])
