@@ -55,6 +55,10 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("KYSO_ALLOWED_HOSTS", "127.0.
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("KYSO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 # The public base URL: printed in certificates (AIA, CRL DP) and receipts.
 KYSO_BASE_URL = os.environ.get("KYSO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Signature verification: extra accepted roots (PEM/DER files: the national root CA, the Government's
+# dedicated CA, licensed public CAs) and whether to fetch CRL/OCSP over the network for foreign certificates.
+KYSO_TRUST_DIR = os.environ.get("KYSO_TRUST_DIR", "")
+KYSO_VERIFY_FETCH = os.environ.get("KYSO_VERIFY_FETCH", "").lower() in ("1", "true", "yes")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -232,6 +236,7 @@ CELERY_BEAT_SCHEDULE = {
     "audit-checkpoint": {"task": "kyso.audit.tasks.checkpoint", "schedule": 300.0},
     "pki-crl-refresh": {"task": "kyso.pki.tasks.refresh_crls", "schedule": 3600.0},
     "notify-retry": {"task": "kyso.notify.tasks.retry_failed", "schedule": 600.0},
+    "lifecycle-daily": {"task": "kyso.lifecycle.tasks.daily", "schedule": 86400.0},
 }
 
 # --- Audit
