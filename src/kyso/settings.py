@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "kyso.lifecycle",
     "kyso.signing",
     "kyso.portal",
+    "kyso.mobile",
+    "kyso.sims",
+    "kyso.eoffice",
 ]
 
 MIDDLEWARE = [

@@ -6,8 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from kyso.core import views as core_views
 
-API_APPS = ["org", "accounts", "audit", "workdays", "pki", "lifecycle", "signing", "portal"]
-UI_APPS = ["org", "accounts", "audit", "workdays", "pki", "lifecycle", "signing", "portal"]
+API_APPS = ["org", "accounts", "audit", "workdays", "pki", "lifecycle", "signing", "portal", "mobile", "sims", "eoffice"]
+UI_APPS = ["org", "accounts", "audit", "workdays", "pki", "lifecycle", "signing", "portal", "mobile", "sims", "eoffice"]
 
 
 def _optional(module: str):
@@ -17,7 +17,7 @@ def _optional(module: str):
     try:
         importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        if exc.name == module:
+        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
             return None
         raise
     return include(module)

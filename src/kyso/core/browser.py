@@ -1,0 +1,68 @@
+"""Browser tests: Debian's Chromium driven by its ChromeDriver through Selenium (pytest plugin).
+
+`phone` is a headless Chromium with a 390×844 viewport (a phone held upright), `tablet` one of
+820×1180; both against pytest-django's `live_server`. `.ci/run` installs `chromium` and
+`chromium-driver`; without them the fixtures fail with the reason rather than skip silently.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("KYSO_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("KYSO_CHROMEDRIVER", "/usr/bin/chromedriver")
+
+
+def _driver(width: int, height: int):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        pytest.fail(f"browser tests need {CHROMIUM} and {CHROMEDRIVER} (Debian: chromium chromium-driver)")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                f"--window-size={width},{height}", "--lang=vi-VN", "--force-device-scale-factor=1"):
+        opts.add_argument(arg)
+    opts.add_experimental_option("mobileEmulation", {
+        "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0, "touch": True}})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver.set_page_load_timeout(30)
+    driver.implicitly_wait(5)
+    return driver
+
+
+@pytest.fixture
+def phone(live_server):
+    """A phone-sized browser (390×844); `phone.url(path)` is the live server's address for `path`."""
+    driver = _driver(390, 844)
+    driver.url = lambda path="/": live_server.url + path
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def tablet(live_server):
+    driver = _driver(820, 1180)
+    driver.url = lambda path="/": live_server.url + path
+    yield driver
+    driver.quit()
+
+
+def login(driver, username: str, password: str) -> None:
+    """Log in through the real login form."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(driver.url("/accounts/login/"))
+    driver.find_element(By.NAME, "username").send_keys(username)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
+
+
+def fits_width(driver) -> bool:
+    """Nothing wider than the viewport: no sideways scrolling on a phone."""
+    return driver.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SimsConfig(AppConfig):
+    """The agency's SIM PKI subscriptions (phone, carrier, SIM, certificate) and data plans by title, for payment (letter 346)."""
+
+    name = "kyso.sims"
+    label = "sims"
+    verbose_name = _("SIM PKI registry")
