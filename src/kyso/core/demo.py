@@ -11,7 +11,7 @@ from kyso import audit
 from kyso.core.cli import acting_as_cli
 
 # Apps whose `demo.load(ctx)` runs, in this order; each adds to ctx what later ones need.
-DEMO_STEPS = ["kyso.pki", "kyso.lifecycle", "kyso.signing", "kyso.portal"]
+DEMO_STEPS = ["kyso.pki", "kyso.lifecycle", "kyso.signing", "kyso.portal", "kyso.mobile", "kyso.sims", "kyso.eoffice"]
 
 
 def load_demo() -> list[str]:
