@@ -27,6 +27,7 @@ def _driver(width: int, height: int):
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 f"--window-size={width},{height}", "--lang=vi-VN", "--force-device-scale-factor=1"):
         opts.add_argument(arg)
+    opts.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
     opts.add_experimental_option("mobileEmulation", {
         "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0, "touch": True}})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
@@ -60,6 +61,9 @@ def login(driver, username: str, password: str) -> None:
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 15).until(lambda d: "/accounts/login" not in d.current_url)
 
 
 def fits_width(driver) -> bool:
