@@ -56,7 +56,8 @@ class Endpoint:
     format: str = "json"
 
 
-APPS_WITH_CASES = ["org", "accounts", "audit", "workdays", "pki", "lifecycle", "signing", "portal"]
+APPS_WITH_CASES = ["org", "accounts", "audit", "workdays", "pki", "lifecycle", "signing", "portal", "mobile", "sims",
+                   "eoffice"]
 
 
 def parse_expectations(text: str) -> dict[tuple[str, str], tuple[str, str]]:

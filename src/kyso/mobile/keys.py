@@ -60,3 +60,24 @@ def sign_digests(token_label: str, key_label: str, pin: str, digests: list[bytes
     except Exception as exc:  # noqa: BLE001 - missing token or key: one clear answer
         raise Forbidden("mobile.key.unavailable", _("The signing key is not available.")) from exc
     return [key.sign_digest(d, hash_name) for d in digests]
+
+
+def change_pin(token_label: str, old_pin: str, new_pin: str) -> None:
+    """C_SetPIN on the holder's token: the token checks the old PIN."""
+    import pkcs11
+
+    new_pin = check_pin_format(new_pin)
+    keystore.ensure_softhsm_env()
+    module = settings.KYSO_PKCS11_MODULE
+    with keystore._P11_LOCK:
+        try:
+            session = keystore._p11_session(module, token_label, str(old_pin or ""))
+        except InvalidInput as exc:
+            if exc.code == "keystore.pin":
+                raise Forbidden("mobile.pin.wrong", _("The PIN is wrong.")) from None
+            raise
+        try:
+            session.set_pin(str(old_pin), new_pin)
+        except pkcs11.exceptions.PinIncorrect:
+            raise Forbidden("mobile.pin.wrong", _("The PIN is wrong.")) from None
+        keystore._P11_PINS[(module, token_label)] = keystore._pin_digest(new_pin)

@@ -472,3 +472,59 @@ def sign_hash(cred: Credential, *, sad: str, hashes: list, hash_algo: str | None
         authz.remaining -= len(wanted)
         authz.save(update_fields=["hashes", "remaining"])
     return sigs
+
+
+# --------------------------------------------------------------------------- administration
+
+def enrol_for(officer, holder, *, channel: str, msisdn: str = "", key_spec: str = "rsa2048") -> Credential:
+    """An IT officer enrols a credential for a holder in his scope; the initial PIN goes to the holder
+    alone, by SMS, and he is told to change it (`change_pin`)."""
+    from kyso.accounts import scope
+    from kyso.notify.models import Channel as NotifyChannel
+    from kyso.notify.services import notify
+
+    from .permissions import MOBILE_MANAGE
+
+    person = getattr(holder, "person", None)
+    scope.require(officer, MOBILE_MANAGE, person.unit if person else None)
+    phone = msisdn or (person.phone_mobile if person else "")
+    if not phone:
+        raise InvalidInput("mobile.holder.no_phone", _("The holder has no mobile phone number for the initial PIN."))
+    pin = f"{secrets.randbelow(10**6):06d}"
+    cred = enrol_credential(holder, channel=channel, pin=pin, msisdn=msisdn, key_spec=key_spec)
+    notify(NotifyChannel.SMS, normalize_msisdn(phone), _("Kyso: your signing PIN is %(pin)s. Change it on first use.")
+           % {"pin": pin}, topic="mobile.initial_pin", obj=cred)
+    return cred
+
+
+def set_enabled(officer, cred: Credential, enabled: bool) -> Credential:
+    from kyso.accounts import scope
+
+    from .permissions import MOBILE_MANAGE
+
+    person = getattr(cred.holder, "person", None)
+    scope.require(officer, MOBILE_MANAGE, person.unit if person else None)
+    with transaction.atomic(), audit.action("mobile.credential.enable" if enabled else "mobile.credential.disable"):
+        cred.enabled = enabled
+        if enabled:
+            cred.failed_pins = 0
+        cred.save(update_fields=["enabled", "failed_pins"])
+    return cred
+
+
+def change_pin(cred: Credential, user, old_pin: str, new_pin: str) -> None:
+    """The holder changes his PIN (remote-signing credentials; a SIM's PIN is changed on the phone)."""
+    if cred.holder_id != user.pk:
+        raise NotFound("mobile.credential.not_found", _("No such credential."))
+    if cred.channel != Channel.APP:
+        raise InvalidState("mobile.pin.sim", _("A SIM's PIN is changed on the phone."))
+    _usable(cred)
+    try:
+        keys.change_pin(cred.token_label, old_pin, new_pin)
+    except Forbidden as exc:
+        if exc.code == "mobile.pin.wrong":
+            _pin_failed(cred)
+        raise
+    with transaction.atomic(), audit.action("mobile.credential.pin_changed"):
+        cred.failed_pins = 0
+        cred.save(update_fields=["failed_pins"])

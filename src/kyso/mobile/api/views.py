@@ -1,0 +1,129 @@
+"""Kyso's own API for mobile signing: credentials (holders see theirs, IT officers those of their
+units and enrol or disable them), PIN change, and the holder's signature requests."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kyso.accounts import scope
+from kyso.core.errors import InvalidInput, KysoError, NotFound
+
+from .. import services
+from ..models import Credential, SignatureRequest
+from ..permissions import MOBILE_VIEW
+
+
+def credential_dict(c: Credential) -> dict:
+    return {"credential_id": c.credential_id, "holder": c.holder.username, "channel": c.channel,
+            "msisdn": c.msisdn, "enabled": c.enabled, "certificate_serial": c.certificate.serial,
+            "valid_until": c.certificate.not_after, "multisign": c.multisign, "created_at": c.created_at}
+
+
+def request_dict(r: SignatureRequest) -> dict:
+    return {"id": str(r.pk), "state": r.state, "channel": r.channel, "display_text": r.display_text,
+            "created_at": r.created_at, "expires_at": r.expires_at, "error_code": r.error_code,
+            "error_message": r.error_message, "signatures": r.signatures if r.state == "signed" else []}
+
+
+def _cred_fields():
+    return {"credential_id": serializers.CharField(), "holder": serializers.CharField(),
+            "channel": serializers.CharField(), "msisdn": serializers.CharField(),
+            "enabled": serializers.BooleanField(), "certificate_serial": serializers.CharField(),
+            "valid_until": serializers.DateTimeField()}
+
+
+CRED = inline_serializer("MobileCredential", _cred_fields())
+CRED_LIST = inline_serializer("MobileCredentialItem", _cred_fields(), many=True)
+ENROL = inline_serializer("MobileEnrol", {"holder": serializers.CharField(help_text="login"),
+                                          "channel": serializers.ChoiceField(["app", "sim"]),
+                                          "msisdn": serializers.CharField(required=False)})
+PIN = inline_serializer("MobilePinChange", {"old_pin": serializers.CharField(), "new_pin": serializers.CharField()})
+REQ = inline_serializer("MobileRequest", {"id": serializers.UUIDField(), "state": serializers.CharField(),
+                                          "display_text": serializers.CharField()})
+REQ_LIST = inline_serializer("MobileRequestItem", {"id": serializers.UUIDField(), "state": serializers.CharField(),
+                                                   "display_text": serializers.CharField()}, many=True)
+
+
+def _visible(user):
+    qs = Credential.objects.select_related("holder__person__unit", "certificate")
+    own = qs.filter(holder=user)
+    if scope.has_permission_anywhere(user, MOBILE_VIEW):
+        return (own | scope.filter_by_scope(qs, user, MOBILE_VIEW, "holder__person__unit__path")).distinct()
+    return own
+
+
+def _get(user, credential_id) -> Credential:
+    cred = _visible(user).filter(credential_id=credential_id).first()
+    if cred is None:
+        raise NotFound("mobile.credential.not_found", "Không tìm thấy tài khoản ký số.")
+    return cred
+
+
+class CredentialsView(APIView):
+    @extend_schema(responses=CRED_LIST)
+    def get(self, request):
+        return Response([credential_dict(c) for c in _visible(request.user).order_by("-created_at")[:500]])
+
+    @extend_schema(request=ENROL, responses={201: CRED})
+    def post(self, request):
+        from kyso.accounts.models import User
+
+        data = request.data if isinstance(request.data, dict) else {}
+        holder = User.objects.select_related("person__unit").filter(username=str(data.get("holder") or "")).first()
+        if holder is None:
+            raise InvalidInput("mobile.holder.unknown", "Không có tài khoản người ký %(u)s.", u=data.get("holder"))
+        cred = services.enrol_for(request.user, holder, channel=str(data.get("channel") or ""),
+                                  msisdn=str(data.get("msisdn") or ""))
+        return Response(credential_dict(cred), status=201)
+
+
+class CredentialView(APIView):
+    @extend_schema(responses=CRED)
+    def get(self, request, credential_id):
+        return Response(credential_dict(_get(request.user, credential_id)))
+
+
+class CredentialEnableView(APIView):
+    enabled = True
+
+    @extend_schema(request=None, responses=CRED)
+    def post(self, request, credential_id):
+        cred = services.set_enabled(request.user, _get(request.user, credential_id), self.enabled)
+        return Response(credential_dict(cred))
+
+
+class CredentialDisableView(CredentialEnableView):
+    enabled = False
+
+
+class PinView(APIView):
+    @extend_schema(request=PIN, responses={204: None})
+    def post(self, request, credential_id):
+        data = request.data if isinstance(request.data, dict) else {}
+        try:
+            services.change_pin(_get(request.user, credential_id), request.user, data.get("old_pin"),
+                                data.get("new_pin"))
+        except KysoError as exc:
+            if exc.code == "mobile.pin.wrong":        # keep the failure count: answer without rolling back
+                return Response({"error": exc.as_dict()}, status=exc.http_status)
+            raise
+        return Response(status=204)
+
+
+class RequestsView(APIView):
+    @extend_schema(responses=REQ_LIST)
+    def get(self, request):
+        qs = SignatureRequest.objects.filter(credential__holder=request.user).select_related("credential")
+        if request.query_params.get("state"):
+            qs = qs.filter(state=request.query_params["state"])
+        return Response([request_dict(r) for r in qs[:200]])
+
+
+class RequestView(APIView):
+    @extend_schema(responses=REQ)
+    def get(self, request, request_id):
+        return Response(request_dict(services.get_request(request_id, user=request.user)))

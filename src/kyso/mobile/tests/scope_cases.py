@@ -1,0 +1,53 @@
+"""Mobile-signing endpoints in the role × endpoint × scope table. A credential belongs to its holder's
+unit: IT officers see and manage those of their subtree, auditors see them, the holder sees his own
+(nobody in the table holds the target credential)."""
+
+import uuid
+
+from kyso.core.scope_table import Endpoint
+
+
+def _credential(t):
+    from kyso.accounts.models import User
+    from kyso.mobile.services import enrol_credential
+
+    holder = getattr(t.person, "user", None) if hasattr(t.person, "user") else None
+    if holder is None:
+        holder = User.objects.create(username=f"holder-{uuid.uuid4().hex[:8]}", person=t.person)
+    t.extra["holder"] = holder.username
+    t.extra["cid"] = enrol_credential(holder, channel="app", pin="123456", key_spec="p256").credential_id
+
+
+def _listed(t, data):
+    return any(c["credential_id"] == t.extra["cid"] for c in data)
+
+
+def _holder_user(t):
+    from kyso.accounts.models import User
+
+    user = User.objects.create(username=f"new-{uuid.uuid4().hex[:8]}", person=None)
+    t.extra["holder"] = user.username
+    from kyso.org.models import Person
+
+    person = Person.objects.filter(unit=t.unit, user__isnull=True, phone_mobile__gt="").exclude(email="").first()
+    user.person = person
+    user.save()
+
+
+ENDPOINTS = [
+    Endpoint("mobile.credentials", "GET", lambda t: "/api/v1/mobile/credentials/", listed=_listed, prepare=_credential),
+    Endpoint("mobile.credential", "GET", lambda t: f"/api/v1/mobile/credentials/{t.extra['cid']}/",
+             prepare=_credential),
+    Endpoint("mobile.disable", "POST", lambda t: f"/api/v1/mobile/credentials/{t.extra['cid']}/disable/",
+             prepare=_credential),
+    Endpoint("mobile.enrol", "POST", lambda t: "/api/v1/mobile/credentials/",
+             body=lambda t: {"holder": t.extra["holder"], "channel": "app"}, prepare=_holder_user),
+]
+
+EXPECT = """
+endpoint            admin cntt  lanhdao hanoi   badinh  vanthu.hn thuebao motcua.hn kiemtoan
+mobile.credentials  L/-   L/-   U/-     U/U     U/U     U/U       U/U     U/U       L/-
+mobile.credential   200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   200/-
+mobile.disable      200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   403/-
+mobile.enrol        201/- 201/- 403/-   403/403 403/403 403/403   403/403 403/403   403/-
+"""

@@ -1,0 +1,71 @@
+"""Administration: the IT Center enrols a holder (the initial PIN goes to the holder alone by SMS),
+the holder changes his PIN in the token, an officer disables and re-enables a credential."""
+
+import re
+
+import pytest
+
+from kyso.mobile import services
+from kyso.mobile.models import Credential
+
+from .conftest import digest
+
+
+def _initial_pin() -> str:
+    from kyso.notify.models import Notification
+
+    return re.search(r"\b(\d{6})\b", Notification.objects.filter(topic="mobile.initial_pin").latest("pk").body).group(1)
+
+
+def test_enrol_change_pin_and_sign(api, demo, pki, as_user):
+    it = api("cntt")
+    r = it.post("/api/v1/mobile/credentials/", {"holder": "giamdoc.hn", "channel": "app"}, format="json")
+    assert r.status_code == 201, r.json()
+    cid = r.json()["credential_id"]
+    assert "pin" not in r.json()            # the officer never sees the PIN
+    holder = api("giamdoc.hn")
+    initial = _initial_pin()
+    r = holder.post(f"/api/v1/mobile/credentials/{cid}/pin/", {"old_pin": "000000" if initial != "000000" else "1" * 6,
+                                                               "new_pin": "13579246"}, format="json")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "mobile.pin.wrong"
+    assert Credential.objects.get(credential_id=cid).failed_pins == 1
+    r = holder.post(f"/api/v1/mobile/credentials/{cid}/pin/", {"old_pin": initial, "new_pin": "13579246"},
+                    format="json")
+    assert r.status_code == 204, r.content
+    user = demo.user("giamdoc.hn")
+    with as_user(user):
+        req = services.request_signature(signer=user, hashes=[digest()], display_text="Ký")
+        with pytest.raises(Exception):
+            services.confirm(req.pk, user, initial)
+        assert services.confirm(req.pk, user, "13579246").state == "signed"
+    r = holder.get("/api/v1/mobile/requests/")
+    assert r.json()[0]["state"] == "signed" and r.json()[0]["signatures"]
+
+
+def test_disable_and_enable(api, app_credential, leader, as_user):
+    it = api("cntt")
+    cid = app_credential.credential_id
+    assert it.post(f"/api/v1/mobile/credentials/{cid}/disable/").json()["enabled"] is False
+    with as_user(leader), pytest.raises(Exception) as exc:
+        services.request_signature(signer=leader, hashes=[digest()], display_text="Ký", credential=app_credential
+                                   .__class__.objects.get(pk=app_credential.pk))
+    assert getattr(exc.value, "code", "") == "mobile.credential.disabled"
+    assert it.post(f"/api/v1/mobile/credentials/{cid}/enable/").json()["enabled"] is True
+
+
+@pytest.mark.parametrize("body,code", [
+    ({"holder": "nobody", "channel": "app"}, "mobile.holder.unknown"),
+    ({"holder": "giamdoc.hn", "channel": "fax"}, "mobile.channel.unknown"),
+    ({"holder": "giamdoc.hn", "channel": "sim", "msisdn": "123"}, "mobile.msisdn.invalid"),
+])
+def test_bad_enrolment(api, demo, pki, body, code):
+    r = api("cntt").post("/api/v1/mobile/credentials/", body, format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == code
+    assert not Credential.objects.exists()
+
+
+def test_sim_pin_is_changed_on_the_phone(api, sim_credential):
+    r = api("lanhdao").post(f"/api/v1/mobile/credentials/{sim_credential.credential_id}/pin/",
+                            {"old_pin": "246810", "new_pin": "11223344"}, format="json")
+    assert r.status_code == 409 or r.status_code == 400
+    assert r.json()["error"]["code"] == "mobile.pin.sim"
