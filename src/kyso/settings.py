@@ -60,6 +60,13 @@ KYSO_BASE_URL = os.environ.get("KYSO_BASE_URL", "http://127.0.0.1:8000").rstrip(
 KYSO_TRUST_DIR = os.environ.get("KYSO_TRUST_DIR", "")
 KYSO_VERIFY_FETCH = os.environ.get("KYSO_VERIFY_FETCH", "").lower() in ("1", "true", "yes")
 
+# Mobile signing (letter 346): the carrier's MSSP endpoint (ETSI TS 102 204; "local" = the built-in
+# simulator), this application's AP credentials there, and how long a holder has to answer.
+KYSO_MSSP_URL = os.environ.get("KYSO_MSSP_URL", "local")
+KYSO_MSSP_AP_ID = os.environ.get("KYSO_MSSP_AP_ID", "")
+KYSO_MSSP_AP_PWD = os.environ.get("KYSO_MSSP_AP_PWD", "")
+KYSO_MOBILE_REQUEST_TTL = int(os.environ.get("KYSO_MOBILE_REQUEST_TTL", "180"))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -146,7 +146,7 @@ class InfoView(CscView):
         v = 1 if version == "v1" else 2
         methods = ["auth/login", "auth/revoke", "credentials/list", "credentials/info", "credentials/authorize",
                    "credentials/sendOTP", "signatures/signHash"] + (["signatures/signPolling"] if v == 2 else [])
-        base = getattr(settings, "KYSO_PUBLIC_URL", "") or request.build_absolute_uri("/").rstrip("/")
+        base = getattr(settings, "KYSO_BASE_URL", "") or request.build_absolute_uri("/").rstrip("/")
         return Response({"specs": "1.0.4.0" if v == 1 else "2.0.0.2", "name": "Kyso — BHXH Việt Nam",
                          "logo": f"{base}/static/kyso/logo.svg", "region": "VN", "lang": "vi-VN",
                          "description": _("Remote signing of Vietnam Social Security"),
