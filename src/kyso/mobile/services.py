@@ -165,8 +165,9 @@ def _pin_failed(cred: Credential) -> None:
 
 def _pin_ok(cred: Credential) -> None:
     if cred.failed_pins:
-        cred.failed_pins = 0
-        cred.save(update_fields=["failed_pins"])
+        with transaction.atomic(), audit.action("mobile.credential.pin_ok"):
+            cred.failed_pins = 0
+            cred.save(update_fields=["failed_pins"])
 
 
 def _sign_with_pin(cred: Credential, pin: str, digests: list[bytes], hash_name: str) -> list[bytes]:
