@@ -114,10 +114,43 @@ class PinView(APIView):
         return Response(status=204)
 
 
+NEW_REQ = inline_serializer("MobileRequestCreate", {
+    "signer": serializers.CharField(help_text="the holder's login"),
+    "hashes": serializers.ListField(child=serializers.CharField(), help_text="base64 digests"),
+    "hash_algo": serializers.ChoiceField(["sha256", "sha384", "sha512"], required=False),
+    "display_text": serializers.CharField(help_text="what the holder reads on his phone"),
+    "channel": serializers.ChoiceField(["auto", "app", "sim"], required=False),
+    "client_ref": serializers.CharField(required=False)})
+
+
 class RequestsView(APIView):
+    @extend_schema(request=NEW_REQ, responses={201: REQ})
+    def post(self, request):
+        """Ask a holder to sign on his phone: the holder himself, or a clerk of a unit that covers him."""
+        from kyso.accounts.models import User
+
+        from ..permissions import MOBILE_REQUEST
+
+        data = request.data if isinstance(request.data, dict) else {}
+        signer = User.objects.select_related("person__unit").filter(username=str(data.get("signer") or "")).first()
+        if signer is None:
+            raise NotFound("mobile.holder.unknown", "Không có tài khoản người ký %(u)s.", u=data.get("signer"))
+        if signer.pk != request.user.pk:
+            person = getattr(signer, "person", None)
+            scope.require(request.user, MOBILE_REQUEST, person.unit if person else None)
+        req = services.request_signature(signer=signer, hashes=data.get("hashes") or [],
+                                         hash_algo=str(data.get("hash_algo") or "sha256"),
+                                         display_text=str(data.get("display_text") or ""),
+                                         channel=str(data.get("channel") or "auto"), requested_by=request.user,
+                                         client_ref=str(data.get("client_ref") or ""))
+        return Response(request_dict(req), status=201)
+
     @extend_schema(responses=REQ_LIST)
     def get(self, request):
-        qs = SignatureRequest.objects.filter(credential__holder=request.user).select_related("credential")
+        from django.db.models import Q
+
+        qs = SignatureRequest.objects.filter(Q(credential__holder=request.user) | Q(requested_by=request.user)
+                                             ).select_related("credential")
         if request.query_params.get("state"):
             qs = qs.filter(state=request.query_params["state"])
         return Response([request_dict(r) for r in qs[:200]])

@@ -40,6 +40,9 @@ ENDPOINTS = [
              prepare=_credential),
     Endpoint("mobile.disable", "POST", lambda t: f"/api/v1/mobile/credentials/{t.extra['cid']}/disable/",
              prepare=_credential),
+    Endpoint("mobile.ask", "POST", lambda t: "/api/v1/mobile/requests/", prepare=_credential,
+             body=lambda t: {"signer": t.extra["holder"], "display_text": "Ký công văn",
+                             "hashes": ["47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="]}),
     Endpoint("mobile.enrol", "POST", lambda t: "/api/v1/mobile/credentials/",
              body=lambda t: {"holder": t.extra["holder"], "channel": "app"}, prepare=_holder_user),
 ]
@@ -49,5 +52,6 @@ endpoint            admin cntt  lanhdao hanoi   badinh  vanthu.hn thuebao motcua
 mobile.credentials  L/-   L/-   U/-     U/U     U/U     U/U       U/U     U/U       L/-
 mobile.credential   200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   200/-
 mobile.disable      200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   403/-
+mobile.ask          201/- 403/- 403/-   403/403 403/403 201/403   403/403 403/403   403/-
 mobile.enrol        201/- 201/- 403/-   403/403 403/403 403/403   403/403 403/403   403/-
 """

@@ -69,3 +69,22 @@ def test_sim_pin_is_changed_on_the_phone(api, sim_credential):
                             {"old_pin": "246810", "new_pin": "11223344"}, format="json")
     assert r.status_code == 409 or r.status_code == 400
     assert r.json()["error"]["code"] == "mobile.pin.sim"
+
+
+def test_a_clerk_asks_a_leader_to_sign(api, app_credential, demo, as_user):
+    from .conftest import PIN, b64
+
+    leader = demo.user("lanhdao")
+    r = api("vanthu.hn").post("/api/v1/mobile/requests/", {"signer": "lanhdao", "hashes": [b64(digest())],
+                                                           "display_text": "Ký Công văn 12/BHXH-VP"}, format="json")
+    # vanthu.hn is a clerk in Hanoi: the leader at headquarters is outside his scope
+    assert r.status_code == 403
+    r = api("lanhdao").post("/api/v1/mobile/requests/", {"signer": "lanhdao", "hashes": [b64(digest())],
+                                                         "display_text": "Ký Công văn 12/BHXH-VP"}, format="json")
+    assert r.status_code == 201 and r.json()["state"] == "pending"
+    rid = r.json()["id"]
+    with as_user(leader):
+        services.confirm(rid, leader, PIN)
+    r = api("lanhdao").get(f"/api/v1/mobile/requests/{rid}/")
+    assert r.json()["state"] == "signed" and len(r.json()["signatures"]) == 1
+    assert api("hanoi").get(f"/api/v1/mobile/requests/{rid}/").status_code == 404
