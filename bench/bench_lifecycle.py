@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime
 import os
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
-from bench.run import setup_django, timed
+from bench.run import fresh_demo, timed
 
 HERE = Path(__file__).resolve().parent
 
@@ -25,30 +24,19 @@ def _openssl_genrsa_rate(n: int = 6) -> float:
 
 
 def run(report):
-    data_dir = Path(tempfile.mkdtemp(prefix="kyso-bench-lifecycle-"))
-    os.environ["KYSO_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("KYSO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
-    setup_django()
+    fresh_demo("lifecycle")
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
-    from django.core.management import call_command
     from django.db import transaction
 
     from kyso import audit
     from kyso.accounts.models import User
     from kyso.core.context import acting_as
-    from kyso.core.testing import load_demo_org
     from kyso.lifecycle import bulk, documents, exchange, importing, services
     from kyso.lifecycle.models import BulkJob, Certificate, IssuanceRequest, RequestList
     from kyso.lifecycle.tests.factories import ExternalCa
     from kyso.org.models import Person
-    from kyso.pki.ca import ensure_ca
-
-    call_command("migrate", verbosity=0)
-    load_demo_org()
-    with acting_as(label="bench"), transaction.atomic():
-        ensure_ca()
     admin = User.objects.get(username="admin")
     people = list(Person.objects.filter(is_active=True).select_related("unit").order_by("pk"))
 

@@ -7,34 +7,21 @@ import base64
 import hashlib
 import os
 import re
-import tempfile
-from pathlib import Path
 
-from bench.run import setup_django, timed
+from bench.run import fresh_demo, timed
 
 PIN = "246810"
 
 
 def run(report):
-    data_dir = Path(tempfile.mkdtemp(prefix="kyso-bench-mobile-"))
-    os.environ["KYSO_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("KYSO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
-    setup_django()
-    from django.core.management import call_command
+    fresh_demo("mobile")
     from django.db import transaction
     from django.test import Client
 
     from kyso.accounts.models import User
     from kyso.core.context import acting_as
-    from kyso.core.testing import load_demo_org
     from kyso.mobile import keys, services, simulator
     from kyso.notify.models import Notification
-    from kyso.pki.ca import ensure_ca
-
-    call_command("migrate", verbosity=0)
-    load_demo_org()
-    with acting_as(label="bench"), transaction.atomic():
-        ensure_ca()
     leader = User.objects.get(username="lanhdao")
     with acting_as(leader, channel="cli"):
         app = services.enrol_credential(leader, channel="app", pin=PIN)

@@ -63,6 +63,28 @@ def setup_django():
     django.setup()
 
 
+def fresh_demo(prefix: str) -> Path:
+    """A throw-away data directory with a migrated SQLite database, the demo organisation and our CA."""
+    import tempfile
+
+    data_dir = Path(tempfile.mkdtemp(prefix=f"kyso-bench-{prefix}-"))
+    os.environ["KYSO_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("KYSO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    setup_django()
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from kyso.core.context import acting_as
+    from kyso.core.testing import load_demo_org
+    from kyso.pki.ca import ensure_ca
+
+    call_command("migrate", verbosity=0)
+    load_demo_org()
+    with acting_as(label="bench"), transaction.atomic():
+        ensure_ca()
+    return data_dir
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     only = os.environ.get("ONLY") or (argv[0] if argv else "")

@@ -36,19 +36,24 @@ def _driver(width: int, height: int):
     return driver
 
 
+def _sized(live_server, width: int, height: int):
+    driver = _driver(width, height)
+    driver.url = lambda path="/": live_server.url + path
+    return driver
+
+
 @pytest.fixture
 def phone(live_server):
     """A phone-sized browser (390×844); `phone.url(path)` is the live server's address for `path`."""
-    driver = _driver(390, 844)
-    driver.url = lambda path="/": live_server.url + path
+    driver = _sized(live_server, 390, 844)
     yield driver
     driver.quit()
 
 
 @pytest.fixture
 def tablet(live_server):
-    driver = _driver(820, 1180)
-    driver.url = lambda path="/": live_server.url + path
+    """A tablet held upright (820×1180)."""
+    driver = _sized(live_server, 820, 1180)
     yield driver
     driver.quit()
 

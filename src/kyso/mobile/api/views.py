@@ -3,7 +3,6 @@ units and enrol or disable them), PIN change, and the holder's signature request
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
