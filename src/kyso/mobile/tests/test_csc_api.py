@@ -80,7 +80,7 @@ def test_v1_authorize_then_sign_hash(csc, app_credential):
     assert r.status_code == 200
 
 
-def test_v2_authorize_with_auth_data(csc, app_credential):
+def test_v2_authorize_with_auth_data(csc, app_credential, tmp_path):
     cid = app_credential.credential_id
     h = digest("v2")
     csc.post("/csc/v2/credentials/sendOTP", {"credentialID": cid}, format="json")
@@ -92,7 +92,27 @@ def test_v2_authorize_with_auth_data(csc, app_credential):
                                                  "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1",
                                                  "signAlgo": "1.2.840.113549.1.1.11"}, format="json")
     assert r.status_code == 200
-    verify_raw(app_credential.certificate.certificate, base64.b64decode(r.json()["signatures"][0]), h)
+    sig = base64.b64decode(r.json()["signatures"][0])
+    verify_raw(app_credential.certificate.certificate, sig, h)
+    _openssl_verifies(app_credential.certificate.certificate, sig, h, tmp_path)
+
+
+def _openssl_verifies(cert, sig: bytes, dgst: bytes, tmp_path) -> None:
+    """An independent check: openssl verifies the raw signature over the digest with the certificate's key."""
+    import shutil
+    import subprocess
+
+    from cryptography.hazmat.primitives import serialization
+
+    if not shutil.which("openssl"):
+        pytest.fail("openssl is needed for the cross-check")
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "sig.bin").write_bytes(sig)
+    (tmp_path / "dgst.bin").write_bytes(dgst)
+    out = subprocess.run(["openssl", "pkeyutl", "-verify", "-certin", "-inkey", str(tmp_path / "cert.pem"),
+                          "-pkeyopt", "digest:sha256", "-in", str(tmp_path / "dgst.bin"),
+                          "-sigfile", str(tmp_path / "sig.bin")], capture_output=True, text=True)
+    assert out.returncode == 0 and "Verified Successfully" in out.stdout, out.stdout + out.stderr
 
 
 def test_wrong_pin_and_wrong_otp(csc, app_credential):
