@@ -22,7 +22,7 @@ from kyso.core.errors import Forbidden, InvalidInput, InvalidState, KysoError, N
 from .. import keys, services
 from ..models import RequestState
 
-KEEP_ON_ERROR = {"mobile.pin.wrong", "mobile.otp.wrong"}   # counters that must survive the error answer
+KEEP_ON_ERROR = {"mobile.pin.wrong", "mobile.otp.wrong", "mobile.auth.invalid"}   # counters that must survive
 
 
 class CscBearerAuthentication(authentication.BaseAuthentication):

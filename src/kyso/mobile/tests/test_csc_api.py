@@ -37,6 +37,17 @@ def test_login_needs_the_right_password(leader):
     assert r.status_code == 401 and r.json()["error"] == "invalid_token"
 
 
+def test_wrong_passwords_lock_the_account(leader, settings):
+    basic = base64.b64encode(f"{leader.username}:wrong".encode()).decode()
+    for _ in range(settings.KYSO_LOGIN_MAX_FAILURES):
+        APIClient().post("/csc/v2/auth/login", {}, format="json", HTTP_AUTHORIZATION=f"Basic {basic}")
+    leader.refresh_from_db()
+    assert leader.is_locked()       # the same lock-out as the login page
+    good = base64.b64encode(f"{leader.username}:{DEMO_PASSWORD}".encode()).decode()
+    r = APIClient().post("/csc/v2/auth/login", {}, format="json", HTTP_AUTHORIZATION=f"Basic {good}")
+    assert r.status_code == 401
+
+
 @pytest.mark.parametrize("version", ["v1", "v2"])
 def test_list_and_info(csc, app_credential, version):
     r = csc.post(f"/csc/{version}/credentials/list", {}, format="json")
