@@ -14,5 +14,6 @@ urlpatterns = [
     re_path(V + r"credentials/sendOTP$", csc.SendOtpView.as_view(), name="csc-send-otp"),
     re_path(V + r"credentials/authorize$", csc.AuthorizeView.as_view(), name="csc-authorize"),
     re_path(V + r"signatures/signHash$", csc.SignHashView.as_view(), name="csc-sign-hash"),
+    re_path(r"^(?P<version>v2)/signatures/signDoc$", csc.SignDocView.as_view(), name="csc-sign-doc"),
     re_path(r"^(?P<version>v2)/signatures/signPolling$", csc.SignPollingView.as_view(), name="csc-sign-polling"),
 ]

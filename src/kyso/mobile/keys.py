@@ -81,3 +81,16 @@ def change_pin(token_label: str, old_pin: str, new_pin: str) -> None:
         except pkcs11.exceptions.PinIncorrect:
             raise Forbidden("mobile.pin.wrong", _("The PIN is wrong.")) from None
         keystore._P11_PINS[(module, token_label)] = keystore._pin_digest(new_pin)
+
+
+def unlocked_key(token_label: str, key_label: str, pin: str):
+    """The token's key as a KeyHandle (for pyHanko and signxml), after the token accepted the PIN."""
+    keystore.ensure_softhsm_env()
+    try:
+        return keystore.Pkcs11KeyStore(settings.KYSO_PKCS11_MODULE, token_label, pin).get(key_label)
+    except InvalidInput as exc:
+        if exc.code == "keystore.pin":
+            raise Forbidden("mobile.pin.wrong", _("The PIN is wrong.")) from None
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise Forbidden("mobile.key.unavailable", _("The signing key is not available.")) from exc

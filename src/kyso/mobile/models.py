@@ -113,6 +113,12 @@ class SignatureRequest(models.Model):
                                      related_name="+")
     client_ref = models.CharField(max_length=100, blank=True)
     mssp_trans_id = models.CharField(max_length=64, blank=True)
+    # signDoc: the whole document is signed by Kyso once the holder confirms (remote-signing credentials only)
+    document = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    document_format = models.CharField(max_length=1, blank=True, help_text="P (PAdES) or X (XAdES)")
+    document_level = models.CharField(max_length=4, blank=True)
+    signed_document = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

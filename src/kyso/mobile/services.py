@@ -301,12 +301,24 @@ def confirm(request, user, pin, otp=None) -> SignatureRequest:
         simulator.phone_answer(req.credential.msisdn, req.mssp_trans_id, pin=pin)
         return get_request(req.pk)
     _usable(req.credential)
-    sigs = _sign_with_pin(req.credential, pin, [base64.b64decode(h) for h in req.hashes], req.hash_algo)
+    signed_doc = None
+    if req.document_id:
+        from kyso.files.storage import read, store
+
+        signed = _sign_document_with_pin(req.credential, pin, read(req.document), req.document_format,
+                                         req.document_level)
+        signed_doc = (signed, req.document.name)
+        sigs = []
+    else:
+        sigs = _sign_with_pin(req.credential, pin, [base64.b64decode(h) for h in req.hashes], req.hash_algo)
     with transaction.atomic(), audit.action("mobile.request.confirm"):
         req = SignatureRequest.objects.select_for_update().get(pk=req.pk)
         if req.state != RequestState.PENDING:
             raise InvalidState("mobile.request.closed", _("The request is no longer waiting (%(state)s)."),
                                state=req.get_state_display())
+        if signed_doc is not None:
+            req.signed_document = store(signed_doc[0], name=f"signed-{signed_doc[1]}", purpose="mobile.signed",
+                                        media_type=_MEDIA[req.document_format], unit_path=req.unit_path)
         _finish(req, RequestState.SIGNED, signatures=sigs)
         req.save()
     return req
@@ -529,3 +541,93 @@ def change_pin(cred: Credential, user, old_pin: str, new_pin: str) -> None:
     with transaction.atomic(), audit.action("mobile.credential.pin_changed"):
         cred.failed_pins = 0
         cred.save(update_fields=["failed_pins"])
+
+
+# --------------------------------------------------------------------------- whole documents (CSC signDoc)
+
+_MEDIA = {"P": "application/pdf", "X": "application/xml"}
+LEVELS = {"Ades-B-B": "B-B", "Ades-B-T": "B-T", "Ades-B-LT": "B-LT", "AdES-B-B": "B-B", "AdES-B-T": "B-T",
+          "AdES-B-LT": "B-LT", "B-B": "B-B", "B-T": "B-T", "B-LT": "B-LT", "": "B-T"}
+MAX_DOCUMENT = 20 * 1024 * 1024
+
+
+def check_document(data: bytes, fmt: str, level: str) -> tuple[bytes, str, str]:
+    if fmt not in _MEDIA:
+        raise InvalidInput("mobile.document.format", _("signature_format must be P (PDF) or X (XML)."))
+    lvl = LEVELS.get(str(level or ""))
+    if lvl is None or (fmt == "X" and lvl == "B-LT"):
+        raise InvalidInput("mobile.document.level", _("Unsupported conformance level %(level)s."), level=level)
+    if not data:
+        raise InvalidInput("mobile.document.empty", _("The document is empty."))
+    if len(data) > MAX_DOCUMENT:
+        raise InvalidInput("mobile.document.too_large", _("The document is larger than 20 MB."))
+    return data, fmt, lvl
+
+
+def _sign_document_with_pin(cred: Credential, pin: str, data: bytes, fmt: str, level: str) -> bytes:
+    """Sign the whole document with the holder's key (PAdES or XAdES, through the signing app)."""
+    from kyso.signing.pdf import sign_pdf
+    from kyso.signing.xml import sign_xml
+
+    try:
+        key = keys.unlocked_key(cred.token_label, cred.key_label, pin)
+    except Forbidden as exc:
+        if exc.code == "mobile.pin.wrong":
+            _pin_failed(cred)
+        raise
+    _pin_ok(cred)
+    cert = cred.certificate.certificate
+    chain = SignatureRequest(credential=cred).chain_certificates()
+    if fmt == "P":
+        return sign_pdf(data, key, cert, chain=chain, level=level)
+    return sign_xml(data, key, cert, chain=chain, level=level)
+
+
+def sign_documents(cred: Credential, *, sad: str, documents: list[tuple[bytes, str, str]]) -> list[bytes]:
+    """`signatures/signDoc` with a SAD: the holder authorised the SHA-256 of each document (SCAL2)."""
+    _usable(cred)
+    docs = [check_document(*d) for d in documents]
+    if not docs:
+        raise InvalidInput("mobile.document.missing", _("At least one document is needed."))
+    pin = _pin_from_sad(str(sad or ""))
+    with transaction.atomic(), audit.action("mobile.sign_doc"):
+        authz = (Authorization.objects.select_for_update()
+                 .filter(credential=cred, sad_hash=_digest(sad), expires_at__gt=timezone.now()).first())
+        if authz is None:
+            raise Forbidden("mobile.sad.invalid", _("The authorisation (SAD) is not valid or has expired."))
+        left = list(authz.hashes)
+        for data, _fmt, _lvl in docs:
+            h = base64.b64encode(hashlib.sha256(data).digest()).decode()
+            if h not in left:
+                raise Forbidden("mobile.sad.hash_not_authorized", _("A hash was not authorised by the holder."))
+            left.remove(h)
+        out = [_sign_document_with_pin(cred, pin, data, fmt, lvl) for data, fmt, lvl in docs]
+        authz.hashes = left
+        authz.remaining -= len(docs)
+        authz.save(update_fields=["hashes", "remaining"])
+    return out
+
+
+def request_document_signature(*, signer, data: bytes, name: str, fmt: str, level: str, display_text: str,
+                               requested_by=None, credential: Credential | None = None,
+                               client_ref: str = "") -> SignatureRequest:
+    """Ask the holder to confirm on his phone; Kyso then signs the whole document with his HSM key."""
+    from kyso.files.storage import store
+
+    data, fmt, level = check_document(data, fmt, level)
+    if credential is not None and credential.channel != Channel.APP:
+        raise InvalidInput("mobile.document.sim", _("A SIM signs hashes only: sign the document's hash instead."))
+    if credential is None:
+        creds = [c for c in usable_credentials(signer) if c.channel == Channel.APP]
+        if not creds:
+            raise NotFound("mobile.credential.none", _("%(user)s has no usable mobile signing credential."),
+                           user=str(signer))
+        credential = creds[0]
+    with transaction.atomic(), audit.action("mobile.request.document"):
+        req = request_signature(signer=signer, hashes=[hashlib.sha256(data).digest()], display_text=display_text,
+                                requested_by=requested_by, credential=credential, client_ref=client_ref)
+        req.document = store(data, name=name or "document", media_type=_MEDIA[fmt], purpose="mobile.to_sign",
+                             unit_path=credential.unit_path)
+        req.document_format, req.document_level = fmt, level
+        req.save(update_fields=["document", "document_format", "document_level"])
+    return req

@@ -145,7 +145,8 @@ class InfoView(CscView):
     def post(self, request, version):
         v = 1 if version == "v1" else 2
         methods = ["auth/login", "auth/revoke", "credentials/list", "credentials/info", "credentials/authorize",
-                   "credentials/sendOTP", "signatures/signHash"] + (["signatures/signPolling"] if v == 2 else [])
+                   "credentials/sendOTP", "signatures/signHash"] + (
+            ["signatures/signDoc", "signatures/signPolling"] if v == 2 else [])
         base = getattr(settings, "KYSO_BASE_URL", "") or request.build_absolute_uri("/").rstrip("/")
         return Response({"specs": "1.0.4.0" if v == 1 else "2.0.0.2", "name": "Kyso — BHXH Việt Nam",
                          "logo": f"{base}/static/kyso/logo.svg", "region": "VN", "lang": "vi-VN",
@@ -256,6 +257,47 @@ class SignHashView(CscView):
         return Response({"signatures": [base64.b64encode(s).decode() for s in sigs]})
 
 
+def _documents(data) -> list[tuple[bytes, str, str]]:
+    docs = data.get("documents")
+    if not isinstance(docs, list) or not docs:
+        raise InvalidInput("mobile.document.missing", _("At least one document is needed."))
+    out = []
+    for d in docs:
+        if not isinstance(d, dict):
+            raise InvalidInput("mobile.document.missing", _("At least one document is needed."))
+        try:
+            raw = base64.b64decode(str(d.get("document") or ""), validate=True)
+        except ValueError:
+            raise InvalidInput("mobile.document.encoding", _("A document is not valid base64.")) from None
+        out.append((raw, str(d.get("signature_format") or ""), str(d.get("conformance_level") or "")))
+    return out
+
+
+class SignDocView(CscView):
+    """Kyso signs whole documents (PAdES, XAdES) with the holder's key: synchronously with a SAD that
+    covers each document's SHA-256, or asynchronously after the holder confirms on his phone."""
+
+    def post(self, request, version):
+        data = self.body(request)
+        cred = self.credential(request, data)
+        docs = _documents(data)
+        if str(data.get("operationMode", "S")) == "A":
+            if len(docs) != 1:
+                raise InvalidInput("mobile.document.one", _("The asynchronous mode takes one document per request."))
+            raw, fmt, level = docs[0]
+            req = services.request_document_signature(
+                signer=request.user, data=raw, name=str(data.get("documentName") or "document"), fmt=fmt,
+                level=level, credential=cred, requested_by=request.user,
+                display_text=str(data.get("description") or _("Sign a document for %(c)s") % {"c": request.user}),
+                client_ref=str(data.get("clientData") or "")[:100])
+            return Response({"responseID": str(req.pk)}, status=202)
+        if not data.get("SAD"):
+            raise InvalidInput("mobile.sad.missing", _("The SAD from credentials/authorize is required."))
+        signed = services.sign_documents(cred, sad=str(data["SAD"]), documents=docs)
+        return Response({"DocumentWithSignature": [base64.b64encode(d).decode() for d in signed],
+                         "SignatureObject": []})
+
+
 class SignPollingView(CscView):
     def post(self, request, version):
         data = self.body(request)
@@ -263,6 +305,10 @@ class SignPollingView(CscView):
         if req.state == RequestState.PENDING:
             return Response({"status": "pending", "expiresAt": req.expires_at.isoformat()}, status=202)
         if req.state == RequestState.SIGNED:
+            if req.signed_document_id:
+                from kyso.files.storage import read
+
+                return Response({"DocumentWithSignature": [base64.b64encode(read(req.signed_document)).decode()]})
             return Response({"signatures": req.signatures})
         if req.state == RequestState.REFUSED:
             raise Forbidden(req.error_code or "mobile.request.refused", _("The holder refused."))
@@ -270,6 +316,6 @@ class SignPollingView(CscView):
 
 
 for _view in (InfoView, LoginView, RevokeView, ListView, CredInfoView, SendOtpView, AuthorizeView, SignHashView,
-              SignPollingView):
+              SignDocView, SignPollingView):
     _view.post = SCHEMA(_view.post)
 del _view
