@@ -229,7 +229,25 @@ def request_signature(*, signer, hashes: list, display_text: str, hash_algo: str
     return req
 
 
+# Callers that wait for a request (the e-office waits for a leader's signature) register a hook under the
+# prefix of their `client_ref`; it runs after the outcome is committed, so a failing hook never undoes it.
+_HOOKS: dict[str, object] = {}
+
+
+def on_decided(prefix: str, fn) -> None:
+    """Call `fn(request_id)` after a request whose client_ref starts with `prefix` is decided."""
+    _HOOKS[prefix] = fn
+
+
+def _run_hooks(req: SignatureRequest) -> None:
+    for prefix, fn in _HOOKS.items():
+        if req.client_ref.startswith(prefix):
+            pk = req.pk
+            transaction.on_commit(lambda fn=fn, pk=pk: fn(pk))
+
+
 def _finish(req: SignatureRequest, state: str, *, signatures=None, code: str = "", message: str = "") -> None:
+    _run_hooks(req)
     req.state = state
     req.decided_at = timezone.now()
     if signatures is not None:

@@ -136,8 +136,10 @@ def _stamp(appearance: Appearance, reader: PdfFileReader, signer_name: str, now:
     if appearance.kind == "organization":
         side = SEAL_MM * MM
         box = appearance.box or _seal_box(reader, side, width)
-        return box, page, _page_style(seal_page(box[2] - box[0], box[3] - box[1], appearance.seal_image,
-                                                [appearance.organization, when]))
+        # The clerk gives the number and date when he seals (Decree 30, Art. 15): shown on the seal's band.
+        lines = [appearance.organization] + ([f"Số: {appearance.document_number}"] if appearance.document_number
+                                             else []) + [when]
+        return box, page, _page_style(seal_page(box[2] - box[0], box[3] - box[1], appearance.seal_image, lines))
     # leader: title (with caption) above, the signature image centred in the middle, the name below —
     # drawn as a small PDF page (pyHanko's text stamps cannot centre lines).
     box = appearance.box or (width - 95 * MM, 30 * MM, width - 20 * MM, 75 * MM)
@@ -306,6 +308,16 @@ def _refuse_malformed():
 
 
 def _sign_pdf(data, key, cert, chain, level, appearance, field_name, reason, location) -> bytes:
+    meta, timestamper, style, spec = signing_setup(data, cert, chain, level, appearance, field_name, reason, location)
+    signer = KeyHandleSigner(key, cert, chain)
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    out = PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=style, new_field_spec=spec).sign_pdf(writer)
+    return out.getvalue()
+
+
+def signing_setup(data, cert, chain, level, appearance, field_name, reason, location):
+    """(metadata, timestamper, stamp style, field spec) for one signature: shared by signing at once and by
+    deferred signing (`deferred.py`), where the holder's phone signs the hash later."""
     reader = _check_pdf(data)
     if reader.encrypted:
         raise InvalidInput("signing.input.pdf_encrypted", _("Encrypted PDF documents cannot be signed."))
@@ -314,7 +326,6 @@ def _sign_pdf(data, key, cert, chain, level, appearance, field_name, reason, loc
     if any(s.field_name == field_name for s in existing):
         raise InvalidInput("signing.pdf.field_exists", _("The document already has a signature field named %(name)s."),
                            name=field_name)
-    signer = KeyHandleSigner(key, cert, chain)
     vc = None
     if level == "B-LT":
         from .trust import default_trust, own_ocsp_response
@@ -341,6 +352,4 @@ def _sign_pdf(data, key, cert, chain, level, appearance, field_name, reason, loc
         cn = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
         box, page, style = _stamp(appearance, reader, cn[0].value if cn else "", dt.datetime.now(dt.timezone.utc))
         spec = fields.SigFieldSpec(sig_field_name=field_name, box=box, on_page=page)
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    out = PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=style, new_field_spec=spec).sign_pdf(writer)
-    return out.getvalue()
+    return meta, timestamper, style, spec

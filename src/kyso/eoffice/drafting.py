@@ -1,0 +1,31 @@
+"""A draft in the layout of Decree 30/2020/NĐ-CP, for documents written in Kyso rather than uploaded.
+
+The number is left blank ("Số:      /QĐ-BHXH"): the clerk gives it when he seals (Art. 15), and it is shown on
+the organisation's signature. The signature area is left free for the leader's visible signature, which
+draws his title, signature image and name (`signing.pdf.Appearance`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kyso.core.documents.model import OfficialDocument, Paragraph, SignatureBlock
+from kyso.core.documents.pdf import render_pdf
+
+NBSP = "\u00a0"
+
+
+def render_draft(*, organization: str, symbol_suffix: str, place: str, subject: str, body: str,
+                 governing_body: str = "", title: str = "", recipient: str = "", distribution: list[str] | None = None,
+                 signer_title: str = "", signer_name: str = "", day: dt.date | None = None) -> bytes:
+    paragraphs = [Paragraph(p.strip(), indent=True) for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    doc = OfficialDocument(
+        title=title or "", governing_body=governing_body, issuer=organization,
+        number=f"Số: {NBSP * 8}/{symbol_suffix}", place=place, date=day or dt.date.today(),
+        subtitle=subject if title else "", recipient=recipient, blocks=paragraphs,
+        distribution=distribution or ["Như trên", "Lưu: VT"],
+        # an empty block keeps "Nơi nhận" on the left and the space on the right free for the signature
+        signatures=[SignatureBlock(caption=[])])
+    if not title:
+        # A letter (công văn) has no title: its summary stands under the number ("V/v …").
+        doc.blocks.insert(0, Paragraph(subject, align="left", size=12))
+    return render_pdf(doc)
