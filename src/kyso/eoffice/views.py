@@ -61,7 +61,7 @@ def index(request):
 
 
 def _fail(request, exc: KysoError):
-    transaction.set_rollback(True)
+    """Show the error; the failed step ran in its own savepoint (`atomic()` around it), already rolled back."""
     messages.error(request, exc.message)
 
 
@@ -85,14 +85,15 @@ def new(request):
                 raise InvalidInput("eoffice.file.too_large", _("The file is larger than the allowed %(mb)s MB.") %
                                    {"mb": MAX_UPLOAD // (1024 * 1024)})
             signer = User.objects.filter(pk=request.POST.get("signer") or 0).first()
-            doc = services.create_draft(
-                request.user, subject=request.POST.get("subject", ""), signer=signer,
-                signer_title=request.POST.get("signer_title", ""), doc_type=request.POST.get("doc_type", "CV"),
-                data=upload.read() if upload else None, filename=upload.name if upload else "",
-                body=request.POST.get("body", ""), recipients=request.POST.getlist("recipients"),
-                external_recipients=request.POST.get("external_recipients", ""),
-                caption=request.POST.get("caption", ""), on_behalf_of=request.POST.get("on_behalf_of", ""),
-                urgency=request.POST.get("urgency", Urgency.NORMAL))
+            with transaction.atomic():
+                doc = services.create_draft(
+                    request.user, subject=request.POST.get("subject", ""), signer=signer,
+                    signer_title=request.POST.get("signer_title", ""), doc_type=request.POST.get("doc_type", "CV"),
+                    data=upload.read() if upload else None, filename=upload.name if upload else "",
+                    body=request.POST.get("body", ""), recipients=request.POST.getlist("recipients"),
+                    external_recipients=request.POST.get("external_recipients", ""),
+                    caption=request.POST.get("caption", ""), on_behalf_of=request.POST.get("on_behalf_of", ""),
+                    urgency=request.POST.get("urgency", Urgency.NORMAL))
         except KysoError as exc:
             _fail(request, exc)
             errors = {k: str(v) for k, v in (getattr(exc, "fields", None) or {}).items()}
@@ -145,44 +146,51 @@ def outgoing(request, pk):
         op = request.POST.get("op", "")
         user = request.user
         try:
-            if op == "submit":
-                reviewer = User.objects.filter(pk=request.POST.get("reviewer") or 0).first()
-                services.submit_for_review(doc, user, reviewer)
-                messages.success(request, _("Sent for review."))
-            elif op in ("approve", "return"):
-                services.review(doc, user, approve=op == "approve", note=request.POST.get("note", ""))
-                messages.success(request, _("Passed to the leader for signature.") if op == "approve"
-                                 else _("Returned to the drafter."))
-            elif op == "replace":
-                upload = request.FILES.get("file")
-                if upload is None or upload.size > MAX_UPLOAD:
-                    from kyso.core.errors import InvalidInput
-
-                    raise InvalidInput("eoffice.file.missing", _("Choose a PDF file of at most 50 MB."))
-                services.replace_draft(doc, user, upload.read(), upload.name)
-                messages.success(request, _("New version saved."))
-            elif op == "sign_token":
-                services.sign_with_token(doc, user, certificate=request.POST.get("certificate", ""),
-                                         pin=request.POST.get("pin", ""))
-                messages.success(request, _("Signed."))
-            elif op == "sign_phone":
-                services.request_phone_signature(doc, user, channel=request.POST.get("channel", "auto"))
-                messages.success(request, _("Confirm the signature on your phone."))
-            elif op == "issue":
-                doc = services.issue(doc, user)
-                messages.success(request, _("Sealed and numbered: %(n)s.") % {"n": doc.number_symbol})
-            elif op == "dispatch":
-                services.dispatch(doc, user)
-                messages.success(request, _("Dispatched."))
-            elif op == "issue_dispatch":
-                doc = services.dispatch(services.issue(doc, user), user)
-                messages.success(request, _("Sealed, numbered (%(n)s) and dispatched.") % {"n": doc.number_symbol})
-            else:
-                messages.error(request, _("Unknown action."))
+            with transaction.atomic():
+                doc = _outgoing_step(request, doc, op, user)
         except KysoError as exc:
             _fail(request, exc)
         return redirect("eoffice:outgoing", doc.pk)
     return render(request, "eoffice/outgoing.html", _outgoing_context(request, doc))
+
+
+def _outgoing_step(request, doc, op, user):
+    """One action on an outgoing document (the caller runs it in its own savepoint)."""
+    if op == "submit":
+        reviewer = User.objects.filter(pk=request.POST.get("reviewer") or 0).first()
+        services.submit_for_review(doc, user, reviewer)
+        messages.success(request, _("Sent for review."))
+    elif op in ("approve", "return"):
+        services.review(doc, user, approve=op == "approve", note=request.POST.get("note", ""))
+        messages.success(request, _("Passed to the leader for signature.") if op == "approve"
+                         else _("Returned to the drafter."))
+    elif op == "replace":
+        upload = request.FILES.get("file")
+        if upload is None or upload.size > MAX_UPLOAD:
+            from kyso.core.errors import InvalidInput
+
+            raise InvalidInput("eoffice.file.missing", _("Choose a PDF file of at most 50 MB."))
+        services.replace_draft(doc, user, upload.read(), upload.name)
+        messages.success(request, _("New version saved."))
+    elif op == "sign_token":
+        services.sign_with_token(doc, user, certificate=request.POST.get("certificate", ""),
+                                 pin=request.POST.get("pin", ""))
+        messages.success(request, _("Signed."))
+    elif op == "sign_phone":
+        services.request_phone_signature(doc, user, channel=request.POST.get("channel", "auto"))
+        messages.success(request, _("Confirm the signature on your phone."))
+    elif op == "issue":
+        doc = services.issue(doc, user)
+        messages.success(request, _("Sealed and numbered: %(n)s.") % {"n": doc.number_symbol})
+    elif op == "dispatch":
+        services.dispatch(doc, user)
+        messages.success(request, _("Dispatched."))
+    elif op == "issue_dispatch":
+        doc = services.dispatch(services.issue(doc, user), user)
+        messages.success(request, _("Sealed, numbered (%(n)s) and dispatched.") % {"n": doc.number_symbol})
+    else:
+        messages.error(request, _("Unknown action."))
+    return doc
 
 
 @login_required
@@ -234,11 +242,12 @@ def receive(request):
             unit = units.filter(pk=request.POST.get("unit") or 0).first()
             if unit is None:
                 raise InvalidInput("eoffice.unit.invalid", _("Choose the receiving unit."))
-            doc = services.receive_external(
-                request.user, unit, upload.read(), filename=upload.name, sender=request.POST.get("sender", ""),
-                subject=request.POST.get("subject", ""), original_number=request.POST.get("original_number", ""),
-                original_date=_date(request.POST.get("original_date")),
-                doc_type=request.POST.get("doc_type", "CV"), urgency=request.POST.get("urgency", "normal"))
+            with transaction.atomic():
+                doc = services.receive_external(
+                    request.user, unit, upload.read(), filename=upload.name, sender=request.POST.get("sender", ""),
+                    subject=request.POST.get("subject", ""), original_number=request.POST.get("original_number", ""),
+                    original_date=_date(request.POST.get("original_date")),
+                    doc_type=request.POST.get("doc_type", "CV"), urgency=request.POST.get("urgency", "normal"))
         except KysoError as exc:
             _fail(request, exc)
             errors = {k: str(v) for k, v in (getattr(exc, "fields", None) or {}).items()}
@@ -260,20 +269,30 @@ def incoming(request, pk):
     if request.method == "POST":
         op = request.POST.get("op", "")
         try:
-            if op == "assign":
-                assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
-                days = request.POST.get("days", "")
-                services.assign(doc, request.user, assignee, days=int(days) if days.isdigit() else None,
-                                instructions=request.POST.get("instructions", ""))
-                messages.success(request, _("Assigned."))
-            elif op == "done":
-                services.complete(doc, request.user, request.POST.get("outcome", ""))
-                messages.success(request, _("Marked as handled."))
-            else:
-                messages.error(request, _("Unknown action."))
+            with transaction.atomic():
+                _incoming_step(request, doc, op)
         except KysoError as exc:
             _fail(request, exc)
         return redirect("eoffice:incoming", doc.pk)
+    return _incoming_page(request, doc, can_assign)
+
+
+def _incoming_step(request, doc, op):
+    """One action on an incoming document (the caller runs it in its own savepoint)."""
+    if op == "assign":
+        assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+        days = request.POST.get("days", "")
+        services.assign(doc, request.user, assignee, days=int(days) if days.isdigit() else None,
+                        instructions=request.POST.get("instructions", ""))
+        messages.success(request, _("Assigned."))
+    elif op == "done":
+        services.complete(doc, request.user, request.POST.get("outcome", ""))
+        messages.success(request, _("Marked as handled."))
+    else:
+        messages.error(request, _("Unknown action."))
+
+
+def _incoming_page(request, doc, can_assign):
     staff = []
     if can_assign and doc.state != IncomingState.DONE:
         staff = User.objects.filter(is_active=True, person__unit__path__startswith=doc.unit.path).select_related(
