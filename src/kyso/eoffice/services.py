@@ -46,12 +46,12 @@ def _event(doc, verb: str, actor=None, note: str = "") -> None:
                          note=str(note)[:2000])
 
 
-def _notify(user, text, subject, topic, obj) -> None:
+def _notify(user, text, subject, topic, obj, sms: bool = False) -> None:
     from kyso.notify.services import notify_person
 
     person = getattr(user, "person", None)
     if person is not None:
-        notify_person(person, str(text), subject=str(subject), topic=topic, obj=obj)
+        notify_person(person, str(text), subject=str(subject), topic=topic, obj=obj, sms=sms)
 
 
 def _notify_role(unit: Unit, role: str, text, subject, topic, obj) -> None:
@@ -279,7 +279,7 @@ def review(doc: OutgoingDocument, user, *, approve: bool, note: str = "") -> Out
         _event(doc, "approved" if approve else "returned", user, note)
         if approve:
             _notify(doc.signer, _("A document waits for your signature: %(s)s") % {"s": doc.subject[:120]},
-                    _("Document to sign"), "eoffice.sign", doc)
+                    _("Document to sign"), "eoffice.sign", doc, sms=True)   # leaders sign from tablets
         else:
             _notify(doc.drafted_by, _("Your draft was returned: %(n)s") % {"n": note[:200]}, _("Draft returned"),
                     "eoffice.returned", doc)

@@ -33,6 +33,10 @@ def test_draft_sign_issue_and_arrival_through_the_pages(client, demo, hn_leader)
     c.post(resp.url, {"op": "submit", "reviewer": hn_leader.pk})
     leader = _as(client, demo, "giamdoc.hn")
     leader.post(resp.url, {"op": "approve", "note": "Đồng ý"})
+    assert "/eoffice/?queue=to_sign" in leader.get("/").content.decode(), "his home page lists what waits"
+    from kyso.notify.models import Notification
+
+    assert Notification.objects.filter(topic="eoffice.sign", channel="sms").exists(), "and an SMS tells him"
     page = leader.get(resp.url).content.decode()
     assert 'id="sign-phone"' in page, "the leader sees the button to sign on his phone"
     leader.post(resp.url, {"op": "sign_phone"})
