@@ -22,6 +22,8 @@ class EofficeConfig(AppConfig):
         register(m.OutgoingDocument, exclude={"deferred"}, unit_path=lambda o: o.unit.path)
         register(m.Recipient, unit_path=lambda o: o.document.unit.path)
         register(m.IncomingDocument, exclude={"report"}, unit_path=lambda o: o.unit.path)
+        register(m.Attachment, exclude={"report"},
+                 unit_path=lambda o: (o.outgoing or o.incoming).unit.path)
         register(m.BookCounter, unit_path=lambda o: o.unit.path)
         register(m.Event, unit_path=lambda o: (o.outgoing or o.incoming).unit.path)
         mobile.on_decided("eoffice:", services._on_decided)

@@ -215,3 +215,29 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class Attachment(models.Model):
+    """An attachment in a separate file (Decision 508, Art. 8.7): sealed by the clerk with the number and symbol
+    of the main document (top right of its first page); verified on arrival as that document's attachment."""
+
+    outgoing = models.ForeignKey(OutgoingDocument, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="attachments")
+    incoming = models.ForeignKey(IncomingDocument, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="attachments")
+    name = models.CharField(_("file name"), max_length=255)
+    draft = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    indication = models.CharField(max_length=20, blank=True)
+    sub_indication = models.CharField(max_length=60, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    @property
+    def verified(self) -> bool:
+        return self.indication == "TOTAL_PASSED"
+
+    def delete(self, *args, **kwargs):
+        raise InvalidState("eoffice.no_delete", _("Documents are never deleted."))

@@ -24,7 +24,7 @@ from kyso.files.storage import read, store
 from kyso.org.models import Unit
 from kyso.workdays.calendar import add_working_days, today
 
-from .models import (TITLES, BookCounter, DocType, Event, IncomingDocument, IncomingState, OutgoingDocument,
+from .models import (TITLES, Attachment, BookCounter, DocType, Event, IncomingDocument, IncomingState, OutgoingDocument,
                      OutgoingState as S, Recipient, Urgency)
 from .permissions import (EOFFICE_ASSIGN, EOFFICE_DRAFT, EOFFICE_ISSUE, EOFFICE_RECEIVE, EOFFICE_REVIEW,
                           EOFFICE_SIGN, EOFFICE_VIEW)
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 ISSUER_LEVELS = ("hq", "province", "district")   # organisations that issue documents in their own name
 AGENCY_ABBR = "BHXH"
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ATTACHMENTS = 10
 DEFAULT_HANDLING_DAYS = {Urgency.NORMAL: 5, Urgency.URGENT: 2, Urgency.VERY_URGENT: 1, Urgency.EXPRESS: 0}
 PDF = "application/pdf"
 
@@ -105,6 +106,22 @@ def _check_pdf(data: bytes) -> bytes:
     return data
 
 
+def _check_attachments(attachments, *, pdf_only: bool) -> list[tuple[str, bytes]]:
+    out = []
+    for item in attachments or ():
+        name, content = item
+        name = (str(name or "").replace("\\", "/").rsplit("/", 1)[-1] or "phu-luc.pdf")[:255]
+        if pdf_only:
+            content = _check_pdf(content)
+        elif len(content or b"") > MAX_FILE_BYTES:
+            raise InvalidInput("eoffice.file.too_large", _("The file is larger than the allowed %(mb)s MB."),
+                               mb=MAX_FILE_BYTES // (1024 * 1024))
+        out.append((name, content))
+    if len(out) > MAX_ATTACHMENTS:
+        raise InvalidInput("eoffice.attachments.too_many", _("At most %(n)s attachments."), n=MAX_ATTACHMENTS)
+    return out
+
+
 def _person_name(user) -> str:
     person = getattr(user, "person", None)
     return person.full_name if person else user.get_username()
@@ -150,8 +167,10 @@ def get_incoming(user, pk) -> IncomingDocument:
 def create_draft(user, *, subject: str, signer, signer_title: str = "", doc_type: str = DocType.CONG_VAN,
                  data: bytes | None = None, filename: str = "", body: str = "", recipients=(),
                  external_recipients: str = "", caption: str = "", on_behalf_of: str = "",
-                 urgency: str = Urgency.NORMAL, drafting_unit: Unit | None = None) -> OutgoingDocument:
-    """A new draft, from an uploaded PDF or written here (`body`), with its signer and recipients."""
+                 urgency: str = Urgency.NORMAL, drafting_unit: Unit | None = None,
+                 attachments=()) -> OutgoingDocument:
+    """A new draft, from an uploaded PDF or written here (`body`), with its signer, recipients and attachments
+    in separate PDF files (Art. 8.7: the clerk seals each with the main document's number)."""
     from kyso.signing.pdf import CAPTIONS
 
     person = getattr(user, "person", None)
@@ -189,6 +208,7 @@ def create_draft(user, *, subject: str, signer, signer_title: str = "", doc_type
         units.append(unit)
     if not units and not external_recipients.strip():
         raise InvalidInput("eoffice.recipient.none", _("Name at least one recipient."))
+    attachments = _check_attachments(attachments, pdf_only=True)
     if data:
         data = _check_pdf(data)
     else:
@@ -213,7 +233,10 @@ def create_draft(user, *, subject: str, signer, signer_title: str = "", doc_type
             on_behalf_of=on_behalf_of[:150], draft=draft, external_recipients=external_recipients.strip())
         for unit in units:
             Recipient.objects.create(document=doc, unit=unit)
-        _event(doc, "drafted", user)
+        for name, content in attachments:
+            Attachment.objects.create(outgoing=doc, name=name, draft=store(
+                content, name=name, media_type=PDF, purpose="eoffice.attachment", unit_path=issuer.path))
+        _event(doc, "drafted", user, f"{len(attachments)} tệp đính kèm" if attachments else "")
     return doc
 
 
@@ -446,6 +469,14 @@ def issue(doc: OutgoingDocument, clerk) -> OutgoingDocument:
                           reason=f"Số {number_symbol}, ngày {day:%d/%m/%Y}")
         doc.issued_file = store(sealed, name=f"{number}-{symbol}.pdf".replace("/", "-"), media_type=PDF,
                                 purpose="eoffice.issued", unit_path=doc.unit.path)
+        for att in doc.attachments.select_related("draft"):
+            # Art. 8.7: the organisation signs each attachment; its stamp names the main document.
+            att.file = store(sign_pdf(read(att.draft), key, issued.certificate, chain=chain()[:-1], level="B-T",
+                                      appearance=Appearance(kind="attachment", organization=doc.unit.name,
+                                                            document_number=number_symbol)),
+                             name=att.name, media_type=PDF, purpose="eoffice.attachment.issued",
+                             unit_path=doc.unit.path)
+            att.save(update_fields=["file"])
         doc.year, doc.number, doc.symbol, doc.issued_on, doc.issued_by = day.year, number, symbol, day, clerk
         doc.state = S.ISSUED
         doc.save()
@@ -467,7 +498,8 @@ def dispatch(doc: OutgoingDocument, clerk) -> OutgoingDocument:
             rcpt.incoming = register_arrival(
                 rcpt.unit, data, filename=doc.issued_file.name, sender=doc.unit.name, subject=doc.subject,
                 original_number=doc.number_symbol, original_date=doc.issued_on, doc_type=doc.doc_type,
-                urgency=doc.urgency, source=doc, expected_title=doc.signer_title, caption=doc.caption)
+                urgency=doc.urgency, source=doc, expected_title=doc.signer_title, caption=doc.caption,
+                attachments=[(a.name, read(a.file)) for a in doc.attachments.select_related("file")])
             rcpt.save(update_fields=["incoming"])
         doc.state = S.DISPATCHED
         doc.save()
@@ -480,7 +512,8 @@ def dispatch(doc: OutgoingDocument, clerk) -> OutgoingDocument:
 def register_arrival(unit: Unit, data: bytes, *, filename: str, sender: str, subject: str,
                      original_number: str = "", original_date: dt.date | None = None,
                      doc_type: str = DocType.CONG_VAN, urgency: str = Urgency.NORMAL, source=None,
-                     registered_by=None, expected_title: str = "", caption: str = "") -> IncomingDocument:
+                     registered_by=None, expected_title: str = "", caption: str = "",
+                     attachments=()) -> IncomingDocument:
     """Register a document in `unit`'s incoming book and verify every signature on it at once (Art. 8.8):
     the report is kept with it (JSON and PDF). A file that is not a readable PDF or XML is refused."""
     from kyso.signing.report import FORMAT_FAILURE
@@ -508,6 +541,12 @@ def register_arrival(unit: Unit, data: bytes, *, filename: str, sender: str, sub
     if report.sub_indication == FORMAT_FAILURE and not report.signatures:
         raise InvalidInput("eoffice.file.unreadable", _("The file is not a readable PDF or XML document."))
     media = PDF if data.lstrip()[:5] == b"%PDF-" else "application/xml"
+    checked = []
+    for name, content in _check_attachments(attachments, pdf_only=False):
+        # Art. 8.7: an attachment is bound to its main document by the number and symbol in its signature.
+        att_report = verify_bytes(content, filename=name, doc_type="attachment",
+                                  main_document=original_number.strip())
+        checked.append((name, content, att_report))
     with transaction.atomic(), audit.action("eoffice.incoming.register"):
         now = timezone.now()
         year = timezone.localtime(now).year
@@ -521,6 +560,12 @@ def register_arrival(unit: Unit, data: bytes, *, filename: str, sender: str, sub
             doc_type=doc_type, subject=subject[:500], urgency=urgency, file=stored, indication=report.indication,
             sub_indication=report.sub_indication or "", report=report.to_dict(), report_pdf=pdf_report,
             registered_by=registered_by)
+        for name, content, att_report in checked:
+            Attachment.objects.create(
+                incoming=doc, name=name, indication=att_report.indication,
+                sub_indication=att_report.sub_indication or "", report=att_report.to_dict(),
+                file=store(content, name=name, media_type=PDF if content.lstrip()[:5] == b"%PDF-" else
+                           "application/xml", purpose="eoffice.incoming.attachment", unit_path=unit.path))
         _event(doc, "registered", registered_by, f"{report.indication} {report.sub_indication or ''}".strip())
         text = _("New incoming document no. %(n)s: %(s)s") % {"n": doc.arrival_number, "s": subject[:120]}
         if not doc.verified:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("in/new/", views.receive, name="receive"),
     path("in/<uuid:pk>/", views.incoming, name="incoming"),
     path("in/<uuid:pk>/<str:kind>.pdf", views.incoming_file, name="incoming-file"),
+    path("attachments/<int:pk>/", views.attachment_file, name="attachment"),
     path("book.xlsx", views.book_xlsx, name="book-xlsx"),
 ]

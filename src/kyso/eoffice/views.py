@@ -38,6 +38,42 @@ def _year(value):
     return int(value) if value and value.isdigit() and 2000 <= int(value) <= 2100 else None
 
 
+def _attachments(request) -> list[tuple[str, bytes]]:
+    from kyso.core.errors import InvalidInput
+
+    files = request.FILES.getlist("attachments")
+    if len(files) > services.MAX_ATTACHMENTS:
+        raise InvalidInput("eoffice.attachments.too_many", _("At most %(n)s attachments.") % {
+            "n": services.MAX_ATTACHMENTS})
+    if any(f.size > MAX_UPLOAD for f in files):
+        raise InvalidInput("eoffice.file.too_large", _("The file is larger than the allowed %(mb)s MB.") %
+                           {"mb": MAX_UPLOAD // (1024 * 1024)})
+    return [(f.name, f.read()) for f in files]
+
+
+@login_required
+def attachment_file(request, pk):
+    """An attachment, for whoever may see its document."""
+    from .models import Attachment
+
+    att = Attachment.objects.filter(pk=pk).select_related("outgoing", "incoming", "file", "draft").first()
+    try:
+        if att is None:
+            raise services.NotFound("eoffice.document.not_found", "")
+        if att.outgoing_id:
+            services.get_outgoing(request.user, att.outgoing_id)
+        else:
+            services.get_incoming(request.user, att.incoming_id)
+    except KysoError:
+        return render(request, "core/404.html", status=404)
+    stored = att.file or att.draft
+    if stored.media_type != "application/pdf":
+        resp = HttpResponse(read(stored), content_type="application/octet-stream")
+        resp["Content-Disposition"] = 'attachment; filename="phu-luc.xml"'
+        return resp
+    return _pdf(read(stored), "phu-luc.pdf")
+
+
 @login_required
 def index(request):
     """Queues on top; below, the outgoing or incoming book of the user's scope with search."""
@@ -93,7 +129,7 @@ def new(request):
                     body=request.POST.get("body", ""), recipients=request.POST.getlist("recipients"),
                     external_recipients=request.POST.get("external_recipients", ""),
                     caption=request.POST.get("caption", ""), on_behalf_of=request.POST.get("on_behalf_of", ""),
-                    urgency=request.POST.get("urgency", Urgency.NORMAL))
+                    urgency=request.POST.get("urgency", Urgency.NORMAL), attachments=_attachments(request))
         except KysoError as exc:
             _fail(request, exc)
             errors = {k: str(v) for k, v in (getattr(exc, "fields", None) or {}).items()}
@@ -121,7 +157,7 @@ def _outgoing_context(request, doc):
                                                       key_location__startswith="pkcs11:").order_by("-not_after")
     return {
         "d": doc, "events": doc.events.select_related("actor__person"),
-        "recipients": doc.recipients.select_related("unit", "incoming"),
+        "recipients": doc.recipients.select_related("unit", "incoming"), "attachments": doc.attachments.all(),
         "can_edit": doc.state == S.DRAFT and (doc.drafted_by_id == user.pk or scope.can(user, EOFFICE_DRAFT,
                                                                                        doc.drafting_unit)),
         "can_review": doc.state == S.IN_REVIEW and doc.drafted_by_id != user.pk and (
@@ -247,7 +283,8 @@ def receive(request):
                     request.user, unit, upload.read(), filename=upload.name, sender=request.POST.get("sender", ""),
                     subject=request.POST.get("subject", ""), original_number=request.POST.get("original_number", ""),
                     original_date=_date(request.POST.get("original_date")),
-                    doc_type=request.POST.get("doc_type", "CV"), urgency=request.POST.get("urgency", "normal"))
+                    doc_type=request.POST.get("doc_type", "CV"), urgency=request.POST.get("urgency", "normal"),
+                    attachments=_attachments(request))
         except KysoError as exc:
             _fail(request, exc)
             errors = {k: str(v) for k, v in (getattr(exc, "fields", None) or {}).items()}
@@ -300,7 +337,8 @@ def _incoming_page(request, doc, can_assign):
     return render(request, "eoffice/incoming.html", {
         "d": doc, "events": doc.events.select_related("actor__person"), "can_assign": can_assign, "staff": staff,
         "can_complete": doc.state == IncomingState.ASSIGNED and (doc.assignee_id == request.user.pk or can_assign),
-        "signatures": doc.report.get("signatures", []), "checks": doc.report.get("checks", [])})
+        "signatures": doc.report.get("signatures", []), "checks": doc.report.get("checks", []),
+        "attachments": doc.attachments.all()})
 
 
 @login_required

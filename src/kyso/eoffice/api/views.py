@@ -36,6 +36,8 @@ def outgoing_dict(d, detail=False) -> dict:
         out["signature_request"] = str(d.signature_request_id) if d.signature_request_id else None
         out["files"] = {k: f.sha256 for k, f in (("draft", d.draft), ("signed", d.signed_file),
                                                   ("issued", d.issued_file)) if f is not None}
+        out["attachments"] = [{"id": a.pk, "name": a.name, "sealed": a.file_id is not None}
+                              for a in d.attachments.all()]
         out["history"] = [{"at": e.at, "verb": e.verb, "by": e.actor.username if e.actor else None, "note": e.note}
                           for e in d.events.select_related("actor")]
     return out
@@ -52,6 +54,8 @@ def incoming_dict(d, detail=False) -> dict:
         out["report"] = d.report
         out["file_sha256"] = d.file.sha256
         out["instructions"], out["outcome"] = d.instructions, d.outcome
+        out["attachments"] = [{"id": a.pk, "name": a.name, "indication": a.indication,
+                               "sub_indication": a.sub_indication, "report": a.report} for a in d.attachments.all()]
         out["history"] = [{"at": e.at, "verb": e.verb, "by": e.actor.username if e.actor else None, "note": e.note}
                           for e in d.events.select_related("actor")]
     return out
@@ -87,6 +91,15 @@ def _upload(request, required: bool):
     return f.read(), f.name
 
 
+def _attachments(request) -> list[tuple[str, bytes]]:
+    files = request.FILES.getlist("attachments")
+    if len(files) > services.MAX_ATTACHMENTS:
+        raise InvalidInput("eoffice.attachments.too_many", "Tối đa %(n)s tệp đính kèm.", n=services.MAX_ATTACHMENTS)
+    if any(f.size > MAX_UPLOAD for f in files):
+        raise InvalidInput("eoffice.file.too_large", "Tệp lớn hơn %(mb)s MB cho phép.", mb=MAX_UPLOAD // (1024 * 1024))
+    return [(f.name, f.read()) for f in files]
+
+
 def _date(value):
     if not value:
         return None
@@ -107,6 +120,8 @@ NEW_OUT = inline_serializer("EofficeDraft", {
     "recipients": serializers.ListField(child=serializers.CharField(), help_text="unit codes"),
     "external_recipients": serializers.CharField(required=False),
     "body": serializers.CharField(required=False, help_text="the text, when no PDF is uploaded"),
+    "attachments": serializers.ListField(child=serializers.FileField(), required=False,
+                                         help_text="attachments in separate PDF files (Art. 8.7)"),
     "file": serializers.FileField(required=False)})
 OUT_LIST = inline_serializer("EofficeOutgoingItem", {"id": serializers.UUIDField(), "state": serializers.CharField(),
                                                      "subject": serializers.CharField()}, many=True)
@@ -143,7 +158,7 @@ class OutgoingList(APIView):
             doc_type=_str(data, "doc_type", "CV"), data=content, filename=name, body=_str(data, "body"),
             recipients=_list(data, "recipients"), external_recipients=_str(data, "external_recipients"),
             caption=_str(data, "caption"), on_behalf_of=_str(data, "on_behalf_of"),
-            urgency=_str(data, "urgency", "normal"))
+            urgency=_str(data, "urgency", "normal"), attachments=_attachments(request))
         return Response(outgoing_dict(doc, detail=True), status=201)
 
 
@@ -222,7 +237,8 @@ class IncomingList(APIView):
         doc = services.receive_external(
             request.user, unit, content, filename=name, sender=_str(data, "sender"), subject=_str(data, "subject"),
             original_number=_str(data, "original_number"), original_date=_date(_str(data, "original_date")),
-            doc_type=_str(data, "doc_type", "CV"), urgency=_str(data, "urgency", "normal"))
+            doc_type=_str(data, "doc_type", "CV"), urgency=_str(data, "urgency", "normal"),
+            attachments=_attachments(request))
         return Response(incoming_dict(doc, detail=True), status=201)
 
 
