@@ -1,0 +1,110 @@
+"""Import of SIM PKI lines from the carrier's or the unit's list (CSV/XLSX): all rows or none.
+
+Each row goes through `services.register` — the same checks as the form — inside one transaction; if any row is
+refused the report lists every refusal (row, column, code, reason) and the transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kyso.accounts import scope
+from kyso.core.errors import Forbidden, KysoError
+from kyso.core.tables import read_table
+from kyso.org.importing import ImportReport, _s
+from kyso.org.models import Person, Unit
+
+from . import services
+from .models import DataPlan
+from .permissions import SIMS_MANAGE
+
+COLUMNS = {
+    "email": ["thư điện tử", "email công vụ", "e-mail", "email"],
+    "id_number": ["số cccd", "số định danh", "số giấy tờ"],
+    "msisdn": ["số điện thoại", "số thuê bao", "số di động", "phone"],
+    "carrier": ["nhà mạng", "nhà cung cấp"],
+    "iccid": ["số serial sim", "serial sim", "số serial", "iccid", "sim serial"],
+    "in_service_on": ["ngày sử dụng", "ngày đưa vào sử dụng", "ngày kích hoạt", "in service"],
+    "plan": ["gói cước", "gói", "mức", "tier"],
+    "unit_code": ["mã đơn vị thanh toán", "đơn vị thanh toán", "paying unit"],
+    "certificate": ["số hiệu chứng thư số", "số serial chứng thư", "chứng thư số", "certificate serial"],
+    "data_fee": ["cước dữ liệu", "data fee"],
+    "line_fee": ["cước thuê bao", "line fee"],
+    "connection_fee": ["cước hòa mạng", "connection fee"],
+    "contract": ["hợp đồng", "số hợp đồng"],
+    "note": ["ghi chú"],
+}
+FIELD_COLUMN = {"person": "email", "unit": "unit_code", "data_fee": "data_fee", "line_fee": "line_fee",
+                "connection_fee": "connection_fee"}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _person(row: dict) -> Person | None:
+    email, id_number = _s(row.get("email")).lower(), _s(row.get("id_number")).replace(" ", "")
+    if email:
+        return Person.objects.filter(email__iexact=email).select_related("unit__level").first()
+    if id_number:
+        return Person.objects.filter(id_number=id_number).select_related("unit__level").first()
+    return None
+
+
+def import_subscriptions(filename: str, data: bytes, *, actor, dry_run: bool = False) -> ImportReport:
+    if not scope.has_permission_anywhere(actor, SIMS_MANAGE):
+        raise Forbidden("forbidden", _("You are not allowed to do this for this unit."))
+    table = read_table(filename, data, COLUMNS, required=["msisdn", "carrier", "iccid", "in_service_on"])
+    report = ImportReport("sims", total=len(table.rows))
+    plans = {str(p.tier): p for p in DataPlan.objects.all()}
+    units = {}
+    try:
+        with transaction.atomic():
+            for rownum, row in table.rows:
+                person = _person(row)
+                if person is None:
+                    report.reject(rownum, "email", "sims.person.not_found",
+                                  _("No staff member with this e-mail or identity number."))
+                    continue
+                plan = None
+                if _s(row.get("plan")):
+                    plan = plans.get(_s(row.get("plan")).strip(". "))
+                    if plan is None:
+                        report.reject(rownum, "plan", "sims.plan.not_found", _("The plan must be 1, 2, 3 or 4."))
+                        continue
+                unit = None
+                code = _s(row.get("unit_code"))
+                if code:
+                    unit = units.get(code) or Unit.objects.filter(code=code).first()
+                    if unit is None:
+                        report.reject(rownum, "unit_code", "org.unit.not_found",
+                                      _("No unit with code %(code)s.") % {"code": code})
+                        continue
+                    units[code] = unit
+                try:
+                    with transaction.atomic():
+                        services.register(actor, person=person, msisdn=_s(row.get("msisdn")),
+                                          carrier=_s(row.get("carrier")), iccid=_s(row.get("iccid")),
+                                          in_service_on=row.get("in_service_on"), plan=plan, unit=unit,
+                                          certificate=_s(row.get("certificate")), data_fee=_s(row.get("data_fee")),
+                                          line_fee=_s(row.get("line_fee")),
+                                          connection_fee=_s(row.get("connection_fee")),
+                                          contract=_s(row.get("contract")), note=_s(row.get("note")))
+                except KysoError as exc:
+                    if exc.fields:
+                        for name, (code_, message) in exc.fields.items():
+                            report.reject(rownum, FIELD_COLUMN.get(name, name), code_, message)
+                    else:
+                        report.reject(rownum, "", exc.code, exc.message)
+                    continue
+                report.created += 1
+            if report.rejected or dry_run:
+                raise _Rollback
+    except _Rollback:
+        if report.rejected:
+            report.created = 0
+        report.rejected.sort(key=lambda r: (r.row, r.column))
+        return report
+    report.applied = True
+    return report

@@ -1,0 +1,15 @@
+"""`{{ amount|vnd }}`: đồng amounts grouped the Vietnamese way (1.234.567)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def vnd(value) -> str:
+    from kyso.sims.report import _money
+
+    try:
+        return _money(int(value))
+    except (TypeError, ValueError):
+        return ""

@@ -1,0 +1,201 @@
+"""Thin views of the SIM PKI registry: the list with search, a line's page with its dated history and changes,
+registration, import, the data plans and the monthly payment report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from kyso.accounts import scope
+from kyso.core.errors import KysoError
+from kyso.core.tables import MAX_BYTES
+from kyso.org.models import Person, Unit
+
+from . import importing, report, services
+from .models import Carrier, DataPlan, SubState
+from .permissions import SIMS_MANAGE, SIMS_VIEW
+
+
+def _forbidden(request):
+    return render(request, "core/403.html", status=403)
+
+
+def _units(user, perm):
+    return scope.filter_by_scope(Unit.objects.filter(is_active=True), user, perm, "path").order_by("path")
+
+
+def _unit(value):
+    return Unit.objects.filter(code=value).first() if value else None
+
+
+@login_required
+def index(request):
+    if not scope.has_permission_anywhere(request.user, SIMS_VIEW):
+        return _forbidden(request)
+    p = request.GET
+    unit = _unit(p.get("unit"))
+    qs = services.search(request.user, q=p.get("q", ""), unit=unit, state=p.get("state", ""),
+                         carrier=p.get("carrier", ""))
+    page = Paginator(qs, 50).get_page(p.get("page"))
+    return render(request, "sims/index.html", {
+        "page": page, "params": p, "states": SubState.choices, "carriers": Carrier.choices,
+        "units": _units(request.user, SIMS_VIEW), "plans": DataPlan.objects.all(),
+        "can_manage": scope.has_permission_anywhere(request.user, SIMS_MANAGE)})
+
+
+def _errors(exc: KysoError) -> dict:
+    return {k: (v[1] if isinstance(v, tuple) else v) for k, v in exc.fields.items()}
+
+
+@login_required
+def new(request):
+    """Register a line: the holder by e-mail; the plan is suggested from his title, the paying unit from his unit."""
+    if not scope.has_permission_anywhere(request.user, SIMS_MANAGE):
+        return _forbidden(request)
+    form, errors = dict(request.POST.items()) if request.method == "POST" else {}, {}
+    if request.method == "POST":
+        person = Person.objects.filter(email__iexact=form.get("holder", "").strip()).select_related("unit").first()
+        plan = DataPlan.objects.filter(tier=form.get("plan")).first() if form.get("plan", "").isdigit() else None
+        try:
+            if person is None:
+                raise services.InvalidInput("sims.person.not_found", _("No staff member with this e-mail."),
+                                            fields={"holder": ("sims.person.not_found",
+                                                               _("No staff member with this e-mail."))})
+            with transaction.atomic():
+                sub = services.register(
+                    request.user, person=person, msisdn=form.get("msisdn"), carrier=form.get("carrier"),
+                    iccid=form.get("iccid"), in_service_on=form.get("in_service_on"), plan=plan,
+                    unit=_unit(form.get("unit")), certificate=form.get("certificate", ""),
+                    data_fee=form.get("data_fee"), line_fee=form.get("line_fee"),
+                    connection_fee=form.get("connection_fee"), contract=form.get("contract", ""),
+                    note=form.get("note", ""))
+            messages.success(request, _("The SIM PKI line is registered."))
+            return redirect("sims:detail", pk=sub.pk)
+        except KysoError as exc:
+            messages.error(request, exc.message)
+            errors = _errors(exc)
+    return render(request, "sims/new.html", {
+        "form": form, "errors": errors, "carriers": Carrier.choices, "plans": DataPlan.objects.filter(is_active=True),
+        "units": _units(request.user, SIMS_MANAGE), "today": dt.date.today().isoformat()}, status=400 if errors else 200)
+
+
+@login_required
+def detail(request, pk):
+    try:
+        sub = services.get_subscription(request.user, pk)
+    except KysoError:
+        return render(request, "core/404.html", status=404)
+    can_manage = scope.can(request.user, SIMS_MANAGE, sub.unit)
+    errors, status = {}, 200
+    if request.method == "POST":
+        if not can_manage:
+            return _forbidden(request)
+        action, f = request.POST.get("action"), request.POST
+        try:
+            with transaction.atomic():
+                if action == "suspend":
+                    services.suspend(request.user, sub, effective_on=f.get("effective_on"), reason=f.get("reason"))
+                elif action == "resume":
+                    services.resume(request.user, sub, effective_on=f.get("effective_on"), reason=f.get("reason"))
+                elif action == "end":
+                    services.end(request.user, sub, effective_on=f.get("effective_on"), reason=f.get("reason"))
+                elif action == "change":
+                    plan = DataPlan.objects.filter(tier=f.get("plan")).first() if f.get("plan", "").isdigit() else None
+                    services.change_terms(request.user, sub, effective_on=f.get("effective_on"), plan=plan,
+                                          data_fee=f.get("data_fee"), line_fee=f.get("line_fee"),
+                                          certificate=f.get("certificate", ""), note=f.get("reason", ""))
+                else:
+                    return render(request, "core/404.html", status=404)
+            messages.success(request, _("Saved."))
+            return redirect("sims:detail", pk=sub.pk)
+        except KysoError as exc:
+            messages.error(request, exc.message)
+            errors, status = _errors(exc), 400
+            sub.refresh_from_db()
+    return render(request, "sims/detail.html", {
+        "sub": sub, "events": sub.events.select_related("plan", "actor"), "can_manage": can_manage,
+        "plans": DataPlan.objects.filter(is_active=True), "errors": errors, "form": request.POST,
+        "today": dt.date.today().isoformat(), "suggested": services.plan_for(sub.person)}, status=status)
+
+
+@login_required
+def import_view(request):
+    if not scope.has_permission_anywhere(request.user, SIMS_MANAGE):
+        return _forbidden(request)
+    result, status = None, 200
+    if request.method == "POST":
+        f = request.FILES.get("file")
+        try:
+            if f is None:
+                raise services.InvalidInput("import.missing", _("Choose a file."))
+            if f.size > MAX_BYTES:
+                raise services.InvalidInput("import.too_large", _("The file is too large (at most %(mb)s MB).") % {
+                    "mb": MAX_BYTES // (1024 * 1024)})
+            result = importing.import_subscriptions(f.name, f.read(), actor=request.user,
+                                                    dry_run=bool(request.POST.get("dry_run")))
+            if result.applied:
+                messages.success(request, _("%(n)s lines imported.") % {"n": result.created})
+            elif result.rejected:
+                status = 400
+        except KysoError as exc:
+            messages.error(request, exc.message)
+            status = 400
+    return render(request, "sims/import.html", {"result": result, "columns": importing.COLUMNS}, status=status)
+
+
+@login_required
+def plans(request):
+    """The appendix of letter 346 as reference data; the IT Center edits it."""
+    can_manage = scope.has_permission_anywhere(request.user, SIMS_MANAGE)
+    if not (can_manage or scope.has_permission_anywhere(request.user, SIMS_VIEW)):
+        return _forbidden(request)
+    errors, status = {}, 200
+    if request.method == "POST":
+        if not can_manage:
+            return _forbidden(request)
+        plan = DataPlan.objects.filter(tier=request.POST.get("tier")).first()
+        if plan is None:
+            return render(request, "core/404.html", status=404)
+        try:
+            with transaction.atomic():
+                services.update_plan(request.user, plan, **{k: request.POST.get(k) for k in (
+                    "name", "title_rules", "high_speed_mb_per_day", "throttled_down_kbps", "throttled_up_kbps",
+                    "data_fee_vnd", "line_fee_vnd", "connection_fee_vnd")},
+                    is_active=bool(request.POST.get("is_active")))
+            messages.success(request, _("Saved."))
+            return redirect("sims:plans")
+        except KysoError as exc:
+            messages.error(request, exc.message)
+            errors, status = {"tier": plan.tier, **_errors(exc)}, 400
+    return render(request, "sims/plans.html", {"plans": DataPlan.objects.all(), "can_manage": can_manage,
+                                               "errors": errors}, status=status)
+
+
+@login_required
+def payment(request):
+    """The month's payment by paying unit and carrier, on screen, as XLSX or as a printable PDF."""
+    if not scope.has_permission_anywhere(request.user, SIMS_VIEW):
+        return _forbidden(request)
+    today = dt.date.today()
+    default = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    month_text = request.GET.get("month") or default
+    unit = _unit(request.GET.get("unit"))
+    if unit is not None and not scope.can(request.user, SIMS_VIEW, unit):
+        unit = None
+    try:
+        rep = report.payment_report(request.user, report.parse_month(month_text), unit)
+    except KysoError as exc:
+        messages.error(request, exc.message)
+        rep = report.payment_report(request.user, report.parse_month(default), unit)
+        month_text = default
+    download = report.download(rep, request.GET.get("output", ""), inline=True)
+    if download is not None:
+        return download
+    return render(request, "sims/payment.html", {"report": rep, "month": month_text,
+                                                 "units": _units(request.user, SIMS_VIEW), "params": request.GET})
