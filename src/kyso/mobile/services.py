@@ -199,8 +199,11 @@ def request_signature(*, signer, hashes: list, display_text: str, hash_algo: str
         if not creds:
             raise NotFound("mobile.credential.none", _("%(user)s has no usable mobile signing credential."),
                            user=str(signer))
-        credential = creds[0]
+        usable = [c for c in creds if _sim_line_refusal(c) is None]
+        credential = (usable or creds)[0]
     _usable(credential)
+    if (refusal := _sim_line_refusal(credential)) is not None:
+        raise refusal
     digests = _check_hashes(hashes, hash_algo, credential.multisign)
     if credential.channel == Channel.SIM and len(digests) != 1:
         raise InvalidInput("mobile.sim.one_hash", _("A SIM signs one hash per request."))
@@ -227,6 +230,27 @@ def request_signature(*, signer, hashes: list, display_text: str, hash_algo: str
             notify_person(person, _("Open Kyso on your phone to confirm: %(text)s") % {"text": display_text[:120]},
                           subject=_("Signature request"), topic="mobile.request", obj=req, sms=True)
     return req
+
+
+# The SIM PKI registry (kyso.sims) tells whether a SIM's line is in service: a suspended or ended line cannot
+# receive the carrier's prompt, so the request is refused at once with the reason instead of timing out.
+_SIM_CHECKS: list = []
+
+
+def add_sim_check(fn) -> None:
+    """`fn(msisdn) -> KysoError | None`, asked before a SIM is sent a signature request."""
+    if fn not in _SIM_CHECKS:
+        _SIM_CHECKS.append(fn)
+
+
+def _sim_line_refusal(cred: Credential):
+    if cred.channel != Channel.SIM:
+        return None
+    for check in _SIM_CHECKS:
+        refusal = check(cred.msisdn)
+        if refusal is not None:
+            return refusal
+    return None
 
 
 # Callers that wait for a request (the e-office waits for a leader's signature) register a hook under the

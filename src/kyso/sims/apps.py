@@ -12,7 +12,8 @@ class SimsConfig(AppConfig):
 
     def ready(self):
         from kyso.audit.capture import register
-        from kyso.core import nav
+        from kyso.core import inbox, nav
+        from kyso.mobile import services as mobile
 
         from . import models as m
         from . import permissions
@@ -20,4 +21,21 @@ class SimsConfig(AppConfig):
         register(m.DataPlan)
         register(m.SimSubscription, unit_path=lambda o: o.unit.path)
         register(m.SubscriptionEvent, unit_path=lambda o: o.subscription.unit.path)
+        from .services import line_refusal
+
+        mobile.add_sim_check(line_refusal)
         nav.register(_("SIM PKI"), "sims:index", perm=permissions.SIMS_VIEW, order=47)
+
+        @inbox.provider
+        def _attention(user):
+            from kyso.accounts import scope
+
+            from .services import needing_attention
+
+            if not scope.has_permission_anywhere(user, permissions.SIMS_MANAGE):
+                return []
+            n = needing_attention(user).count()
+            if not n:
+                return []
+            return [inbox.InboxItem(label=str(_("SIM PKI lines whose certificate is missing, revoked or expiring")),
+                                    count=n, url="/sims/?attention=1", app="sims", severity="warning")]

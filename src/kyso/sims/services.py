@@ -172,8 +172,38 @@ def active_subscription(person: Person) -> SimSubscription | None:
             .order_by("-in_service_on").first())
 
 
-def search(user, *, q: str = "", unit: Unit | None = None, state: str = "", carrier: str = ""):
-    qs = subscriptions_for(user)
+CERT_WARNING_DAYS = 30
+
+
+def needing_attention(user, perm: str = SIMS_MANAGE):
+    """Lines in service that cannot sign on the tablet, or soon will not: no linked certificate, a certificate
+    revoked or expired, or one expiring within 30 days (renew it and link the new one)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from kyso.lifecycle.models import CertStatus
+
+    soon = timezone.now() + dt.timedelta(days=CERT_WARNING_DAYS)
+    return subscriptions_for(user, perm).filter(state=SubState.ACTIVE).filter(
+        Q(certificate__isnull=True) | Q(certificate__status__in=[CertStatus.REVOKED, CertStatus.EXPIRED])
+        | Q(certificate__not_after__lt=soon))
+
+
+def line_refusal(msisdn: str):
+    """Why a SIM cannot be asked to sign now (None if it can): its registered line is suspended or ended. A number
+    the registry does not know is not refused (SIMs provisioned before the registry was kept)."""
+    states = set(SimSubscription.objects.filter(msisdn=msisdn).values_list("state", flat=True))
+    if not states or SubState.ACTIVE in states:
+        return None
+    if SubState.SUSPENDED in states:
+        return Forbidden("sims.line.suspended", _("The SIM PKI line %(msisdn)s is suspended; the IT Center can "
+                                                  "resume it."), msisdn="0" + msisdn[3:])
+    return Forbidden("sims.line.ended", _("The SIM PKI line %(msisdn)s has ended."), msisdn="0" + msisdn[3:])
+
+
+def search(user, *, q: str = "", unit: Unit | None = None, state: str = "", carrier: str = "",
+           attention: bool = False):
+    qs = needing_attention(user, SIMS_VIEW) if attention else subscriptions_for(user)
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     if state in SubState.values:

@@ -41,7 +41,7 @@ def index(request):
     p = request.GET
     unit = _unit(p.get("unit"))
     qs = services.search(request.user, q=p.get("q", ""), unit=unit, state=p.get("state", ""),
-                         carrier=p.get("carrier", ""))
+                         carrier=p.get("carrier", ""), attention=p.get("attention") == "1")
     page = Paginator(qs, 50).get_page(p.get("page"))
     return render(request, "sims/index.html", {
         "page": page, "params": p, "states": SubState.choices, "carriers": Carrier.choices,

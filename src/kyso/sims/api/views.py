@@ -143,11 +143,13 @@ class SubscriptionList(APIView):
 
     @extend_schema(operation_id="sims_subscriptions", responses=inline_serializer("SimSubscriptions", {}, many=True),
                    parameters=[OpenApiParameter("q", str), OpenApiParameter("unit", str), OpenApiParameter("state", str),
-                               OpenApiParameter("carrier", str)])
+                               OpenApiParameter("carrier", str),
+                               OpenApiParameter("attention", bool, description="only lines in service whose "
+                                                "certificate is missing, revoked, expired or expiring in 30 days")])
     def get(self, request):
         p = request.query_params
         qs = services.search(request.user, q=p.get("q", ""), unit=_unit(p.get("unit")), state=p.get("state", ""),
-                             carrier=p.get("carrier", ""))
+                             carrier=p.get("carrier", ""), attention=p.get("attention") in ("1", "true"))
         return Response([subscription_dict(s) for s in qs[:1000]])
 
     @extend_schema(operation_id="sims_subscription_register", request=NEW_SUB, responses={201: SUB})

@@ -148,3 +148,50 @@ def test_a_unit_officer_cannot_change_lines(demo, register, as_user):
     with as_user(hanoi), pytest.raises(Forbidden):
         services.suspend(hanoi, sub, effective_on="2026-02-01", reason="x")
     assert SimSubscription.objects.get(pk=sub.pk).state == "active"
+
+
+def test_lines_whose_certificate_cannot_sign_need_attention(demo, sim_leader, register, as_user):
+    from kyso.core import inbox
+    from kyso.lifecycle.models import Certificate
+
+    linked = register(sim_leader.person, "0912000346")
+    bare = register(demo.person("NA", "Giám đốc"), "0911111111")
+    it = demo.user("cntt")
+    assert list(services.needing_attention(it)) == [bare]
+    cert = Certificate.objects.get(pk=linked.certificate_id)
+    cert.not_after = cert.not_after.replace(year=2026, month=12, day=1)   # expires within 30 days of today
+    cert.save()
+    assert set(services.needing_attention(it)) == {bare, linked}
+    items = [i for i in inbox.items_for(it) if i.app == "sims"]
+    assert items and items[0].count == 2 and items[0].url == "/sims/?attention=1"
+    assert not [i for i in inbox.items_for(demo.user("hanoi")) if i.app == "sims"]   # only those who keep it
+    with as_user(it):
+        services.end(it, bare, effective_on="2026-02-01", reason="Nghỉ hưu")
+    assert list(services.needing_attention(it)) == [linked]
+
+
+def test_a_suspended_or_ended_line_is_not_asked_to_sign(demo, sim_leader, register, as_user):
+    import hashlib
+
+    from kyso.core.errors import Forbidden as Refused
+    from kyso.mobile import services as mobile
+
+    sub = register(sim_leader.person, "0912000346")
+    it = demo.user("cntt")
+    digest = [hashlib.sha256(b"van ban").digest()]
+    with as_user(sim_leader):
+        req = mobile.request_signature(signer=sim_leader, hashes=digest, display_text="Ký văn bản 1", channel="sim")
+    assert req.state == "pending"
+    with as_user(it):
+        services.suspend(it, sub, effective_on="2026-02-01", reason="Mất SIM, chờ cấp lại")
+    with as_user(sim_leader), pytest.raises(Refused) as exc:
+        mobile.request_signature(signer=sim_leader, hashes=digest, display_text="Ký văn bản 2", channel="sim")
+    assert exc.value.code == "sims.line.suspended" and "0912000346" in exc.value.message
+    with as_user(sim_leader):   # with a remote key too, "auto" goes there while the SIM's line is suspended
+        mobile.enrol_credential(sim_leader, channel="app", pin="246810", key_spec="rsa2048")
+        assert mobile.request_signature(signer=sim_leader, hashes=digest, display_text="Ký văn bản 2").channel == "app"
+    with as_user(it):
+        services.end(it, sub, effective_on="2026-03-01", reason="Thôi giữ chức vụ")
+    with as_user(sim_leader), pytest.raises(Refused) as exc:
+        mobile.request_signature(signer=sim_leader, hashes=digest, display_text="Ký văn bản 3", channel="sim")
+    assert exc.value.code == "sims.line.ended"
