@@ -142,9 +142,17 @@ def append(action: str, *, object_type: str = "", object_id="", object_repr: str
         raise
     except Exception as exc:  # any failure to record aborts the change (fail closed)
         raise AuditUnavailable("audit.write_failed") from exc
-    if head.since_checkpoint >= settings.KYSO_AUDIT_CHECKPOINT_EVERY:
+    if head.since_checkpoint >= settings.KYSO_AUDIT_CHECKPOINT_EVERY and not _checkpoint_queued():
         transaction.on_commit(_checkpoint_quietly)
     return rec
+
+
+def _checkpoint_queued() -> bool:
+    """One checkpoint per transaction: a long import past the threshold would otherwise queue one per record,
+    all signing the same head at commit. (A rolled-back savepoint drops its callbacks, so it is queued again.)"""
+    from django.db import connection
+
+    return any(entry[1] is _checkpoint_quietly for entry in connection.run_on_commit)
 
 
 def _checkpoint_quietly():

@@ -178,3 +178,15 @@ def test_cli_verify_exit_codes(demo, capsys):
         call_command("audit", "verify")
     assert exc.value.returncode == 1
     assert f"#{target}" in capsys.readouterr().err
+
+
+def test_a_long_transaction_queues_one_checkpoint(demo, settings, django_capture_on_commit_callbacks):
+    """Past the threshold, each further record in the same transaction does not queue another checkpoint."""
+    settings.KYSO_AUDIT_CHECKPOINT_EVERY = 3
+    before = Checkpoint.objects.count()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _changes(12)
+    assert [cb for cb in callbacks if cb is chain._checkpoint_quietly] == [chain._checkpoint_quietly]
+    assert Checkpoint.objects.count() == before + 1
+    assert Checkpoint.objects.order_by("-seq").first().seq == ChainHead.objects.get().seq
+    assert chain.verify().ok
