@@ -247,6 +247,7 @@ CELERY_BEAT_SCHEDULE = {
     "pki-crl-refresh": {"task": "kyso.pki.tasks.refresh_crls", "schedule": 3600.0},
     "notify-retry": {"task": "kyso.notify.tasks.retry_failed", "schedule": 600.0},
     "lifecycle-daily": {"task": "kyso.lifecycle.tasks.daily", "schedule": 86400.0},
+    "sims-daily": {"task": "kyso.sims.tasks.daily", "schedule": 86400.0},
 }
 
 # --- Audit

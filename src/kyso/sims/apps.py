@@ -21,6 +21,7 @@ class SimsConfig(AppConfig):
         register(m.DataPlan)
         register(m.SimSubscription, unit_path=lambda o: o.unit.path)
         register(m.SubscriptionEvent, unit_path=lambda o: o.subscription.unit.path)
+        register(m.MonthClose)
         from .services import line_refusal
 
         mobile.add_sim_check(line_refusal)

@@ -140,3 +140,24 @@ class SubscriptionEvent(models.Model):
         ordering = ["effective_on", "pk"]
         verbose_name = _("subscription event")
         verbose_name_plural = _("subscription events")
+
+
+class MonthClose(models.Model):
+    """A month whose payment is settled: its totals are archived here and nothing may be dated in it or before
+    it any more, so the statement the units paid stays what it was."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    lines = models.PositiveIntegerField(_("lines"))
+    total_vnd = models.BigIntegerField(_("total (VND)"))
+    groups = models.JSONField(default=list, help_text="[{unit, carrier, lines, total_vnd}] as closed")
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("closed month")
+        verbose_name_plural = _("closed months")
+
+    def __str__(self):
+        return f"{self.month:%m/%Y}"

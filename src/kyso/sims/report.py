@@ -88,6 +88,7 @@ class Report:
     month: dt.date
     unit: Unit | None
     groups: list[Group]
+    closed: object = None  # the MonthClose when the month is settled
 
     @property
     def total_vnd(self) -> int:
@@ -98,8 +99,10 @@ class Report:
         return sum(len(g.lines) for g in self.groups)
 
     def as_dict(self) -> dict:
+        closed = ({"closed_at": self.closed.closed_at, "lines": self.closed.lines, "total_vnd": self.closed.total_vnd}
+                  if self.closed is not None else None)
         return {"month": self.month.strftime("%Y-%m"), "unit": self.unit.code if self.unit else None,
-                "lines": self.line_count, "total_vnd": self.total_vnd, "groups": [g.as_dict() for g in self.groups]}
+                "closed": closed, "lines": self.line_count, "total_vnd": self.total_vnd, "groups": [g.as_dict() for g in self.groups]}
 
 
 def bill(sub: SimSubscription, month: dt.date, events=None) -> Line | None:
@@ -149,7 +152,9 @@ def payment_report(user, month, unit: Unit | None = None) -> Report:
         if key not in groups:
             groups[key] = Group(sub.unit, sub.carrier)
         groups[key].lines.append(line)
-    return Report(month, unit, list(groups.values()))
+    from .models import MonthClose
+
+    return Report(month, unit, list(groups.values()), MonthClose.objects.filter(month=month).first())
 
 
 HEADER = ["STT", "Họ và tên", "Chức danh", "Số điện thoại", "Số serial SIM", "Gói", "Số ngày", "Cước dữ liệu",

@@ -18,7 +18,8 @@ from kyso.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from kyso.core.tables import fold
 from kyso.org.models import Person, Unit
 
-from .models import SERVICE_START, Carrier, DataPlan, EventKind, SimSubscription, SubscriptionEvent, SubState
+from .models import (SERVICE_START, Carrier, DataPlan, EventKind, MonthClose, SimSubscription, SubscriptionEvent,
+                     SubState)
 from .permissions import SIMS_MANAGE, SIMS_VIEW
 
 MAX_FEE_VND = 10_000_000  # a sanity bound per month for one line
@@ -307,11 +308,29 @@ def _last_effective(sub: SimSubscription) -> dt.date:
     return last or sub.in_service_on
 
 
+def closed_through() -> dt.date | None:
+    """The last day of the latest closed month: nothing may be dated on or before it."""
+    month = MonthClose.objects.order_by("-month").values_list("month", flat=True).first()
+    if month is None:
+        return None
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _closed_error(day: dt.date) -> tuple | None:
+    cutoff = closed_through()
+    if cutoff is not None and day <= cutoff:
+        return ("sims.month.closed", _("The payment of %(month)s is closed; the date must be after %(day)s.") % {
+            "month": cutoff.strftime("%m/%Y"), "day": cutoff.strftime("%d/%m/%Y")})
+    return None
+
+
 def _effective(sub: SimSubscription, value, errors: dict) -> dt.date | None:
     on = _date(value, "effective_on", errors)
     if on is None:
         return None
-    if on > _today():
+    if (closed := _closed_error(on)) is not None:
+        errors["effective_on"] = closed
+    elif on > _today():
         errors["effective_on"] = ("sims.date.future", _("The date cannot be in the future."))
     elif on < _last_effective(sub):
         errors["effective_on"] = ("sims.date.before_history",
@@ -358,6 +377,8 @@ def register(actor, *, person: Person, msisdn, carrier, iccid, in_service_on, pl
                                    _("SIM PKI signing on tablets started on 10/02/2020 (letter 346/BHXH-CNTT)."))
     elif day is not None and day > _today():
         errors["in_service_on"] = ("sims.date.future", _("The date cannot be in the future."))
+    elif day is not None and (closed := _closed_error(day)) is not None:
+        errors["in_service_on"] = closed
     unit = _check_unit(person, unit, errors)
     if plan is None:
         plan = plan_for(person)
@@ -462,3 +483,84 @@ def end(actor, sub, *, effective_on, reason: str) -> SimSubscription:
     return _set_state(actor, sub, to=SubState.ENDED, kind=EventKind.END,
                       allowed=(SubState.ACTIVE, SubState.SUSPENDED), effective_on=effective_on, reason=reason,
                       reason_required=True)
+
+
+# ---------------------------------------------------------------- closing a month
+
+CLOSE_ON_WORKING_DAY = 5  # the month's payment is closed on the 5th working day of the next month
+
+
+def close_due_on(month: dt.date) -> dt.date:
+    """When `month` is closed automatically: its last day + 5 Vietnamese working days (holidays counted out)."""
+    from kyso.workdays.calendar import add_working_days
+
+    first_next = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return add_working_days(first_next - dt.timedelta(days=1), CLOSE_ON_WORKING_DAY)
+
+
+def close_month(actor, month, *, notify: bool = True) -> MonthClose:
+    """Settle `month`: archive its totals, refuse any later change dated in it, tell each paying unit's officers
+    what they owe. Months close in order and only once they are over."""
+    from kyso.accounts.models import RoleAssignment
+    from kyso.accounts.roles import Role
+    from kyso.notify.services import notify_person
+
+    from . import report
+
+    month = (month if isinstance(month, dt.date) else report.parse_month(month)).replace(day=1)
+    if actor is not None:
+        root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+        scope.require(actor, SIMS_MANAGE, root)
+    if month >= _today().replace(day=1):
+        raise InvalidState("sims.month.not_over", _("%(month)s is not over yet.") % {"month": month.strftime("%m/%Y")})
+    cutoff = closed_through()
+    if cutoff is not None and month <= cutoff:
+        raise InvalidState("sims.month.already_closed", _("%(month)s is already closed.") % {
+            "month": month.strftime("%m/%Y")})
+    with transaction.atomic(), audit.action("sims.month.close"):
+        rep = report.payment_report(None, month)
+        groups = [{"unit": g.unit.code, "carrier": g.carrier, "lines": len(g.lines), "total_vnd": g.total_vnd}
+                  for g in rep.groups]
+        try:
+            with transaction.atomic():
+                closed = MonthClose.objects.create(month=month, lines=rep.line_count, total_vnd=rep.total_vnd,
+                                                   groups=groups,
+                                                   closed_by=actor if getattr(actor, "pk", None) else None)
+        except IntegrityError:
+            raise InvalidState("sims.month.already_closed", _("%(month)s is already closed.") % {
+                "month": month.strftime("%m/%Y")}) from None
+        by_unit: dict = {}
+        for g in rep.groups if notify else ():
+            unit = by_unit.setdefault(g.unit.pk, [g.unit, 0, 0])
+            unit[1] += len(g.lines)
+            unit[2] += g.total_vnd
+        for unit, lines, total in by_unit.values():
+            text = _("SIM PKI payment for %(month)s of %(unit)s: %(lines)s lines, %(total)s VND. The statement: "
+                     "/sims/payment/?month=%(ym)s&unit=%(code)s") % {
+                "month": month.strftime("%m/%Y"), "unit": unit.name, "lines": lines,
+                "total": report._money(total), "ym": month.strftime("%Y-%m"), "code": unit.code}
+            for ra in RoleAssignment.objects.filter(unit=unit, role=Role.UNIT_OFFICER).select_related("user__person"):
+                if ra.user.person_id:
+                    notify_person(ra.user.person, text, subject=str(_("SIM PKI payment statement")),
+                                  topic="sims.month.closed", obj=closed)
+    return closed
+
+
+def close_due_months(today: dt.date | None = None) -> list[MonthClose]:
+    """The daily job: close every month whose closing day has come (the first run closes from the earliest
+    month with a line, telling the units about the latest one only)."""
+    today = today or _today()
+    cutoff = closed_through()
+    if cutoff is not None:
+        month = cutoff + dt.timedelta(days=1)
+    else:
+        first = SimSubscription.objects.order_by("in_service_on").values_list("in_service_on", flat=True).first()
+        if first is None:
+            return []
+        month = first.replace(day=1)
+    due = []
+    while close_due_on(month) <= today and month < today.replace(day=1):
+        due.append(month)
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    # Catching up on a backlog (a new install), only the latest month's statement is sent.
+    return [close_month(None, m, notify=(m == due[-1])) for m in due]

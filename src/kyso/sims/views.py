@@ -182,6 +182,15 @@ def payment(request):
     """The month's payment by paying unit and carrier, on screen, as XLSX or as a printable PDF."""
     if not scope.has_permission_anywhere(request.user, SIMS_VIEW):
         return _forbidden(request)
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                closed = services.close_month(request.user, report.parse_month(request.POST.get("month", "")))
+            messages.success(request, _("%(month)s is closed; the paying units are told their statements.") % {
+                "month": closed.month.strftime("%m/%Y")})
+        except KysoError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{request.path}?month={request.POST.get('month', '')[:7]}")
     today = dt.date.today()
     default = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     month_text = request.GET.get("month") or default
@@ -197,5 +206,9 @@ def payment(request):
     download = report.download(rep, request.GET.get("output", ""), inline=True)
     if download is not None:
         return download
-    return render(request, "sims/payment.html", {"report": rep, "month": month_text,
+    root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    can_close = (rep.closed is None and rep.month < today.replace(day=1)
+                 and scope.can(request.user, SIMS_MANAGE, root))
+    return render(request, "sims/payment.html", {"report": rep, "month": month_text, "can_close": can_close,
+                                                 "close_due": services.close_due_on(rep.month),
                                                  "units": _units(request.user, SIMS_VIEW), "params": request.GET})

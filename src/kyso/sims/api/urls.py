@@ -11,4 +11,5 @@ urlpatterns = [
     path("sims/subscriptions/<int:pk>/<str:action>/", views.SubscriptionAction.as_view(), name="subscription-action"),
     path("sims/import/", views.Import.as_view(), name="import"),
     path("sims/report/", views.PaymentReport.as_view(), name="report"),
+    path("sims/report/close/", views.CloseMonth.as_view(), name="report-close"),
 ]

@@ -225,3 +225,17 @@ class PaymentReport(APIView):
             raise NotFound("org.unit.not_found", "Không có đơn vị mã %(code)s.", code=unit.code)
         rep = report.payment_report(request.user, report.parse_month(p.get("month", "")), unit)
         return report.download(rep, p.get("output", "json")) or Response(rep.as_dict())
+
+
+class CloseMonth(APIView):
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(operation_id="sims_close_month", request=inline_serializer("SimCloseMonth", {
+        "month": serializers.CharField(help_text="YYYY-MM, a month that is over")}),
+        responses={201: inline_serializer("SimClosedMonth", {"month": serializers.CharField(),
+                                                             "lines": serializers.IntegerField(),
+                                                             "total_vnd": serializers.IntegerField()})})
+    def post(self, request):
+        closed = services.close_month(request.user, report.parse_month(_str(request.data, "month")))
+        return Response({"month": closed.month.strftime("%Y-%m"), "lines": closed.lines, "total_vnd": closed.total_vnd,
+                         "groups": closed.groups, "closed_at": closed.closed_at}, status=201)

@@ -36,6 +36,7 @@ ENDPOINTS = [
     Endpoint("sims.suspend", "POST", lambda t: f"/api/v1/sims/subscriptions/{t.extra['sim']}/suspend/",
              prepare=_line, body={"effective_on": "2026-02-01", "reason": "Kiểm tra phạm vi"}),
     Endpoint("sims.report", "GET", lambda t: "/api/v1/sims/report/?month=2026-02", listed=_in_report, prepare=_line),
+    Endpoint("sims.close", "POST", lambda t: "/api/v1/sims/report/close/", prepare=_line, body={"month": "2026-01"}),
 ]
 
 EXPECT = """
@@ -44,4 +45,6 @@ sims.list     L/-   L/-   U/-     L/U     L/U     U/U       U/U     U/U       L/
 sims.detail   200/- 200/- 404/-   200/404 200/404 404/404   404/404 404/404   200/-
 sims.suspend  200/- 200/- 404/-   403/404 403/404 404/404   404/404 404/404   403/-
 sims.report   L/-   L/-   403/-   L/U     L/U     403/403   403/403 403/403   L/-
+# closing a month is agency-wide: only those who keep the registry at the root
+sims.close    201/- 201/- 403/-   403/403 403/403 403/403   403/403 403/403   403/-
 """

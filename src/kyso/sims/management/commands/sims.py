@@ -1,5 +1,6 @@
 """`kyso sims list [--unit CODE] [--state S] [--json]` · `kyso sims import FILE [--dry-run] [--as LOGIN]` ·
-`kyso sims report --month YYYY-MM [--unit CODE] [--output text|json|xlsx|pdf] [--out FILE]` — the same services as
+`kyso sims report --month YYYY-MM [--unit CODE] [--output text|json|xlsx|pdf] [--out FILE]` ·
+`kyso sims close --month YYYY-MM [--as LOGIN]` — the same services as
 the pages and the API. `import` exits 1 when a row is refused (nothing is written then)."""
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         p.add_argument("--unit", default="")
         p.add_argument("--output", choices=["text", "json", "xlsx", "pdf"], default="text")
         p.add_argument("--out", default="", help="file to write (xlsx and pdf)")
+        p = sub.add_parser("close", help="close a month's payment (archived; nothing may be dated in it after)")
+        p.add_argument("--month", required=True, help="YYYY-MM")
+        p.add_argument("--as", dest="as_user", default=os.environ.get("KYSO_CLI_USER", ""))
 
     def handle(self, *args, **o):
         try:
@@ -88,6 +92,18 @@ class Command(BaseCommand):
             self.stdout.write(f"{rep.total} dòng; {'đã nhập ' + str(rep.created) if rep.applied else 'không nhập'}")
             if rep.rejected:
                 raise SystemExit(1)
+            return
+        if o["action"] == "close":
+            from kyso.accounts.models import User
+            from kyso.sims import services
+
+            user = User.objects.filter(username=o["as_user"] or "").first()
+            if user is None:
+                raise NotFound("sims.cli.user", "Không có tài khoản %(u)s (dùng --as hoặc KYSO_CLI_USER).",
+                               u=o["as_user"])
+            with acting_as_cli(user):
+                closed = services.close_month(user, report.parse_month(o["month"]))
+            self.stdout.write(f"{closed.month:%Y-%m}\tđã chốt\t{closed.lines} thuê bao\t{closed.total_vnd} đồng")
             return
         rep = report.payment_report(None, report.parse_month(o["month"]), _unit(o["unit"]))
         if o["output"] in ("xlsx", "pdf"):
