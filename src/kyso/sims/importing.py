@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from kyso.accounts import scope
-from kyso.core.errors import Forbidden, KysoError
+from kyso.core.errors import Forbidden, InvalidInput, KysoError
 from kyso.core.tables import read_table
 from kyso.org.importing import ImportReport, _s
 from kyso.org.models import Person, Unit
@@ -36,6 +36,7 @@ COLUMNS = {
     "contract": ["hợp đồng", "số hợp đồng"],
     "note": ["ghi chú"],
 }
+MAX_ROWS = 10_000  # the agency's leaders with a tablet number in the low thousands
 FIELD_COLUMN = {"person": "email", "unit": "unit_code", "data_fee": "data_fee", "line_fee": "line_fee",
                 "connection_fee": "connection_fee"}
 
@@ -69,6 +70,8 @@ def import_subscriptions(filename: str, data: bytes, *, actor, dry_run: bool = F
     if not scope.has_permission_anywhere(actor, SIMS_MANAGE):
         raise Forbidden("forbidden", _("You are not allowed to do this for this unit."))
     table = read_table(filename, data, COLUMNS, required=["msisdn", "carrier", "iccid", "in_service_on"])
+    if len(table.rows) > MAX_ROWS:
+        raise InvalidInput("import.too_many_rows", _("Too many rows (at most %(max)s)."), max=MAX_ROWS)
     report = ImportReport("sims", total=len(table.rows))
     plans = {str(p.tier): p for p in DataPlan.objects.all()}
     units = {}

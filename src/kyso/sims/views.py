@@ -190,7 +190,9 @@ def payment(request):
                 "month": closed.month.strftime("%m/%Y")})
         except KysoError as exc:
             messages.error(request, exc.message)
-        return redirect(f"{request.path}?month={request.POST.get('month', '')[:7]}")
+        from urllib.parse import urlencode
+
+        return redirect(f"{request.path}?{urlencode({'month': request.POST.get('month', '')[:7]})}")
     today = dt.date.today()
     default = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     month_text = request.GET.get("month") or default

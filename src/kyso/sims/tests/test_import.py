@@ -124,3 +124,12 @@ def test_cli_list_and_report(demo, register, tmp_path, capsys):
     with pytest.raises(CommandError) as exc:
         call_command("sims", "import", str(tmp_path / "none.csv"), "--as", "nobody")
     assert "sims.cli.user" in str(exc.value)
+
+
+def test_a_list_longer_than_the_agency_is_refused_before_any_row(demo, it, monkeypatch):
+    from kyso.core.errors import InvalidInput
+
+    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    with pytest.raises(InvalidInput) as exc:
+        importing.import_subscriptions("ds.csv", _csv(demo, _rows(demo)), actor=it)
+    assert exc.value.code == "import.too_many_rows" and not SimSubscription.objects.exists()
