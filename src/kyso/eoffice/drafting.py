@@ -1,7 +1,8 @@
 """A draft in the layout of Decree 30/2020/NĐ-CP, for documents written in Kyso rather than uploaded.
 
-The number is left blank ("Số:      /QĐ-BHXH"): the clerk gives it when he seals (Art. 15), and it is shown on
-the organisation's signature. The signature area is left free for the leader's visible signature, which
+The number and the issue date are empty form fields ("Số: [  ]/QĐ-BHXH", "Hà Nội, ngày [ ] tháng [ ] năm [ ]"):
+the clerk gives them when he seals (Art. 15) — filled in a revision after the leader's signature, which form
+filling leaves valid — and they are also shown on the organisation's signature. The signature area is left free for the leader's visible signature, which
 draws his title, signature image and name (`signing.pdf.Appearance`)."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def render_draft(*, organization: str, symbol_suffix: str, place: str, subject: 
         subtitle=subject if title else "", recipient=recipient, blocks=paragraphs,
         distribution=distribution or ["Như trên", "Lưu: VT"],
         # an empty block keeps "Nơi nhận" on the left and the space on the right free for the signature
-        signatures=[SignatureBlock(caption=[])])
+        signatures=[SignatureBlock(caption=[])], issue_fields=True)
     if not title:
         # A letter (công văn) has no title: its summary stands under the number ("V/v …").
         doc.blocks.insert(0, Paragraph(subject, align="left", size=12))

@@ -449,7 +449,9 @@ def issue(doc: OutgoingDocument, clerk) -> OutgoingDocument:
     """The clerk gives the next number of the organisation's outgoing book and today's date and signs with the
     organisation's certificate (the seal over the leader's signature, the number and time on it). A failure
     leaves the number unused: it is taken in the same transaction."""
+    from kyso.core.documents.model import ISSUE_FIELDS, vn_day_month
     from kyso.pki.ca import chain
+    from kyso.signing.fields import fill_text_fields
     from kyso.signing.images import seal_image_of
     from kyso.signing.pdf import Appearance, sign_pdf
     from kyso.signing.seal import unit_seal
@@ -463,7 +465,12 @@ def issue(doc: OutgoingDocument, clerk) -> OutgoingDocument:
         symbol = symbol_for(doc.doc_type, doc.unit, doc.drafting_unit)
         issued, key = unit_seal(doc.unit)
         number_symbol = f"{number}/{symbol}"
-        sealed = sign_pdf(read(doc.signed_file), key, issued.certificate, chain=chain()[:-1], level="B-T",
+        # The number and date go into the draft's fields first (form filling keeps the leader's signature valid).
+        dd, mm = vn_day_month(day)
+        f = ISSUE_FIELDS
+        numbered = fill_text_fields(read(doc.signed_file), {f[0]: str(number), f[1]: dd, f[2]: mm, f[3]: str(day.year)},
+                                    italic={f[1], f[2], f[3]}, right={f[0]})
+        sealed = sign_pdf(numbered, key, issued.certificate, chain=chain()[:-1], level="B-T",
                           appearance=Appearance(kind="organization", organization=doc.unit.name,
                                                 seal_image=seal_image_of(doc.unit), document_number=number_symbol),
                           reason=f"Số {number_symbol}, ngày {day:%d/%m/%Y}")

@@ -13,13 +13,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 MOTTO_1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+# The form fields of a draft's number and issue date: "Số: [so]/QĐ-BHXH", "…, ngày [ngay] tháng [thang] năm [nam]".
+ISSUE_FIELDS = ("kyso_so", "kyso_ngay", "kyso_thang", "kyso_nam")
 MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
 
 
+def vn_day_month(day: dt.date) -> tuple[str, str]:
+    """Days under 10 and months 1–2 take a leading zero (Decree 30): ('05', '02'), ('15', '11')."""
+    return f"{day.day:02d}", (f"{day.month:02d}" if day.month <= 2 else str(day.month))
+
+
 def vn_date_phrase(place: str, day: dt.date) -> str:
-    """'Hà Nội, ngày 05 tháng 02 năm 2026': days under 10 and months 1–2 take a leading zero (Decree 30)."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    """'Hà Nội, ngày 05 tháng 02 năm 2026' (see `vn_day_month`)."""
+    dd, mm = vn_day_month(day)
+    return f"{place}, ngày {dd} tháng {mm} năm {day.year}"
 
 
 def vn_date(day: dt.date | None) -> str:
@@ -104,6 +111,9 @@ class OfficialDocument:
     distribution: list[str] = field(default_factory=list)  # "Nơi nhận"
     landscape: bool = False
     footer_note: str = ""
+    # An e-document's number and issue date are given by the clerk after the leader has signed (Decree 30,
+    # Art. 15-16): the draft carries empty form fields there (see ISSUE_FIELDS), filled when it is sealed.
+    issue_fields: bool = False
 
     def text(self) -> str:
         """Plain text of the document (search, tests, accessibility)."""

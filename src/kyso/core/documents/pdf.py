@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle)
-from reportlab.platypus.flowables import HRFlowable
+from reportlab.platypus.flowables import Flowable, HRFlowable
 
 from . import model as m
 
@@ -43,11 +43,58 @@ def _p(text, **kw):
     return Paragraph(escape(text or "").replace("\n", "<br/>"), _style(**kw))
 
 
+class _FieldLine(Flowable):
+    """A centred line of text with empty form fields in it, e.g. "Số: [    ]/QĐ-BHXH". A field is (name, width in
+    points). Fields use Times (a standard font: their digits are filled in later with no embedded font)."""
+
+    def __init__(self, parts: list, size: int = 13, italic: bool = False):
+        super().__init__()
+        self.parts, self.size, self.italic = parts, size, italic
+        self.font = FONT + ("-Italic" if italic else "")
+
+    def _width(self, part) -> float:
+        return pdfmetrics.stringWidth(part, self.font, self.size) if isinstance(part, str) else part[1]
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = avail_width, self.size * 1.3 + 2
+        return self.width, self.height
+
+    def draw(self):
+        x = (self.width - sum(self._width(p) for p in self.parts)) / 2
+        baseline = self.size * 0.3 + 2
+        for part in self.parts:
+            if isinstance(part, str):
+                self.canv.setFont(self.font, self.size)
+                self.canv.drawString(x, baseline, part)
+            else:
+                name, w = part
+                self.canv.acroForm.textfield(
+                    name=name, value="", x=x, y=baseline - self.size * 0.3, width=w, height=self.size * 1.25,
+                    relative=True, borderWidth=0, fillColor=colors.transparent, borderColor=colors.transparent,
+                    textColor=colors.black, fontName="Times-Roman",  # one font: reportlab repeats /Font for two
+                    fontSize=self.size, maxlen=12, annotationFlags="print", tooltip=name)
+            x += self._width(part)
+
+
+def _number_with_field(doc: m.OfficialDocument):
+    """'Số:      /QĐ-BHXH' → 'Số: ' + field + '/QĐ-BHXH' (what follows the blank stays printed)."""
+    suffix = doc.number.rsplit("/", 1)[1] if "/" in doc.number else ""
+    return _FieldLine(["Số: ", (m.ISSUE_FIELDS[0], 30), f"/{suffix}" if suffix else ""], size=13)
+
+
+def _date_with_fields(doc: m.OfficialDocument):
+    f = m.ISSUE_FIELDS
+    return _FieldLine([f"{doc.place}, ngày ", (f[1], 16), " tháng ", (f[2], 16), " năm ", (f[3], 30)], size=13,
+                      italic=True)
+
+
 def _header(doc: m.OfficialDocument, width: float):
     flow = []
     if doc.form_label:
         flow.append(_p(doc.form_label, size=11, align="right", italic=True))
     date_line = m.vn_date_phrase(doc.place, doc.date) if (doc.place and doc.date) else ""
+    if doc.issue_fields and doc.place:
+        date_line = _date_with_fields(doc)
     motto = [_p(m.MOTTO_1, size=12, align="center", bold=True), _p(m.MOTTO_2, size=13, align="center", bold=True),
              HRFlowable(width="45%", thickness=0.7, color=colors.black, spaceBefore=0, spaceAfter=4, hAlign="CENTER")]
     if doc.governing_body or doc.issuer:
@@ -58,10 +105,11 @@ def _header(doc: m.OfficialDocument, width: float):
             left.append(_p(doc.issuer.upper(), size=12, align="center", bold=True))
         left.append(HRFlowable(width="30%", thickness=0.7, color=colors.black, spaceBefore=0, spaceAfter=4, hAlign="CENTER"))
         if doc.number:
-            left.append(_p(doc.number, size=13, align="center"))
+            left.append(_number_with_field(doc) if doc.issue_fields else _p(doc.number, size=13, align="center"))
         right = list(motto)
         if date_line:
-            right.append(_p(date_line, size=13, align="center", italic=True))
+            right.append(date_line if isinstance(date_line, Flowable)
+                         else _p(date_line, size=13, align="center", italic=True))
         t = Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -69,7 +117,8 @@ def _header(doc: m.OfficialDocument, width: float):
     else:
         flow += motto
         if date_line:
-            flow.append(_p(date_line, size=13, align="right", italic=True))
+            flow.append(date_line if isinstance(date_line, Flowable)
+                        else _p(date_line, size=13, align="right", italic=True))
     flow.append(Spacer(1, 6 * mm))
     return flow
 
