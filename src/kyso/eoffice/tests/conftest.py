@@ -53,3 +53,18 @@ def sign_on_sim(doc, leader, as_user, pin=PIN):
         prompt = simulator.pending_on_phone([msisdn]).first()
         simulator.phone_answer(msisdn, prompt.mssp_trans_id, pin=pin)
         return services.get_outgoing(leader, doc.pk)
+
+
+def issued_by_hanoi(demo, leader, as_user, **kw):
+    """A Hanoi letter drafted, reviewed, signed by `leader` on his SIM and sealed and numbered by the clerk."""
+    from kyso.eoffice import services
+
+    hanoi, clerk = demo.user("hanoi"), demo.user("vanthu.hn")
+    doc = make_draft(as_user, hanoi, leader, signer_title="Giám đốc", **kw)
+    with as_user(hanoi):
+        services.submit_for_review(doc, hanoi, reviewer=leader)
+    with as_user(leader):
+        services.review(doc, leader, approve=True)
+    doc = sign_on_sim(doc, leader, as_user)
+    with as_user(clerk):
+        return services.issue(doc, clerk)

@@ -8,7 +8,7 @@ from kyso.eoffice import services
 from kyso.eoffice.drafting import render_draft
 from kyso.files.storage import read
 
-from .conftest import make_draft, sign_on_sim
+from .conftest import issued_by_hanoi, make_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +20,10 @@ def _annex(title="PHỤ LỤC"):
 
 
 def _dispatched(demo, leader, as_user, attachments):
-    hanoi, clerk = demo.user("hanoi"), demo.user("vanthu.hn")
-    doc = make_draft(as_user, hanoi, leader, signer_title="Giám đốc", attachments=attachments)
-    with as_user(hanoi):
-        services.submit_for_review(doc, hanoi, reviewer=leader)
-    with as_user(leader):
-        services.review(doc, leader, approve=True)
-    doc = sign_on_sim(doc, leader, as_user)
+    clerk = demo.user("vanthu.hn")
+    doc = issued_by_hanoi(demo, leader, as_user, attachments=attachments)
     with as_user(clerk):
-        return services.dispatch(services.issue(doc, clerk), clerk)
+        return services.dispatch(doc, clerk)
 
 
 def test_attachments_are_sealed_with_the_number_and_verified_on_arrival(demo, hn_leader, as_user):

@@ -12,23 +12,14 @@ from kyso.eoffice import services
 from kyso.eoffice.models import IncomingDocument, IncomingState
 from kyso.files.storage import read
 
-from .conftest import make_draft, sign_on_sim
+from .conftest import issued_by_hanoi
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def issued_pdf(demo, hn_leader, as_user):
-    hanoi, clerk = demo.user("hanoi"), demo.user("vanthu.hn")
-    doc = make_draft(as_user, hanoi, hn_leader, signer_title="Giám đốc")
-    with as_user(hanoi):
-        services.submit_for_review(doc, hanoi, reviewer=hn_leader)
-    with as_user(hn_leader):
-        services.review(doc, hn_leader, approve=True)
-    doc = sign_on_sim(doc, hn_leader, as_user)
-    with as_user(clerk):
-        doc = services.issue(doc, clerk)
-    return read(doc.issued_file)
+    return read(issued_by_hanoi(demo, hn_leader, as_user).issued_file)
 
 
 def _receive(demo, as_user, data, **kw):

@@ -11,7 +11,7 @@ import pytest
 from kyso.core.documents.model import ISSUE_FIELDS, vn_day_month
 from kyso.files.storage import read
 
-from .conftest import make_draft, sign_on_sim
+from .conftest import issued_by_hanoi
 
 pytestmark = pytest.mark.django_db
 
@@ -29,19 +29,10 @@ def test_the_clerk_fills_number_and_date_into_the_signed_document(demo, hn_leade
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
 
-    from kyso.eoffice import services
     from kyso.signing.trust import default_trust
 
-    hanoi, clerk = demo.user("hanoi"), demo.user("vanthu.hn")
-    doc = make_draft(as_user, hanoi, hn_leader, signer_title="Giám đốc")
+    doc = issued_by_hanoi(demo, hn_leader, as_user)
     assert _fields(read(doc.draft)) == {name: "" for name in ISSUE_FIELDS}
-    with as_user(hanoi):
-        services.submit_for_review(doc, hanoi, reviewer=hn_leader)
-    with as_user(hn_leader):
-        services.review(doc, hn_leader, approve=True)
-    doc = sign_on_sim(doc, hn_leader, as_user)
-    with as_user(clerk):
-        doc = services.issue(doc, clerk)
     issued = read(doc.issued_file)
     dd, mm = vn_day_month(doc.issued_on)
     assert _fields(issued) == dict(zip(ISSUE_FIELDS, [str(doc.number), dd, mm, str(doc.issued_on.year)]))
