@@ -110,6 +110,16 @@ def plan_for(person: Person, unit: Unit | None = None) -> DataPlan | None:
     return None
 
 
+def unit_by_code(code: str) -> Unit | None:
+    """The unit a caller named by code (None when none was named)."""
+    if not code:
+        return None
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise InvalidInput("org.unit.not_found", _("No unit with code %(code)s."), code=code)
+    return unit
+
+
 def paying_unit_for(person: Person) -> Unit:
     """The unit that contracts the carrier and pays (letter 346): the nearest unit up from the person's own that
     has a seal of its own (an organisation with its own accounts)."""
@@ -498,6 +508,12 @@ def close_due_on(month: dt.date) -> dt.date:
     return add_working_days(first_next - dt.timedelta(days=1), CLOSE_ON_WORKING_DAY)
 
 
+def may_close_months(user) -> bool:
+    """Closing settles every unit's month at once: only who keeps the registry for the whole agency."""
+    root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    return root is not None and scope.can(user, SIMS_MANAGE, root)
+
+
 def close_month(actor, month, *, notify: bool = True) -> MonthClose:
     """Settle `month`: archive its totals, refuse any later change dated in it, tell each paying unit's officers
     what they owe. Months close in order and only once they are over."""
@@ -508,9 +524,8 @@ def close_month(actor, month, *, notify: bool = True) -> MonthClose:
     from . import report
 
     month = (month if isinstance(month, dt.date) else report.parse_month(month)).replace(day=1)
-    if actor is not None:
-        root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
-        scope.require(actor, SIMS_MANAGE, root)
+    if actor is not None and not may_close_months(actor):
+        raise Forbidden("forbidden", _("You are not allowed to do this for this unit."))
     if month >= _today().replace(day=1):
         raise InvalidState("sims.month.not_over", _("%(month)s is not over yet.") % {"month": month.strftime("%m/%Y")})
     cutoff = closed_through()

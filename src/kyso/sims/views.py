@@ -208,9 +208,7 @@ def payment(request):
     download = report.download(rep, request.GET.get("output", ""), inline=True)
     if download is not None:
         return download
-    root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
-    can_close = (rep.closed is None and rep.month < today.replace(day=1)
-                 and scope.can(request.user, SIMS_MANAGE, root))
+    can_close = rep.closed is None and rep.month < today.replace(day=1) and services.may_close_months(request.user)
     return render(request, "sims/payment.html", {"report": rep, "month": month_text, "can_close": can_close,
                                                  "close_due": services.close_due_on(rep.month),
                                                  "units": _units(request.user, SIMS_VIEW), "params": request.GET})

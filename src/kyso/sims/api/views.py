@@ -58,17 +58,6 @@ def _plan(data):
     return plan
 
 
-def _unit(value):
-    from kyso.org.models import Unit
-
-    if not value:
-        return None
-    unit = Unit.objects.filter(code=value).first()
-    if unit is None:
-        raise InvalidInput("org.unit.not_found", "Không có đơn vị mã %(code)s.", code=value)
-    return unit
-
-
 def _person(value):
     from kyso.org.models import Person
 
@@ -148,7 +137,7 @@ class SubscriptionList(APIView):
                                                 "certificate is missing, revoked, expired or expiring in 30 days")])
     def get(self, request):
         p = request.query_params
-        qs = services.search(request.user, q=p.get("q", ""), unit=_unit(p.get("unit")), state=p.get("state", ""),
+        qs = services.search(request.user, q=p.get("q", ""), unit=services.unit_by_code(p.get("unit")), state=p.get("state", ""),
                              carrier=p.get("carrier", ""), attention=p.get("attention") in ("1", "true"))
         return Response([subscription_dict(s) for s in qs[:1000]])
 
@@ -157,7 +146,7 @@ class SubscriptionList(APIView):
         d = request.data
         sub = services.register(
             request.user, person=_person(_str(d, "holder")), msisdn=_str(d, "msisdn"), carrier=_str(d, "carrier"),
-            iccid=_str(d, "iccid"), in_service_on=_str(d, "in_service_on"), plan=_plan(d), unit=_unit(_str(d, "unit")),
+            iccid=_str(d, "iccid"), in_service_on=_str(d, "in_service_on"), plan=_plan(d), unit=services.unit_by_code(_str(d, "unit")),
             certificate=_str(d, "certificate"), data_fee=_str(d, "data_fee_vnd"), line_fee=_str(d, "line_fee_vnd"),
             connection_fee=_str(d, "connection_fee_vnd"), contract=_str(d, "contract"), note=_str(d, "note"))
         return Response(subscription_dict(sub, detail=True), status=201)
@@ -220,7 +209,7 @@ class PaymentReport(APIView):
         if not scope.has_permission_anywhere(request.user, SIMS_VIEW):
             raise Forbidden("forbidden", "Bạn không có quyền xem báo cáo này.")
         p = request.query_params
-        unit = _unit(p.get("unit"))
+        unit = services.unit_by_code(p.get("unit"))
         if unit is not None and not scope.can(request.user, SIMS_VIEW, unit):
             raise NotFound("org.unit.not_found", "Không có đơn vị mã %(code)s.", code=unit.code)
         rep = report.payment_report(request.user, report.parse_month(p.get("month", "")), unit)

@@ -16,15 +16,13 @@ from kyso.core.cli import acting_as_cli, fail
 from kyso.core.errors import InvalidInput, KysoError, NotFound
 
 
-def _unit(code):
-    from kyso.org.models import Unit
+def _user(username):
+    from kyso.accounts.models import User
 
-    if not code:
-        return None
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None:
-        raise InvalidInput("org.unit.not_found", "Không có đơn vị mã %(code)s.", code=code)
-    return unit
+    user = User.objects.filter(username=username or "").first()
+    if user is None:
+        raise NotFound("sims.cli.user", "Không có tài khoản %(u)s (dùng --as hoặc KYSO_CLI_USER).", u=username)
+    return user
 
 
 class Command(BaseCommand):
@@ -59,10 +57,11 @@ class Command(BaseCommand):
         from kyso.sims import importing, report
         from kyso.sims.api.views import subscription_dict
         from kyso.sims.models import SimSubscription
+        from kyso.sims.services import unit_by_code
 
         if o["action"] == "list":
             qs = SimSubscription.objects.select_related("person", "unit", "plan", "certificate")
-            unit = _unit(o["unit"])
+            unit = unit_by_code(o["unit"])
             if unit is not None:
                 qs = qs.filter(unit__path__startswith=unit.path)
             if o["state"]:
@@ -76,12 +75,7 @@ class Command(BaseCommand):
                         "unit", "msisdn", "carrier", "iccid", "holder_name", "plan", "in_service_on", "state")))
             return
         if o["action"] == "import":
-            from kyso.accounts.models import User
-
-            user = User.objects.filter(username=o["as_user"] or "").first()
-            if user is None:
-                raise NotFound("sims.cli.user", "Không có tài khoản %(u)s (dùng --as hoặc KYSO_CLI_USER).",
-                               u=o["as_user"])
+            user = _user(o["as_user"])
             path = Path(o["file"])
             if not path.is_file():
                 raise InvalidInput("import.missing", "Không đọc được tệp %(f)s.", f=o["file"])
@@ -94,18 +88,14 @@ class Command(BaseCommand):
                 raise SystemExit(1)
             return
         if o["action"] == "close":
-            from kyso.accounts.models import User
             from kyso.sims import services
 
-            user = User.objects.filter(username=o["as_user"] or "").first()
-            if user is None:
-                raise NotFound("sims.cli.user", "Không có tài khoản %(u)s (dùng --as hoặc KYSO_CLI_USER).",
-                               u=o["as_user"])
+            user = _user(o["as_user"])
             with acting_as_cli(user):
                 closed = services.close_month(user, report.parse_month(o["month"]))
             self.stdout.write(f"{closed.month:%Y-%m}\tđã chốt\t{closed.lines} thuê bao\t{closed.total_vnd} đồng")
             return
-        rep = report.payment_report(None, report.parse_month(o["month"]), _unit(o["unit"]))
+        rep = report.payment_report(None, report.parse_month(o["month"]), unit_by_code(o["unit"]))
         if o["output"] in ("xlsx", "pdf"):
             data = report.to_xlsx(rep) if o["output"] == "xlsx" else report.to_pdf(rep)
             if not o["out"]:
