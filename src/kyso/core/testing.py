@@ -104,3 +104,34 @@ def api(demo):
         return client
 
     return make
+
+
+def in_threads(fn, n: int) -> list:
+    """Run `fn(i)` for i in 0..n-1 in n threads released together, each on its own database connection; return
+    the outcomes in order (what `fn` returned, or the exception it raised). Skips the test where the database
+    cannot show concurrency (the in-memory SQLite test database shares one cache): run it on PostgreSQL."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("the in-memory SQLite test database has one shared cache; run on PostgreSQL for concurrency")
+    outcomes: list = [None] * n
+    barrier = threading.Barrier(n)
+
+    def run(i):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = fn(i)
+        except Exception as exc:  # noqa: BLE001 - returned to the test
+            outcomes[i] = exc
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes

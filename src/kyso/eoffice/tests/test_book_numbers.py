@@ -9,32 +9,19 @@ from kyso.eoffice import services
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_clerks_get_distinct_numbers(demo):
-    import threading
-
-    from django.db import close_old_connections, connection
-
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("the in-memory SQLite test database has one shared cache; run on PostgreSQL for concurrency")
     from kyso.core.context import acting_as
+    from kyso.core.testing import in_threads
 
-    unit, results, errors = demo.unit("HN"), [], []
+    unit = demo.unit("HN")
 
-    def worker():
-        try:
-            with acting_as(label="clerk-thread", channel="cli"):
-                for _ in range(5):
-                    with transaction.atomic():
-                        results.append(services._next_number(unit, "out", 2031))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
+    def seal_five(_i):
+        numbers = []
+        with acting_as(label="clerk-thread", channel="cli"):
+            for _ in range(5):
+                with transaction.atomic():
+                    numbers.append(services._next_number(unit, "out", 2031))
+        return numbers
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
-    assert sorted(results) == list(range(1, 21))
+    outcomes = in_threads(seal_five, 4)
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert sorted(n for numbers in outcomes for n in numbers) == list(range(1, 21))

@@ -24,29 +24,17 @@ def test_sequence_restarts_each_day_and_per_agency():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_allocation_gives_distinct_numbers():
     """Threads allocating at once (each in its own transaction) never share a number."""
-    import threading
+    from kyso.core.testing import in_threads
 
-    from django.db import close_old_connections, connection
+    day = dt.date(2026, 2, 2)
 
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("the in-memory SQLite test database has one shared cache; run on PostgreSQL for concurrency")
-    day, results, errors = dt.date(2026, 2, 2), [], []
+    def allocate(_i):
+        numbers = []
+        for _ in range(5):
+            with transaction.atomic():
+                numbers.append(codes.next_number("000.09.11.G22", day))
+        return numbers
 
-    def worker():
-        try:
-            for _ in range(5):
-                with transaction.atomic():
-                    results.append(codes.next_number("000.09.11.G22", day))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
-    assert sorted(results) == list(range(1, 21))
+    outcomes = in_threads(allocate, 4)
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert sorted(n for numbers in outcomes for n in numbers) == list(range(1, 21))
