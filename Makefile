@@ -7,7 +7,7 @@ KYSO := $(VENV)/bin/kyso
 PORT ?= 8000
 export KYSO_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install venv migrate demo serve bench check messages clean lock
+.PHONY: run cluster test install system-packages venv migrate demo serve bench check messages clean lock
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
-run: install ## fresh clone -> migrated SQLite, demo data, server on http://127.0.0.1:$(PORT)
+system-packages: ## Debian packages the suite and the demo use (installed when root, else one line saying what to run)
+	@tools/system-packages.sh
+
+run: system-packages install ## fresh clone -> migrated SQLite, demo data, server on http://127.0.0.1:$(PORT) and a job worker
 	@mkdir -p $(KYSO_DATA_DIR)
 	$(KYSO) migrate --no-input
 	$(KYSO) collectstatic --no-input --verbosity 0
@@ -25,9 +28,13 @@ run: install ## fresh clone -> migrated SQLite, demo data, server on http://127.
 	@echo ""
 	@echo "  Kyso: http://127.0.0.1:$(PORT)/   (API: http://127.0.0.1:$(PORT)/api/docs/)"
 	@echo ""
-	$(KYSO) serve --port $(PORT)
+	$(KYSO) serve --port $(PORT)   # starts `kyso worker` beside gunicorn; both stop together
 
-test: install ## the whole suite
+cluster: install ## two web nodes (ports 8101, 8102) and two Celery workers on the local PostgreSQL and Redis (docs/deploy.md)
+	$(PY) -m kyso.core.cluster $(CLUSTER_ARGS)
+
+test: system-packages install ## the layers contract, then the whole suite
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -n $${KYSO_TEST_WORKERS:-2} $(PYTEST_ARGS)
 
 bench: install ## benchmarks against peers in the same run (see bench/README.md)

@@ -19,7 +19,7 @@ def run(report):
     from kyso.org.importing import import_staff
     from kyso.org.validators import make_cccd
     from kyso.sims import importing, report as payment, seed, services
-    from kyso.sims.api.views import subscription_dict
+    from kyso.sims.api.serializers import SubscriptionSerializer
 
     seed.apply()
     it = User.objects.get(username="cntt")
@@ -59,7 +59,7 @@ def run(report):
         assert r.line_count == N
 
     def plain_list():
-        rows = [subscription_dict(s) for s in services.subscriptions_for(it)]
+        rows = SubscriptionSerializer(services.subscriptions_for(it), many=True).data
         assert len(rows) == N
 
     report.add("report", f"payment report for a month, {N} lines (pro rata over dated terms)",

@@ -76,7 +76,7 @@ def fresh_demo(prefix: str) -> Path:
 
     from kyso.core.context import acting_as
     from kyso.core.testing import load_demo_org
-    from kyso.pki.ca import ensure_ca
+    from kyso.pki.bootstrap import ensure_ca
 
     call_command("migrate", verbosity=0)
     load_demo_org()
@@ -92,16 +92,35 @@ def main(argv=None):
     if only:
         modules = [m for m in modules if m == f"bench_{only}"]
     started = time.time()
-    all_rows = []
+    all_rows, failed = [], []
     for name in modules:
         print(f"== {name}", flush=True)
         report = Report()
         t0 = time.time()
-        importlib.import_module(f"bench.{name}").run(report)
+        try:
+            importlib.import_module(f"bench.{name}").run(report)
+        except Exception as exc:  # noqa: BLE001 - one broken module must not hide the others' figures
+            failed.append(name)
+            print(f"  {name} FAILED: {type(exc).__name__}: {exc}", flush=True)
         write(name.removeprefix("bench_"), report.rows, time.time() - t0)
         all_rows += report.rows
     print("\n".join(table(all_rows)))
+    print("\n".join(["", "## Every ratio, beside its peer measured in the same run", *ratios(all_rows)]))
     print(f"\n{len(all_rows)} measures in {time.time() - started:.0f} s -> bench/results/<module>.md")
+    if failed:
+        print(f"FAILED: {', '.join(failed)}")
+        sys.exit(1)
+
+
+def ratios(rows: list[Row]) -> list[str]:
+    """One line per measure that has a peer: value, peer value, ratio (the summary `make bench` ends with)."""
+    lines = ["| group | measure | value | peer | peer value | ratio |", "|---|---|---:|---|---:|---:|"]
+    for r in rows:
+        if r.ratio is not None:
+            note = f" ({r.note})" if r.note else ""
+            lines.append(f"| {r.group} | {r.name}{note} | {r.value:.1f} {r.unit} | {r.peer} | {r.peer_value:.1f} | "
+                         f"{r.ratio:.2f} |")
+    return lines
 
 
 def table(rows: list[Row]) -> list[str]:

@@ -13,18 +13,23 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "src" / "kyso"
+# Celery's Django fix-up puts the working directory first on sys.path during django.setup(); run inside an
+# app folder, a module of the app named like a standard module (signing/xml.py) would then shadow it. Import
+# the standard modules before that happens.
+DJANGO_ADMIN = ("import xml.etree.ElementTree, sys; from django.core.management import execute_from_command_line; "
+                "execute_from_command_line(['django-admin', *sys.argv[1:]])")
 
 
 def main():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kyso.settings_test"}
-    django_admin = str(Path(sys.executable).parent / "django-admin")
+    django_admin = [sys.executable, "-P", "-c", DJANGO_ADMIN]
     apps = [a for a in sys.argv[1:] if not a.startswith("-")]
     targets = [ROOT / a for a in apps] if apps else [ROOT]
     for target in targets:
         if "--compile" not in sys.argv:
-            subprocess.run([django_admin, "makemessages", "-l", "vi", "--no-obsolete", "--no-location",
+            subprocess.run([*django_admin, "makemessages", "-l", "vi", "--no-obsolete", "--no-location",
                             "--ignore", "tests/*", "--ignore", "*/tests/*"], cwd=target, env=env, check=True)
-        subprocess.run([django_admin, "compilemessages", "-l", "vi"], cwd=target, env=env, check=True)
+        subprocess.run([*django_admin, "compilemessages", "-l", "vi"], cwd=target, env=env, check=True)
 
 
 if __name__ == "__main__":

@@ -1,71 +1,67 @@
-"""Kyso settings: everything that varies between machines comes from the environment.
+"""Kyso settings: everything that varies between machines comes from the environment, read through the one
+table of settings with their defaults and meanings (kyso/config.py, rendered into the README).
 
-Safe production defaults: DEBUG off, secure headers, sessions of one working day; the
-secret key comes from KYSO_SECRET_KEY or, on a single machine, is generated once at random
-and kept under the data directory with mode 0600.
+Safe production defaults: DEBUG off, secure headers, sessions of one working day; each secret
+(Django's key, the key store passphrase, the SAD key, the carrier password) comes from its own
+variable or 0600 file or, on a single machine, is generated once at random under the data
+directory with mode 0600 (kyso/secretconf.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kyso import __version__
+from kyso import __version__, config, secretconf
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BASE_DIR.parent.parent
 
 
-def _env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+DATA_DIR = Path(config.text("KYSO_DATA_DIR", str(PROJECT_ROOT / "var"))).resolve()
+DEBUG = config.flag("KYSO_DEBUG")
+TESTING = config.flag("KYSO_TESTING")
 
 
-DATA_DIR = Path(os.environ.get("KYSO_DATA_DIR", PROJECT_ROOT / "var")).resolve()
-DEBUG = _env_bool("KYSO_DEBUG", False)
-TESTING = _env_bool("KYSO_TESTING", False)
-
-
-def _secret_key() -> str:
-    key = os.environ.get("KYSO_SECRET_KEY")
-    if key:
-        return key
-    # Embedded/demo mode: a random key kept next to the SQLite database, 0600.
-    path = DATA_DIR / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
-    return key
-
-
-SECRET_KEY = _secret_key()
+# --- Secrets: one per job, each from its own variable or 0600 file (kyso/secretconf.py, docs/secrets.md).
+# A single-machine install (embedded SQLite, debug or tests) generates what is missing into <data dir>/secrets/;
+# a deployment on a database server with debug off must give each one, strong and distinct.
+_EMBEDDED = not config.text("DATABASE_URL", "")
+try:
+    _SECRETS = secretconf.load_all(DATA_DIR, strict=not (DEBUG or TESTING),
+                                   may_generate=DEBUG or TESTING or _EMBEDDED or config.flag("KYSO_GENERATE_SECRETS"))
+except secretconf.SecretError as _exc:
+    raise ImproperlyConfigured(f"Kyso secrets: {_exc}") from None
+SECRET_KEY = _SECRETS["secret_key"]
+# Rotation of SECRET_KEY: the previous values here keep sessions and signed links valid until they expire.
+SECRET_KEY_FALLBACKS = config.items("KYSO_SECRET_KEY_FALLBACKS")
 KYSO_VERSION = __version__
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("KYSO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("KYSO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+ALLOWED_HOSTS = config.items("KYSO_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = config.items("KYSO_CSRF_TRUSTED_ORIGINS")
 # The public base URL: printed in certificates (AIA, CRL DP) and receipts.
-KYSO_BASE_URL = os.environ.get("KYSO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+KYSO_BASE_URL = config.text("KYSO_BASE_URL").rstrip("/")
 # Signature verification: extra accepted roots (PEM/DER files: the national root CA, the Government's
 # dedicated CA, licensed public CAs) and whether to fetch CRL/OCSP over the network for foreign certificates.
-KYSO_TRUST_DIR = os.environ.get("KYSO_TRUST_DIR", "")
-KYSO_VERIFY_FETCH = os.environ.get("KYSO_VERIFY_FETCH", "").lower() in ("1", "true", "yes")
+KYSO_TRUST_DIR = config.text("KYSO_TRUST_DIR")
+KYSO_VERIFY_FETCH = config.flag("KYSO_VERIFY_FETCH")
+# Archived signatures get a new archive time-stamp this many days before their certificate or algorithm ends.
+KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS = config.integer("KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS")
 
 # Mobile signing (letter 346): the carrier's MSSP endpoint (ETSI TS 102 204; "local" = the built-in
 # simulator), this application's AP credentials there, and how long a holder has to answer.
-KYSO_MSSP_URL = os.environ.get("KYSO_MSSP_URL", "local")
-KYSO_MSSP_AP_ID = os.environ.get("KYSO_MSSP_AP_ID", "")
-KYSO_MSSP_AP_PWD = os.environ.get("KYSO_MSSP_AP_PWD", "")
-KYSO_MOBILE_REQUEST_TTL = int(os.environ.get("KYSO_MOBILE_REQUEST_TTL", "180"))
+KYSO_MSSP_URL = config.text("KYSO_MSSP_URL")
+KYSO_MSSP_AP_ID = config.text("KYSO_MSSP_AP_ID")
+KYSO_MSSP_ID = config.text("KYSO_MSSP_ID")
+KYSO_MSSP_PASSWORD = _SECRETS["mssp_password"]
+# The key that seals the PIN inside a remote-signing authorisation (SAD): its own secret, not SECRET_KEY.
+KYSO_SAD_KEY = _SECRETS["sad_key"]
+KYSO_MOBILE_REQUEST_TTL = config.integer("KYSO_MOBILE_REQUEST_TTL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,6 +74,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     # Kyso apps, one job each (see docs/architecture.md)
     "kyso.core",
     "kyso.audit",
@@ -93,10 +90,12 @@ INSTALLED_APPS = [
     "kyso.mobile",
     "kyso.sims",
     "kyso.eoffice",
+    "kyso.jobs",        # last: its ready() collects every app's `tasks` module (job kinds, periodic jobs)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kyso.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kyso.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,13 +124,15 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kyso.core.context_processors.kyso",
             ],
+            # Display filters (indication, dn, when, month, revocation_reason…) usable in every template.
+            "builtins": ["kyso.core.templatetags.kyso"],
         },
     },
 ]
 
 # --- Database: SQLite under the data directory unless DATABASE_URL says otherwise.
 _default_sqlite = f"sqlite:///{DATA_DIR / 'kyso.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+DATABASES = {"default": dj_database_url.parse(config.text("DATABASE_URL", _default_sqlite), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -162,20 +163,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["kyso.accounts.backends.LockoutModelBackend"]
+AUTHENTICATION_BACKENDS = ["kyso.accounts.backends.ThrottleBackend", "kyso.accounts.backends.LockoutModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-KYSO_LOGIN_MAX_FAILURES = int(os.environ.get("KYSO_LOGIN_MAX_FAILURES", "5"))
-KYSO_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("KYSO_LOGIN_LOCKOUT_MINUTES", "15"))
+KYSO_LOGIN_MAX_FAILURES = config.integer("KYSO_LOGIN_MAX_FAILURES")
+KYSO_LOGIN_LOCKOUT_MINUTES = config.integer("KYSO_LOGIN_LOCKOUT_MINUTES")
+# django-axes: failures counted per (login, client address), never per login alone, so that nobody can lock
+# the administrator out from elsewhere; the same answer whether the login exists or not.
+AXES_FAILURE_LIMIT = KYSO_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=KYSO_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "kyso.accounts.backends.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = True
+# Axes' middleware would answer a paused address with its own page: Kyso's form gives the one answer instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
-SESSION_COOKIE_SECURE = _env_bool("KYSO_SECURE_COOKIES", False)
+# --- Browser security outside debug mode: cookies only over HTTPS (browsers accept them on http://localhost too;
+# KYSO_SECURE_COOKIES=0 for a plain-HTTP demo on another name), HSTS for a year on HTTPS responses, no MIME
+# sniffing, same-origin referrers, no framing, and a Content-Security-Policy allowing only this server's assets.
+SESSION_COOKIE_SECURE = config.flag("KYSO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = config.integer("KYSO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.flag("KYSO_HSTS_SUBDOMAINS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+KYSO_CSP = "" if DEBUG else (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; "
+    "style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 # --- Internationalisation: Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
@@ -183,6 +207,9 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+# Dates typed and shown as dd/mm/yyyy in both languages (kyso/formats): never month-first.
+FORMAT_MODULE_PATH = ["kyso.formats"]
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 USE_TZ = True
 
 # --- Static and uploaded files (self-hosted: no CDN on these machines)
@@ -197,7 +224,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads: refuse huge bodies early; e-dossiers and documents are capped by each app too.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-KYSO_MAX_UPLOAD_BYTES = int(os.environ.get("KYSO_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
+# Imports (staff, units, certificate registers, SIM lines): a file over any of these is refused before it is read,
+# with nothing written. XLSX files are zip archives: their directory is checked before the workbook is opened.
+KYSO_IMPORT_MAX_BYTES = config.integer("KYSO_IMPORT_MAX_BYTES")  # the file as sent
+KYSO_IMPORT_MAX_UNCOMPRESSED_BYTES = config.integer("KYSO_IMPORT_MAX_UNCOMPRESSED_BYTES")
+KYSO_IMPORT_MAX_ZIP_ENTRIES = config.integer("KYSO_IMPORT_MAX_ZIP_ENTRIES")  # parts of one XLSX file
+KYSO_IMPORT_MAX_COMPRESSION_RATIO = config.integer("KYSO_IMPORT_MAX_COMPRESSION_RATIO")  # per part
+KYSO_IMPORT_MAX_ROWS = config.integer("KYSO_IMPORT_MAX_ROWS")
+KYSO_IMPORT_MAX_COLUMNS = config.integer("KYSO_IMPORT_MAX_COLUMNS")
 
 # --- REST API
 REST_FRAMEWORK = {
@@ -210,6 +244,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "kyso.core.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "kyso.core.api.errors.exception_handler",
+    # Bodies: a JSON object of bounded numbers (kyso.core.api.parsers), forms, files.
+    "DEFAULT_PARSER_CLASSES": ["kyso.core.api.parsers.JsonObjectParser", "kyso.core.api.parsers.FormParser",
+                               "kyso.core.api.parsers.MultiPartParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -225,50 +262,75 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- E-mail and SMS (notifications)
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = config.text(
     "KYSO_EMAIL_BACKEND",
-    "django.core.mail.backends.filebased.EmailBackend" if not os.environ.get("KYSO_SMTP_HOST") else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend" if not config.text("KYSO_SMTP_HOST") else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_FILE_PATH = str(DATA_DIR / "mail")
-EMAIL_HOST = os.environ.get("KYSO_SMTP_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("KYSO_SMTP_PORT", "25"))
-DEFAULT_FROM_EMAIL = os.environ.get("KYSO_FROM_EMAIL", "kyso@vss.gov.vn")
-KYSO_SMS_BACKEND = os.environ.get("KYSO_SMS_BACKEND", "kyso.notify.sms.FileSmsBackend")
-KYSO_SMS_GATEWAY_URL = os.environ.get("KYSO_SMS_GATEWAY_URL", "")
+EMAIL_HOST = config.text("KYSO_SMTP_HOST") or "localhost"
+EMAIL_PORT = config.integer("KYSO_SMTP_PORT")
+DEFAULT_FROM_EMAIL = config.text("KYSO_FROM_EMAIL")
+KYSO_SMS_BACKEND = config.text("KYSO_SMS_BACKEND")
+KYSO_SMS_GATEWAY_URL = config.text("KYSO_SMS_GATEWAY_URL")
 
 # --- Background work: Celery on Redis when a broker is configured; inline otherwise.
-CELERY_BROKER_URL = os.environ.get("KYSO_CELERY_BROKER", "")
-CELERY_RESULT_BACKEND = os.environ.get("KYSO_CELERY_RESULTS", "") or None
+CELERY_BROKER_URL = config.text("KYSO_CELERY_BROKER")
+CELERY_RESULT_BACKEND = config.text("KYSO_CELERY_RESULTS") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {
-    "audit-checkpoint": {"task": "kyso.audit.tasks.checkpoint", "schedule": 300.0},
-    "pki-crl-refresh": {"task": "kyso.pki.tasks.refresh_crls", "schedule": 3600.0},
-    "notify-retry": {"task": "kyso.notify.tasks.retry_failed", "schedule": 600.0},
-    "lifecycle-daily": {"task": "kyso.lifecycle.tasks.daily", "schedule": 86400.0},
-    "sims-daily": {"task": "kyso.sims.tasks.daily", "schedule": 86400.0},
-}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = config.text("KYSO_CELERY_QUEUE")
+# Jobs (kyso.jobs): rows in the database run by `kyso worker` (or Celery workers with a broker); a running job
+# whose worker has not written its heartbeat for this long is taken over by another worker from its checkpoint.
+KYSO_JOBS_STALE_SECONDS = config.integer("KYSO_JOBS_STALE_SECONDS")
+
+# --- Cache and sessions (docs/deploy.md). Embedded default: a cache per process, sessions in the database.
+# KYSO_REDIS_URL (e.g. redis://redis:6379/0; KYSO_CACHE_URL is the older name) puts the cache in Redis, shared by every
+# node (rate limits, pre-signed OCSP), and sessions in "cached_db": read from Redis, written through to the database,
+# so a node or Redis restarting logs nobody out and any node serves any user (no sticky sessions needed).
+KYSO_REDIS_URL = config.text("KYSO_REDIS_URL") or config.text("KYSO_CACHE_URL")
+if KYSO_REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": KYSO_REDIS_URL,
+                          "KEY_PREFIX": config.text("KYSO_CACHE_PREFIX")}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+KYSO_RATE_LIMIT_CACHE = config.text("KYSO_RATE_LIMIT_CACHE")
+KYSO_OCSP_CACHE = config.text("KYSO_OCSP_CACHE")
+# The anonymous time-stamp endpoint (/pki/tsa): requests per client address and minute (0: no limit).
+KYSO_TSA_RATE_PER_MINUTE = config.integer("KYSO_TSA_RATE_PER_MINUTE")
 
 # --- Audit
-KYSO_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("KYSO_AUDIT_CHECKPOINT_EVERY", "500"))
-KYSO_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("KYSO_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# A signed checkpoint after every transaction that wrote audit records (1); records are also MACed one by one.
+KYSO_AUDIT_CHECKPOINT_EVERY = config.integer("KYSO_AUDIT_CHECKPOINT_EVERY")
+KYSO_TRUSTED_PROXIES = config.items("KYSO_TRUSTED_PROXIES")
+if KYSO_TRUSTED_PROXIES:
+    # Behind the TLS-terminating proxy (which sets this header itself): requests are secure, HSTS is sent.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Archive (kyso.files.backends; read there at each use, listed here for the configuration table): where archived
+# bytes live — "dir" (KYSO_ARCHIVE_DIR, default <data dir>/files: on a cluster a directory every node mounts), "db"
+# (the database) or "s3" (KYSO_ARCHIVE_S3_BUCKET, KYSO_ARCHIVE_S3_ENDPOINT; AWS_* credentials, django-storages).
+KYSO_ARCHIVE = config.text("KYSO_ARCHIVE")
 
 # --- Key store (kyso.pki.keystore): software keys are encrypted with this passphrase.
-KYSO_KEYSTORE_DIR = Path(os.environ.get("KYSO_KEYSTORE_DIR", DATA_DIR / "keys"))
-KYSO_KEYSTORE_PASSPHRASE = os.environ.get("KYSO_KEYSTORE_PASSPHRASE", "") or SECRET_KEY
-KYSO_PKCS11_MODULE = os.environ.get("KYSO_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
-KYSO_PKCS11_TOKEN = os.environ.get("KYSO_PKCS11_TOKEN", "kyso")
-KYSO_PKCS11_PIN = os.environ.get("KYSO_PKCS11_PIN", "")
-KYSO_SOFTHSM_DIR = Path(os.environ.get("KYSO_SOFTHSM_DIR", DATA_DIR / "softhsm"))
+KYSO_KEYSTORE_DIR = Path(config.text("KYSO_KEYSTORE_DIR", str(DATA_DIR / "keys")))
+KYSO_KEYSTORE_PASSPHRASE = _SECRETS["keystore_passphrase"]
+# Accepted once per key file and re-wrapped under the passphrase above (the old default was SECRET_KEY).
+KYSO_KEYSTORE_LEGACY_PASSPHRASES = secretconf.legacy_keystore_passphrases(os.environ, SECRET_KEY, KYSO_KEYSTORE_PASSPHRASE)
+KYSO_PKCS11_MODULE = config.text("KYSO_PKCS11_MODULE")
+KYSO_PKCS11_TOKEN = config.text("KYSO_PKCS11_TOKEN")
+KYSO_PKCS11_PIN = config.text("KYSO_PKCS11_PIN")
+KYSO_PIN_MAX_FAILURES = config.integer("KYSO_PIN_MAX_FAILURES")
+KYSO_PKCS11_MAX_SESSIONS = config.integer("KYSO_PKCS11_MAX_SESSIONS")
+KYSO_SOFTHSM_DIR = Path(config.text("KYSO_SOFTHSM_DIR", str(DATA_DIR / "softhsm")))
 # Key labels (or prefixes ending in *) kept in the PKCS#11 token instead of software files.
-KYSO_HSM_KEYS = [x for x in os.environ.get("KYSO_HSM_KEYS", "").split(",") if x.strip()]
+KYSO_HSM_KEYS = config.items("KYSO_HSM_KEYS")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("KYSO_LOG_LEVEL", "WARNING")},
-    "loggers": {"kyso": {"level": os.environ.get("KYSO_LOG_LEVEL", "INFO")}},
+    "root": {"handlers": ["console"], "level": config.text("KYSO_LOG_LEVEL", "WARNING")},
+    "loggers": {"kyso": {"level": config.text("KYSO_LOG_LEVEL", "INFO")}},
 }

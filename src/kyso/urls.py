@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from kyso.core import views as core_views
 
-API_APPS = ["org", "accounts", "audit", "workdays", "pki", "lifecycle", "signing", "portal", "mobile", "sims", "eoffice"]
-UI_APPS = ["org", "accounts", "audit", "workdays", "pki", "lifecycle", "signing", "portal", "mobile", "sims", "eoffice"]
+API_APPS = ["org", "accounts", "audit", "workdays", "pki", "lifecycle", "signing", "portal", "mobile", "sims", "eoffice", "jobs"]
+UI_APPS = ["org", "accounts", "audit", "workdays", "pki", "lifecycle", "signing", "portal", "mobile", "sims", "eoffice", "jobs"]
 
 
 def _optional(module: str):
@@ -33,7 +33,7 @@ urlpatterns = [
     path("api/v1/", include((api_patterns, "api"), namespace="api")),
     path("csc/", include("kyso.mobile.csc_urls")),   # Cloud Signature Consortium API v1 and v2
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="core/swagger_ui.html"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
 for app in UI_APPS:
@@ -41,6 +41,7 @@ for app in UI_APPS:
     if inc:
         urlpatterns.append(path(f"{app}/" if app != "pki" else "pki/", inc))
 
+handler400 = "kyso.core.views.error_400"
 handler404 = "kyso.core.views.error_404"
 handler403 = "kyso.core.views.error_403"
 handler500 = "kyso.core.views.error_500"

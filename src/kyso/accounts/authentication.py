@@ -1,4 +1,6 @@
-"""API authentication with Kyso tokens: `Authorization: Token kyso_<id>_<secret>` (or Bearer)."""
+"""API authentication with Kyso tokens: `Authorization: Token kyso_<id>_<secret>` (or Bearer).
+
+A token works only within its validity (at most 90 days) and only for the API areas of its scopes."""
 
 from __future__ import annotations
 
@@ -8,7 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from kyso.core.errors import Forbidden
+
+from . import tokens
 from .models import TOKEN_PREFIX, ApiToken
+
+
+class ScopeDenied(Forbidden, exceptions.APIException):
+    """A token used outside its scopes: an API error of the Kyso shape that DRF's authentication lets through
+    (it re-raises only its own exceptions, after marking the request anonymous)."""
+
+    status_code = 403
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -32,6 +44,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         if not token.user.is_active or token.user.is_locked():
             raise exceptions.AuthenticationFailed(_("The account is disabled or locked."))
+        match = getattr(getattr(request, "_request", request), "resolver_match", None)
+        try:
+            tokens.check_use(token, tokens.area_of(match.func) if match else "", request.method)
+        except Forbidden as exc:
+            raise ScopeDenied(exc.code, exc._message, **exc.params) from None
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # bookkeeping, not a state change

@@ -43,3 +43,9 @@ def load_users(units, people) -> list[tuple[str, str, str]]:
             RoleAssignment.objects.get_or_create(user=user, role=Role.SUBSCRIBER, unit=person.unit)
         created.append((username, str(Role(role).label), units[unit_code].name))
     return created
+
+
+def load(ctx: dict) -> None:
+    """The demo logins, with their roles at units (after `org`)."""
+    ctx["users"] = load_users(ctx["units"], ctx["people"])
+    ctx["password"] = DEMO_PASSWORD

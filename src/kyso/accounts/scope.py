@@ -10,7 +10,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kyso.core.errors import Forbidden
+from kyso.org.models import Unit
 
+from .models import RoleAssignment
 from .roles import Role, permissions_of
 
 _CACHE_ATTR = "_kyso_scope_cache"
@@ -22,14 +24,10 @@ def _assignments(user) -> list[tuple[str, str]]:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        from .models import RoleAssignment
-
         cached = list(
             RoleAssignment.objects.filter(user=user, is_active=True, unit__is_active=True).values_list("role", "unit__path")
         )
         if user.is_superuser:
-            from kyso.org.models import Unit
-
             for root in Unit.objects.filter(parent__isnull=True).values_list("path", flat=True):
                 cached.append((Role.SYSADMIN, root))
         setattr(user, _CACHE_ATTR, cached)
@@ -101,3 +99,13 @@ def can(user, perm: str, unit=None) -> bool:
 def require(user, perm: str, unit=None) -> None:
     if not can(user, perm, unit):
         raise Forbidden("forbidden", _("You are not allowed to do this for this unit."))
+
+
+def role_labels_for(perm: str) -> list[str]:
+    """The roles (other than the administrator) that hold `perm`: who a waiting step waits for."""
+    return [str(r.label) for r in Role if r != Role.SYSADMIN and perm in permissions_of(r)]
+
+
+def has_role_at(user, path: str) -> bool:
+    """Whether `user` holds any role exactly at the unit with this path (a one-officer unit's officer)."""
+    return any(p == path for _r, p in _assignments(user))

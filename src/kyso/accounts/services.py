@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from axes.utils import reset as axes_reset
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyso import audit
-from kyso.core.errors import Forbidden, InvalidInput, NotFound
+from kyso.core import steps
+from kyso.core.errors import Forbidden, InvalidInput
 
-from . import scope
+from . import scope, tokens
 from .models import ApiToken, RoleAssignment, User
 from .roles import ACCOUNTS_MANAGE, Role
 
@@ -40,31 +42,33 @@ def revoke_role(assignment: RoleAssignment, *, actor=None) -> None:
     scope.forget(assignment.user)
 
 
-def issue_token(user: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("accounts.token.name", _("Give the token a name."))
-    if not 1 <= int(days) <= 730:
-        raise InvalidInput("accounts.token.days", _("A token is valid for 1 to 730 days."))
-    with audit.action("accounts.token.issue"):
-        return ApiToken.issue(user, name[:100], timezone.now() + dt.timedelta(days=int(days)))
+def issue_token(user: User, name: str, days: int = tokens.MAX_TOKEN_DAYS, scopes=None, *, parent=None) -> tuple[ApiToken, str]:
+    return tokens.issue(user, name, days, scopes, parent=parent)
 
 
 def revoke_token(user: User, key_id: str) -> ApiToken:
-    token = ApiToken.objects.filter(user=user, key_id=key_id, revoked_at__isnull=True).first()
-    if token is None:
-        raise NotFound("accounts.token.not_found", _("No active token with that id."))
-    with audit.action("accounts.token.revoke"):
-        token.revoked_at = timezone.now()
-        token.save()
-    return token
+    return tokens.revoke(user, key_id)
+
+
+LOCK = steps.step("accounts.lock", perm=ACCOUNTS_MANAGE, label=_("Lock an account"))
+UNLOCK = steps.step("accounts.unlock", perm=ACCOUNTS_MANAGE, label=_("Unlock an account"))
+
+
+def lock(user: User, *, actor=None, days: int = 3650) -> None:
+    """Lock an account: its web sessions and remote-signing (CSC) access tokens end at once."""
+    def body(attempt):
+        user.locked_until = timezone.now() + dt.timedelta(days=days)
+        user.save()
+
+    steps.run(LOCK, body, actor=actor, obj=user, unit=user.person.unit if user.person_id else None)
 
 
 def unlock(user: User, *, actor=None) -> None:
-    if actor is not None:
-        unit = user.person.unit if user.person_id else None
-        scope.require(actor, ACCOUNTS_MANAGE, unit)
-    with audit.action("accounts.unlock"):
+    """Lift an account's lock and the log-in pause of every address that tried it (django-axes)."""
+    def body(attempt):
         user.failed_logins = 0
         user.locked_until = None
         user.save()
+        axes_reset(username=user.username)
+
+    steps.run(UNLOCK, body, actor=actor, obj=user, unit=user.person.unit if user.person_id else None)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from kyso.core.errors import KysoError
 
 from . import services
+from . import tokens as token_rules
 from .forms import LoginForm, TokenForm
 
 
@@ -23,14 +24,23 @@ def tokens(request):
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_key = services.issue_token(request.user, form.cleaned_data["name"], form.cleaned_data["days"])
+            _token, new_key = services.issue_token(request.user, form.cleaned_data["name"], form.cleaned_data["days"],
+                                                   form.cleaned_data["scopes"])
             messages.success(request, _("Token created. Copy it now: it will not be shown again."))
         except KysoError as exc:
             form.add_error(None, exc.message)
     return render(request, "accounts/tokens.html", {
         "form": form, "new_key": new_key,
-        "tokens": request.user.api_tokens.order_by("-created_at"),
+        "tokens": [(t, token_rules.describe(t)) for t in request.user.api_tokens.order_by("-created_at")],
+        "manages": token_rules.managed(request.user).exists(),
     })
+
+
+@login_required
+def managed_tokens(request):
+    """The administrator's page: the tokens of the accounts he manages, each revocable."""
+    qs = token_rules.managed(request.user).order_by("revoked_at", "-created_at")[:500]
+    return render(request, "accounts/managed_tokens.html", {"tokens": [(t, token_rules.describe(t)) for t in qs]})
 
 
 @login_required
@@ -41,4 +51,4 @@ def revoke_token(request, key_id):
         messages.success(request, _("Token revoked."))
     except KysoError as exc:
         messages.error(request, exc.message)
-    return redirect("accounts:tokens")
+    return redirect("accounts:managed-tokens" if request.POST.get("back") == "managed" else "accounts:tokens")

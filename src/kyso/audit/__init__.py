@@ -2,12 +2,12 @@
 
 
 def action(name):
-    from .capture import action as _action
+    from .capture import action as _action  # lazy: Django imports this package before the audit models exist
 
     return _action(name)
 
 
 def record(*args, **kwargs):
-    from .capture import record as _record
+    from .capture import record as _record  # lazy: Django imports this package before the audit models exist
 
     return _record(*args, **kwargs)

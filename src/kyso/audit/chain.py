@@ -2,9 +2,13 @@
 
 Each record's hash is SHA-256 over a canonical JSON array of its columns and the previous
 record's hash; sequence numbers are gap-free because every writer locks the one
-`ChainHead` row in its own transaction. A checkpoint signs (seq, hash) of the head with a
-key from the key store and is also appended to a file outside the database, so that
-deleting the newest records (or the checkpoints themselves) is caught.
+`ChainHead` row in its own transaction. Each record also carries a keyed MAC (HMAC-SHA256 of its
+sequence number and hash) under a secret that lives in the key store or the HSM, never in the
+database: someone who can write to the database can recompute plain hashes, not the MACs, so a
+rewritten tail is caught. After every transaction that wrote records a checkpoint signs (seq, hash)
+of the head and is also appended to a file outside the database, so that deleting the newest
+records (or the checkpoints themselves) is caught. The keys come from `keys.register_provider`
+(plugged in by `pki`, which is above this app).
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import base64
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
+import logging
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,11 +36,13 @@ from django.utils.translation import gettext_lazy as _
 from kyso.core import context
 from kyso.core.errors import IntegrityFailure
 
+from . import keys
 from .models import AuditRecord, ChainHead, Checkpoint
 
 GENESIS = "0" * 64
 HASH_VERSION = "kyso-audit-v1"
-CHECKPOINT_KEY_LABEL = "platform-audit-checkpoint"
+MAC_VERSION = "kyso-audit-mac-v1"
+log = logging.getLogger("kyso.audit")
 
 
 class AuditUnavailable(IntegrityFailure):
@@ -91,6 +99,17 @@ def compute_hash(rec: AuditRecord) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def mac_message(seq: int, record_hash: str) -> bytes:
+    return f"{MAC_VERSION}|{seq}|{record_hash}".encode()
+
+
+def mac_ok(rec: AuditRecord, audit_keys) -> bool:
+    if not rec.mac or not rec.key_id:
+        return False
+    expected = audit_keys.mac_with(rec.key_id, mac_message(rec.seq, rec.hash))
+    return expected is not None and hmac.compare_digest(expected.hex(), rec.mac)
+
+
 # ----------------------------------------------------------------------------- append
 
 
@@ -106,6 +125,24 @@ def _lock_head() -> ChainHead:
     return head
 
 
+# The head this process wrote last, per database alias: the next record of the same transaction (a step writes
+# several) is chained onto it by one conditional UPDATE instead of a locking SELECT, an INSERT and an UPDATE. The
+# database decides: the UPDATE changes the head only if it still is exactly that (seq and hash) — otherwise
+# (another transaction wrote since, a savepoint rolled back) nothing changed and the record is chained the usual way.
+_last_head: dict[str, tuple[int, str]] = {}
+
+
+def _advance_if_head(conn, seq: int, prev_hash: str, new_hash: str) -> int | None:
+    """Move the head from (seq, prev_hash) to (seq + 1, new_hash) if it is still there; since_checkpoint or None."""
+    table = ChainHead._meta.db_table
+    with conn.cursor() as cur:
+        cur.execute(f"UPDATE {table} SET seq = %s, hash = %s, since_checkpoint = since_checkpoint + 1 "
+                    f"WHERE id = 1 AND seq = %s AND hash = %s RETURNING since_checkpoint",
+                    [seq + 1, new_hash, seq, prev_hash])
+        row = cur.fetchone()
+    return row[0] if row else None
+
+
 def append(action: str, *, object_type: str = "", object_id="", object_repr: str = "", unit_path: str = "",
            before=None, after=None) -> AuditRecord:
     """Write one audit record in the caller's transaction; refuse to run outside one."""
@@ -115,9 +152,7 @@ def append(action: str, *, object_type: str = "", object_id="", object_repr: str
     ctx = context.current()
     user = ctx.resolved_user()
     try:
-        head = _lock_head()
         rec = AuditRecord(
-            seq=head.seq + 1,
             at=timezone.now(),
             actor=ctx.actor_label()[:150],
             actor_id=user.pk if user is not None else None,
@@ -131,37 +166,50 @@ def append(action: str, *, object_type: str = "", object_id="", object_repr: str
             after=after if isinstance(after, str) else canonical_json(after),
             request_id=ctx.request_id[:64],
             client_ip=(ctx.client_ip or "")[:45],
-            prev_hash=head.hash,
         )
-        rec.hash = compute_hash(rec)
+        since = None
+        last = _last_head.get(conn.alias)
+        if last is not None:
+            _seal(rec, *last)
+            since = _advance_if_head(conn, *last, rec.hash)
+        if since is None:
+            head = _lock_head()
+            _seal(rec, head.seq, head.hash)
+            head.seq, head.hash = rec.seq, rec.hash
+            head.since_checkpoint += 1
+            head.save(update_fields=["seq", "hash", "since_checkpoint"])
+            since = head.since_checkpoint
         rec.save(force_insert=True)
-        head.seq, head.hash = rec.seq, rec.hash
-        head.since_checkpoint += 1
-        head.save(update_fields=["seq", "hash", "since_checkpoint"])
+        _last_head[conn.alias] = (rec.seq, rec.hash)
     except AuditUnavailable:
         raise
     except Exception as exc:  # any failure to record aborts the change (fail closed)
+        _last_head.pop(conn.alias, None)
         raise AuditUnavailable("audit.write_failed") from exc
-    if head.since_checkpoint >= settings.KYSO_AUDIT_CHECKPOINT_EVERY and not _checkpoint_queued():
+    if since >= settings.KYSO_AUDIT_CHECKPOINT_EVERY and not _checkpoint_queued():
         transaction.on_commit(_checkpoint_quietly)
     return rec
+
+
+def _seal(rec: AuditRecord, prev_seq: int, prev_hash: str) -> None:
+    """Chain `rec` after (prev_seq, prev_hash): its sequence number, hash and keyed MAC."""
+    rec.seq, rec.prev_hash = prev_seq + 1, prev_hash
+    rec.hash = compute_hash(rec)
+    rec.key_id, tag = keys.keys().mac(mac_message(rec.seq, rec.hash))
+    rec.mac = tag.hex()
 
 
 def _checkpoint_queued() -> bool:
     """One checkpoint per transaction: a long import past the threshold would otherwise queue one per record,
     all signing the same head at commit. (A rolled-back savepoint drops its callbacks, so it is queued again.)"""
-    from django.db import connection
-
-    return any(entry[1] is _checkpoint_quietly for entry in connection.run_on_commit)
+    return any(entry[1] is _checkpoint_quietly for entry in transaction.get_connection().run_on_commit)
 
 
 def _checkpoint_quietly():
     try:
         create_checkpoint()
-    except Exception:  # noqa: BLE001 - the next periodic checkpoint will cover it
-        import logging
-
-        logging.getLogger("kyso.audit").exception("audit checkpoint failed")
+    except Exception:  # noqa: BLE001 - the records are MACed; the next checkpoint will cover them
+        log.exception("audit checkpoint failed")
 
 
 # ----------------------------------------------------------------------------- checkpoints
@@ -172,9 +220,7 @@ def _checkpoint_message(seq: int, head_hash: str, at: dt.datetime) -> bytes:
 
 
 def checkpoint_key():
-    from kyso.pki.keystore import get_or_create_key
-
-    return get_or_create_key(CHECKPOINT_KEY_LABEL, "p256")
+    return keys.keys().checkpoint_key()
 
 
 def checkpoint_log_path() -> Path:
@@ -255,6 +301,7 @@ def verify(chunk_size: int = 5000) -> VerifyReport:
     prev_hash, prev_prev_hash = GENESIS, None
     hashes_at: dict[int, str] = {}
     broken = False
+    audit_keys = keys.keys()
     qs = AuditRecord.objects.order_by("seq")
     for rec in qs.iterator(chunk_size=chunk_size):
         report.checked += 1
@@ -277,6 +324,14 @@ def verify(chunk_size: int = 5000) -> VerifyReport:
                 report.findings.append(Finding("inserted", rec.seq - 1, "record does not belong to the chain"))
             else:
                 report.findings.append(Finding("inserted", rec.seq, "record does not link to its predecessor"))
+            broken = True
+            continue
+        if not rec.mac:
+            report.findings.append(Finding("inserted", rec.seq, "record has no keyed MAC: not written by Kyso"))
+            broken = True
+            continue
+        if not mac_ok(rec, audit_keys):
+            report.findings.append(Finding("altered", rec.seq, "keyed MAC does not match: rewritten without the audit key"))
             broken = True
             continue
         hashes_at[rec.seq] = rec.hash

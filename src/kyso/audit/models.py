@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditRecord(models.Model):
-    """One state change. `hash` covers every other column and the previous record's hash."""
+    """One state change. `hash` covers every other column and the previous record's hash; `mac` keys it."""
 
     seq = models.BigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("time"), db_index=True)
@@ -27,6 +27,9 @@ class AuditRecord(models.Model):
     client_ip = models.CharField(_("client address"), max_length=45, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # HMAC-SHA256 of (seq, hash) under the audit key held in the key store or HSM (never in the database).
+    key_id = models.CharField(max_length=16, blank=True)
+    mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-seq"]

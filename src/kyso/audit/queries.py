@@ -6,15 +6,16 @@ import json
 
 from django.db.models import Q
 
-from kyso.accounts import roles as perms
-from kyso.accounts import scope
+from kyso.core import authz as scope
+from kyso.core import dates
 
+from .permissions import AUDIT_VIEW
 from .models import AuditRecord
 
 
 def visible_records(user):
     """Records whose object lies in the user's audit scope; records of no unit need a root scope."""
-    paths = scope.scope_paths(user, perms.AUDIT_VIEW)
+    paths = scope.scope_paths(user, AUDIT_VIEW)
     if not paths:
         return AuditRecord.objects.none()
     q = Q(pk__in=[])
@@ -37,9 +38,9 @@ def filtered(qs, params):
     if params.get("request_id"):
         qs = qs.filter(request_id=params["request_id"])
     if params.get("since"):
-        qs = qs.filter(at__date__gte=params["since"])
+        qs = qs.filter(at__date__gte=dates.parse(params["since"], field="since"))
     if params.get("until"):
-        qs = qs.filter(at__date__lte=params["until"])
+        qs = qs.filter(at__date__lte=dates.parse(params["until"], field="until"))
     return qs
 
 

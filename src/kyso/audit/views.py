@@ -1,23 +1,28 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kyso.accounts import roles as perms
-from kyso.accounts import scope
-from kyso.core.errors import Forbidden
+from kyso.core import authz as scope
+from kyso.core.errors import Forbidden, KysoError
 
-from . import chain, queries
+from . import chain, display, queries
+from .permissions import AUDIT_VERIFY, AUDIT_VIEW
 
 PAGE = 50
 
 
 @login_required
 def record_list(request):
-    if not scope.has_permission_anywhere(request.user, perms.AUDIT_VIEW):
+    if not scope.has_permission_anywhere(request.user, AUDIT_VIEW):
         raise Forbidden("forbidden", _("You are not allowed to do this."))
-    qs = queries.filtered(queries.visible_records(request.user), request.GET)
+    try:
+        qs = queries.filtered(queries.visible_records(request.user), request.GET)
+    except KysoError as exc:  # a date that is not dd/mm/yyyy: say so, show everything else
+        messages.error(request, exc.message)
+        qs = queries.visible_records(request.user)
     before = request.GET.get("before")
     if before and before.isdigit():
         qs = qs.filter(seq__lt=int(before))
@@ -28,7 +33,7 @@ def record_list(request):
     params.pop("before", None)
     return render(request, "audit/list.html", {
         "records": records, "next_before": records[-1].seq if more else None, "params": params.urlencode(),
-        "can_verify": scope.has_permission_anywhere(request.user, perms.AUDIT_VERIFY), "f": request.GET,
+        "can_verify": scope.has_permission_anywhere(request.user, AUDIT_VERIFY), "f": request.GET,
     })
 
 
@@ -37,13 +42,13 @@ def record_detail(request, seq):
     rec = queries.visible_records(request.user).filter(seq=seq).first()
     if rec is None:
         raise Http404
-    return render(request, "audit/detail.html", {"rec": rec, "diff": queries.diff(rec)})
+    return render(request, "audit/detail.html", {"rec": rec, "diff": display.changes(rec)})
 
 
 @login_required
 @require_POST
 def verify_view(request):
-    if not scope.has_permission_anywhere(request.user, perms.AUDIT_VERIFY):
+    if not scope.has_permission_anywhere(request.user, AUDIT_VERIFY):
         raise Forbidden("forbidden", _("You are not allowed to do this."))
     report = chain.verify()
     return render(request, "audit/verify.html", {"report": report})

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+
+from kyso.core.pdflayout import output_dir
 
 CHROMIUM = os.environ.get("KYSO_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("KYSO_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -75,3 +78,30 @@ def fits_width(driver) -> bool:
     """Nothing wider than the viewport: no sideways scrolling on a phone."""
     return driver.execute_script(
         "return document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+WIDTHS = {"phone": (390, 844), "tablet": (820, 1180), "desktop": (1366, 900)}
+AXE = Path(__file__).resolve().parents[3] / "third_party" / "axe-core-4.10.3" / "axe.min.js"
+
+
+def sized(live_server, width: int, height: int):
+    """A browser of the given size against the live server (`driver.url(path)`)."""
+    return _sized(live_server, width, height)
+
+
+def axe_violations(driver, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core (vendored, MPL-2.0, third_party/) on the current page; the violations of these impacts."""
+    driver.execute_script(AXE.read_text())
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations)).catch(e => done([{id: 'axe-error', impact: 'critical', description: String(e), nodes: []}]));")
+    return [{"id": v["id"], "impact": v["impact"], "help": v.get("help", v.get("description", "")),
+             "nodes": [n.get("target") for n in v.get("nodes", [])[:3]]}
+            for v in result if v.get("impact") in impacts]
+
+
+def screenshot(driver, name: str) -> Path:
+    """Keep a screenshot of the whole page under var/test-output/browser (or $KYSO_TEST_OUTPUT/browser)."""
+    path = output_dir("browser") / f"{name}.png"
+    driver.save_screenshot(str(path))
+    return path

@@ -6,7 +6,7 @@ import os
 import sys
 from contextlib import contextmanager
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
 from kyso.core import context
 from kyso.core.errors import KysoError
@@ -33,5 +33,57 @@ def fail(exc: KysoError, returncode: int = 2):
     raise CommandError(f"[{exc.code}] {exc.message}", returncode=returncode) from exc
 
 
+class ActionCommand(BaseCommand):
+    """A command whose sub-commands (`action`, from `add_subparsers(dest="action")`) are `do_<action>` methods;
+    a domain error ends it with the one error shape (`fail`)."""
+
+    def handle(self, *args, action, **options):
+        try:
+            getattr(self, f"do_{action}")(**options)
+        except KysoError as exc:
+            fail(exc)
+
+
 def err(msg: str) -> None:
     sys.stderr.write(msg + "\n")
+
+
+def add_user_argument(parser, required: bool = False) -> None:
+    """`--user LOGIN`: act as that Kyso user (his permissions and scope apply); without it, the operator."""
+    parser.add_argument("--user", "--as", dest="user", required=required, default=os.environ.get("KYSO_CLI_USER", ""),
+                        help="act as this Kyso user (login name); default: KYSO_CLI_USER or the server operator")
+
+
+def user_from(name: str | None):
+    """The Kyso user named on the command line, or None for the server operator."""
+    if not name:
+        return None
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=name).select_related("person__unit").first()
+    if user is None:
+        raise CommandError(f"[accounts.user.not_found] Không có tài khoản {name}", returncode=2)
+    return user
+
+
+def run(fn, *, user=None):
+    """Run `fn()` as a CLI step: the operator's (or `user`'s) context, one transaction, one error shape.
+
+    A step refused by the runner keeps what it kept on purpose (a wrong PIN counted) and exits 2."""
+    from django.db import transaction
+
+    failure = result = None
+    with acting_as_cli(user):
+        try:
+            with transaction.atomic():
+                try:
+                    result = fn()
+                except KysoError as exc:
+                    if not getattr(exc, "rolled_back", False):
+                        raise
+                    failure = exc
+        except KysoError as exc:
+            fail(exc)
+    if failure is not None:
+        fail(failure)
+    return result

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from kyso.core import context
+from kyso.core.api.errors import is_api, json_error
 from kyso.core.errors import KysoError
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -27,11 +28,24 @@ def client_ip(request) -> str | None:
     return remote
 
 
+def _body_over_limit(request) -> bool:
+    """A JSON or form body longer than DATA_UPLOAD_MAX_MEMORY_SIZE (file uploads are limited by each endpoint)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is None or request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+        return False
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > limit
+    except ValueError:
+        return False
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if is_api(request) and _body_over_limit(request):
+            return json_error("request_too_large", 413)
         supplied = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = supplied if _REQUEST_ID_RE.match(supplied) else context.new_request_id()
         request.request_id = request_id

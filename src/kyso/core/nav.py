@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from . import authz
+
 
 @dataclass
 class NavEntry:
@@ -25,9 +27,7 @@ def register(label, url_name: str, *, perm: str | None = None, order: int = 100,
 
 
 def links_for(user, current_path: str = "") -> list[dict]:
-    from kyso.accounts import scope
-
-    perms = scope.permissions(user) if user is not None and user.is_authenticated else set()
+    perms = authz.permissions(user)
     out = []
     for e in sorted(_entries, key=lambda e: e.order):
         if user is None or not user.is_authenticated:

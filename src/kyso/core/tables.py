@@ -1,7 +1,9 @@
 """Reading CSV and XLSX uploads into rows, with Vietnamese or English headers.
 
-Used by every import (units, staff, certificate registers). Refuses what it cannot read
-with a clear error instead of guessing; caps the size and the number of rows.
+Used by every import (units, staff, certificate registers, SIM lines). Refuses what it cannot read
+with a clear error instead of guessing. The limits are settings (`KYSO_IMPORT_MAX_*`): the size of the file, and
+for XLSX (a zip archive) its number of parts, their uncompressed size and compression ratio — checked from the zip
+directory before the workbook is opened, so a zip bomb is refused in milliseconds —, then rows and columns.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+import openpyxl
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kyso.core.errors import InvalidInput
 
-MAX_ROWS = 100_000
-MAX_BYTES = 20 * 1024 * 1024
+_MB = 1024 * 1024
 
 
 def fold(text: str) -> str:
@@ -49,9 +52,38 @@ def _map_headers(raw_headers: list, aliases: dict[str, list[str]]) -> tuple[list
     return mapped, unknown
 
 
+def _too_large(limit: int) -> InvalidInput:
+    return InvalidInput("import.too_large", _("The file is too large (at most %(mb)s MB)."), mb=max(1, limit // _MB))
+
+
+def check_zip(data: bytes, *, max_entries: int | None = None) -> None:
+    """Refuse a zip archive whose directory announces too many parts, too many bytes once uncompressed or a
+    compression ratio no real file has. Reads only the directory (Python's zip reader then refuses a part that
+    inflates beyond the size announced), so it costs milliseconds whatever the archive holds."""
+    max_entries = max_entries or settings.KYSO_IMPORT_MAX_ZIP_ENTRIES
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:  # zipfile.BadZipFile for what is not a zip archive
+        infos = zf.infolist()
+    if len(infos) > max_entries:
+        raise InvalidInput("import.zip_entries", _("The file holds too many parts (at most %(max)s)."),
+                           max=max_entries)
+    limit = settings.KYSO_IMPORT_MAX_UNCOMPRESSED_BYTES
+    if sum(i.file_size for i in infos) > limit:
+        raise InvalidInput("import.uncompressed_too_large",
+                           _("Once unpacked, the file is too large (at most %(mb)s MB)."), mb=max(1, limit // _MB))
+    ratio = settings.KYSO_IMPORT_MAX_COMPRESSION_RATIO
+    if any(i.file_size > 1024 * 1024 and i.file_size > ratio * max(i.compress_size, 1) for i in infos):
+        raise InvalidInput("import.zip_bomb",
+                           _("The file is compressed far more than a real spreadsheet (a zip bomb?): it was refused."))
+
+
+def check_size(size: int) -> None:
+    """Refuse an upload larger than an import may be (before reading it)."""
+    if size > settings.KYSO_IMPORT_MAX_BYTES:
+        raise _too_large(settings.KYSO_IMPORT_MAX_BYTES)
+
+
 def read_table(filename: str, data: bytes, aliases: dict[str, list[str]], required: list[str]) -> Table:
-    if len(data) > MAX_BYTES:
-        raise InvalidInput("import.too_large", _("The file is too large (at most %(mb)s MB)."), mb=MAX_BYTES // (1024 * 1024))
+    check_size(len(data))
     if not data:
         raise InvalidInput("import.empty", _("The file is empty."))
     name = (filename or "").lower()
@@ -79,8 +111,8 @@ def read_table(filename: str, data: bytes, aliases: dict[str, list[str]], requir
             if key is not None:
                 row[key] = value.strip() if isinstance(value, str) else value
         rows.append((offset, row))
-        if len(rows) > MAX_ROWS:
-            raise InvalidInput("import.too_many_rows", _("Too many rows (at most %(max)s)."), max=MAX_ROWS)
+        if len(rows) > settings.KYSO_IMPORT_MAX_ROWS:
+            raise _too_many_rows()
     return Table(headers=headers, rows=rows, unknown_headers=unknown)
 
 
@@ -103,27 +135,46 @@ def _read_csv(data: bytes) -> list[list]:
         raise InvalidInput("import.csv", _("The CSV file could not be read: %(detail)s"), detail=str(exc)) from None
 
 
-def _read_xlsx(data: bytes) -> list[list]:
-    import openpyxl
+def _too_many_rows() -> InvalidInput:
+    return InvalidInput("import.too_many_rows", _("Too many rows (at most %(max)s)."), max=settings.KYSO_IMPORT_MAX_ROWS)
 
+
+def _too_many_columns() -> InvalidInput:
+    return InvalidInput("import.too_many_columns", _("Too many columns (at most %(max)s)."),
+                        max=settings.KYSO_IMPORT_MAX_COLUMNS)
+
+
+def _read_xlsx(data: bytes) -> list[list]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            total = sum(i.file_size for i in zf.infolist())
-            if total > 20 * MAX_BYTES:  # decompression bomb
-                raise InvalidInput("import.too_large", _("The file is too large (at most %(mb)s MB)."), mb=MAX_BYTES // (1024 * 1024))
+        check_zip(data)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise InvalidInput("import.xlsx", _("The XLSX file could not be read.")) from None
+    max_rows = settings.KYSO_IMPORT_MAX_ROWS + 1000  # a title, blank and formatted-but-empty lines
+    max_cols = settings.KYSO_IMPORT_MAX_COLUMNS
+    try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except InvalidInput:
-        raise
     except Exception:  # noqa: BLE001 - any unreadable workbook
         raise InvalidInput("import.xlsx", _("The XLSX file could not be read.")) from None
     try:
         ws = wb.worksheets[0]
+        # the size the sheet declares (its <dimension>): refused before a cell is read
+        if (ws.max_column or 0) > max_cols:
+            raise _too_many_columns()
+        if (ws.max_row or 0) > max_rows:
+            raise _too_many_rows()
         rows = []
-        for row in ws.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 10:
-                raise InvalidInput("import.too_many_rows", _("Too many rows (at most %(max)s)."), max=MAX_ROWS)
+        # bounded whatever the sheet claims: one row and one column more than allowed, to catch a file that lied
+        for row in ws.iter_rows(values_only=True, max_col=max_cols + 1, max_row=max_rows + 1):
+            if len(rows) >= max_rows:
+                raise _too_many_rows()
+            if len(row) > max_cols and row[max_cols] not in (None, ""):
+                raise _too_many_columns()
+            rows.append(list(row[:max_cols]))
         return rows
+    except InvalidInput:
+        raise
+    except Exception:  # noqa: BLE001 - a broken part found while reading (CRC, XML)
+        raise InvalidInput("import.xlsx", _("The XLSX file could not be read.")) from None
     finally:
         wb.close()
 

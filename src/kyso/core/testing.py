@@ -7,19 +7,24 @@ database: the `demo` fixture reloads it when it is missing.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import pytest
+from django.db import close_old_connections, connection, transaction
+from django.test import Client
+from rest_framework.test import APIClient
+
+from kyso import audit
+from kyso.accounts.demo import load_users
+from kyso.accounts.models import ApiToken, User
+from kyso.core.context import acting_as
+from kyso.org.demo import load_people, load_units
+from kyso.org.models import Person, Unit
+from kyso.pki.bootstrap import ensure_ca
 
 
 def load_demo_org():
-    from django.db import transaction
-
-    from kyso import audit
-    from kyso.accounts.demo import load_users
-    from kyso.core.context import acting_as
-    from kyso.org.demo import load_people, load_units
-
     with acting_as(label="test-setup", channel="cli"), transaction.atomic(), audit.action("demo.load"):
         units = load_units()
         people = load_people(units)
@@ -30,11 +35,6 @@ def load_demo_org():
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_demo_org()
-        from django.db import transaction
-
-        from kyso.core.context import acting_as
-        from kyso.pki.ca import ensure_ca
-
         with acting_as(label="test-setup", channel="cli"), transaction.atomic():
             ensure_ca()
 
@@ -42,32 +42,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @dataclass
 class Demo:
     def unit(self, code: str):
-        from kyso.org.models import Unit
-
         return Unit.objects.select_related("level").get(code=code)
 
     def user(self, username: str):
-        from kyso.accounts.models import User
-
         return User.objects.select_related("person__unit").get(username=username)
 
     def person(self, unit_code: str, title: str):
-        from kyso.org.models import Person
-
         return Person.objects.filter(unit__code=unit_code, title=title).first()
+
+    def client(self, username: str) -> Client:
+        """A browser session logged in as `username`, in Vietnamese."""
+        c = Client(HTTP_ACCEPT_LANGUAGE="vi")
+        c.force_login(self.user(username))
+        return c
 
 
 @pytest.fixture
 def demo(db):
-    from kyso.org.models import Unit
-
     if not Unit.objects.filter(code="VSS").exists():
         load_demo_org()
-        from django.db import transaction
-
-        from kyso.core.context import acting_as
-        from kyso.pki.ca import ensure_ca
-
         with acting_as(label="test-setup", channel="cli"), transaction.atomic():
             ensure_ca()
     return Demo()
@@ -84,18 +77,12 @@ def _isolated_data_dir(settings, tmp_path):
 @pytest.fixture
 def as_user():
     """Run code on behalf of a user outside a request (audit attribution)."""
-    from kyso.core.context import acting_as
-
     return lambda user: acting_as(user, channel="cli")
 
 
 @pytest.fixture
 def api(demo):
     """An API client factory: api('hanoi') -> APIClient authenticated with a fresh token."""
-    from rest_framework.test import APIClient
-
-    from kyso.accounts.models import ApiToken
-
     def make(username: str | None = None):
         client = APIClient()
         if username:
@@ -110,10 +97,6 @@ def in_threads(fn, n: int) -> list:
     """Run `fn(i)` for i in 0..n-1 in n threads released together, each on its own database connection; return
     the outcomes in order (what `fn` returned, or the exception it raised). Skips the test where the database
     cannot show concurrency (the in-memory SQLite test database shares one cache): run it on PostgreSQL."""
-    import threading
-
-    from django.db import close_old_connections, connection
-
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("the in-memory SQLite test database has one shared cache; run on PostgreSQL for concurrency")
     outcomes: list = [None] * n

@@ -5,4 +5,6 @@ from . import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tasks/", views.tasks, name="tasks"),
+    path("tasks/<str:flow>/<str:step>/", views.tasks, name="queue"),
 ]

@@ -4,16 +4,17 @@ verified there; a second waits for his signature, to try on the tablet."""
 
 from __future__ import annotations
 
+from kyso.accounts import scope
+from kyso.accounts.models import RoleAssignment, User
+from kyso.mobile import simulator
+from kyso.mobile.demo import DEMO_PIN
+from kyso.mobile.models import Credential
+
+from . import services
+from .models import OutgoingDocument
+
 
 def load(ctx) -> None:
-    from kyso.accounts import scope
-    from kyso.accounts.models import RoleAssignment, User
-    from kyso.mobile.demo import DEMO_PIN
-    from kyso.mobile.models import Credential
-
-    from . import services
-    from .models import OutgoingDocument
-
     lines = ctx["lines"]
     director = User.objects.filter(username="giamdoc.hn").select_related("person__unit").first()
     hanoi = User.objects.filter(username="hanoi").first()
@@ -35,8 +36,6 @@ def load(ctx) -> None:
     services.submit_for_review(done, hanoi, director)
     services.review(done, director, approve=True, note="Trình ký")
     if sim is not None:
-        from kyso.mobile import simulator
-
         done = services.request_phone_signature(done, director, channel="sim")
         prompt = simulator.pending_on_phone([sim.msisdn]).first()
         simulator.phone_answer(sim.msisdn, prompt.mssp_trans_id, pin=DEMO_PIN)

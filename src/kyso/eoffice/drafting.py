@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kyso.core.documents.model import OfficialDocument, Paragraph, SignatureBlock
+from kyso.core.documents.model import URGENCY_MARKS, OfficialDocument, Paragraph, SignatureBlock
 from kyso.core.documents.pdf import render_pdf
 
 NBSP = "\u00a0"
@@ -17,16 +17,17 @@ NBSP = "\u00a0"
 
 def render_draft(*, organization: str, symbol_suffix: str, place: str, subject: str, body: str,
                  governing_body: str = "", title: str = "", recipient: str = "", distribution: list[str] | None = None,
-                 signer_title: str = "", signer_name: str = "", day: dt.date | None = None) -> bytes:
+                 signer_title: str = "", signer_name: str = "", day: dt.date | None = None, urgency: str = "",
+                 confidentiality: str = "") -> bytes:
+    """`urgency` is the e-office's value (urgent, very_urgent, express) or the mark itself; a letter (no title)
+    carries its summary as "V/v …" under the number, other kinds as the line under their title."""
     paragraphs = [Paragraph(p.strip(), indent=True) for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
     doc = OfficialDocument(
         title=title or "", governing_body=governing_body, issuer=organization,
         number=f"Số: {NBSP * 8}/{symbol_suffix}", place=place, date=day or dt.date.today(),
-        subtitle=subject if title else "", recipient=recipient, blocks=paragraphs,
+        subtitle=subject if title else "", summary="" if title else subject, recipient=recipient, blocks=paragraphs,
+        urgency=URGENCY_MARKS.get(urgency, urgency if urgency != "normal" else ""), confidentiality=confidentiality,
         distribution=distribution or ["Như trên", "Lưu: VT"],
         # an empty block keeps "Nơi nhận" on the left and the space on the right free for the signature
         signatures=[SignatureBlock(caption=[])], issue_fields=True)
-    if not title:
-        # A letter (công văn) has no title: its summary stands under the number ("V/v …").
-        doc.blocks.insert(0, Paragraph(subject, align="left", size=12))
     return render_pdf(doc)

@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyso.core.errors import InvalidState
 
@@ -48,6 +49,10 @@ class OutgoingState(models.TextChoices):
     SIGNED = "signed", _("Signed by the leader")
     ISSUED = "issued", _("Sealed and numbered")
     DISPATCHED = "dispatched", _("Dispatched")
+
+
+# How the leader signed, in words (the document keeps the code in `signed_via`).
+SIGNED_VIA = {"token": _("with his USB token"), "sim": _("on his PKI SIM"), "app": _("with his remote key (app)")}
 
 
 class OutgoingDocument(models.Model):
@@ -109,6 +114,10 @@ class OutgoingDocument(models.Model):
     @property
     def unit_path(self) -> str:
         return self.unit.path
+
+    @property
+    def signed_via_label(self) -> str:
+        return str(SIGNED_VIA.get(self.signed_via, self.signed_via))
 
     def delete(self, *args, **kwargs):
         raise InvalidState("eoffice.no_delete", _("Documents are never deleted."))
@@ -200,6 +209,27 @@ class BookCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "book", "year"], name="eoffice_book_unique")]
 
 
+EVENT_VERBS = {  # the history of a document in words (issue 17)
+    "drafted": pgettext_lazy("document history", "Drafted"),
+    "submitted": pgettext_lazy("document history", "Submitted for approval"),
+    "approved": pgettext_lazy("document history", "Approved"),
+    "signed": pgettext_lazy("document history", "Signed"),
+    "issued": pgettext_lazy("document history", "Issued"),
+    "dispatched": pgettext_lazy("document history", "Dispatched to the recipients"),
+    "replaced": pgettext_lazy("document history", "Replaced"),
+    "registered": pgettext_lazy("document history", "Registered in the book of incoming documents"),
+    "assigned": pgettext_lazy("document history", "Assigned for handling"),
+    "done": pgettext_lazy("document history", "Handled"),
+    "phone_requested": pgettext_lazy("document history", "Sent to the phone for signing"),
+    "phone_failed": pgettext_lazy("document history", "Signing on the phone failed"),
+    "phone_signed": pgettext_lazy("document history", "Signed on the phone"),
+    "phone_refused": pgettext_lazy("document history", "Refused on the phone"),
+    "phone_expired": pgettext_lazy("document history", "Expired on the phone"),
+    "phone_pending": pgettext_lazy("document history", "Waiting for the phone"),
+    "returned": pgettext_lazy("document history", "Returned to the drafter"),
+}
+
+
 class Event(models.Model):
     """One line of a document's history (who did what, when, with a note)."""
 
@@ -212,6 +242,10 @@ class Event(models.Model):
                               related_name="+")
     note = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def verb_display(self) -> str:
+        return str(EVENT_VERBS.get(self.verb, self.verb))
 
     class Meta:
         ordering = ["at", "pk"]

@@ -1,36 +1,42 @@
-"""Thin views of the e-office: queues and books, the draft form, the document pages with the actions this user
-may take (tablet-friendly: the leader signs from his tablet), incoming registration and handling."""
+"""Thin views of the e-office: queues and books, the draft form, the document pages offering only the steps
+this person may take now (tablet-friendly: the leader signs from his tablet), incoming registration and
+handling. Every step runs through `kyso.core.actions.act`: one error shape, what was typed kept, and after
+success where the document went and who holds it now."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kyso.accounts import scope
 from kyso.accounts.models import User
-from kyso.core.errors import KysoError
+from kyso.core import dates
+from kyso.core.actions import act
+from kyso.core.errors import InvalidInput, KysoError
+from kyso.core.exports import XlsxSheet, xlsx_response
 from kyso.files.storage import read
+from kyso.mobile.services import usable_credentials
 from kyso.org.models import Unit
+from kyso.pki.models import CertStatus, IssuedCertificate
+from kyso.workdays.calendar import today
 
 from . import services
-from .models import DocType, IncomingState, OutgoingState as S, Urgency
-from .permissions import (EOFFICE_ASSIGN, EOFFICE_DRAFT, EOFFICE_ISSUE, EOFFICE_RECEIVE, EOFFICE_REVIEW,
-                          EOFFICE_SIGN, EOFFICE_VIEW)
+from .flows import INCOMING, OUTGOING, refused
+from .models import Attachment, DocType, IncomingState, OutgoingState as S, Urgency
+from .permissions import EOFFICE_DRAFT, EOFFICE_RECEIVE
 
 MAX_UPLOAD = services.MAX_FILE_BYTES
 
 
-def _date(value):
+def _day(value):
+    """A date typed in a search box: dd/mm/yyyy (or what a date picker sends); nothing when it is not one."""
     try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
+        return dates.parse(value)
+    except KysoError:
         return None
 
 
@@ -38,34 +44,46 @@ def _year(value):
     return int(value) if value and value.isdigit() and 2000 <= int(value) <= 2100 else None
 
 
-def _attachments(request) -> list[tuple[str, bytes]]:
-    from kyso.core.errors import InvalidInput
+def _too_large():
+    return refused(InvalidInput("eoffice.file.too_large", _("The file is larger than the allowed %(mb)s MB.") %
+                        {"mb": MAX_UPLOAD // (1024 * 1024)}))
 
+
+def _attachments(request) -> list[tuple[str, bytes]]:
     files = request.FILES.getlist("attachments")
     if len(files) > services.MAX_ATTACHMENTS:
-        raise InvalidInput("eoffice.attachments.too_many", _("At most %(n)s attachments.") % {
-            "n": services.MAX_ATTACHMENTS})
+        raise refused(InvalidInput("eoffice.attachments.too_many", _("At most %(n)s attachments.") % {
+            "n": services.MAX_ATTACHMENTS}))
     if any(f.size > MAX_UPLOAD for f in files):
-        raise InvalidInput("eoffice.file.too_large", _("The file is larger than the allowed %(mb)s MB.") %
-                           {"mb": MAX_UPLOAD // (1024 * 1024)})
+        raise _too_large()
     return [(f.name, f.read()) for f in files]
+
+
+def _field_errors(result) -> dict:
+    """Per-field messages of a refused step, for the forms that keep what was typed."""
+    out = {}
+    for name, value in (getattr(getattr(result, "error", None), "fields", None) or {}).items():
+        out[name] = str(value[1] if isinstance(value, tuple) else value)
+    return out
+
+
+def _not_found(request):
+    return render(request, "core/404.html", status=404)
 
 
 @login_required
 def attachment_file(request, pk):
     """An attachment, for whoever may see its document."""
-    from .models import Attachment
-
     att = Attachment.objects.filter(pk=pk).select_related("outgoing", "incoming", "file", "draft").first()
     try:
         if att is None:
-            raise services.NotFound("eoffice.document.not_found", "")
+            return _not_found(request)
         if att.outgoing_id:
             services.get_outgoing(request.user, att.outgoing_id)
         else:
             services.get_incoming(request.user, att.incoming_id)
     except KysoError:
-        return render(request, "core/404.html", status=404)
+        return _not_found(request)
     stored = att.file or att.draft
     if stored.media_type != "application/pdf":
         resp = HttpResponse(read(stored), content_type="application/octet-stream")
@@ -76,29 +94,34 @@ def attachment_file(request, pk):
 
 @login_required
 def index(request):
-    """Queues on top; below, the outgoing or incoming book of the user's scope with search."""
+    """What waits for this person in the e-office (from the workflows), and the outgoing or incoming book of
+    his scope with search."""
     book = "in" if request.GET.get("book") == "in" else "out"
-    queue = request.GET.get("queue", "")
-    queues = services.queues(request.user)
-    if queue in queues:
-        qs = queues[queue]
-        book = "in" if queue in ("to_assign", "to_handle") else "out"
-    else:
-        queue = ""
-        qs = services.search(request.user, book=book, q=request.GET.get("q", ""), year=_year(request.GET.get("year")),
-                             state=request.GET.get("state", ""), doc_type=request.GET.get("doc_type", ""),
-                             date_from=_date(request.GET.get("from")), date_to=_date(request.GET.get("to")))
+    qs = services.search(request.user, book=book, q=request.GET.get("q", ""), year=_year(request.GET.get("year")),
+                         state=request.GET.get("state", ""), doc_type=request.GET.get("doc_type", ""),
+                         date_from=_day(request.GET.get("from")), date_to=_day(request.GET.get("to")))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "eoffice/index.html", {
-        "book": book, "queue": queue, "page": page, "queues": {k: v.count() for k, v in queues.items()},
+        "book": book, "page": page, "queues": services.waiting(request.user),
         "states": (IncomingState.choices if book == "in" else S.choices), "doc_types": DocType.choices,
         "can_draft": scope.has_permission_anywhere(request.user, EOFFICE_DRAFT),
         "can_receive": scope.has_permission_anywhere(request.user, EOFFICE_RECEIVE), "params": request.GET})
 
 
-def _fail(request, exc: KysoError):
-    """Show the error; the failed step ran in its own savepoint (`atomic()` around it), already rolled back."""
-    messages.error(request, exc.message)
+def _create(request):
+    upload = request.FILES.get("file")
+    if upload is not None and upload.size > MAX_UPLOAD:
+        raise _too_large()
+    signer = User.objects.filter(pk=request.POST.get("signer") or 0).first() if request.POST.get(
+        "signer", "").isdigit() else None
+    return services.create_draft(
+        request.user, subject=request.POST.get("subject", ""), signer=signer,
+        signer_title=request.POST.get("signer_title", ""), doc_type=request.POST.get("doc_type", "CV"),
+        data=upload.read() if upload else None, filename=upload.name if upload else "",
+        body=request.POST.get("body", ""), recipients=request.POST.getlist("recipients"),
+        external_recipients=request.POST.get("external_recipients", ""),
+        caption=request.POST.get("caption", ""), on_behalf_of=request.POST.get("on_behalf_of", ""),
+        urgency=request.POST.get("urgency", Urgency.NORMAL), attachments=_attachments(request))
 
 
 @login_required
@@ -113,62 +136,65 @@ def new(request):
         issuer = None
     errors = {}
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is not None and upload.size > MAX_UPLOAD:
-                from kyso.core.errors import InvalidInput
-
-                raise InvalidInput("eoffice.file.too_large", _("The file is larger than the allowed %(mb)s MB.") %
-                                   {"mb": MAX_UPLOAD // (1024 * 1024)})
-            signer = User.objects.filter(pk=request.POST.get("signer") or 0).first()
-            with transaction.atomic():
-                doc = services.create_draft(
-                    request.user, subject=request.POST.get("subject", ""), signer=signer,
-                    signer_title=request.POST.get("signer_title", ""), doc_type=request.POST.get("doc_type", "CV"),
-                    data=upload.read() if upload else None, filename=upload.name if upload else "",
-                    body=request.POST.get("body", ""), recipients=request.POST.getlist("recipients"),
-                    external_recipients=request.POST.get("external_recipients", ""),
-                    caption=request.POST.get("caption", ""), on_behalf_of=request.POST.get("on_behalf_of", ""),
-                    urgency=request.POST.get("urgency", Urgency.NORMAL), attachments=_attachments(request))
-        except KysoError as exc:
-            _fail(request, exc)
-            errors = {k: str(v) for k, v in (getattr(exc, "fields", None) or {}).items()}
-        else:
-            messages.success(request, _("Draft saved."))
+        doc = act(request, lambda: _create(request), success=_("Draft saved."), flow=OUTGOING)
+        if doc:
             return redirect("eoffice:outgoing", doc.pk)
-    units = Unit.objects.filter(is_active=True, has_own_seal=True, level__code__in=services.ISSUER_LEVELS)
+        errors = _field_errors(doc)
+    units = Unit.objects.filter(is_active=True, has_own_seal=True, level__issues_documents=True)
+    signers = services.signers_for(issuer).exclude(pk=request.user.pk) if issuer else []
     return render(request, "eoffice/new.html", {
-        "issuer": issuer, "signers": services.signers_for(issuer) if issuer else [], "units": units.order_by("path"),
+        "issuer": issuer, "signers": signers, "units": units.order_by("path"),
         "doc_types": DocType.choices, "urgencies": Urgency.choices, "errors": errors, "form": request.POST})
+
+
+def _tokens(user):
+    person = getattr(user, "person", None)
+    if person is None:
+        return []
+    return IssuedCertificate.objects.filter(email__iexact=person.email, status=CertStatus.GOOD,
+                                            key_location__startswith="pkcs11:").order_by("-not_after")
 
 
 def _outgoing_context(request, doc):
     user = request.user
-    from kyso.mobile.services import usable_credentials
-
-    is_signer = doc.signer_id == user.pk and scope.can(user, EOFFICE_SIGN, doc.unit)
-    tokens = []
-    if is_signer and doc.state == S.TO_SIGN:
-        from kyso.pki.models import CertStatus, IssuedCertificate
-
-        person = getattr(user, "person", None)
-        if person:
-            tokens = IssuedCertificate.objects.filter(email__iexact=person.email, status=CertStatus.GOOD,
-                                                      key_location__startswith="pkcs11:").order_by("-not_after")
+    allowed = {t.name for t in OUTGOING.allowed(doc, user)}
+    is_signer = "sign" in allowed
     return {
         "d": doc, "events": doc.events.select_related("actor__person"),
         "recipients": doc.recipients.select_related("unit", "incoming"), "attachments": doc.attachments.all(),
-        "can_edit": doc.state == S.DRAFT and (doc.drafted_by_id == user.pk or scope.can(user, EOFFICE_DRAFT,
-                                                                                       doc.drafting_unit)),
-        "can_review": doc.state == S.IN_REVIEW and doc.drafted_by_id != user.pk and (
-            doc.reviewer_id == user.pk or scope.can(user, EOFFICE_REVIEW, doc.drafting_unit)),
-        "is_signer": is_signer, "tokens": tokens,
+        "can_edit": "submit" in allowed, "can_replace": "replace" in allowed, "can_review": "review" in allowed,
+        "is_signer": is_signer, "tokens": _tokens(user) if is_signer else [],
         "phone_credentials": list(usable_credentials(user)) if is_signer else [],
-        "can_issue": scope.can(user, EOFFICE_ISSUE, doc.unit),
-        "reviewers": User.objects.filter(role_assignments__role__in=["leader", "unit_officer"],
-                                         role_assignments__unit__path__in=[u.path for u in
-                                                                           doc.drafting_unit.ancestors(True)])
-        .exclude(pk=doc.drafted_by_id).distinct().select_related("person") if doc.state == S.DRAFT else [],
+        "can_issue": "issue" in allowed, "can_dispatch": "dispatch" in allowed,
+        "reviewers": services.reviewers_for(doc) if "submit" in allowed else [],
+    }
+
+
+def _replace(request, doc):
+    upload = request.FILES.get("file")
+    if upload is None or upload.size > MAX_UPLOAD:
+        raise refused(InvalidInput("eoffice.file.missing", _("Choose a PDF file of at most 50 MB.")))
+    return services.replace_draft(doc, request.user, upload.read(), upload.name)
+
+
+def _outgoing_steps(request, doc) -> dict:
+    """The page's actions: op → (the call into the domain, what to say when it is done)."""
+    user, post = request.user, request.POST
+    reviewer = User.objects.filter(pk=post.get("reviewer")).first() if post.get("reviewer", "").isdigit() else None
+    return {
+        "submit": (lambda: services.submit_for_review(doc, user, reviewer), _("Sent for review.")),
+        "approve": (lambda: services.review(doc, user, approve=True, note=post.get("note", "")),
+                    _("Passed to the leader for signature.")),
+        "return": (lambda: services.review(doc, user, approve=False, note=post.get("note", "")),
+                   _("Returned to the drafter.")),
+        "replace": (lambda: _replace(request, doc), _("New version saved.")),
+        "sign_token": (lambda: services.sign_with_token(doc, user, certificate=post.get("certificate", ""),
+                                                        pin=post.get("pin", "")), _("Signed.")),
+        "sign_phone": (lambda: services.request_phone_signature(doc, user, channel=post.get("channel", "auto")),
+                       _("Confirm the signature on your phone.")),
+        "issue": (lambda: services.issue(doc, user), _("Sealed and numbered.")),
+        "dispatch": (lambda: services.dispatch(doc, user), _("Dispatched.")),
+        "issue_dispatch": (lambda: services.issue_and_dispatch(doc, user), _("Sealed, numbered and dispatched.")),
     }
 
 
@@ -177,56 +203,15 @@ def outgoing(request, pk):
     try:
         doc = services.get_outgoing(request.user, pk)
     except KysoError:
-        return render(request, "core/404.html", status=404)
+        return _not_found(request)
     if request.method == "POST":
-        op = request.POST.get("op", "")
-        user = request.user
-        try:
-            with transaction.atomic():
-                doc = _outgoing_step(request, doc, op, user)
-        except KysoError as exc:
-            _fail(request, exc)
+        step = _outgoing_steps(request, doc).get(request.POST.get("op", ""))
+        if step is None:
+            messages.error(request, _("Unknown action."))
+        else:
+            act(request, step[0], success=step[1], flow=OUTGOING, record=doc)
         return redirect("eoffice:outgoing", doc.pk)
     return render(request, "eoffice/outgoing.html", _outgoing_context(request, doc))
-
-
-def _outgoing_step(request, doc, op, user):
-    """One action on an outgoing document (the caller runs it in its own savepoint)."""
-    if op == "submit":
-        reviewer = User.objects.filter(pk=request.POST.get("reviewer") or 0).first()
-        services.submit_for_review(doc, user, reviewer)
-        messages.success(request, _("Sent for review."))
-    elif op in ("approve", "return"):
-        services.review(doc, user, approve=op == "approve", note=request.POST.get("note", ""))
-        messages.success(request, _("Passed to the leader for signature.") if op == "approve"
-                         else _("Returned to the drafter."))
-    elif op == "replace":
-        upload = request.FILES.get("file")
-        if upload is None or upload.size > MAX_UPLOAD:
-            from kyso.core.errors import InvalidInput
-
-            raise InvalidInput("eoffice.file.missing", _("Choose a PDF file of at most 50 MB."))
-        services.replace_draft(doc, user, upload.read(), upload.name)
-        messages.success(request, _("New version saved."))
-    elif op == "sign_token":
-        services.sign_with_token(doc, user, certificate=request.POST.get("certificate", ""),
-                                 pin=request.POST.get("pin", ""))
-        messages.success(request, _("Signed."))
-    elif op == "sign_phone":
-        services.request_phone_signature(doc, user, channel=request.POST.get("channel", "auto"))
-        messages.success(request, _("Confirm the signature on your phone."))
-    elif op == "issue":
-        doc = services.issue(doc, user)
-        messages.success(request, _("Sealed and numbered: %(n)s.") % {"n": doc.number_symbol})
-    elif op == "dispatch":
-        services.dispatch(doc, user)
-        messages.success(request, _("Dispatched."))
-    elif op == "issue_dispatch":
-        doc = services.dispatch(services.issue(doc, user), user)
-        messages.success(request, _("Sealed, numbered (%(n)s) and dispatched.") % {"n": doc.number_symbol})
-    else:
-        messages.error(request, _("Unknown action."))
-    return doc
 
 
 @login_required
@@ -251,49 +236,62 @@ def outgoing_file(request, pk, kind):
     try:
         doc = services.get_outgoing(request.user, pk)
     except KysoError:
-        return render(request, "core/404.html", status=404)
+        return _not_found(request)
     stored = {"draft": doc.draft, "signed": doc.signed_file, "issued": doc.issued_file}.get(kind)
     if stored is None:
-        return render(request, "core/404.html", status=404)
+        return _not_found(request)
     return _pdf(read(stored), stored.name.encode("ascii", "ignore").decode() or "document.pdf")
+
+
+def _receive(request, units):
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise refused(InvalidInput("eoffice.file.missing", _("Choose the file of the document."),
+                                   fields={"file": ("missing", _("Choose the file of the document."))}))
+    if upload.size > MAX_UPLOAD:
+        raise _too_large()
+    unit = units.filter(pk=request.POST.get("unit")).first() if request.POST.get("unit", "").isdigit() else None
+    if unit is None:
+        raise refused(InvalidInput("eoffice.unit.invalid", _("Choose the receiving unit."),
+                                   fields={"unit": ("invalid", _("Choose the receiving unit."))}))
+    try:
+        original_date = dates.parse(request.POST.get("original_date"), field="original_date")
+    except KysoError as exc:
+        raise refused(exc) from None
+    return services.receive_external(
+        request.user, unit, upload.read(), filename=upload.name, sender=request.POST.get("sender", ""),
+        subject=request.POST.get("subject", ""), original_number=request.POST.get("original_number", ""),
+        original_date=original_date, doc_type=request.POST.get("doc_type", "CV"),
+        urgency=request.POST.get("urgency", "normal"), attachments=_attachments(request))
 
 
 @login_required
 def receive(request):
-    """The clerk registers a document that came from outside Kyso; it is verified at once."""
+    """The clerk registers a document that came from outside Kyso; it is verified at once. A date typed as
+    dd/mm/yyyy is kept; an impossible one is refused with its reason, the form keeping what was typed."""
     units = scope.filter_by_scope(Unit.objects.filter(is_active=True), request.user, EOFFICE_RECEIVE, "path")
     if not units.exists():
         return render(request, "core/403.html", status=403)
     errors = {}
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            from kyso.core.errors import InvalidInput
-
-            if upload is None:
-                raise InvalidInput("eoffice.file.missing", _("Choose the file of the document."))
-            if upload.size > MAX_UPLOAD:
-                raise InvalidInput("eoffice.file.too_large", _("The file is larger than the allowed %(mb)s MB.") %
-                                   {"mb": MAX_UPLOAD // (1024 * 1024)})
-            unit = units.filter(pk=request.POST.get("unit") or 0).first()
-            if unit is None:
-                raise InvalidInput("eoffice.unit.invalid", _("Choose the receiving unit."))
-            with transaction.atomic():
-                doc = services.receive_external(
-                    request.user, unit, upload.read(), filename=upload.name, sender=request.POST.get("sender", ""),
-                    subject=request.POST.get("subject", ""), original_number=request.POST.get("original_number", ""),
-                    original_date=_date(request.POST.get("original_date")),
-                    doc_type=request.POST.get("doc_type", "CV"), urgency=request.POST.get("urgency", "normal"),
-                    attachments=_attachments(request))
-        except KysoError as exc:
-            _fail(request, exc)
-            errors = {k: str(v) for k, v in (getattr(exc, "fields", None) or {}).items()}
-        else:
-            messages.success(request, _("Registered as no. %(n)s.") % {"n": doc.arrival_number})
+        doc = act(request, lambda: _receive(request, units), flow=INCOMING,
+                  success=_("Registered in the incoming book."))
+        if doc:
             return redirect("eoffice:incoming", doc.pk)
+        errors = _field_errors(doc)
     return render(request, "eoffice/receive.html", {"units": units.order_by("path"), "doc_types": DocType.choices,
                                                     "urgencies": Urgency.choices, "errors": errors,
                                                     "form": request.POST})
+
+
+def _assign(request, doc):
+    post = request.POST
+    assignee = User.objects.filter(pk=post.get("assignee")).first() if post.get("assignee", "").isdigit() else None
+    days = post.get("days", "").strip()
+    if days and not days.isdigit():
+        raise refused(InvalidInput("eoffice.assign.days", _("The time to handle is 0 to 60 working days.")))
+    return services.assign(doc, request.user, assignee, days=int(days) if days else None,
+                           instructions=post.get("instructions", ""))
 
 
 @login_required
@@ -301,42 +299,24 @@ def incoming(request, pk):
     try:
         doc = services.get_incoming(request.user, pk)
     except KysoError:
-        return render(request, "core/404.html", status=404)
-    can_assign = scope.can(request.user, EOFFICE_ASSIGN, doc.unit)
+        return _not_found(request)
     if request.method == "POST":
         op = request.POST.get("op", "")
-        try:
-            with transaction.atomic():
-                _incoming_step(request, doc, op)
-        except KysoError as exc:
-            _fail(request, exc)
+        if op == "assign":
+            act(request, lambda: _assign(request, doc), success=_("Assigned."), flow=INCOMING, record=doc)
+        elif op == "done":
+            act(request, lambda: services.complete(doc, request.user, request.POST.get("outcome", "")),
+                success=_("Marked as handled."), flow=INCOMING, record=doc)
         return redirect("eoffice:incoming", doc.pk)
-    return _incoming_page(request, doc, can_assign)
-
-
-def _incoming_step(request, doc, op):
-    """One action on an incoming document (the caller runs it in its own savepoint)."""
-    if op == "assign":
-        assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
-        days = request.POST.get("days", "")
-        services.assign(doc, request.user, assignee, days=int(days) if days.isdigit() else None,
-                        instructions=request.POST.get("instructions", ""))
-        messages.success(request, _("Assigned."))
-    elif op == "done":
-        services.complete(doc, request.user, request.POST.get("outcome", ""))
-        messages.success(request, _("Marked as handled."))
-    else:
-        messages.error(request, _("Unknown action."))
-
-
-def _incoming_page(request, doc, can_assign):
+    allowed = {t.name for t in INCOMING.allowed(doc, request.user)}
+    can_assign = bool(allowed & {"assign", "reassign"})
     staff = []
-    if can_assign and doc.state != IncomingState.DONE:
+    if can_assign:
         staff = User.objects.filter(is_active=True, person__unit__path__startswith=doc.unit.path).select_related(
             "person").order_by("person__full_name")[:300]
     return render(request, "eoffice/incoming.html", {
         "d": doc, "events": doc.events.select_related("actor__person"), "can_assign": can_assign, "staff": staff,
-        "can_complete": doc.state == IncomingState.ASSIGNED and (doc.assignee_id == request.user.pk or can_assign),
+        "can_complete": "complete" in allowed,
         "signatures": doc.report.get("signatures", []), "checks": doc.report.get("checks", []),
         "attachments": doc.attachments.all()})
 
@@ -346,10 +326,10 @@ def incoming_file(request, pk, kind):
     try:
         doc = services.get_incoming(request.user, pk)
     except KysoError:
-        return render(request, "core/404.html", status=404)
+        return _not_found(request)
     stored = doc.report_pdf if kind == "report" else doc.file
     if stored is None:
-        return render(request, "core/404.html", status=404)
+        return _not_found(request)
     data = read(stored)
     if stored.media_type != "application/pdf":
         resp = HttpResponse(data, content_type="application/octet-stream")
@@ -361,36 +341,25 @@ def incoming_file(request, pk, kind):
 @login_required
 def book_xlsx(request):
     """The outgoing or incoming book of a year, as the clerk prints it (Decree 30, Appendix IV)."""
-    from openpyxl import Workbook
-
     book = "in" if request.GET.get("book") == "in" else "out"
-    year = _year(request.GET.get("year")) or dt.date.today().year
+    year = _year(request.GET.get("year")) or today().year
     qs = services.search(request.user, book=book, year=year)
-    wb = Workbook()
-    ws = wb.active
     if book == "in":
-        ws.title = "So van ban den"
-        ws.append([_("Arrival number"), _("Received at"), _("Receiving unit"), _("Sender"), _("Number and symbol"),
+        sheet = XlsxSheet("So van ban den")
+        sheet.row([_("Arrival number"), _("Received at"), _("Receiving unit"), _("Sender"), _("Number and symbol"),
                    _("Date of the document"), _("Summary"), _("Verification"), _("Handled by"), _("Due"),
                    _("State")])
         for d in qs.order_by("unit__path", "arrival_number"):
-            ws.append([d.arrival_number, d.received_at.strftime("%d/%m/%Y %H:%M"), d.unit.name, d.sender,
+            sheet.row([d.arrival_number, d.received_at.strftime("%d/%m/%Y %H:%M"), d.unit.name, d.sender,
                        d.original_number, d.original_date.strftime("%d/%m/%Y") if d.original_date else "",
                        d.subject, d.indication, d.assignee.display_name if d.assignee else "",
                        d.due_date.strftime("%d/%m/%Y") if d.due_date else "", d.get_state_display()])
     else:
-        ws.title = "So van ban di"
-        ws.append([_("Number"), _("Symbol"), _("Issue date"), _("Kind"), _("Summary"), _("Signed by"),
+        sheet = XlsxSheet("So van ban di")
+        sheet.row([_("Number"), _("Symbol"), _("Issue date"), _("Kind"), _("Summary"), _("Signed by"),
                    _("Issuing organisation"), _("Recipients")])
         for d in qs.filter(number__isnull=False).order_by("unit__path", "number"):
-            ws.append([d.number, d.symbol, d.issued_on.strftime("%d/%m/%Y") if d.issued_on else "",
+            sheet.row([d.number, d.symbol, d.issued_on.strftime("%d/%m/%Y") if d.issued_on else "",
                        d.get_doc_type_display(), d.subject, d.signer.display_name, d.unit.name,
                        ", ".join(r.unit.name for r in d.recipients.select_related("unit"))])
-    import io
-
-    buf = io.BytesIO()
-    wb.save(buf)
-    resp = HttpResponse(buf.getvalue(),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f'attachment; filename="so-van-ban-{"den" if book == "in" else "di"}-{year}.xlsx"'
-    return resp
+    return xlsx_response(sheet.to_bytes(), f'so-van-ban-{"den" if book == "in" else "di"}-{year}.xlsx')

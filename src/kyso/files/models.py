@@ -25,3 +25,15 @@ class StoredFile(models.Model):
 
     def delete(self, *args, **kwargs):
         raise InvalidState("files.no_delete", _("Archived files are never deleted."))
+
+
+class Blob(models.Model):
+    """Archived bytes kept in the database (`KYSO_ARCHIVE=db`), by content address."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    size = models.BigIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("archived bytes")
+        verbose_name_plural = _("archived bytes")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef
+
 from kyso.workdays.calendar import add_working_days, today
 
 from .models import Step
@@ -45,3 +47,21 @@ def close_steps(subject_type: str, subject_id: int, *names: str, on: dt.date | N
 
 def steps_of(subject_type: str, subject_id: int) -> list[Step]:
     return list(Step.objects.filter(subject_type=subject_type, subject_id=subject_id).order_by("id"))
+
+
+def is_open(subject_type: str, subject_id: int, name: str) -> bool:
+    return Step.objects.filter(subject_type=subject_type, subject_id=subject_id, name=name,
+                               done_on__isnull=True).exists()
+
+
+def next_due(subject_type: str, subject_id: int) -> dt.date | None:
+    """The deadline a record waits on now: the earliest of its open steps (the workflows' `due`)."""
+    step = Step.objects.filter(subject_type=subject_type, subject_id=subject_id, done_on__isnull=True) \
+        .order_by("due_on").first()
+    return step.due_on if step else None
+
+
+def open_q(subject_type: str, *names: str):
+    """Records with one of these steps open (a condition for a queue)."""
+    return Exists(Step.objects.filter(subject_type=subject_type, subject_id=OuterRef("pk"), name__in=names,
+                                      done_on__isnull=True))

@@ -6,19 +6,19 @@ from __future__ import annotations
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from kyso.accounts.models import User
+from kyso.org.models import Person, Unit
+from kyso.pki.bootstrap import ensure_ca
+from kyso.pki.issuance import SubjectInfo, issue_for_public_key
+
+from . import services
+from .models import Certificate, CertStatus, KeyDevice, Source, Subscriber
+
 
 def load(ctx):
-    from kyso.accounts.models import User
-    from kyso.org.models import Person, Unit
-    from kyso.pki.ca import ensure_ca
-    from kyso.pki.issuance import SubjectInfo, issue_for_public_key
-
-    from . import services
-    from .models import Certificate, CertStatus, KeyDevice, Source, Subscriber
-
     if KeyDevice.objects.filter(serial__startswith="DEMO-TK-").exists():
         return
-    itc = Unit.objects.get(code=services.IT_CENTER_CODE)
+    itc = services.it_center()
     for i in range(1, 6):
         KeyDevice.objects.create(serial=f"DEMO-TK-{i:04d}", unit=itc, model="USB token (demo)")
     admin = User.objects.filter(username="admin").first()
@@ -51,11 +51,6 @@ def load(ctx):
 def _lists_up_the_hierarchy():
     """Ba Đình files two requests and sends its list to Hà Nội, which sends it on to the IT Center; the IT
     Center finds one valid (in a list for the leader's approval) and has the other in its 3-day review."""
-    from kyso.accounts.models import User
-    from kyso.org.models import Person, Unit
-
-    from . import services
-
     users = {u.username: u for u in User.objects.filter(username__in=["badinh", "hanoi", "cntt"])}
     if len(users) < 3:
         return

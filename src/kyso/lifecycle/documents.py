@@ -4,12 +4,19 @@ also as XLSX."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import io
+
+from django.utils.translation import gettext_lazy as _
 
 from kyso.core.documents import (Checkbox, Field, FieldLine, OfficialDocument, Paragraph, SignatureBlock, Table,
                                  render_docx, render_pdf, vn_date_phrase)
+from kyso.core.errors import InvalidState
+from kyso.core.exports import XlsxSheet
 from kyso.workdays.calendar import today
+
+from .models import PERSONAL_FIELDS, RevocationReason, Step
+from .units import it_center
 
 GOVERNING = "BẢO HIỂM XÃ HỘI VIỆT NAM"
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
@@ -17,6 +24,15 @@ VN_TZ = dt.timezone(dt.timedelta(hours=7))
 
 def _d(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def without_personal(obj):
+    """A copy of a request or a person without the personal data (`models.PERSONAL_FIELDS`), for a form shown
+    to someone who may not see it."""
+    out = copy.copy(obj)
+    for name in PERSONAL_FIELDS:
+        setattr(out, name, None if name.endswith("date") else "")
+    return out
 
 
 def _place(unit) -> str:
@@ -61,20 +77,16 @@ def form01(req) -> OfficialDocument:
                                    date_line=vn_date_phrase(_place(req.unit), req.submitted_on))])
 
 
-def _list_requests(lst):
-    from .services import requests_in
-
-    return requests_in(lst)
-
-
 LIST_HEADER = ["STT", "Họ tên", "Ngày sinh", "Số CMTND/Hộ chiếu, ngày cấp, nơi cấp", "Tên cơ quan, đơn vị",
                "Tỉnh/Thành phố", "Chức vụ", "Chức danh của người có thẩm quyền (*)", "Địa chỉ thư điện tử",
                "Số chứng thư số cũ (nếu có)"]
 
 
-def _list_rows(lst) -> list[list[str]]:
+def _list_rows(lst, shown=None) -> list[list[str]]:
+    """The rows of Form 02; `shown`: the requests whose personal data the reader sees (None: all)."""
     rows = []
-    for i, r in enumerate(_list_requests(lst), 1):
+    for i, r in enumerate(lst.all_requests(), 1):
+        r = r if shown is None or r.pk in shown else without_personal(r)
         rows.append([str(i), r.full_name, _d(r.birth_date),
                      ", ".join(p for p in (r.id_number, _d(r.id_issue_date), r.id_issue_place) if p),
                      r.unit.name, r.unit.province_name, r.title, r.title if r.is_seal_holder else "", r.email,
@@ -82,8 +94,8 @@ def _list_rows(lst) -> list[list[str]]:
     return rows
 
 
-def form02(lst) -> OfficialDocument:
-    rows = _list_rows(lst)
+def form02(lst, shown=None) -> OfficialDocument:
+    rows = _list_rows(lst, shown)
     recipient = lst.sent_to.name if lst.sent_to_id else ("Lãnh đạo Bảo hiểm xã hội Việt Nam" if lst.is_approval_list
                                                          else "")
     return OfficialDocument(
@@ -97,27 +109,15 @@ def form02(lst) -> OfficialDocument:
                                    date_line=vn_date_phrase(_place(lst.unit), lst.sent_on or lst.created_on))])
 
 
-def form02_xlsx(lst) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Mau 02"
-    ws.append(["Mẫu số 02 — DANH SÁCH ĐỀ NGHỊ CẤP CHỨNG THƯ SỐ"])
-    ws.append([f"{lst.unit.name} — Số: {lst.number}"])
-    ws.append([])
-    ws.append(LIST_HEADER)
-    for cell in ws[4]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in _list_rows(lst):
-        ws.append(row)
-    for col, width in zip("ABCDEFGHIJ", (5, 25, 12, 30, 30, 16, 18, 20, 30, 20)):
-        ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def form02_xlsx(lst, shown=None) -> bytes:
+    sheet = XlsxSheet("Mau 02")
+    sheet.row(["Mẫu số 02 — DANH SÁCH ĐỀ NGHỊ CẤP CHỨNG THƯ SỐ"])
+    sheet.row([f"{lst.unit.name} — Số: {lst.number}"])
+    sheet.row([])
+    sheet.row(LIST_HEADER, bold=True, wrap=True)
+    sheet.rows(_list_rows(lst, shown))
+    sheet.widths((5, 25, 12, 30, 30, 16, 18, 20, 30, 20))
+    return sheet.to_bytes()
 
 
 WORDS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười"]
@@ -166,8 +166,6 @@ def form03(kind: str, *, giver, receiver, certificate=None, note: str = "", give
 
 def form04(certificate, handed_on: dt.date | None = None, number: str = "") -> OfficialDocument:
     """Thông báo về việc đề nghị thời điểm có hiệu lực của chứng thư số (to the Government Cipher Committee)."""
-    from .services import it_center
-
     itc = it_center()
     effective = (certificate.effective_at or dt.datetime.now(VN_TZ)).astimezone(VN_TZ)
     email = certificate.request.email if certificate.request_id else ""
@@ -188,13 +186,11 @@ def form04(certificate, handed_on: dt.date | None = None, number: str = "") -> O
                                    date_line=vn_date_phrase(_place(itc), today()))])
 
 
-def form05(rev) -> OfficialDocument:
+def form05(rev, personal: bool = True) -> OfficialDocument:
     """Giấy đề nghị thu hồi chứng thư số: the subscriber's particulars, the certificate and the reason."""
-    from .models import RevocationReason
-
     cert = rev.certificate
     sub = cert.subscriber
-    p = sub.person
+    p = sub.person if personal or sub.person is None else without_personal(sub.person)
     req = cert.request
     gender = p.get_gender_display() if p else ""
     fields = [
@@ -231,8 +227,6 @@ def form05(rev) -> OfficialDocument:
 def outcome_notice(req, until: dt.date | None = None) -> OfficialDocument:
     """Art. 4.2.4: the CA refused (the reason, in writing) or asks for a supplement (complete within 5
     working days)."""
-    from .services import it_center
-
     itc = it_center()
     refused = until is None
     what = "từ chối cấp chứng thư số" if refused else "bổ sung hồ sơ đề nghị cấp chứng thư số"
@@ -251,10 +245,6 @@ def outcome_notice(req, until: dt.date | None = None) -> OfficialDocument:
 
 
 def _certificate_of(req):
-    from django.utils.translation import gettext_lazy as _
-
-    from kyso.core.errors import InvalidState
-
     cert = req.certificates.order_by("-id").first()
     if cert is None:
         raise InvalidState("lifecycle.request.not_issued", _("No certificate has been issued for this request yet."))
@@ -262,14 +252,10 @@ def _certificate_of(req):
 
 
 def form03_for_request(req) -> OfficialDocument:
-    from .services import it_center
-
     return form03("Cấp mới", giver=it_center(), receiver=req.subscriber.managing_unit, certificate=_certificate_of(req))
 
 
 def form04_for_request(req) -> OfficialDocument:
-    from .models import Step
-
     step = Step.objects.filter(subject_type="request", subject_id=req.pk, name="handover_subscriber").first()
     return form04(_certificate_of(req), handed_on=step.done_on if step else None)
 

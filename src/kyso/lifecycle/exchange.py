@@ -17,6 +17,12 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from django.utils.translation import gettext_lazy as _
 
 from kyso.core.errors import InvalidInput
+from kyso.pki import keystore
+from kyso.pki.issuance import SubjectInfo, issue_on_token
+from kyso.pki.models import IssuedCertificate
+from kyso.pki.revocation import revoke
+
+from .documents import form02_pdf, form02_xlsx
 
 PERSON_PROFILE, ORG_PROFILE = "person", "organization"
 
@@ -47,8 +53,6 @@ RFC5280 = {"a": "cessationOfOperation", "b": "keyCompromise", "c": "keyCompromis
 
 
 def subject_for(req):
-    from kyso.pki.issuance import SubjectInfo
-
     if req.kind == "organization":
         return SubjectInfo(common_name=req.unit.name[:64], organizational_unit=(req.unit.parent or req.unit).name[:64],
                            locality=(req.unit.province_name or "")[:128])
@@ -62,9 +66,6 @@ class EmbeddedCa(CaExchange):
     name = "embedded"
 
     def submit(self, requests) -> list[Issued]:
-        from kyso.pki import keystore
-        from kyso.pki.issuance import issue_on_token
-
         out = []
         for req in requests:
             label = f"dev-{req.pk}-{secrets.token_hex(3)}"
@@ -76,9 +77,6 @@ class EmbeddedCa(CaExchange):
         return out
 
     def revoke(self, certificate, reason: str) -> bool:
-        from kyso.pki.models import IssuedCertificate
-        from kyso.pki.revocation import revoke
-
         if IssuedCertificate.objects.filter(serial=certificate.serial).exists():
             revoke(certificate.serial, RFC5280.get(reason, "unspecified"))
             return True
@@ -99,8 +97,6 @@ class ExternalCa(CaExchange):
 
 def export_package(approval_list, csrs: dict[int, bytes] | None = None) -> bytes:
     """Zip for the RA intake agency: Form 02 as XLSX and PDF, plus one CSR per request when given."""
-    from .documents import form02_pdf, form02_xlsx
-
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("mau-02-danh-sach.xlsx", form02_xlsx(approval_list))

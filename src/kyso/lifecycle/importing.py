@@ -10,18 +10,22 @@ import zipfile
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives import serialization
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyso import audit
 from kyso.accounts import scope
-from kyso.core.errors import InvalidInput, KysoError
-from kyso.core.tables import fold, read_table
+from kyso.core import steps
+from kyso.core.errors import Forbidden, InvalidInput, KysoError
+from kyso.core.tables import check_zip, fold, read_table
+from kyso.jobs.models import Job
+from kyso.jobs.uploads import files_of, submit_files
 from kyso.org.models import Person, Unit
 
-from . import exchange
+from . import devices, exchange
 from .models import CertStatus, Certificate, DeviceState, KeyDevice, RevocationReason, Source, SubscriberKind
 from .permissions import LC_IMPORT
+from .units import subscriber_for
 
 ALIASES = {
     "file": ["tệp", "tệp chứng thư", "tep chung thu so", "file", "certificate file"],
@@ -40,6 +44,8 @@ ALIASES = {
     "reason": ["lý do thu hồi", "revocation reason"],
 }
 REQUIRED = ["kind"]
+KIND = "lifecycle.import_register"
+IMPORT = steps.step("lifecycle.certificate.import", label=_("Import the register of issued certificates"))
 KINDS = {"ca nhan": SubscriberKind.PERSON, "person": SubscriberKind.PERSON, "to chuc": SubscriberKind.ORGANIZATION,
          "co quan": SubscriberKind.ORGANIZATION, "organization": SubscriberKind.ORGANIZATION,
          "organisation": SubscriberKind.ORGANIZATION}
@@ -94,6 +100,7 @@ def unpack_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
     for name, data in uploads:
         if data[:2] == b"PK" and name.lower().endswith(".zip"):
             try:
+                check_zip(data, max_entries=settings.KYSO_IMPORT_MAX_ROWS)
                 with zipfile.ZipFile(io.BytesIO(data)) as z:
                     for info in z.infolist()[:5000]:
                         if not info.is_dir() and info.file_size <= 1024 * 1024:
@@ -151,7 +158,7 @@ def _parse_row(user, number: int, raw: dict, files: dict[str, bytes], units: dic
             raise InvalidInput("lifecycle.import.person", _("No staff member%(where)s with this ID number or "
                                                             "e-mail."), where=f" ({code})" if code else "")
         unit = unit or person.unit
-    if not scope.can(user, LC_IMPORT, unit):
+    if user is not None and not scope.can(user, LC_IMPORT, unit):   # None: the server's operator
         raise InvalidInput("lifecycle.import.scope", _("Unit %(code)s is outside your scope."), code=unit.code)
     if cert is not None:
         row = Row(number, kind, unit, person, format(cert.serial_number, "x"), cert.issuer.rfc4514_string()[:300],
@@ -226,23 +233,21 @@ def _same_holder(device: KeyDevice, row: Row) -> bool:
 
 
 def import_register(user, register_name: str, register: bytes, uploads: list[tuple[str, bytes]] = ()) -> Report:
-    """Check every row, then record them all in the caller's transaction; any bad row → `Rejected`."""
-    from .services import _device_move, _subscriber_for
-
-    rows, report = check(user, register_name, register, list(uploads))
-    if report.rejected:
-        raise Rejected(report)
-    now = timezone.now()
-    with audit.action("lifecycle.certificate.import"):
+    """Check every row, then record them all in one step; any bad row → `Rejected` and nothing is written."""
+    def body(attempt):
+        rows, report = check(user, register_name, register, list(uploads))
+        if report.rejected:
+            raise Rejected(report)
+        now = timezone.now()
         for row in rows:
-            sub = _subscriber_for(row.kind, row.person, row.unit)
+            sub = subscriber_for(row.kind, row.person, row.unit)
             device = None
             if row.device:
                 device = KeyDevice.objects.filter(serial=row.device).first()
                 if device is None:
                     device = KeyDevice.objects.create(serial=row.device, unit=sub.managing_unit, model="USB token")
                 if device.state == DeviceState.IN_STOCK:
-                    _device_move(user, device, DeviceState.ISSUED, holder=sub, unit=sub.managing_unit,
+                    devices.move(device, DeviceState.ISSUED, by=user, holder=sub, unit=sub.managing_unit,
                                  note="Ghi nhận thiết bị đã cấp trước khi dùng Kyso (công văn 26/CNTT-HTA)")
             status = CertStatus.EXPIRED if row.status == CertStatus.ACTIVE and row.not_after <= now else row.status
             Certificate.objects.create(
@@ -252,5 +257,25 @@ def import_register(user, register_name: str, register: bytes, uploads: list[tup
                 effective_at=row.not_before, revoked_at=now if status == CertStatus.REVOKED else None,
                 revocation_reason=row.reason)
             report.imported += 1
-    return report
+        return report
 
+    # Each row is checked against the importer's scope (a row outside it is rejected like any bad row).
+    return steps.run(IMPORT, body, actor=user)
+
+
+def start_import(user, register_name: str, register: bytes, uploads: list[tuple[str, bytes]] = ()) -> Job:
+    """The page and the API: who may import anywhere, and the files' limits, checked at once; the register and its
+    files kept and the import submitted as a job (never run in the request). The job's result is the report."""
+    if not scope.has_permission_anywhere(user, LC_IMPORT):
+        raise Forbidden("forbidden", _("You are not allowed to do this for this unit."))
+    return submit_files(KIND, [(register_name, register), *uploads], user=user)
+
+
+def run_job(job: Job, item) -> dict:
+    """The job's one item: `import_register` as its submitter — every row inside his scope, all rows or none."""
+    (name, data), *uploads = files_of(job)
+    try:
+        report = import_register(job.created_by, name, data, uploads)
+    except Rejected as exc:
+        return {"applied": False, **exc.report.as_dict()}
+    return {"applied": True, **report.as_dict()}

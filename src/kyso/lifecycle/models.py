@@ -1,12 +1,17 @@
 """Records of the certificate lifecycle (Decision 508/QĐ-BHXH, letter 26/CNTT-HTA).
 
-Nothing here is ever deleted (Art. 9.4, 10.7): every model is audited, states only move forward
-through the tables in `transitions.py`, and every deadline is a `Step` with its due date."""
+Nothing here is ever deleted (Art. 9.4, 10.7): every model is audited, states only move along the
+workflows declared in `flows.py`, and every deadline is a `Step` with its due date."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+# A person's data beyond his name, title, unit and government e-mail (who sees it: `privacy.py`).
+PERSONAL_FIELDS = ("birth_date", "birth_place", "id_number", "id_issue_date", "id_issue_place", "residence",
+                   "phone_mobile")
 
 
 class SubscriberKind(models.TextChoices):
@@ -176,6 +181,13 @@ class RequestList(models.Model):
     def __str__(self):
         return self.number
 
+    def all_requests(self) -> list["IssuanceRequest"]:
+        """Every request in this list and in the lower units' lists compiled into it."""
+        out = list(self.requests.all()) + list(self.approval_requests.all())
+        for child in self.children.all():
+            out += child.all_requests()
+        return out
+
 
 class CertStatus(models.TextChoices):
     ISSUED = "issued", _("Issued, not yet effective")
@@ -286,23 +298,3 @@ class Record(models.Model):
     pdf = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
     created_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
-
-
-class BulkJob(models.Model):
-    """A long piece of bulk work (e.g. revoking every certificate of a dissolved unit), run in the
-    background item by item; the page polls `done`/`total`."""
-
-    kind = models.CharField(max_length=40)
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
-    params = models.JSONField(default=dict)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    failed = models.JSONField(default=list)
-    state = models.CharField(max_length=20, default="queued")   # queued, running, finished
-    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else int(100 * (self.done + len(self.failed)) / self.total)

@@ -1,5 +1,5 @@
 """Letter 26: expiry reminders to the subscriber and his unit (e-mail + SMS), and the daily digest of
-overdue steps for every officer. Run by `kyso lifecycle remind` and the daily periodic task; each
+overdue work in every officer's queues. Run by `kyso lifecycle remind` and the daily periodic task; each
 reminder threshold is sent once per certificate, so running twice a day repeats nothing."""
 
 from __future__ import annotations
@@ -9,10 +9,14 @@ import datetime as dt
 from django.utils import timezone
 
 from kyso import audit
+from kyso.accounts.models import RoleAssignment, User
+from kyso.accounts.roles import permissions_of
+from kyso.notify.services import notify, notify_person
 from kyso.workdays.calendar import today
 
 from .models import CertStatus, Certificate
 from .permissions import LC_CONFIRM, LC_REVIEW
+from .queries import waiting_rows
 
 THRESHOLDS = (90, 60, 30, 7)
 
@@ -37,8 +41,6 @@ def mark_expired(on: dt.date | None = None) -> int:
 def remind_expiring(on: dt.date | None = None, within: int = THRESHOLDS[0]) -> int:
     """Remind at 90, 60, 30 and 7 days before the end (only certificates ending `within` days);
     returns the number of certificates reminded."""
-    from kyso.notify.services import notify, notify_person
-
     now = _moment(on)
     sent = 0
     live = Certificate.objects.filter(status__in=[CertStatus.ISSUED, CertStatus.ACTIVE], not_after__gt=now,
@@ -67,9 +69,6 @@ def remind_expiring(on: dt.date | None = None, within: int = THRESHOLDS[0]) -> i
 
 def officers():
     """Users holding a role that confirms or reviews somewhere."""
-    from kyso.accounts.models import RoleAssignment, User
-    from kyso.accounts.roles import permissions_of
-
     roles = {r for r in RoleAssignment.objects.filter(is_active=True).values_list("role", flat=True).distinct()
              if {LC_CONFIRM, LC_REVIEW} & permissions_of(r)}
     return User.objects.filter(is_active=True, role_assignments__role__in=roles,
@@ -77,21 +76,15 @@ def officers():
 
 
 def digest(on: dt.date | None = None) -> int:
-    """One e-mail per officer listing his overdue steps; returns the number of e-mails."""
-    from kyso.notify.services import notify
-
-    from .services import my_steps
-
+    """One e-mail per officer listing what is overdue in his queues; returns the number of e-mails."""
     on = on or today()
     sent = 0
     for user in officers():
-        late = list(my_steps(user).filter(due_on__lt=on).order_by("due_on")[:100])
+        late = [row for row in waiting_rows(user, on=on) if row["overdue"]][:100]
         if not late or not user.email:
             continue
-        lines = [f"- {s.label} — {s.unit.name} — hạn {s.due_on:%d/%m/%Y} (hồ sơ {s.subject_type} #{s.subject_id})"
-                 for s in late]
-        notify("email", user.email, "Các bước quá hạn trong quản lý chứng thư số:\n" + "\n".join(lines),
-               subject=f"Kyso — {len(late)} bước quá hạn ngày {on:%d/%m/%Y}", topic="lifecycle.digest")
+        lines = [f"- {row['title']}: {row['record']} — hạn {row['due']:%d/%m/%Y}" for row in late]
+        notify("email", user.email, "Các việc quá hạn trong quản lý chứng thư số:\n" + "\n".join(lines),
+               subject=f"Kyso — {len(late)} việc quá hạn ngày {on:%d/%m/%Y}", topic="lifecycle.digest")
         sent += 1
     return sent
-

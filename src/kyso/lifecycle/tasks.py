@@ -1,23 +1,21 @@
-from celery import shared_task
+"""The lifecycle's background work, registered with `kyso.jobs`: bulk revocation, and every morning the expired
+certificates marked, the expiry reminders (90/60/30/7 days) and the overdue digest."""
+
+from django.utils.translation import gettext_lazy as _
+
+from kyso.jobs import registry
+
+from . import bulk, importing, reminders
+from .permissions import LC_IMPORT, LC_VIEW
 
 
-@shared_task(name="kyso.lifecycle.tasks.daily")
 def daily():
-    """Every morning: expired certificates marked, expiry reminders (90/60/30/7 days), the overdue digest."""
-    from django.db import transaction
-
-    from kyso.core.context import acting_as
-
-    from . import reminders
-
-    with acting_as(label="lifecycle-daily", channel="task"), transaction.atomic():
-        return {"expired": reminders.mark_expired(), "reminded": reminders.remind_expiring(),
-                "digest": reminders.digest()}
+    return {"expired": reminders.mark_expired(), "reminded": reminders.remind_expiring(),
+            "digest": reminders.digest()}
 
 
-@shared_task(name="kyso.lifecycle.tasks.run_bulk")
-def run_bulk(job_id: int):
-    """A bulk job (revoke many certificates); see `bulk.run`."""
-    from .bulk import run
-
-    return run(job_id).done
+registry.register(registry.Kind(name=bulk.KIND, label=_("Bulk revocation of certificates"), each=bulk.revoke_one,
+                                chunk=20, perm=LC_VIEW, lock_prefix=bulk.LOCK))
+registry.register(registry.Kind(name=importing.KIND, label=_("Import of a register of issued certificates (letter 26)"),
+                                each=importing.run_job, chunk=1, perm=LC_IMPORT, max_attempts=2))
+registry.every("lifecycle.daily", _("Certificate reminders and the daily digest"), daily, at="07:00")

@@ -3,16 +3,16 @@ SIM; both confirm on the phone page with the PIN printed here."""
 
 from __future__ import annotations
 
+from kyso.accounts.models import User
+from kyso.pki.keystore import softhsm_available
+
+from . import services
+from .models import Credential
+
 DEMO_PIN = "123456"
 
 
 def load(ctx) -> None:
-    from kyso.accounts.models import User
-    from kyso.pki.keystore import softhsm_available
-
-    from . import services
-    from .models import Credential
-
     lines = ctx["lines"]
     if not softhsm_available():
         lines.append("Ký số di động: bỏ qua (chưa cài SoftHSM2 — gói Debian softhsm2)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 
+import pkcs11
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -49,7 +50,9 @@ def token_label_for(prefix: str) -> str:
 
 
 def sign_digests(token_label: str, key_label: str, pin: str, digests: list[bytes], hash_name: str) -> list[bytes]:
-    """Log in to the token with the holder's PIN and sign each digest (PKCS#1 v1.5 or ECDSA, DER)."""
+    """Log in to the token with the PIN and sign each digest (PKCS#1 v1.5 or ECDSA, DER).
+
+    Used by the SIM simulator, whose SIM keeps its own PIN tries; holders' keys go through `pki.pins`."""
     keystore.ensure_softhsm_env()
     try:
         key = keystore.Pkcs11KeyStore(settings.KYSO_PKCS11_MODULE, token_label, pin).get(key_label)
@@ -62,35 +65,12 @@ def sign_digests(token_label: str, key_label: str, pin: str, digests: list[bytes
     return [key.sign_digest(d, hash_name) for d in digests]
 
 
-def change_pin(token_label: str, old_pin: str, new_pin: str) -> None:
-    """C_SetPIN on the holder's token: the token checks the old PIN."""
-    import pkcs11
+def set_pin(store: keystore.Pkcs11KeyStore, old_pin: str, new_pin: str) -> None:
+    """C_SetPIN on the holder's token, already unlocked with `old_pin` (through `pki.pins`)."""
 
-    new_pin = check_pin_format(new_pin)
-    keystore.ensure_softhsm_env()
-    module = settings.KYSO_PKCS11_MODULE
     with keystore._P11_LOCK:
         try:
-            session = keystore._p11_session(module, token_label, str(old_pin or ""))
-        except InvalidInput as exc:
-            if exc.code == "keystore.pin":
-                raise Forbidden("mobile.pin.wrong", _("The PIN is wrong.")) from None
-            raise
-        try:
-            session.set_pin(str(old_pin), new_pin)
+            store.session().set_pin(old_pin, new_pin)
         except pkcs11.exceptions.PinIncorrect:
             raise Forbidden("mobile.pin.wrong", _("The PIN is wrong.")) from None
-        keystore._P11_PINS[(module, token_label)] = keystore._pin_digest(new_pin)
-
-
-def unlocked_key(token_label: str, key_label: str, pin: str):
-    """The token's key as a KeyHandle (for pyHanko and signxml), after the token accepted the PIN."""
-    keystore.ensure_softhsm_env()
-    try:
-        return keystore.Pkcs11KeyStore(settings.KYSO_PKCS11_MODULE, token_label, pin).get(key_label)
-    except InvalidInput as exc:
-        if exc.code == "keystore.pin":
-            raise Forbidden("mobile.pin.wrong", _("The PIN is wrong.")) from None
-        raise
-    except Exception as exc:  # noqa: BLE001
-        raise Forbidden("mobile.key.unavailable", _("The signing key is not available.")) from exc
+        keystore._P11_PINS[(store.module, store.token_label)] = keystore._pin_digest(new_pin)

@@ -7,12 +7,15 @@ SIM), one-time codes and SADs are kept as salted hashes.
 
 from __future__ import annotations
 
+import base64
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kyso.pki.models import TokenPin
 
 
 class Channel(models.TextChoices):
@@ -37,7 +40,6 @@ class Credential(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     multisign = models.PositiveSmallIntegerField(_("signatures per authorisation"), default=10)
     enabled = models.BooleanField(_("enabled"), default=True)
-    failed_pins = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -52,6 +54,16 @@ class Credential(models.Model):
     def unit_path(self) -> str:
         person = getattr(self.holder, "person", None)
         return person.unit.path if person else ""
+
+    @property
+    def failed_pins(self) -> int:
+        """Wrong PINs in a row, counted on the token (`pki.TokenPin`) wherever the PIN was asked."""
+        row = TokenPin.objects.filter(token_label=self.token_label).first()
+        return row.failures if row else 0
+
+    @property
+    def pin_locked(self) -> bool:
+        return TokenPin.objects.filter(token_label=self.token_label, locked_at__isnull=False).exists()
 
 
 class OtpChallenge(models.Model):
@@ -139,8 +151,6 @@ class SignatureRequest(models.Model):
         return self.state == RequestState.PENDING and self.expires_at > timezone.now()
 
     def signature_values(self) -> list[bytes]:
-        import base64
-
         return [base64.b64decode(s) for s in self.signatures]
 
     def signer_certificate(self):

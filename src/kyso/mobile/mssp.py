@@ -141,9 +141,7 @@ class MsspClient:
 
     def _post(self, data: bytes, action: str) -> bytes:
         if self.url == "local":
-            from . import simulator
-
-            return simulator.handle(data)
+            return _LOCAL["handle"](data)
         http = urllib.request.Request(self.url, data=data, method="POST", headers={
             "Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"#{action}"'})
         try:
@@ -165,12 +163,17 @@ def client() -> MsspClient:
                       getattr(settings, "KYSO_MSSP_ID", "http://mssp.kyso.local"))
 
 
+_LOCAL: dict = {}
+
+
+def set_local_handler(fn) -> None:
+    """The carrier stand-in (`simulator.handle`) registers itself for MSSP_URL=local (no import cycle)."""
+    _LOCAL["handle"] = fn
+
+
 def ap_id() -> str:
     return getattr(settings, "KYSO_MSSP_AP_ID", "") or "http://kyso.vss.gov.vn"
 
 
 def ap_password() -> str:
-    import hashlib
-
-    return getattr(settings, "KYSO_MSSP_AP_PWD", "") or hashlib.sha256(
-        f"mssp-ap:{settings.SECRET_KEY}".encode()).hexdigest()[:24]
+    return settings.KYSO_MSSP_PASSWORD  # its own secret (KYSO_MSSP_PASSWORD), never derived from SECRET_KEY

@@ -12,41 +12,37 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import hmac
-import os
 import re
 import secrets
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyso import audit
+from kyso.core import steps
 from kyso.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from kyso.files.storage import read, store
+from kyso.lifecycle.models import Certificate as LcCertificate
+from kyso.lifecycle.models import CertStatus as LcCertStatus
+from kyso.lifecycle.models import Source as LcSource
+from kyso.lifecycle.models import Subscriber as LcSubscriber
+from kyso.lifecycle.services import managing_unit
+from kyso.notify.services import notify_person
+from kyso.pki import pins
+from kyso.pki.issuance import SubjectInfo
+from kyso.pki.models import CertStatus
 
-from . import keys
-from .models import (AccessToken, Authorization, Channel, Credential, OtpChallenge, RequestState, SignatureRequest,
-                     SimCard)
-
-MAX_PIN_FAILURES = 5
-OTP_TTL = dt.timedelta(minutes=5)
-SAD_TTL = dt.timedelta(minutes=5)
-TOKEN_TTL = dt.timedelta(hours=1)
-MAX_HASHES = 100
+from . import keys, mssp, simulator
+from .documents import MEDIA, check_document, sign_document
+from .models import Channel, Credential, RequestState, SignatureRequest, SimCard
 
 
 def request_ttl() -> dt.timedelta:
     return dt.timedelta(seconds=int(getattr(settings, "KYSO_MOBILE_REQUEST_TTL", 180)))
-
-
-def _digest(value: str | bytes) -> str:
-    if isinstance(value, str):
-        value = value.encode()
-    return hashlib.sha256(value).hexdigest()
 
 
 # --------------------------------------------------------------------------- phone numbers
@@ -69,9 +65,6 @@ def enrol_credential(user, *, channel: str, pin: str, msisdn: str = "", key_spec
                      description: str = "") -> Credential:
     """Give `user` a remote-signing credential: a key generated in a new token (the HSM partition for
     `app`, the SIM for `sim`) with a certificate from our CA, recorded in the lifecycle register."""
-    from kyso.lifecycle.models import Certificate, CertStatus, Source, Subscriber
-    from kyso.lifecycle.services import managing_unit
-    from kyso.pki.issuance import SubjectInfo
 
     if channel not in Channel.values:
         raise InvalidInput("mobile.channel.unknown", _("Unknown channel %(channel)s."), channel=channel)
@@ -92,48 +85,49 @@ def enrol_credential(user, *, channel: str, pin: str, msisdn: str = "", key_spec
             SimCard.objects.create(msisdn=msisdn, token_label=token, key_label=key_label)
         cred = Credential.objects.create(holder=user, certificate=issued, channel=channel, msisdn=msisdn,
                                          token_label=token, key_label=key_label, description=description[:200])
-        sub = Subscriber.objects.filter(kind="person", person=person).first() or Subscriber.objects.create(
+        sub = LcSubscriber.objects.filter(kind="person", person=person).first() or LcSubscriber.objects.create(
             kind="person", person=person, unit=person.unit, managing_unit=managing_unit(person.unit))
         cert = issued.certificate
-        from cryptography.hazmat.primitives import serialization
 
-        Certificate.objects.create(serial=issued.serial, issuer=cert.issuer.rfc4514_string()[:300],
+        LcCertificate.objects.create(serial=issued.serial, issuer=cert.issuer.rfc4514_string()[:300],
                                    subject=cert.subject.rfc4514_string()[:500], not_before=issued.not_before,
-                                   not_after=issued.not_after, status=CertStatus.ACTIVE, kind="person", subscriber=sub,
-                                   source=Source.EMBEDDED, mobile_sim=True, issued=issued,
+                                   not_after=issued.not_after, status=LcCertStatus.ACTIVE, kind="person", subscriber=sub,
+                                   source=LcSource.EMBEDDED, mobile_sim=True, issued=issued,
                                    effective_at=issued.not_before,
                                    der=cert.public_bytes(serialization.Encoding.DER))
     return cred
 
 
 def usable_credentials(user):
-    from kyso.pki.models import CertStatus
-
     return (Credential.objects.filter(holder=user, enabled=True, certificate__status=CertStatus.GOOD,
                                       certificate__not_after__gt=timezone.now())
             .select_related("certificate__ca"))
 
 
 def credential_of(user, credential_id: str) -> Credential:
-    cred = Credential.objects.filter(credential_id=str(credential_id or "")).select_related("certificate__ca").first()
+    cred = (Credential.objects.filter(credential_id=str(credential_id or ""))
+            .select_related("certificate__ca", "holder__person__unit").first())
     if cred is None or cred.holder_id != user.pk:
         raise NotFound("mobile.credential.not_found", _("No such credential."))
     return cred
 
 
-def _usable(cred: Credential) -> None:
-    from kyso.pki.models import CertStatus
+def check_usable(cred: Credential) -> None:
+    """Enabled, not locked by wrong PINs, certificate valid now."""
+    _usable(cred)
 
+
+def _usable(cred: Credential) -> None:
     if not cred.enabled:
-        raise Forbidden("mobile.credential.disabled", _("The credential is disabled (too many wrong PINs or by "
-                                                        "an administrator)."))
+        raise Forbidden("mobile.credential.disabled", _("The credential is disabled by an administrator."))
+    pins.check_not_locked(cred.token_label)
     if cred.certificate.status != CertStatus.GOOD:
         raise Forbidden("mobile.certificate.not_good", _("The certificate is revoked or suspended."))
     if cred.certificate.not_after <= timezone.now():
         raise Forbidden("mobile.certificate.expired", _("The certificate has expired."))
 
 
-def _check_hashes(hashes, hash_algo: str, limit: int) -> list[bytes]:
+def check_hashes(hashes, hash_algo: str, limit: int) -> list[bytes]:
     if hash_algo not in keys.HASH_SIZES:
         raise InvalidInput("mobile.hash.algorithm", _("Unsupported hash algorithm %(algo)s."), algo=hash_algo)
     if not isinstance(hashes, (list, tuple)) or not hashes:
@@ -153,32 +147,24 @@ def _check_hashes(hashes, hash_algo: str, limit: int) -> list[bytes]:
     return out
 
 
-def _pin_failed(cred: Credential) -> None:
-    """Count a wrong PIN in its own transaction (it must survive the caller's rollback)."""
-    with transaction.atomic(), audit.action("mobile.credential.pin_failed"):
-        cred = Credential.objects.select_for_update().get(pk=cred.pk)
-        cred.failed_pins += 1
-        if cred.failed_pins >= MAX_PIN_FAILURES:
-            cred.enabled = False
-        cred.save(update_fields=["failed_pins", "enabled"])
+# Steps of remote signing: each PIN is checked by the holder's token through `pki.pins` inside one of these,
+# so a wrong PIN is counted (and locks the credential) wherever it is asked.
+CONFIRM = steps.step("mobile.request.confirm")
+CHANGE_PIN = steps.step("mobile.credential.pin_change")
 
 
-def _pin_ok(cred: Credential) -> None:
-    if cred.failed_pins:
-        with transaction.atomic(), audit.action("mobile.credential.pin_ok"):
-            cred.failed_pins = 0
-            cred.save(update_fields=["failed_pins"])
-
-
-def _sign_with_pin(cred: Credential, pin: str, digests: list[bytes], hash_name: str) -> list[bytes]:
+def unlocked_key(cred: Credential, pin: str, attempt: steps.Attempt):
+    """The credential's key after its token accepted `pin` (a wrong PIN is counted)."""
     try:
-        sigs = keys.sign_digests(cred.token_label, cred.key_label, pin, digests, hash_name)
-    except Forbidden as exc:
-        if exc.code == "mobile.pin.wrong":
-            _pin_failed(cred)
-        raise
-    _pin_ok(cred)
-    return sigs
+        return pins.unlock(cred.token_label, pin, attempt, wrong_code="mobile.pin.wrong").get(cred.key_label)
+    except NotFound:
+        raise Forbidden("mobile.key.unavailable", _("The signing key is not available.")) from None
+
+
+def _sign_with_pin(cred: Credential, pin: str, digests: list[bytes], hash_name: str,
+                   attempt: steps.Attempt) -> list[bytes]:
+    key = unlocked_key(cred, pin, attempt)
+    return [key.sign_digest(d, hash_name) for d in digests]
 
 
 # --------------------------------------------------------------------------- asynchronous requests
@@ -204,7 +190,9 @@ def request_signature(*, signer, hashes: list, display_text: str, hash_algo: str
     _usable(credential)
     if (refusal := _sim_line_refusal(credential)) is not None:
         raise refusal
-    digests = _check_hashes(hashes, hash_algo, credential.multisign)
+    if getattr(credential.holder, "person", None) is None:   # unlinked from his staff record: no one to tell, no unit
+        raise InvalidInput("mobile.holder.no_person", _("The holder must be a staff member with a government e-mail."))
+    digests = check_hashes(hashes, hash_algo, credential.multisign)
     if credential.channel == Channel.SIM and len(digests) != 1:
         raise InvalidInput("mobile.sim.one_hash", _("A SIM signs one hash per request."))
     with transaction.atomic(), audit.action("mobile.request.create"):
@@ -213,8 +201,6 @@ def request_signature(*, signer, hashes: list, display_text: str, hash_algo: str
             hash_algo=hash_algo, display_text=display_text, requested_by=requested_by, client_ref=client_ref[:100],
             expires_at=timezone.now() + request_ttl())
         if credential.channel == Channel.SIM:
-            from . import mssp
-
             answer = mssp.client().signature_request(msisdn=credential.msisdn, ap_trans_id=str(req.id),
                                                      data_to_be_signed=digests[0], data_to_be_displayed=display_text,
                                                      timeout=int(request_ttl().total_seconds()))
@@ -224,8 +210,6 @@ def request_signature(*, signer, hashes: list, display_text: str, hash_algo: str
                 _finish(req, RequestState.FAILED, code=f"mssp.{answer.status_name.lower()}", message=answer.message)
             req.save()
         else:
-            from kyso.notify.services import notify_person
-
             person = credential.holder.person
             notify_person(person, _("Open Kyso on your phone to confirm: %(text)s") % {"text": display_text[:120]},
                           subject=_("Signature request"), topic="mobile.request", obj=req, sms=True)
@@ -281,7 +265,6 @@ def _finish(req: SignatureRequest, state: str, *, signatures=None, code: str = "
 
 def get_request(request_id, *, user=None) -> SignatureRequest:
     """The request with its current state (expired when its time is up; a SIM request asks the carrier)."""
-    from django.core.exceptions import ValidationError
 
     try:
         req = SignatureRequest.objects.select_related("credential__certificate__ca", "credential__holder").get(
@@ -307,8 +290,6 @@ def get_request(request_id, *, user=None) -> SignatureRequest:
 
 
 def _apply_mssp_status(req: SignatureRequest) -> None:
-    from . import mssp
-
     answer = mssp.client().status(req.mssp_trans_id, ap_trans_id=f"{req.id}-s{secrets.token_hex(3)}")
     if answer.status_name in ("SIGNATURE", "VALID_SIGNATURE") and answer.signature:
         _finish(req, RequestState.SIGNED, signatures=[answer.signature])
@@ -338,39 +319,37 @@ def confirm(request, user, pin, otp=None) -> SignatureRequest:
     req = _open_request_for(request, user)
     pin = str(pin or "")
     if req.channel == Channel.SIM:
-        from . import simulator
-
         simulator.phone_answer(req.credential.msisdn, req.mssp_trans_id, pin=pin)
         return get_request(req.pk)
-    _usable(req.credential)
-    signed_doc = None
-    if req.document_id:
-        from kyso.files.storage import read, store
 
-        signed = _sign_document_with_pin(req.credential, pin, read(req.document), req.document_format,
-                                         req.document_level)
-        signed_doc = (signed, req.document.name)
+    def body(attempt):
+        _usable(req.credential)
+        signed_doc = None
         sigs = []
-    else:
-        sigs = _sign_with_pin(req.credential, pin, [base64.b64decode(h) for h in req.hashes], req.hash_algo)
-    with transaction.atomic(), audit.action("mobile.request.confirm"):
-        req = SignatureRequest.objects.select_for_update().get(pk=req.pk)
-        if req.state != RequestState.PENDING:
+        if req.document_id:
+            signed = sign_document(req.credential, unlocked_key(req.credential, pin, attempt), read(req.document),
+                                    req.document_format, req.document_level)
+            signed_doc = store(signed, name=f"signed-{req.document.name}", purpose="mobile.signed",
+                               media_type=MEDIA[req.document_format], unit_path=req.unit_path)
+        else:
+            sigs = _sign_with_pin(req.credential, pin, [base64.b64decode(h) for h in req.hashes], req.hash_algo,
+                                  attempt)
+        current = SignatureRequest.objects.select_for_update().get(pk=req.pk)
+        if current.state != RequestState.PENDING:
             raise InvalidState("mobile.request.closed", _("The request is no longer waiting (%(state)s)."),
-                               state=req.get_state_display())
+                               state=current.get_state_display())
         if signed_doc is not None:
-            req.signed_document = store(signed_doc[0], name=f"signed-{signed_doc[1]}", purpose="mobile.signed",
-                                        media_type=_MEDIA[req.document_format], unit_path=req.unit_path)
-        _finish(req, RequestState.SIGNED, signatures=sigs)
-        req.save()
-    return req
+            current.signed_document = signed_doc
+        _finish(current, RequestState.SIGNED, signatures=sigs)
+        current.save()
+        return current
+
+    return steps.run(CONFIRM, body, actor=user, obj=req)
 
 
 def refuse(request, user) -> SignatureRequest:
     req = _open_request_for(request, user)
     if req.channel == Channel.SIM:
-        from . import simulator
-
         simulator.phone_answer(req.credential.msisdn, req.mssp_trans_id, cancel=True)
         return get_request(req.pk)
     with transaction.atomic(), audit.action("mobile.request.refuse"):
@@ -387,274 +366,26 @@ def pending_for(user):
             .select_related("credential__certificate", "requested_by"))
 
 
-# --------------------------------------------------------------------------- CSC: tokens, OTP, SAD
-
-def login(username: str, password: str):
-    """`auth/login`: HTTP Basic credentials → a bearer token (returned once, stored hashed)."""
-    from django.contrib.auth import authenticate
-
-    user = authenticate(username=username, password=password)
-    if user is None or not user.is_active:
-        raise Forbidden("mobile.auth.invalid", _("Wrong user name or password."))
-    raw = secrets.token_urlsafe(32)
-    with transaction.atomic(), audit.action("mobile.auth.login"):
-        AccessToken.objects.create(user=user, token_hash=_digest(raw), expires_at=timezone.now() + TOKEN_TTL)
-    return user, raw, int(TOKEN_TTL.total_seconds())
-
-
-def user_for_token(raw: str):
-    tok = AccessToken.objects.filter(token_hash=_digest(raw or ""), revoked=False,
-                                     expires_at__gt=timezone.now()).select_related("user").first()
-    return tok.user if tok and tok.user.is_active else None
-
-
-def revoke_token(raw: str) -> None:
-    with transaction.atomic(), audit.action("mobile.auth.revoke"):
-        AccessToken.objects.filter(token_hash=_digest(raw or "")).update(revoked=True)
-
-
-def send_otp(cred: Credential) -> None:
-    """Send a 6-digit one-time code to the holder's mobile phone by SMS (the second SCAL2 factor)."""
-    from kyso.notify.models import Channel as NotifyChannel
-    from kyso.notify.services import notify
-
-    _usable(cred)
-    phone = cred.msisdn or getattr(cred.holder.person, "phone_mobile", "")
-    if not phone:
-        raise InvalidState("mobile.otp.no_phone", _("The holder has no mobile phone number for the one-time code."))
-    code = f"{secrets.randbelow(10**6):06d}"
-    with transaction.atomic(), audit.action("mobile.otp.send"):
-        OtpChallenge.objects.filter(credential=cred, used=False).update(used=True)
-        OtpChallenge.objects.create(credential=cred, code_hash=_digest(f"{cred.pk}:{code}"),
-                                    expires_at=timezone.now() + OTP_TTL)
-        notify(NotifyChannel.SMS, phone, _("Kyso: your one-time signing code is %(code)s (valid 5 minutes).")
-               % {"code": code}, topic="mobile.otp")
-
-
-def _check_otp(cred: Credential, otp: str) -> None:
-    ch = OtpChallenge.objects.filter(credential=cred, used=False, expires_at__gt=timezone.now()).order_by("-pk").first()
-    if ch is None:
-        raise Forbidden("mobile.otp.missing", _("Ask for a one-time code first (it may have expired)."))
-    ok = hmac.compare_digest(ch.code_hash, _digest(f"{cred.pk}:{str(otp or '').strip()}"))
-    with transaction.atomic(), audit.action("mobile.otp.check"):
-        ch.attempts += 1
-        ch.used = ok or ch.attempts >= 3
-        ch.save(update_fields=["attempts", "used"])
-    if not ok:
-        raise Forbidden("mobile.otp.wrong", _("The one-time code is wrong."))
-
-
-def _sad_key() -> bytes:
-    return HKDF(algorithm=SHA256(), length=32, salt=b"kyso-sad", info=b"csc").derive(settings.SECRET_KEY.encode())
-
-
-def authorize(cred: Credential, *, pin: str, otp: str, hashes: list | None, hash_algo: str = "sha256",
-              num_signatures: int | None = None, description: str = "") -> tuple[str, int]:
-    """`credentials/authorize` (explicit, SCAL2): PIN + one-time code → a SAD for exactly these hashes.
-
-    The PIN travels inside the SAD, encrypted with a server key, so the token can be unlocked at
-    `signHash` time without the PIN being stored anywhere."""
-    _usable(cred)
-    digests = _check_hashes(hashes or [], hash_algo, cred.multisign)
-    n = int(num_signatures or len(digests))
-    if n != len(digests):
-        raise InvalidInput("mobile.authorize.count", _("numSignatures must equal the number of hashes (SCAL2)."))
-    _check_otp(cred, otp)
-    keys.check_pin_format(pin)
-    # The token checks the PIN: sign nothing, just log in.
-    try:
-        keys.sign_digests(cred.token_label, cred.key_label, pin, [], hash_algo)
-    except Forbidden as exc:
-        if exc.code == "mobile.pin.wrong":
-            _pin_failed(cred)
-        raise
-    nonce = os.urandom(12)
-    authz_id = secrets.token_hex(8)
-    blob = AESGCM(_sad_key()).encrypt(nonce, pin.encode(), authz_id.encode())
-    sad = f"{authz_id}.{base64.urlsafe_b64encode(nonce + blob).decode().rstrip('=')}"
-    with transaction.atomic(), audit.action("mobile.authorize"):
-        _pin_ok(cred)
-        Authorization.objects.create(credential=cred, sad_hash=_digest(sad),
-                                     hashes=[base64.b64encode(d).decode() for d in digests], hash_algo=hash_algo,
-                                     num_signatures=n, remaining=n, expires_at=timezone.now() + SAD_TTL,
-                                     description=str(description or "")[:500])
-    return sad, int(SAD_TTL.total_seconds())
-
-
-def _pin_from_sad(sad: str) -> str:
-    try:
-        authz_id, blob = sad.split(".", 1)
-        raw = base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4))
-        return AESGCM(_sad_key()).decrypt(raw[:12], raw[12:], authz_id.encode()).decode()
-    except Exception:  # noqa: BLE001 - any damage: the SAD is not ours
-        raise Forbidden("mobile.sad.invalid", _("The authorisation (SAD) is not valid.")) from None
-
-
-def sign_hash(cred: Credential, *, sad: str, hashes: list, hash_algo: str | None, sign_algo: str) -> list[bytes]:
-    """`signatures/signHash` with a SAD: each authorised hash can be signed once."""
-    _usable(cred)
-    algo = keys.SIGN_ALGOS.get(str(sign_algo or ""))
-    if algo is None:
-        raise InvalidInput("mobile.sign_algo.unsupported", _("Unsupported signature algorithm %(oid)s."), oid=sign_algo)
-    key_type, implied_hash = algo
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    cert_key = "ec" if isinstance(cred.certificate.certificate.public_key(), ec.EllipticCurvePublicKey) else "rsa"
-    if key_type != cert_key:
-        raise InvalidInput("mobile.sign_algo.key_mismatch", _("The signature algorithm does not fit the key."))
-    hash_name = implied_hash or keys.HASH_OIDS.get(str(hash_algo or ""), "")
-    if hash_algo and implied_hash and keys.HASH_OIDS.get(str(hash_algo)) not in (None, implied_hash):
-        raise InvalidInput("mobile.hash.algorithm", _("hashAlgo does not match signAlgo."))
-    if not hash_name:
-        raise InvalidInput("mobile.hash.algorithm", _("Unsupported hash algorithm %(algo)s."), algo=hash_algo)
-    digests = _check_hashes(hashes, hash_name, MAX_HASHES)
-    pin = _pin_from_sad(str(sad or ""))
-    with transaction.atomic(), audit.action("mobile.sign_hash"):
-        authz = (Authorization.objects.select_for_update()
-                 .filter(credential=cred, sad_hash=_digest(sad), expires_at__gt=timezone.now()).first())
-        if authz is None:
-            raise Forbidden("mobile.sad.invalid", _("The authorisation (SAD) is not valid or has expired."))
-        wanted = [base64.b64encode(d).decode() for d in digests]
-        left = list(authz.hashes)
-        for w in wanted:
-            if w not in left:
-                raise Forbidden("mobile.sad.hash_not_authorized", _("A hash was not authorised by the holder."))
-            left.remove(w)
-        if len(wanted) > authz.remaining:
-            raise Forbidden("mobile.sad.exhausted", _("The authorisation covers no more signatures."))
-        sigs = keys.sign_digests(cred.token_label, cred.key_label, pin, digests, hash_name)
-        authz.hashes = left
-        authz.remaining -= len(wanted)
-        authz.save(update_fields=["hashes", "remaining"])
-    return sigs
-
-
-# --------------------------------------------------------------------------- administration
-
-def enrol_for(officer, holder, *, channel: str, msisdn: str = "", key_spec: str = "rsa2048") -> Credential:
-    """An IT officer enrols a credential for a holder in his scope; the initial PIN goes to the holder
-    alone, by SMS, and he is told to change it (`change_pin`)."""
-    from kyso.accounts import scope
-    from kyso.notify.models import Channel as NotifyChannel
-    from kyso.notify.services import notify
-
-    from .permissions import MOBILE_MANAGE
-
-    person = getattr(holder, "person", None)
-    scope.require(officer, MOBILE_MANAGE, person.unit if person else None)
-    phone = msisdn or (person.phone_mobile if person else "")
-    if not phone:
-        raise InvalidInput("mobile.holder.no_phone", _("The holder has no mobile phone number for the initial PIN."))
-    pin = f"{secrets.randbelow(10**6):06d}"
-    cred = enrol_credential(holder, channel=channel, pin=pin, msisdn=msisdn, key_spec=key_spec)
-    notify(NotifyChannel.SMS, normalize_msisdn(phone), _("Kyso: your signing PIN is %(pin)s. Change it on first use.")
-           % {"pin": pin}, topic="mobile.initial_pin", obj=cred)
-    return cred
-
-
-def set_enabled(officer, cred: Credential, enabled: bool) -> Credential:
-    from kyso.accounts import scope
-
-    from .permissions import MOBILE_MANAGE
-
-    person = getattr(cred.holder, "person", None)
-    scope.require(officer, MOBILE_MANAGE, person.unit if person else None)
-    with transaction.atomic(), audit.action("mobile.credential.enable" if enabled else "mobile.credential.disable"):
-        cred.enabled = enabled
-        if enabled:
-            cred.failed_pins = 0
-        cred.save(update_fields=["enabled", "failed_pins"])
-    return cred
-
-
 def change_pin(cred: Credential, user, old_pin: str, new_pin: str) -> None:
     """The holder changes his PIN (remote-signing credentials; a SIM's PIN is changed on the phone)."""
     if cred.holder_id != user.pk:
         raise NotFound("mobile.credential.not_found", _("No such credential."))
     if cred.channel != Channel.APP:
         raise InvalidState("mobile.pin.sim", _("A SIM's PIN is changed on the phone."))
-    _usable(cred)
-    try:
-        keys.change_pin(cred.token_label, old_pin, new_pin)
-    except Forbidden as exc:
-        if exc.code == "mobile.pin.wrong":
-            _pin_failed(cred)
-        raise
-    with transaction.atomic(), audit.action("mobile.credential.pin_changed"):
-        cred.failed_pins = 0
-        cred.save(update_fields=["failed_pins"])
+    new_pin = keys.check_pin_format(new_pin)
 
+    def body(attempt):
+        _usable(cred)
+        keys.set_pin(pins.unlock(cred.token_label, old_pin, attempt, wrong_code="mobile.pin.wrong"),
+                     str(old_pin or ""), new_pin)
 
-# --------------------------------------------------------------------------- whole documents (CSC signDoc)
-
-_MEDIA = {"P": "application/pdf", "X": "application/xml"}
-LEVELS = {"Ades-B-B": "B-B", "Ades-B-T": "B-T", "Ades-B-LT": "B-LT", "AdES-B-B": "B-B", "AdES-B-T": "B-T",
-          "AdES-B-LT": "B-LT", "B-B": "B-B", "B-T": "B-T", "B-LT": "B-LT", "": "B-T"}
-MAX_DOCUMENT = 20 * 1024 * 1024
-
-
-def check_document(data: bytes, fmt: str, level: str) -> tuple[bytes, str, str]:
-    if fmt not in _MEDIA:
-        raise InvalidInput("mobile.document.format", _("signature_format must be P (PDF) or X (XML)."))
-    lvl = LEVELS.get(str(level or ""))
-    if lvl is None or (fmt == "X" and lvl == "B-LT"):
-        raise InvalidInput("mobile.document.level", _("Unsupported conformance level %(level)s."), level=level)
-    if not data:
-        raise InvalidInput("mobile.document.empty", _("The document is empty."))
-    if len(data) > MAX_DOCUMENT:
-        raise InvalidInput("mobile.document.too_large", _("The document is larger than 20 MB."))
-    return data, fmt, lvl
-
-
-def _sign_document_with_pin(cred: Credential, pin: str, data: bytes, fmt: str, level: str) -> bytes:
-    """Sign the whole document with the holder's key (PAdES or XAdES, through the signing app)."""
-    from kyso.signing.pdf import sign_pdf
-    from kyso.signing.xml import sign_xml
-
-    try:
-        key = keys.unlocked_key(cred.token_label, cred.key_label, pin)
-    except Forbidden as exc:
-        if exc.code == "mobile.pin.wrong":
-            _pin_failed(cred)
-        raise
-    _pin_ok(cred)
-    cert = cred.certificate.certificate
-    chain = SignatureRequest(credential=cred).chain_certificates()
-    if fmt == "P":
-        return sign_pdf(data, key, cert, chain=chain, level=level)
-    return sign_xml(data, key, cert, chain=chain, level=level)
-
-
-def sign_documents(cred: Credential, *, sad: str, documents: list[tuple[bytes, str, str]]) -> list[bytes]:
-    """`signatures/signDoc` with a SAD: the holder authorised the SHA-256 of each document (SCAL2)."""
-    _usable(cred)
-    docs = [check_document(*d) for d in documents]
-    if not docs:
-        raise InvalidInput("mobile.document.missing", _("At least one document is needed."))
-    pin = _pin_from_sad(str(sad or ""))
-    with transaction.atomic(), audit.action("mobile.sign_doc"):
-        authz = (Authorization.objects.select_for_update()
-                 .filter(credential=cred, sad_hash=_digest(sad), expires_at__gt=timezone.now()).first())
-        if authz is None:
-            raise Forbidden("mobile.sad.invalid", _("The authorisation (SAD) is not valid or has expired."))
-        left = list(authz.hashes)
-        for data, _fmt, _lvl in docs:
-            h = base64.b64encode(hashlib.sha256(data).digest()).decode()
-            if h not in left:
-                raise Forbidden("mobile.sad.hash_not_authorized", _("A hash was not authorised by the holder."))
-            left.remove(h)
-        out = [_sign_document_with_pin(cred, pin, data, fmt, lvl) for data, fmt, lvl in docs]
-        authz.hashes = left
-        authz.remaining -= len(docs)
-        authz.save(update_fields=["hashes", "remaining"])
-    return out
+    steps.run(CHANGE_PIN, body, actor=user, obj=cred)
 
 
 def request_document_signature(*, signer, data: bytes, name: str, fmt: str, level: str, display_text: str,
                                requested_by=None, credential: Credential | None = None,
                                client_ref: str = "") -> SignatureRequest:
     """Ask the holder to confirm on his phone; Kyso then signs the whole document with his HSM key."""
-    from kyso.files.storage import store
 
     data, fmt, level = check_document(data, fmt, level)
     if credential is not None and credential.channel != Channel.APP:
@@ -668,7 +399,7 @@ def request_document_signature(*, signer, data: bytes, name: str, fmt: str, leve
     with transaction.atomic(), audit.action("mobile.request.document"):
         req = request_signature(signer=signer, hashes=[hashlib.sha256(data).digest()], display_text=display_text,
                                 requested_by=requested_by, credential=credential, client_ref=client_ref)
-        req.document = store(data, name=name or "document", media_type=_MEDIA[fmt], purpose="mobile.to_sign",
+        req.document = store(data, name=name or "document", media_type=MEDIA[fmt], purpose="mobile.to_sign",
                              unit_path=credential.unit_path)
         req.document_format, req.document_level = fmt, level
         req.save(update_fields=["document", "document_format", "document_level"])

@@ -18,7 +18,8 @@ from kyso import audit
 from kyso.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
 
 from . import keys
-from .mssp import (NS, PROFILE_DIGEST, SOAP, STATUS_NAMES, envelope, info_elements, parse, q, status_element)
+from .mssp import (NS, PROFILE_DIGEST, SOAP, STATUS_NAMES, ap_id, ap_password, envelope, info_elements, parse, q,
+                   set_local_handler, status_element)
 from .models import MsspTransaction, SimCard, SimStatus
 
 MSSP_ID = "http://mssp.kyso.local"
@@ -42,8 +43,6 @@ class _Fault(Exception):
 
 
 def _check_ap(el) -> tuple[str, str]:
-    from .mssp import ap_id, ap_password
-
     info = el.find(q("AP_Info"))
     if info is None or not info.get("AP_ID") or not info.get("AP_TransID"):
         raise _Fault(102, "AP_Info with AP_ID and AP_TransID is required")
@@ -185,3 +184,6 @@ class _WrongSimPin(Forbidden):
     def __init__(self, left: int):
         super().__init__("mobile.pin.wrong", _("The PIN is wrong; %(left)s tries left before the SIM is blocked."),
                          left=left)
+
+
+set_local_handler(handle)

@@ -16,7 +16,7 @@ from kyso.accounts import scope
 from kyso.core.errors import KysoError
 
 from . import services, simulator
-from .models import Channel, Credential, SignatureRequest
+from .models import Channel, Credential, MsspTransaction, SignatureRequest
 from .permissions import MOBILE_VIEW
 
 
@@ -42,11 +42,11 @@ def phone(request):
 
 
 def _answer(request, fn, ok_message):
-    """Run the holder's answer; a wrong PIN is shown, not rolled back (the try counter must stay)."""
+    """Run the holder's answer; a failed step rolled itself back and kept what must stay (the PIN count)."""
     try:
         fn()
     except KysoError as exc:
-        if exc.code not in ("mobile.pin.wrong",):
+        if not getattr(exc, "rolled_back", False):
             transaction.set_rollback(True)
         messages.error(request, exc.message)
     else:
@@ -68,8 +68,6 @@ def phone_answer(request, request_id):
 def sim_answer(request, trans_id):
     """A SIM prompt answered on the phone (a SIM request that did not come through Kyso's own requests)."""
     msisdns = set(Credential.objects.filter(holder=request.user, channel=Channel.SIM).values_list("msisdn", flat=True))
-    from .models import MsspTransaction
-
     txn = MsspTransaction.objects.filter(mssp_trans_id=trans_id, msisdn__in=msisdns).first()
     if txn is None:
         messages.error(request, _("No such request on this phone."))

@@ -14,7 +14,8 @@ class Status(models.TextChoices):
 
 
 class Notification(models.Model):
-    """Outbox: written in the business transaction, sent after commit, retried when it fails."""
+    """Outbox: written in the business transaction, sent after commit by a worker (never in the request), retried
+    when it fails."""
 
     channel = models.CharField(max_length=10, choices=Channel.choices)
     recipient = models.CharField(max_length=254)
@@ -28,6 +29,8 @@ class Notification(models.Model):
     error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # the lease of the worker sending it now (two workers never send the same message; a dead one's lease runs out)
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,7 +5,7 @@ from .models import Person, Unit, UnitLevel
 
 @admin.register(UnitLevel)
 class UnitLevelAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "rank", "manages_subscribers")
+    list_display = ("code", "name", "rank", "manages_subscribers", "issues_documents", "receives_dossiers")
 
 
 @admin.register(Unit)

@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from kyso.core.tables import fold
+
 from .models import Person, Unit, UnitFunction, UnitLevel
 from .validators import make_cccd
 
 LEVELS = [
-    # code, name, rank, manages subscribers
-    ("hq", "Bảo hiểm xã hội Việt Nam", 0, True),
-    ("hq_unit", "Đơn vị trực thuộc BHXH Việt Nam", 1, True),
-    ("province", "BHXH tỉnh, thành phố", 2, True),
-    ("district", "BHXH quận, huyện, thị xã", 3, True),
-    ("department", "Phòng, bộ phận nghiệp vụ", 4, False),
+    # code, name, rank, manages subscribers, issues documents, receives dossiers
+    ("hq", "Bảo hiểm xã hội Việt Nam", 0, True, True, False),
+    ("hq_unit", "Đơn vị trực thuộc BHXH Việt Nam", 1, True, False, False),
+    ("province", "BHXH tỉnh, thành phố", 2, True, True, True),
+    ("district", "BHXH quận, huyện, thị xã", 3, True, True, True),
+    ("department", "Phòng, bộ phận nghiệp vụ", 4, False, False, False),
 ]
 
 F = UnitFunction
@@ -62,8 +64,6 @@ GIVEN_F = ["Anh", "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Ma
 
 
 def _ascii(text: str) -> str:
-    from kyso.core.tables import fold
-
     return fold(text).replace(" ", "")
 
 
@@ -78,9 +78,10 @@ def _upsert_unit(code, name, level, parent, function, seal, domain, province, go
 
 def load_units() -> dict[str, Unit]:
     levels = {}
-    for code, name, rank, manages in LEVELS:
+    for code, name, rank, manages, issues, receives in LEVELS:
         level = UnitLevel.objects.filter(code=code).first() or UnitLevel(code=code)
         level.name, level.rank, level.manages_subscribers = name, rank, manages
+        level.issues_documents, level.receives_dossiers = issues, receives
         level.save()
         levels[code] = level
     units: dict[str, Unit] = {}
@@ -160,3 +161,9 @@ def load_people(units: dict[str, Unit]) -> dict[str, Person]:
             serial += 1
             people[f"{code}#{title}"] = make_person(rng, unit, title, serial)
     return people
+
+
+def load(ctx: dict) -> None:
+    """The demo's unit tree and staff (first of the demo steps: the others build on them)."""
+    ctx["units"] = load_units()
+    ctx["people"] = load_people(ctx["units"])

@@ -1,14 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kyso.core import dates
+
 from .models import Person, Unit, UnitLevel
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class UnitForm(forms.ModelForm):
@@ -37,7 +32,7 @@ class PersonForm(forms.ModelForm):
         fields = ["full_name", "gender", "birth_date", "birth_place", "nationality", "id_type", "id_number",
                   "id_issue_date", "id_issue_place", "residence", "title", "unit", "email", "phone_office",
                   "phone_home", "phone_mobile", "fax", "is_active"]
-        widgets = {"birth_date": DateInput(), "id_issue_date": DateInput()}
+        field_classes = {"birth_date": dates.DateField, "id_issue_date": dates.DateField}
 
     def __init__(self, *args, unit_choices=None, **kwargs):
         super().__init__(*args, **kwargs)

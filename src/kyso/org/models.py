@@ -25,6 +25,15 @@ class UnitLevel(models.Model):
         _("manages subscribers"), default=True,
         help_text=_("Units of this level confirm requests and compile lists (Decision 508, Art. 2.6)."),
     )
+    issues_documents = models.BooleanField(
+        _("issues documents"), default=False,
+        help_text=_("Units of this level with a seal of their own issue official documents in their own name "
+                    "(Decree 30)."),
+    )
+    receives_dossiers = models.BooleanField(
+        _("receives dossiers"), default=False,
+        help_text=_("Units of this level with a seal of their own keep a one-stop desk that receives dossiers."),
+    )
 
     class Meta:
         ordering = ["rank", "code"]
@@ -205,3 +214,68 @@ class Person(models.Model):
             raise ValidationError({k: ValidationError(msg, code=code) for k, (code, msg) in errors.items()})
 
 
+
+
+class ContactChangeState(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    APPLIED = "applied", _("Applied")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+class ContactChange(models.Model):
+    """A change of the e-mail or mobile phone that receives a person's one-time codes.
+
+    It is a sensitive act (issue 16.1): it waits until the person confirms it with a code sent to the
+    old channel, or until a second officer — not the one who asked — approves it."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contact_changes",
+                               verbose_name=_("person"))
+    field = models.CharField(_("contact"), max_length=20)
+    old_value = models.CharField(_("old value"), max_length=254, blank=True)
+    new_value = models.CharField(_("new value"), max_length=254)
+    state = models.CharField(_("state"), max_length=12, choices=ContactChangeState.choices,
+                             default=ContactChangeState.PENDING)
+    requested_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField(_("expires at"))
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    method = models.CharField(_("confirmed by"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("contact change")
+        verbose_name_plural = _("contact changes")
+        indexes = [models.Index(fields=["person", "state"])]
+
+    def __str__(self):
+        return f"{self.person} · {self.field}"
+
+
+class DutyException(models.Model):
+    """An explicit exception to the four-eyes rule for a unit that really has one officer (issue 16, finding 3).
+
+    Set only by the IT Center, with its reason and an end date, audited; while it holds, an officer holding a
+    role at `unit` may do both steps of the pair on records of that unit."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="duty_exceptions", verbose_name=_("unit"))
+    step = models.CharField(_("step"), max_length=120, help_text=_("The step allowed to the same person."))
+    other = models.CharField(_("earlier step"), max_length=120, help_text=_("The step he already did."))
+    reason = models.TextField(_("reason"))
+    valid_until = models.DateField(_("valid until"))
+    set_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("set by"))
+    set_at = models.DateTimeField(_("set at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-set_at"]
+        verbose_name = _("four-eyes exception")
+        verbose_name_plural = _("four-eyes exceptions")
+
+    def __str__(self):
+        return f"{self.unit} · {self.other} → {self.step}"

@@ -11,11 +11,12 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kyso import audit
-from kyso.accounts import roles as perms
-from kyso.accounts import scope
+from kyso.core import authz as scope
+from kyso.core import steps
 from kyso.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
+from . import contacts
+from . import permissions as perms
 from .models import Gender, IdType, Person, Unit, UnitFunction, UnitLevel
 
 UNIT_FIELDS = ("code", "name", "short_name", "function", "has_own_seal", "address", "email_domain", "phone",
@@ -66,7 +67,7 @@ def save_unit(unit: Unit, *, actor=None, action: str) -> Unit:
         elif not scope.has_role(actor, perms.Role.SYSADMIN):
             raise Forbidden("forbidden", _("Only a system administrator can create a top-level unit."))
     try:
-        with audit.action(action):
+        with steps.audit_action(action):
             unit.save()
     except ValidationError as exc:
         raise InvalidInput("org.unit.cycle", _("A unit cannot be placed under itself or its own sub-unit.")) from exc
@@ -144,20 +145,28 @@ def create_person(data: dict, *, actor=None) -> Person:
     if actor is not None:
         scope.require(actor, perms.ORG_MANAGE_PERSON, person.unit)
     _clean_person(person)
-    with audit.action("org.person.create"):
+    with steps.audit_action("org.person.create"):
         person.save()
     return person
 
 
 def update_person(person: Person, data: dict, *, actor=None) -> Person:
+    """Change a staff record. A new e-mail or mobile phone (the channels of one-time codes) is not applied
+    at once when an officer asks: it waits for confirmation (`contacts`); `person.pending_changes` lists them."""
     if actor is not None:
         scope.require(actor, perms.ORG_MANAGE_PERSON, person.unit)
+    data = dict(data)
+    sensitive = {}
+    if actor is not None:
+        sensitive = {f: data.pop(f) for f in contacts.SENSITIVE if data.get(f) is not None}
     _apply_person(person, data)
     if actor is not None:
         scope.require(actor, perms.ORG_MANAGE_PERSON, person.unit)  # also for a move to another unit
     _clean_person(person)
-    with audit.action("org.person.update"):
+    with steps.audit_action("org.person.update"):
         person.save()
+    changes = [contacts.request_change(person, f, value, actor=actor) for f, value in sensitive.items()]
+    person.pending_changes = [c for c in changes if c is not None]
     return person
 
 

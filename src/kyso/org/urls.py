@@ -13,4 +13,5 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("import/", views.import_view, name="import"),
+    path("contact-changes/<int:pk>/", views.contact_change, name="contact-change"),
 ]

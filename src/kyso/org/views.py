@@ -9,13 +9,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from kyso.accounts import roles as perms
-from kyso.accounts import scope
+from kyso.core import authz as scope
+from kyso.core import actions
 from kyso.core.errors import Forbidden, KysoError
 
-from . import importing, services
+from . import contacts, importing, services
 from .forms import ImportForm, PersonForm, UnitForm
-from .models import Person, Unit
+from . import permissions as perms
+from .models import ContactChange, Person, Unit
 
 
 def _require(request, perm):
@@ -126,6 +127,35 @@ def person_detail(request, pk):
     person = _person_or_404(request, pk)
     return render(request, "org/person_detail.html", {
         "person": person, "can_edit": scope.can(request.user, perms.ORG_MANAGE_PERSON, person.unit),
+        "contact_changes": contacts.pending_changes(person).select_related("requested_by"),
+    })
+
+
+@login_required
+def contact_change(request, pk):
+    """One change of a contact channel: the person confirms with the code, a second officer approves,
+    either of them (or the officer who asked) cancels."""
+    change = get_object_or_404(ContactChange.objects.select_related("person__unit", "requested_by"), pk=pk)
+    own = change.person_id == request.user.person_id
+    officer = scope.can(request.user, perms.ORG_MANAGE_PERSON, change.person.unit)
+    if not (own or officer):
+        raise Http404
+    if request.method == "POST":
+        verb = request.POST.get("action")
+        steps_by_verb = {
+            "confirm": (lambda: contacts.confirm_with_code(change, request.POST.get("code", ""), actor=request.user),
+                        _("The change is confirmed and applied.")),
+            "approve": (lambda: contacts.approve(change, actor=request.user), _("The change is approved and applied.")),
+            "cancel": (lambda: contacts.cancel(change, actor=request.user), _("The change is cancelled.")),
+        }
+        if verb in steps_by_verb:
+            fn, ok = steps_by_verb[verb]
+            if actions.act(request, fn, success=ok, flow=contacts.FLOW, record=change):
+                return redirect("org:contact-change", pk=change.pk)
+        change.refresh_from_db()
+    return render(request, "org/contact_change.html", {
+        "change": change, "own": own, "can_approve": officer and change.requested_by_id != request.user.pk,
+        "field_label": contacts.FIELD_LABELS.get(change.field, change.field),
     })
 
 
@@ -144,6 +174,10 @@ def person_edit(request, pk=None):
                 else:
                     person = services.update_person(Person.objects.get(pk=person.pk), form.cleaned_data, actor=request.user)
             messages.success(request, _("Staff record saved."))
+            for change in getattr(person, "pending_changes", []):
+                messages.warning(request, _("The new %(what)s waits for confirmation: a code was sent to the old "
+                                            "one, or another officer approves it.") % {
+                    "what": contacts.FIELD_LABELS[change.field]})
             return redirect("org:person", pk=person.pk)
         except KysoError as exc:
             _form_errors_from(form, exc)
@@ -154,18 +188,13 @@ def person_edit(request, pk=None):
 def import_view(request):
     _require(request, perms.ORG_IMPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        func = importing.import_units if form.cleaned_data["kind"] == "units" else importing.import_staff
-        try:
-            report = func(upload.name, upload.read(), actor=request.user, dry_run=form.cleaned_data["dry_run"])
-            if report.applied:
-                messages.success(request, _("Imported: %(c)s new, %(u)s updated.") % {"c": report.created, "u": report.updated})
-            elif not report.rejected:
-                messages.success(request, _("The file is valid: %(n)s rows can be imported.") % {"n": report.total})
-            else:
-                messages.error(request, _("Nothing was imported: %(n)s rows were rejected.") % {"n": len({r.row for r in report.rejected})})
+        try:   # checked and imported by a job, never in the request: its page shows the outcome
+            job = importing.start(form.cleaned_data["kind"], upload.name, upload.read(), actor=request.user,
+                                  dry_run=form.cleaned_data["dry_run"])
+            messages.success(request, _("The file is being checked and imported; this page shows the outcome."))
+            return redirect(job["page"])
         except KysoError as exc:
             form.add_error("file", exc.message)
-    return render(request, "org/import.html", {"form": form, "report": report})
+    return render(request, "org/import.html", {"form": form})

@@ -1,17 +1,15 @@
 """Our certification authorities: a root and an issuing CA (a development stand-in for the
 Government Cipher Committee's dedicated CA, clearly marked as such), and their delegated
-OCSP responders and time-stamping unit. `ensure_ca()` creates what is missing and is
-idempotent; keys come from the key store (software or PKCS#11, by configuration).
+OCSP responders and time-stamping unit (`bootstrap.ensure_ca()` creates what is missing); keys come from the key store (software or PKCS#11, by configuration).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+import hashlib
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,10 +48,24 @@ def _store_name(store) -> str:
     return f"pkcs11:{store.token_label}" if isinstance(store, keystore.Pkcs11KeyStore) else "software"
 
 
-def _record(ca_row: CertificateAuthority, cert: x509.Certificate, profile: str, key_location: str) -> IssuedCertificate:
-    from .issuance import record_certificate
-
-    return record_certificate(ca_row, cert, profile, key_location)
+def record_certificate(ca: CertificateAuthority, cert: x509.Certificate, profile: str, key_location: str) -> IssuedCertificate:
+    """The register's row of a certificate `ca` has just signed (every issuance path ends here)."""
+    email = ""
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        emails = san.get_values_for_type(x509.RFC822Name)
+        email = emails[0] if emails else ""
+    except x509.ExtensionNotFound:
+        pass
+    cns = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    der = cert.public_bytes(signer._DER)
+    with audit.action("pki.certificate.issue"):
+        return IssuedCertificate.objects.create(
+            ca=ca, serial=format(cert.serial_number, "x"), profile=profile, subject_dn=cert.subject.rfc4514_string(),
+            common_name=str(cns[0].value) if cns else "", email=email, not_before=cert.not_valid_before_utc,
+            not_after=cert.not_valid_after_utc, der=der, fingerprint=hashlib.sha256(der).hexdigest(),
+            status=CertStatus.GOOD, key_location=key_location[:300],
+        )
 
 
 def create_ca(name: str, common_name: str, *, parent: CertificateAuthority | None = None, key_spec: str = "rsa2048",
@@ -84,7 +96,7 @@ def create_ca(name: str, common_name: str, *, parent: CertificateAuthority | Non
         row = CertificateAuthority.objects.create(name=name, parent=parent, cert_der=cert.public_bytes(signer._DER),
                                                   key_label=label, key_store=_store_name(store))
         if parent is not None:
-            _record(parent, cert, Profile.CA, f"keystore:{label}")
+            record_certificate(parent, cert, Profile.CA, f"keystore:{label}")
     return row
 
 
@@ -98,38 +110,6 @@ def responder(ca: CertificateAuthority, profile: str) -> tuple[IssuedCertificate
                        profile=profile, ca=ca.name)
     label = cert.key_location.split(":", 1)[1]
     return cert, keystore.store_for(label).get(label)
-
-
-def _ensure_responder(ca: CertificateAuthority, profile: str, spec: str) -> IssuedCertificate:
-    from .issuance import SubjectInfo, issue_for_public_key
-
-    soon = timezone.now() + dt.timedelta(days=30)
-    current = (IssuedCertificate.objects.filter(ca=ca, profile=profile, status=CertStatus.GOOD, not_after__gt=soon)
-               .order_by("-not_after").first())
-    if current is not None:
-        return current
-    label = f"{profile}-{ca.name}-{timezone.now():%Y%m%d}-{os.urandom(3).hex()}"
-    key = keystore.store_for(label).generate(label, spec)
-    what = "OCSP" if profile == "ocsp" else "TSA"
-    subject = SubjectInfo(common_name=f"Kyso DEV {what} ({ca.name}) - không dùng thật",
-                          organization="Ban Cơ yếu Chính phủ (mô phỏng)", organizational_unit=DEV_MARK)
-    return issue_for_public_key(key.public_key(), profile, subject, RESPONDER_DAYS[profile], ca=ca,
-                                key_location=f"keystore:{label}")
-
-
-@transaction.atomic
-def ensure_ca(*, root_spec: str = "rsa3072", issuing_spec: str = "rsa2048", responder_spec: str = "rsa2048") -> CertificateAuthority:
-    """Create the root, the issuing CA and their responders if missing; return the issuing CA."""
-    root = CertificateAuthority.objects.select_for_update().filter(name=ROOT).first()
-    if root is None:
-        root = create_ca(ROOT, SUBJECTS[ROOT], key_spec=root_spec)
-    issuing = CertificateAuthority.objects.filter(name=ISSUING).first()
-    if issuing is None:
-        issuing = create_ca(ISSUING, SUBJECTS[ISSUING], parent=root, key_spec=issuing_spec)
-    _ensure_responder(root, "ocsp", responder_spec)
-    _ensure_responder(issuing, "ocsp", responder_spec)
-    _ensure_responder(issuing, "tsa", responder_spec)
-    return issuing
 
 
 def get_ca(name: str = ISSUING) -> CertificateAuthority:

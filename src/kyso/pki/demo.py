@@ -1,6 +1,6 @@
 """Demo CA: the root and issuing CA, their OCSP responders and the time-stamping unit."""
 
-from .ca import ensure_ca
+from .bootstrap import ensure_ca
 
 
 def load(ctx):

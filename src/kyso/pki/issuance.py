@@ -8,7 +8,6 @@ behind; the certificate is recorded and audited in the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from dataclasses import dataclass
 
@@ -19,11 +18,10 @@ from cryptography.x509.oid import NameOID
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyso import audit
 from kyso.core.errors import InvalidInput
 
 from . import keystore, profiles, signer
-from .ca import get_ca, key_of
+from .ca import get_ca, key_of, record_certificate
 from .models import CertificateAuthority, IssuedCertificate
 
 MAX_CSR_BYTES = 64 * 1024
@@ -117,27 +115,6 @@ def _check_days(days, spec: profiles.ProfileSpec) -> int:
     return days
 
 
-def record_certificate(ca: CertificateAuthority, cert: x509.Certificate, profile: str, key_location: str) -> IssuedCertificate:
-    from .models import CertStatus
-
-    email = ""
-    try:
-        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        emails = san.get_values_for_type(x509.RFC822Name)
-        email = emails[0] if emails else ""
-    except x509.ExtensionNotFound:
-        pass
-    cns = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    der = cert.public_bytes(signer._DER)
-    with audit.action("pki.certificate.issue"):
-        return IssuedCertificate.objects.create(
-            ca=ca, serial=format(cert.serial_number, "x"), profile=profile, subject_dn=cert.subject.rfc4514_string(),
-            common_name=str(cns[0].value) if cns else "", email=email, not_before=cert.not_valid_before_utc,
-            not_after=cert.not_valid_after_utc, der=der, fingerprint=hashlib.sha256(der).hexdigest(),
-            status=CertStatus.GOOD, key_location=key_location[:300],
-        )
-
-
 def issue_for_public_key(public_key, profile: str, subject: SubjectInfo, days: int, *, ca: CertificateAuthority | None = None,
                          key_location: str = "") -> IssuedCertificate:
     spec = _check_profile(profile)
@@ -152,7 +129,7 @@ def issue_for_public_key(public_key, profile: str, subject: SubjectInfo, days: i
     not_after = now + dt.timedelta(days=days)
     if not_after > ca_cert.not_valid_after_utc:
         raise InvalidInput("pki.validity.beyond_ca", _("The certificate would outlive its CA (valid until %(until)s)."),
-                           until=ca_cert.not_valid_after_utc.date().isoformat())
+                           until=f"{ca_cert.not_valid_after_utc:%d/%m/%Y}")
     builder = (x509.CertificateBuilder().subject_name(name).issuer_name(ca_cert.subject).public_key(public_key)
                .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(not_after))
     builder = profiles.add_extensions(builder, spec, subject_key=public_key, issuer_cert=ca_cert, issuer_ca_name=ca.name,

@@ -19,10 +19,8 @@ import hashlib
 import hmac
 import os
 import re
-import shutil
-import subprocess
 import threading
-from dataclasses import dataclass
+from collections import OrderedDict
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -32,6 +30,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kyso.core.errors import Conflict, InvalidInput, NotFound
+
+from .softhsm import SoftHsmConfig, ensure_softhsm_env, init_softhsm_token, softhsm_available  # noqa: F401
 
 KEY_SPECS = ("rsa2048", "rsa3072", "rsa4096", "p256", "p384")
 _LABEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
@@ -131,9 +131,11 @@ def generate_private_key(spec: str):
 class SoftwareKeyStore:
     name = "software"
 
-    def __init__(self, directory: Path, passphrase: str | bytes):
+    def __init__(self, directory: Path, passphrase: str | bytes, legacy: tuple = ()):
         self.directory = Path(directory)
-        self._passphrase = passphrase.encode() if isinstance(passphrase, str) else passphrase
+        self._passphrase = _as_bytes(passphrase)
+        # Earlier passphrases: a file still under one is opened once and re-wrapped under the current one.
+        self._legacy = tuple(_as_bytes(p) for p in legacy if p)
         self._cache: dict[str, SoftwareKey] = {}
         self._lock = threading.Lock()
 
@@ -174,7 +176,7 @@ class SoftwareKeyStore:
         path = self._path(label)
         if not path.exists():
             raise NotFound("keystore.not_found", _("No key labelled %(label)s."), label=label)
-        key = serialization.load_pem_private_key(path.read_bytes(), password=self._passphrase)
+        key = self._load(path)
         handle = SoftwareKey(label, key)
         with self._lock:
             self._cache[label] = handle
@@ -185,12 +187,51 @@ class SoftwareKeyStore:
             return []
         return sorted(p.stem for p in self.directory.glob("*.p8"))
 
+    def _load(self, path: Path):
+        data = path.read_bytes()
+        try:
+            return serialization.load_pem_private_key(data, password=self._passphrase)
+        except ValueError:
+            for old in self._legacy:
+                try:
+                    key = serialization.load_pem_private_key(data, password=old)
+                except ValueError:
+                    continue
+                self._rewrite(path, key)
+                return key
+            raise
+
+    def _rewrite(self, path: Path, private_key) -> None:
+        """Re-encrypt a key file under the current passphrase (atomic: a new 0600 file renamed over it)."""
+        pem = private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                        serialization.BestAvailableEncryption(self._passphrase))
+        tmp = path.with_name(path.name + ".new")
+        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+        os.replace(tmp, path)
+
+    def rewrap_all(self) -> int:
+        """Open every key file (with the current or an earlier passphrase) and keep it under the current one."""
+        n = 0
+        for label in self.labels():
+            self._rewrite(self._path(label), self._load(self._path(label)))
+            n += 1
+        with self._lock:
+            self._cache.clear()
+        return n
+
+
+def _as_bytes(value) -> bytes:
+    return value.encode() if isinstance(value, str) else bytes(value)
+
 
 # --------------------------------------------------------------------------- PKCS#11
 
 _P11_LOCK = threading.RLock()
 _P11_LIBS: dict[str, object] = {}
-_P11_SESSIONS: dict[tuple[str, str], object] = {}
+_P11_SESSIONS: OrderedDict[tuple[str, str], object] = OrderedDict()   # least recently used first
 
 
 def _p11_lib(module: str):
@@ -213,6 +254,7 @@ def _p11_session(module: str, token_label: str, pin: str):
         # The token is logged in already: the PIN must still be the one that logged it in.
         if not hmac.compare_digest(_P11_PINS.get(key, b""), _pin_digest(pin)):
             raise InvalidInput("keystore.pin", _("The PIN of token %(token)s is wrong."), token=token_label)
+        _P11_SESSIONS.move_to_end(key)
         return session
     lib = _p11_lib(module)
     try:
@@ -221,6 +263,7 @@ def _p11_session(module: str, token_label: str, pin: str):
         # Tokens initialised by another process after our C_Initialize are seen after a re-init,
         # which invalidates open sessions: forget them.
         _P11_SESSIONS.clear()
+        _P11_OBJECTS.clear()
         lib.reinitialize()
         try:
             token = lib.get_token(token_label=token_label)
@@ -232,7 +275,24 @@ def _p11_session(module: str, token_label: str, pin: str):
         raise InvalidInput("keystore.pin", _("The PIN of token %(token)s is wrong."), token=token_label) from None
     _P11_SESSIONS[key] = session
     _P11_PINS[key] = _pin_digest(pin)
+    _close_least_used()
     return session
+
+
+def _close_least_used() -> None:
+    """A pool, not one session per token for ever: past `KYSO_PKCS11_MAX_SESSIONS` logged-in tokens (30,000
+    holders' keys in one HSM), the least recently used is logged out; its next use logs in again with the PIN."""
+    limit = max(1, int(getattr(settings, "KYSO_PKCS11_MAX_SESSIONS", 256)))
+    while len(_P11_SESSIONS) > limit:
+        key, session = _P11_SESSIONS.popitem(last=False)
+        _P11_PINS.pop(key, None)
+        for cache in (_P11_OBJECTS, _P11_PUBLIC):
+            for obj_key in [k for k in cache if k[:2] == key]:
+                del cache[obj_key]
+        try:
+            session.close()
+        except Exception:  # noqa: BLE001 - the token may be gone already
+            pass
 
 
 _PIN_SALT = os.urandom(16)
@@ -244,8 +304,29 @@ def _pin_digest(pin) -> bytes:
     return hashlib.sha256(_PIN_SALT + str(pin or "").encode()).digest()
 
 
+# The token's key objects, found once per logged-in session (a search costs about a third of an RSA-2048
+# signature on SoftHSM): (module, token, label, private?) -> (session, object). A new session (re-login,
+# re-initialisation) or `destroy` makes the entry stale, so it is looked up again.
+_P11_OBJECTS: dict[tuple, tuple] = {}
+
+
+def _p11_object(module: str, token_label: str, label: str, session, *, private: bool):
+    """The private or public key object `label` of a logged-in session (caller holds `_P11_LOCK`)."""
+    import pkcs11
+
+    key = (module, token_label, label, private)
+    cached = _P11_OBJECTS.get(key)
+    if cached is not None and cached[0] is session:
+        return cached[1]
+    cls = pkcs11.ObjectClass.PRIVATE_KEY if private else pkcs11.ObjectClass.PUBLIC_KEY
+    obj = session.get_key(object_class=cls, label=label)
+    _P11_OBJECTS[key] = (session, obj)
+    return obj
+
+
 def forget_pkcs11_sessions():
     with _P11_LOCK:
+        _P11_OBJECTS.clear()
         for session in list(_P11_SESSIONS.values()):
             try:
                 session.close()
@@ -266,9 +347,7 @@ class Pkcs11Key(KeyHandle):
         return self._public
 
     def _private(self, session):
-        import pkcs11
-
-        return session.get_key(object_class=pkcs11.ObjectClass.PRIVATE_KEY, label=self.label)
+        return _p11_object(self.store.module, self.store.token_label, self.label, session, private=True)
 
     def sign(self, data: bytes, hash_name: str = "sha256", *, pss: bool = False) -> bytes:
         import pkcs11
@@ -381,10 +460,10 @@ class Pkcs11KeyStore:
         with _P11_LOCK:
             session = self.session()
             try:
-                pub = session.get_key(object_class=pkcs11.ObjectClass.PUBLIC_KEY, label=label)
+                pub = _p11_object(self.module, self.token_label, label, session, private=False)
             except pkcs11.exceptions.NoSuchKey:
                 raise NotFound("keystore.not_found", _("No key labelled %(label)s."), label=label) from None
-            public_key = _p11_public_to_crypto(pub)
+            public_key = _p11_public_key(self.module, self.token_label, label, pub)
         handle = Pkcs11Key(self, label, public_key)
         self._handles[label] = handle
         return handle
@@ -397,6 +476,9 @@ class Pkcs11KeyStore:
             session = self.session()
             for obj in list(session.get_objects({pkcs11.Attribute.LABEL: label})):
                 obj.destroy()
+            for private in (True, False):
+                _P11_OBJECTS.pop((self.module, self.token_label, label, private), None)
+            _P11_PUBLIC.pop((self.module, self.token_label, label), None)
         self._handles.pop(label, None)
 
     def is_extractable(self, label: str) -> bool:
@@ -412,6 +494,19 @@ class Pkcs11KeyStore:
 
         with _P11_LOCK:
             return sorted({o.label for o in self.session().get_objects({pkcs11.Attribute.CLASS: pkcs11.ObjectClass.PRIVATE_KEY})})
+
+
+_P11_PUBLIC: dict[tuple, tuple] = {}
+
+
+def _p11_public_key(module: str, token_label: str, label: str, pub):
+    """`_p11_public_to_crypto`, converted once per public key object (caller holds `_P11_LOCK`)."""
+    cached = _P11_PUBLIC.get((module, token_label, label))
+    if cached is not None and cached[0] is pub:
+        return cached[1]
+    public_key = _p11_public_to_crypto(pub)
+    _P11_PUBLIC[(module, token_label, label)] = (pub, public_key)
+    return public_key
 
 
 def _p11_public_to_crypto(pub):
@@ -440,54 +535,6 @@ def _rsa_spki(pkcs1_der: bytes) -> bytes:
     }).dump()
 
 
-# --------------------------------------------------------------------------- SoftHSM tokens
-
-
-@dataclass
-class SoftHsmConfig:
-    directory: Path
-
-    @property
-    def conf_path(self) -> Path:
-        return self.directory / "softhsm2.conf"
-
-    @property
-    def token_dir(self) -> Path:
-        return self.directory / "tokens"
-
-
-def ensure_softhsm_env(directory: Path | None = None) -> Path:
-    """Point SOFTHSM2_CONF at a token directory of our own (before the library is loaded)."""
-    cfg = SoftHsmConfig(Path(directory or settings.KYSO_SOFTHSM_DIR))
-    cfg.token_dir.mkdir(parents=True, exist_ok=True)
-    if not cfg.conf_path.exists():
-        cfg.conf_path.write_text(
-            f"directories.tokendir = {cfg.token_dir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n"
-        )
-    os.environ.setdefault("SOFTHSM2_CONF", str(cfg.conf_path))
-    return cfg.conf_path
-
-
-def softhsm_available() -> bool:
-    return bool(shutil.which("softhsm2-util")) and Path(settings.KYSO_PKCS11_MODULE).exists()
-
-
-def init_softhsm_token(label: str, pin: str, so_pin: str) -> None:
-    """Create a SoftHSM token (idempotent): stands in for an HSM partition or a USB key device."""
-    ensure_softhsm_env()
-    if not softhsm_available():
-        raise NotFound("keystore.softhsm_missing", _("SoftHSM2 is not installed (Debian package softhsm2)."))
-    out = subprocess.run(["softhsm2-util", "--show-slots"], capture_output=True, text=True, env=os.environ.copy())
-    if re.search(rf"Label:\s+{re.escape(label)}\s*$", out.stdout, re.MULTILINE):
-        return
-    res = subprocess.run(
-        ["softhsm2-util", "--init-token", "--free", "--label", label, "--so-pin", so_pin, "--pin", pin],
-        capture_output=True, text=True, env=os.environ.copy(),
-    )
-    if res.returncode != 0:
-        raise InvalidInput("keystore.softhsm_init", _("Could not create the token: %(detail)s"), detail=res.stderr.strip())
-
-
 # --------------------------------------------------------------------------- configuration
 
 _STORES: dict[str, object] = {}
@@ -497,8 +544,10 @@ _STORES_LOCK = threading.Lock()
 def software_store() -> SoftwareKeyStore:
     with _STORES_LOCK:
         store = _STORES.get("software")
-        if store is None or store.directory != Path(settings.KYSO_KEYSTORE_DIR):
-            store = SoftwareKeyStore(settings.KYSO_KEYSTORE_DIR, settings.KYSO_KEYSTORE_PASSPHRASE)
+        if (store is None or store.directory != Path(settings.KYSO_KEYSTORE_DIR)
+                or store._passphrase != _as_bytes(settings.KYSO_KEYSTORE_PASSPHRASE)):
+            store = SoftwareKeyStore(settings.KYSO_KEYSTORE_DIR, settings.KYSO_KEYSTORE_PASSPHRASE,
+                                     tuple(getattr(settings, "KYSO_KEYSTORE_LEGACY_PASSPHRASES", ())))
             _STORES["software"] = store
         return store
 

@@ -6,6 +6,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CertificateAuthority(models.Model):
@@ -48,7 +49,7 @@ class CertificateAuthority(models.Model):
 
 
 class CertStatus(models.TextChoices):
-    GOOD = "good", _("Valid")
+    GOOD = "good", pgettext_lazy("certificate status", "Valid")
     REVOKED = "revoked", _("Revoked")
     HOLD = "hold", _("Suspended")
 
@@ -78,6 +79,9 @@ class IssuedCertificate(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.CharField(_("revocation reason"), max_length=30, blank=True)
     invalidity_date = models.DateTimeField(null=True, blank=True)
+    # The CA's revocation_version at this certificate's last status change (0: never changed):
+    # OCSP nodes find the serials changed since the version they last saw, and drop those answers.
+    status_version = models.PositiveBigIntegerField(default=0)
     key_location = models.CharField(_("key location"), max_length=300, blank=True,
                                     help_text=_("Where the private key is: a PKCS#11 URI for a token, 'csr' when the subscriber kept it."))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -87,7 +91,7 @@ class IssuedCertificate(models.Model):
         verbose_name = _("issued certificate")
         verbose_name_plural = _("issued certificates")
         constraints = [models.UniqueConstraint(fields=["ca", "serial"], name="pki_unique_serial_per_ca")]
-        indexes = [models.Index(fields=["ca", "status"])]
+        indexes = [models.Index(fields=["ca", "status"]), models.Index(fields=["ca", "status_version"])]
 
     def __str__(self):
         return f"{self.common_name} ({self.serial[:16]}…)"
@@ -109,6 +113,24 @@ class IssuedCertificate(models.Model):
         return int(self.serial, 16)
 
 
+class OcspResponse(models.Model):
+    """A pre-signed OCSP response (RFC 5019) for one certificate and CertID hash algorithm.
+
+    The shared store of every node when no Redis cache is configured: it answers for the
+    certificate's status as of `status_version` until `next_update` (seconds since the epoch).
+    """
+
+    ca = models.ForeignKey(CertificateAuthority, on_delete=models.CASCADE, related_name="+")
+    serial = models.CharField(max_length=64)
+    algorithm = models.CharField(max_length=10)
+    status_version = models.PositiveBigIntegerField()
+    next_update = models.BigIntegerField(db_index=True)
+    der = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ca", "serial", "algorithm"], name="pki_one_ocsp_response")]
+
+
 class TimestampRecord(models.Model):
     """A time-stamp token given by our TSA (RFC 3161): what was stamped, when, under which serial."""
 
@@ -120,3 +142,23 @@ class TimestampRecord(models.Model):
 
     class Meta:
         ordering = ["-gen_time"]
+
+
+class TokenPin(models.Model):
+    """Wrong PINs counted per holder token (a USB key device, a remote-signing HSM partition, a SIM stand-in).
+
+    A real token keeps this counter itself; SoftHSM does not, so Kyso keeps it for every token a person
+    unlocks with his PIN, wherever the PIN is asked. A locked token is unlocked only by the IT Center."""
+
+    token_label = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    unlocked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token PIN counter")
+        verbose_name_plural = _("token PIN counters")
+
+    def __str__(self):
+        return self.token_label

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cryptography import x509
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,20 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from kyso import audit
 from kyso.core.errors import InvalidInput, InvalidState, NotFound
 
+from . import crl, ocsp
 from .models import CertificateAuthority, CertStatus, IssuedCertificate
-
-# RFC 5280 §5.3.1 reason names (as in `openssl ca -crl_reason`) -> ReasonFlags
-REASONS = {
-    "unspecified": x509.ReasonFlags.unspecified,
-    "keyCompromise": x509.ReasonFlags.key_compromise,
-    "cACompromise": x509.ReasonFlags.ca_compromise,
-    "affiliationChanged": x509.ReasonFlags.affiliation_changed,
-    "superseded": x509.ReasonFlags.superseded,
-    "cessationOfOperation": x509.ReasonFlags.cessation_of_operation,
-    "certificateHold": x509.ReasonFlags.certificate_hold,
-    "privilegeWithdrawn": x509.ReasonFlags.privilege_withdrawn,
-    "aACompromise": x509.ReasonFlags.aa_compromise,
-}
+from .reasons import REASONS
 
 
 def normalize_serial(serial) -> str:
@@ -48,7 +36,10 @@ def normalize_serial(serial) -> str:
 def find(serial, ca: CertificateAuthority | None = None, *, lock: bool = False) -> IssuedCertificate:
     qs = IssuedCertificate.objects.select_related("ca")
     if lock:
-        qs = qs.select_for_update()
+        # the certificate's row only: FOR UPDATE on the joined CA row as well would block every certificate of that CA
+        # being inserted (its foreign key check takes KEY SHARE at commit, after the chain head) — a deadlock on
+        # PostgreSQL between a revocation and an issuance, found by the cluster kill test (issue 19)
+        qs = qs.select_for_update(of=("self",))
     qs = qs.filter(serial=normalize_serial(serial))
     if ca is not None:
         qs = qs.filter(ca=ca)
@@ -60,11 +51,16 @@ def find(serial, ca: CertificateAuthority | None = None, *, lock: bool = False) 
     return certs[0]
 
 
-def _bump(ca: CertificateAuthority) -> None:
+def _bump(cert: IssuedCertificate) -> None:
+    """Publish a status change: a new CA version stamped on the certificate (OCSP nodes poll it); CRL and
+    pre-signed OCSP responses signed again once the change commits."""
+    ca = cert.ca
     CertificateAuthority.objects.filter(pk=ca.pk).update(revocation_version=F("revocation_version") + 1)
-    from . import crl
-
+    version = CertificateAuthority.objects.filter(pk=ca.pk).values_list("revocation_version", flat=True).get()
+    IssuedCertificate.objects.filter(pk=cert.pk).update(status_version=version)
+    cert.status_version = version
     transaction.on_commit(lambda: crl.publish_quietly(ca.name))
+    transaction.on_commit(lambda: ocsp.publish_quietly(ca.pk, cert.serial_int))
 
 
 @transaction.atomic
@@ -88,7 +84,7 @@ def revoke(serial, reason: str = "unspecified", *, invalidity_date: dt.datetime 
         cert.revocation_reason = reason
         cert.invalidity_date = invalidity_date
         cert.save()
-    _bump(cert.ca)
+    _bump(cert)
     return cert
 
 
@@ -103,7 +99,7 @@ def suspend(serial, *, ca: CertificateAuthority | None = None) -> IssuedCertific
         cert.revoked_at = timezone.now().replace(microsecond=0)
         cert.revocation_reason = "certificateHold"
         cert.save()
-    _bump(cert.ca)
+    _bump(cert)
     return cert
 
 
@@ -117,5 +113,5 @@ def release(serial, *, ca: CertificateAuthority | None = None) -> IssuedCertific
         cert.revoked_at = None
         cert.revocation_reason = ""
         cert.save()
-    _bump(cert.ca)
+    _bump(cert)
     return cert

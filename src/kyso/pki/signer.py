@@ -36,24 +36,25 @@ def _stand_in_for(key: KeyHandle):
     return _stand_in("rsa" if isinstance(key.public_key(), rsa.RSAPublicKey) else "ec")
 
 
-def sign_certificate(builder: x509.CertificateBuilder, key: KeyHandle) -> x509.Certificate:
+def _sign(builder, key: KeyHandle, tbs: str, asn1_type, signature_field: str, load):
+    """Sign `builder` with `key`: directly for a software key; for a token key, sign a draft with a stand-in key of
+    the same type, have the token sign the draft's to-be-signed bytes and put that signature in its place."""
     if isinstance(key, SoftwareKey):
         return builder.sign(key.private_key(), HASH)
     draft = builder.sign(_stand_in_for(key), HASH)
-    signature = key.sign(draft.tbs_certificate_bytes, "sha256")
-    cert = asn1_x509.Certificate.load(draft.public_bytes(_DER))
-    cert["signature_value"] = signature
-    return x509.load_der_x509_certificate(cert.dump(force=True))
+    signature = key.sign(getattr(draft, tbs), "sha256")
+    signed = asn1_type.load(draft.public_bytes(_DER))
+    signed[signature_field] = signature
+    return load(signed.dump(force=True))
+
+
+def sign_certificate(builder: x509.CertificateBuilder, key: KeyHandle) -> x509.Certificate:
+    return _sign(builder, key, "tbs_certificate_bytes", asn1_x509.Certificate, "signature_value",
+                 x509.load_der_x509_certificate)
 
 
 def sign_crl(builder: x509.CertificateRevocationListBuilder, key: KeyHandle) -> x509.CertificateRevocationList:
-    if isinstance(key, SoftwareKey):
-        return builder.sign(key.private_key(), HASH)
-    draft = builder.sign(_stand_in_for(key), HASH)
-    signature = key.sign(draft.tbs_certlist_bytes, "sha256")
-    crl = asn1_crl.CertificateList.load(draft.public_bytes(_DER))
-    crl["signature"] = signature
-    return x509.load_der_x509_crl(crl.dump(force=True))
+    return _sign(builder, key, "tbs_certlist_bytes", asn1_crl.CertificateList, "signature", x509.load_der_x509_crl)
 
 
 def sign_ocsp(builder, key: KeyHandle) -> bytes:

@@ -1,12 +1,12 @@
-from celery import shared_task
+"""The PKI's periodic jobs, registered with `kyso.jobs`: CRLs kept fresh before their nextUpdate (hourly), OCSP
+responses pre-signed ahead of theirs (every 15 minutes; each batch committed as it is signed)."""
 
+from django.utils.translation import gettext_lazy as _
 
-@shared_task(name="kyso.pki.tasks.refresh_crls")
-def refresh_crls():
-    """Keep every CA's CRL fresh before its nextUpdate (hourly)."""
-    from django.db import transaction
+from kyso.jobs import registry
 
-    from .crl import refresh_all
+from .crl import refresh_all
+from .ocsp import refresh
 
-    with transaction.atomic():
-        return refresh_all()
+registry.every("pki.crl_refresh", _("Refreshing the revocation lists (CRL)"), refresh_all, seconds=3600)
+registry.every("pki.ocsp_refresh", _("Pre-signing the OCSP responses"), refresh, seconds=900, atomic=False)

@@ -12,8 +12,10 @@ import os
 
 import pytest
 
+from .bootstrap import ensure_ca
 from .issuance import SubjectInfo, issue_for_public_key, issue_on_token
-from .keystore import init_softhsm_token, software_store
+from .keystore import init_softhsm_token, pkcs11_store, software_store
+from .ocsp import forget as forget_ocsp_state
 
 _counter = itertools.count(1)
 TEST_PIN, TEST_SO_PIN = "123456", "12345678"
@@ -31,25 +33,27 @@ def default_subject(profile: str) -> SubjectInfo:
 def make_signer(profile: str = "person", subject: SubjectInfo | None = None, key_spec: str = "p256",
                 in_token: bool = False, days: int = 365):
     """A freshly issued certificate and its key handle (software, or inside a new SoftHSM token)."""
-    from .ca import ensure_ca
-
     ensure_ca()
     subject = subject or default_subject(profile)
     if in_token:
         label = f"test-{os.urandom(4).hex()}"
         init_softhsm_token(label, TEST_PIN, TEST_SO_PIN)
         issued = issue_on_token(label, TEST_PIN, profile, subject, days, key_spec=key_spec)
-        from .keystore import pkcs11_store
-
         return issued, pkcs11_store(label, TEST_PIN).get(issued.key_location.rsplit("object=", 1)[1])
     label = f"test-signer-{os.urandom(6).hex()}"
     key = software_store().generate(label, key_spec)
     return issue_for_public_key(key.public_key(), profile, subject, days, key_location=f"keystore:{label}"), key
 
 
+@pytest.fixture(autouse=True)
+def _fresh_ocsp_state():
+    """Each test has its own database: the OCSP responder must not answer from the previous one's CAs."""
+    forget_ocsp_state()
+    yield
+    forget_ocsp_state()
+
+
 @pytest.fixture
 def pki(db):
     """The issuing CA, ready (root, issuing CA, OCSP responders, TSA)."""
-    from .ca import ensure_ca
-
     return ensure_ca()

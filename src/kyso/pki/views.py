@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-from urllib.parse import unquote
+import time
 
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from kyso.core.errors import NotFound
+from kyso.core.middleware import client_ip
 
-from . import crl, ocsp, tsa
+from . import crl, fastpath, tsa
 from .ca import get_ca
 
 MAX_BODY = 64 * 1024
@@ -49,31 +51,62 @@ def _body(request) -> bytes:
     return request.body[:MAX_BODY + 1]
 
 
-@transaction.non_atomic_requests
-@csrf_exempt
-def ocsp_post(request):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    der = ocsp.respond(_body(request) if request.content_type in ("application/ocsp-request", "") else b"")
-    return HttpResponse(der, content_type="application/ocsp-response")
-
-
-@transaction.non_atomic_requests
-def ocsp_get(request, encoded: str):
-    try:
-        data = base64.b64decode(unquote(encoded), validate=False)
-    except (binascii.Error, ValueError):
-        data = b""
-    der = ocsp.respond(data)
-    response = HttpResponse(der, content_type="application/ocsp-response")
-    response["Cache-Control"] = "public, max-age=600"
+def _ocsp_response(request, tail: str = "") -> HttpResponse:
+    body = _body(request) if request.method == "POST" else b""
+    status, headers, data = fastpath.http_answer(request.method, tail, body, request.content_type or "")
+    response = HttpResponse(data, status=status)
+    for name, value in headers:
+        response[name] = value
     return response
 
 
 @transaction.non_atomic_requests
 @csrf_exempt
+def ocsp_post(request):
+    """Served by `fastpath.dispatcher` under `kyso serve`; this view answers the same for other servers."""
+    return _ocsp_response(request)
+
+
+@transaction.non_atomic_requests
+def ocsp_get(request, encoded: str):
+    return _ocsp_response(request, encoded)
+
+
+def _tsa_over_limit(request) -> int:
+    """Seconds to wait when this address asked for more than KYSO_TSA_RATE_PER_MINUTE time-stamps in the
+    current minute (a counter per address in the cache — shared by the nodes when the cache is Redis), else 0."""
+    limit = settings.KYSO_TSA_RATE_PER_MINUTE
+    if limit <= 0:
+        return 0
+    now = time.time()
+    window = int(now // 60)
+    key = f"kyso:tsa-rate:{client_ip(request) or '-'}:{window}"
+    cache = caches[settings.KYSO_RATE_LIMIT_CACHE]
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return int(60 - now % 60) + 1 if count > limit else 0
+
+
+@transaction.non_atomic_requests
+@csrf_exempt
 def tsa_post(request):
+    """RFC 3161 over HTTP, open to everyone, limited per client address.
+
+    What is written: one `TimestampRecord` per *granted* token — the TSA's record of the tokens it issued
+    (serial, time, imprint, policy), which RFC 3161 accounting and ETSI EN 319 421 ask a TSA to keep. A request
+    refused for its rate, a malformed one or a rejection writes nothing."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    wait = _tsa_over_limit(request)
+    if wait:
+        response = JsonResponse({"error": {"code": "pki.tsa.rate_limited", "message": _(
+            "Too many time-stamp requests from your address: at most %(n)s a minute. Try again in %(s)s seconds.")
+            % {"n": settings.KYSO_TSA_RATE_PER_MINUTE, "s": wait}}}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     body = _body(request) if request.content_type in ("application/timestamp-query", "") else b""
     return HttpResponse(tsa.stamp(body), content_type="application/timestamp-reply")

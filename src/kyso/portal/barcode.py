@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import io
 
+import zxingcpp
 from django.utils.translation import gettext_lazy as _
+
+from lxml import etree
+from PIL import Image, UnidentifiedImageError
 
 from kyso.core.errors import InvalidInput
 from kyso.signing.xml import parse as parse_xml
@@ -19,9 +23,6 @@ MAX_PIXELS = 40_000_000
 
 def decode_image(data: bytes) -> bytes:
     """The bytes of the first 2D barcode (QR, PDF417, DataMatrix, Aztec) found in a scanned image."""
-    import zxingcpp
-    from PIL import Image, UnidentifiedImageError
-
     if not data:
         raise InvalidInput("portal.barcode.no_image", _("Attach the scanned image of the form."))
     if len(data) > MAX_IMAGE_BYTES:
@@ -43,9 +44,6 @@ def decode_image(data: bytes) -> bytes:
 
 def encode_png(payload: bytes, *, fmt: str = "QRCode", scale: int = 4) -> bytes:
     """The barcode printed on a form (what the submitter's software prints), as PNG."""
-    import zxingcpp
-    from PIL import Image
-
     code = zxingcpp.create_barcode(payload.decode("utf-8"), getattr(zxingcpp.BarcodeFormat, fmt))
     img = code.to_image(scale=scale, add_quiet_zones=True)
     pil = Image.frombytes("L", (img.shape[1], img.shape[0]), bytes(memoryview(img)))
@@ -72,6 +70,4 @@ def prefill(payload: bytes) -> dict:
 
 
 def etree_local(el) -> str:
-    from lxml import etree
-
     return etree.QName(el).localname

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from .models import DailySequence
 
@@ -23,10 +22,21 @@ def agency_code(unit) -> str:
     return unit.gov_code or unit.code.upper()
 
 
+def _increment(agency: str, day: dt.date) -> int | None:
+    """The day's next number in one statement (UPDATE … RETURNING: PostgreSQL, SQLite ≥ 3.35), None when the
+    day has no row yet."""
+    table = DailySequence._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE agency_code = %s AND day = %s RETURNING "last"',
+                    [agency, day])
+        row = cur.fetchone()
+    return row[0] if row else None
+
+
 def next_number(agency: str, day: dt.date) -> int:
     for _attempt in range(3):
-        if DailySequence.objects.filter(agency_code=agency, day=day).update(last=F("last") + 1):
-            return DailySequence.objects.get(agency_code=agency, day=day).last
+        if (number := _increment(agency, day)) is not None:
+            return number
         try:
             with transaction.atomic():
                 DailySequence.objects.create(agency_code=agency, day=day, last=1)

@@ -6,7 +6,19 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from kyso.accounts.demo import DEMO_PASSWORD
+from kyso.accounts.models import User
 from kyso.core.context import acting_as
+from kyso.org.models import Unit
+from kyso.pki.ca import chain, create_ca
+from kyso.pki.keystore import software_store
+from kyso.pki.models import CertificateAuthority, IssuedCertificate
+from kyso.signing.xml import sign_xml
+
+from . import intake, processing, seed
+from . import samples as forms
+from .certificates import issue_to_holder
+from .models import Dossier, Submitter
 
 DEMO_SUBMITTERS = [
     # username, kind, unit, name, tax code, phone, has digital signature
@@ -17,40 +29,22 @@ DEMO_SUBMITTERS = [
 
 
 def _public_ca():
-    from kyso.pki.ca import create_ca
-    from kyso.pki.models import CertificateAuthority
-
     return CertificateAuthority.objects.filter(name="demo-public-ca").first() or \
         create_ca("demo-public-ca", "CA công cộng mô phỏng (DEMO - không dùng thật)")
 
 
 def _certificate(sub, ca):
-    from kyso.pki.issuance import SubjectInfo, issue_for_public_key
-    from kyso.pki.keystore import software_store
-    from kyso.pki.models import IssuedCertificate
-
     label = f"demo-submitter-{sub.user.username.replace('.', '-')}"
     store = software_store()
     key = store.get(label) if store.exists(label) else store.generate(label, "rsa2048")
     issued = IssuedCertificate.objects.filter(key_location=f"keystore:{label}").first()
     if issued is None:
-        issued = issue_for_public_key(key.public_key(), "organization",
-                                      SubjectInfo(common_name=sub.name, organizational_unit=sub.name, locality="Hà Nội"),
-                                      365, ca=ca, key_location=f"keystore:{label}")
+        issued = issue_to_holder(key.public_key(), ca=ca, name=sub.name, uid=f"MST:{sub.tax_code}",
+                                 key_location=f"keystore:{label}")
     return issued, key
 
 
 def load(ctx) -> None:
-    from kyso.accounts.demo import DEMO_PASSWORD
-    from kyso.accounts.models import User
-    from kyso.org.models import Unit
-    from kyso.pki.ca import chain
-    from kyso.signing.xml import sign_xml
-
-    from . import intake, seed, workflow
-    from .models import Dossier, Submitter
-    from . import samples as forms
-
     seed.apply()
     subs = {}
     for username, kind, unit, name, tax, phone, has_sig in DEMO_SUBMITTERS:
@@ -79,13 +73,18 @@ def load(ctx) -> None:
     fresh = submit([("D02-TS", forms.d02()), ("TK1-TS", forms.tk1())])
     waiting = submit([("D02-TS", forms.d02(workers=3))])
     done = submit([("D02-TS", forms.d02(workers=2))])
-    with acting_as(users["badinh"], channel="web"), transaction.atomic():
-        workflow.advance(users["badinh"], waiting, "assign")
-        workflow.request_supplement(users["badinh"], waiting, ["Tờ khai TK1-TS của người lao động mới"])
-        for step in ("assign", "process", "approve", "sign"):
-            workflow.advance(users["badinh"], done, step, note="Demo")
-    with acting_as(users["motcua.bd"], channel="web"), transaction.atomic():
-        workflow.advance(users["motcua.bd"], done, "return")
+    officer, desk = users["badinh"], users["motcua.bd"]   # four eyes: who assigns or signs does not process
+    with acting_as(officer, channel="web"), transaction.atomic():
+        processing.advance(officer, waiting, "assign", assignee=desk.username)
+        processing.request_supplement(officer, waiting, ["Tờ khai TK1-TS của người lao động mới"])
+        processing.advance(officer, done, "assign", note="Demo", assignee=desk.username)
+    with acting_as(desk, channel="web"), transaction.atomic():
+        processing.advance(desk, done, "process", note="Demo")
+    with acting_as(officer, channel="web"), transaction.atomic():
+        for step in ("approve", "sign"):
+            processing.advance(officer, done, step, note="Demo")
+    with acting_as(desk, channel="web"), transaction.atomic():
+        processing.advance(desk, done, "return")
         child = intake.receive_barcode(users["motcua.bd"], unit=Unit.objects.get(code="HN.BD"), procedure_code="TE6",
                                        payload=forms.d03(children=2), submitter_kind="commune", name="UBND phường Kim Mã",
                                        has_digital_signature=False)

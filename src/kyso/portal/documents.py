@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-from kyso.core.documents import OfficialDocument, render_pdf
+from kyso.core.documents import OfficialDocument
 from kyso.core.documents.model import Field, FieldLine, Paragraph, SignatureBlock, Table, vn_date, vn_datetime
 from kyso.files import storage
 from kyso.workdays.calendar import today
 
 from .models import DocKind, Dossier, DossierDocument
-from .sealing import seal_pdf, sealing_unit
+from .sealing import seal_document, sealing_unit
 
 GOVERNING = "BẢO HIỂM XÃ HỘI VIỆT NAM"
 
@@ -89,7 +89,7 @@ FILE_NAMES = {DocKind.RECEIPT: "giay-tiep-nhan", DocKind.SUPPLEMENT: "phieu-bo-s
 
 def issue(dossier: Dossier, kind: str, doc: OfficialDocument, data: dict | None = None) -> DossierDocument:
     """Render, sign with the office's organisation certificate, archive, attach to the dossier."""
-    signed = seal_pdf(render_pdf(doc), dossier.unit, reason=doc.title)
+    signed = seal_document(doc, dossier.unit, reason=doc.title)
     stored = storage.store(signed, name=f"{FILE_NAMES[kind]}-{dossier.code}.pdf", media_type="application/pdf",
                            purpose=f"portal.{kind}", unit_path=dossier.unit.path)
     return DossierDocument.objects.create(dossier=dossier, kind=kind, file=stored, data=data or {})

@@ -207,10 +207,22 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         indexes = [
-            models.Index(fields=["unit", "status", "received_at"], name="portal_dos_unit_status"),
+            # the officers' lists (issue 19): scope (unit subtree) and status, newest first, keyset pages on id
             models.Index(fields=["unit", "-id"], name="portal_dos_unit_id"),
+            models.Index(fields=["unit", "status", "-id"], name="portal_dos_unit_status_id"),
+            models.Index(fields=["status", "-id"], name="portal_dos_status_id"),
             models.Index(fields=["submitter_tax_code", "-id"], name="portal_dos_taxcode"),
             models.Index(fields=["submitted_by", "-id"], name="portal_dos_submitted_by"),
+            models.Index(fields=["assignee", "-id"], name="portal_dos_assignee",
+                         condition=models.Q(assignee__isnull=False)),
+            # deadlines of the open dossiers only (overdue filter, queues): a small part of the table
+            models.Index(fields=["due_date", "unit"], name="portal_dos_open_due",
+                         condition=models.Q(status__in=["in_progress", "supplement", "result_ready"])),
+            # the officers' queues (home page, /tasks/): the open dossiers by office and last step, covering what
+            # the queue conditions read (index-only counts; the ids of the most urgent, then only those rows)
+            models.Index(fields=["unit", "step", "status", "due_date"], include=["procedure", "id"],
+                         name="portal_dos_open_queue",
+                         condition=models.Q(status__in=["in_progress", "supplement", "result_ready"])),
             models.Index(fields=["received_on", "unit"], name="portal_dos_day_unit"),
         ]
 
@@ -298,3 +310,108 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "key"], name="portal_idempotency_unique")]
+
+
+class EmployerRegistration(models.Model):
+    """What the employer registers at its managing office, in force for a period, ended rather than deleted."""
+
+    employer_tax_code = models.CharField(_("employer's tax code"), max_length=14, db_index=True)
+    employer_name = models.CharField(_("employer"), max_length=300)
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("managing social-security office"))
+    valid_from = models.DateField(_("in force from"))
+    valid_to = models.DateField(_("in force until"), null=True, blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("registered by"))
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-id"]
+
+
+class IvanRegistration(EmployerRegistration):
+    """An employer registered with an I-VAN provider (issue 16, finding 5): the provider submits dossiers
+    only for the employers registered with it. Kept by the officers of the employer's managing office."""
+
+    ivan = models.ForeignKey(Submitter, on_delete=models.PROTECT, related_name="registrations",
+                             limit_choices_to={"kind": SubmitterKind.IVAN}, verbose_name=_("I-VAN provider"))
+
+    class Meta(EmployerRegistration.Meta):
+        verbose_name = _("I-VAN registration")
+        verbose_name_plural = _("I-VAN registrations")
+
+    def __str__(self):
+        return f"{self.employer_tax_code} → {self.ivan.name}"
+
+
+class SignerAuthorisation(EmployerRegistration):
+    """A person the employer has authorised to sign its e-dossiers with his own certificate (the identity
+    number in his certificate), registered at the employer's managing office."""
+
+    person_id = models.CharField(_("identity number"), max_length=20)
+    person_name = models.CharField(_("full name"), max_length=200)
+
+    class Meta(EmployerRegistration.Meta):
+        verbose_name = _("signing authorisation")
+        verbose_name_plural = _("signing authorisations")
+
+    def __str__(self):
+        return f"{self.person_name} ({self.person_id}) → {self.employer_tax_code}"
+
+
+class DossierTally(models.Model):
+    """The statistics roll-up (issue 19): how many dossiers share a received day, office, procedure, channel,
+    status, outcome and — while open — due date. `rollup.py` keeps it in the same transaction as every save of a
+    dossier (intake and each step), spread over a few slots so that concurrent intakes do not queue on one row;
+    the dashboard sums these rows instead of counting millions of dossiers. Derived data: not audited."""
+
+    day = models.DateField()
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    on_time = models.BooleanField(default=False, help_text="returned on time (false for every other status)")
+    due_date = models.DateField(help_text="the due date of an open dossier; the received day once it is closed")
+    slot = models.PositiveSmallIntegerField(default=0)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["day", "unit", "procedure", "channel", "status", "on_time", "due_date", "slot"],
+            name="portal_tally_key")]
+
+
+class ReceiptBatch(models.Model):
+    """Receipts time-stamped together (issue 19): one RFC 3161 token over the root of a hash tree whose leaves
+    are the SHA-256 of each signed receipt, in `leaves` order; a receipt's evidence record (RFC 4998) is its
+    path in that tree plus the token. Written by the background job, never changed."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    gen_time = models.DateTimeField(_("time-stamped at"))
+    root = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    leaves = models.BinaryField(help_text="the receipts' SHA-256 digests, 32 bytes each, in tree order")
+    token = models.BinaryField(help_text="RFC 3161 TimeStampToken (DER) whose imprint is the root")
+
+    class Meta:
+        ordering = ["-id"]
+
+
+class Receipt(models.Model):
+    """The signed receipt of a dossier (Circular 01/2018, Form 01): at intake a small XML receipt in a CMS
+    signature of the receiving office's seal (`document.file`, CAdES B-B); time-stamped later in a batch;
+    its PDF for people rendered and sealed on first download (`pdf`)."""
+
+    document = models.OneToOneField(DossierDocument, on_delete=models.PROTECT, related_name="receipt")
+    sha256 = models.CharField(max_length=64)
+    batch = models.ForeignKey(ReceiptBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts")
+    pdf = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["id"], name="portal_receipt_unstamped", condition=models.Q(batch__isnull=True))]
+
+    def delete(self, *args, **kwargs):
+        raise InvalidState("portal.dossier.no_delete", _("Dossiers are never deleted (Decision 352/QĐ-BHXH)."))

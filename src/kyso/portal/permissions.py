@@ -7,10 +7,11 @@ PORTAL_RECEIVE = define("portal.receive", _("Receive dossiers at the one-stop de
 PORTAL_PROCESS = define("portal.process", _("Assign and process dossiers, request supplements, apologise, refuse"))
 PORTAL_APPROVE = define("portal.approve", _("Approve dossiers and sign their results"))
 PORTAL_STATS = define("portal.stats", _("See and export dossier statistics"))
+PORTAL_REGISTER = define("portal.register", _("Register employers with I-VAN providers and the people they authorise to sign"))
 PORTAL_CATALOGUE = define("portal.catalogue", _("Edit the procedure catalogue and the intake rules"))
 
-grant(Role.ONESTOP_OFFICER, PORTAL_VIEW, PORTAL_RECEIVE, PORTAL_PROCESS, PORTAL_STATS)
-grant(Role.UNIT_OFFICER, PORTAL_VIEW, PORTAL_PROCESS, PORTAL_APPROVE, PORTAL_STATS)
+grant(Role.ONESTOP_OFFICER, PORTAL_VIEW, PORTAL_RECEIVE, PORTAL_PROCESS, PORTAL_STATS, PORTAL_REGISTER)
+grant(Role.UNIT_OFFICER, PORTAL_VIEW, PORTAL_PROCESS, PORTAL_APPROVE, PORTAL_STATS, PORTAL_REGISTER)
 grant(Role.LEADER, PORTAL_VIEW, PORTAL_APPROVE, PORTAL_STATS)
 grant(Role.AUDITOR, PORTAL_VIEW, PORTAL_STATS)
 grant(Role.IT_OFFICER, PORTAL_CATALOGUE)

@@ -1,5 +1,6 @@
-"""The initial catalogue and intake rules, as data. Loaded by migration 0002 (so every database
-has the rules in force) and re-applied idempotently by `kyso demo`. Administrators edit them later.
+"""The catalogue and intake rules, as data. Migration 0002 holds a frozen copy of what they were when the
+portal began (so every database has the rules in force); `kyso demo` re-applies this live list idempotently.
+Administrators edit them later.
 
 Forms follow the names of Decision 595/QĐ-BHXH (D02-TS, TK1-TS, TK3-TS, D03-TS, D01-TS). The XML
 schemas are small but real: element order, code patterns (10-digit social-insurance number,
@@ -8,6 +9,8 @@ schemas are small but real: element order, code patterns (10-digit social-insura
 from __future__ import annotations
 
 import datetime as dt
+
+from django.apps import apps as django_apps
 
 NS_BASE = "http://kyso.vss.gov.vn/hoso/"
 CHILD_CARD = "TE6"
@@ -125,7 +128,6 @@ RULES = [
 def apply(apps=None) -> None:
     """Create what is missing; never overwrite an administrator's edits."""
     if apps is None:
-        from django.apps import apps as django_apps
         apps = django_apps
     Procedure = apps.get_model("portal", "Procedure")
     ProcedureForm = apps.get_model("portal", "ProcedureForm")

@@ -1,20 +1,21 @@
 """Statistics of Decision 352 / Circular 01/2018 reporting: received, in progress (of which overdue),
 done on time, done late, refused — by unit, procedure, channel or month, over a period. One grouped
-query per table; charts are inline SVG drawn on the server (no JavaScript, no CDN)."""
+query per table over the roll-up (`DossierTally`, kept by `rollup.py` with every step; never a count of the
+dossiers themselves); charts are inline SVG drawn on the server (no JavaScript, no CDN)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyso.core.errors import InvalidInput
+from kyso.core.exports import XlsxSheet
 
 from .models import OPEN_STATUSES, Channel, Status
 
@@ -33,25 +34,26 @@ class Row:
 
 
 def table(qs, group: str, start: dt.date | None = None, end: dt.date | None = None) -> list[Row]:
+    """`qs`: the roll-up rows in the reader's scope (`dossiers.visible_tally`)."""
     if group not in GROUPS:
         raise InvalidInput("portal.stats.group", _("Group by unit, procedure, channel or month."))
     if start and end and end < start:
         raise InvalidInput("portal.stats.period", _("The end of the period is before its start."))
     if start:
-        qs = qs.filter(received_on__gte=start)
+        qs = qs.filter(day__gte=start)
     if end:
-        qs = qs.filter(received_on__lte=end)
+        qs = qs.filter(day__lte=end)
     today = timezone.localdate()
     if group == "month":
-        qs = qs.annotate(month=TruncMonth("received_on"))
+        qs = qs.annotate(month=TruncMonth("day"))
     field = GROUPS[group]
     rows = (qs.values(field).order_by(field).annotate(
-        n_received=Count("id"),
-        n_in_progress=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        n_overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today)),
-        n_on_time=Count("id", filter=Q(status=Status.RETURNED, on_time=True)),
-        n_late=Count("id", filter=Q(status=Status.RETURNED, on_time=False)),
-        n_refused=Count("id", filter=Q(status=Status.REFUSED))))
+        n_received=Sum("n"),
+        n_in_progress=Sum("n", filter=Q(status__in=OPEN_STATUSES), default=0),
+        n_overdue=Sum("n", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today), default=0),
+        n_on_time=Sum("n", filter=Q(status=Status.RETURNED, on_time=True), default=0),
+        n_late=Sum("n", filter=Q(status=Status.RETURNED, on_time=False), default=0),
+        n_refused=Sum("n", filter=Q(status=Status.REFUSED), default=0)).filter(n_received__gt=0))
     labels = dict(Channel.choices)
     out = []
     for r in rows:
@@ -112,20 +114,9 @@ HEADERS = [_("Group"), _("Received"), _("In progress"), _("of which overdue"), _
 
 
 def xlsx(rows: list[Row], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Thong ke"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([str(h) for h in HEADERS])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for r in [*rows, totals(rows)]:
-        ws.append([r.key, r.received, r.in_progress, r.overdue, r.on_time, r.late, r.refused])
-    ws.column_dimensions["A"].width = 40
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    sheet = XlsxSheet("Thong ke")
+    sheet.row([title], bold=True, size=13)
+    sheet.row([str(h) for h in HEADERS], bold=True)
+    sheet.rows([r.key, r.received, r.in_progress, r.overdue, r.on_time, r.late, r.refused] for r in [*rows, totals(rows)])
+    sheet.widths([40])
+    return sheet.to_bytes()

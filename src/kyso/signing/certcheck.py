@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 
 from cryptography import x509
+from django.utils import translation
 from django.utils.translation import gettext as _
 from pyhanko_certvalidator import CertificateValidator
 from pyhanko_certvalidator import errors as cv
 
-from . import report as r
+from . import certcache, report as r
 from .keys import to_asn1
 from .trust import TrustStore
 
 # A signature on a document needs digitalSignature or nonRepudiation (contentCommitment) — either one, as
 # for PDF and CMS (pyhanko_status.KEY_USAGE); certvalidator's own usage check would demand all listed.
 SIGNING_USAGES = ("digital_signature", "content_commitment")
+VN_TZ = dt.timezone(dt.timedelta(hours=7))
 
 
 def usage_allows_signing(cert: x509.Certificate) -> bool:
@@ -30,21 +33,52 @@ def usage_allows_signing(cert: x509.Certificate) -> bool:
 
 def describe(cert: x509.Certificate, sig: r.SignatureReport) -> None:
     """Fill who signed: name, serial, issuer, title and organisation from the subject."""
+    sig.certificate = cert
+    sig.signer, sig.signer_serial, sig.issuer, sig.title, sig.organization = _described(cert)
+
+
+@functools.lru_cache(maxsize=4096)
+def _described(cert: x509.Certificate) -> tuple[str, str, str, str, str]:
     def attr(oid):
         vals = cert.subject.get_attributes_for_oid(oid)
         return vals[0].value if vals else ""
 
-    sig.certificate = cert
-    sig.signer = attr(x509.NameOID.COMMON_NAME) or cert.subject.rfc4514_string()
-    sig.signer_serial = format(cert.serial_number, "x")
-    sig.issuer = cert.issuer.rfc4514_string()
-    sig.title = attr(x509.NameOID.TITLE)
-    sig.organization = attr(x509.NameOID.ORGANIZATIONAL_UNIT_NAME) or attr(x509.NameOID.ORGANIZATION_NAME)
+    return (attr(x509.NameOID.COMMON_NAME) or cert.subject.rfc4514_string(), format(cert.serial_number, "x"),
+            cert.issuer.rfc4514_string(), attr(x509.NameOID.TITLE),
+            attr(x509.NameOID.ORGANIZATIONAL_UNIT_NAME) or attr(x509.NameOID.ORGANIZATION_NAME))
 
 
 def check_certificate(sig: r.SignatureReport, cert: x509.Certificate, *, trust: TrustStore,
                       at: dt.datetime | None, other_certs=(), has_timestamp: bool = False) -> None:
-    """Validate `cert` at time `at` (the timestamp time when there is one, else now) and record the outcome."""
+    """Validate `cert` at time `at` (the timestamp time when there is one, else now) and record the outcome.
+    The outcome is computed once per signer, CA set and revocation data (`certcache`), then replayed."""
+    if trust.allow_fetching:
+        checks = _validate(cert, trust, at, other_certs, has_timestamp)
+    else:
+        key = ("certcheck", certcache.der(cert), tuple(certcache.der(c) for c in other_certs), trust.content_key(),
+               at, has_timestamp, translation.get_language())
+        until = None if at is not None else lambda: certcache.horizon(
+            [cert, *other_certs, *trust.roots, *trust.intermediates], trust.crls, trust.ocsps)
+        checks = certcache.outcomes.get_or_compute(
+            key, lambda: _validate(cert, trust, at, other_certs, has_timestamp),
+            ttl=certcache.AT_TTL if at is not None else certcache.NOW_TTL, until=until)
+    for args, kwargs in checks:
+        sig.check(*args, **kwargs)
+
+
+class _Recorder:
+    """Stands for a SignatureReport while validating: the checks are kept to be replayed on any report."""
+
+    def __init__(self):
+        self.checks: list[tuple[tuple, dict]] = []
+
+    def check(self, *args, **kwargs) -> None:
+        self.checks.append((args, kwargs))
+
+
+def _validate(cert: x509.Certificate, trust: TrustStore, at: dt.datetime | None, other_certs,
+              has_timestamp: bool) -> tuple[tuple[tuple, dict], ...]:
+    sig = _Recorder()
     vc = trust.validation_context(at=at, other_certs=other_certs)
     validator = CertificateValidator(to_asn1(cert), intermediate_certs=[to_asn1(c) for c in other_certs],
                                      validation_context=vc)
@@ -64,7 +98,8 @@ def check_certificate(sig: r.SignatureReport, cert: x509.Certificate, *, trust: 
                   _("The signing certificate was not yet valid at the signing time."), fail=r.NOT_YET_VALID)
     except cv.InsufficientRevinfoError:
         sig.check("certificate.revocation_unknown", None,
-                  _("The revocation status of the signing certificate could not be determined."),
+                  _("The revocation status of the signing certificate or of a CA in its chain could not be "
+                    "determined."),
                   indeterminate=r.TRY_LATER)
     except cv.PathBuildingError:
         sig.check("certificate.untrusted", False,
@@ -81,3 +116,22 @@ def check_certificate(sig: r.SignatureReport, cert: x509.Certificate, *, trust: 
     else:
         sig.check("certificate.chain", True, _("The certificate chains to an accepted root and was valid, "
                                                "not revoked, at the signing time."))
+    return tuple(sig.checks)
+
+
+def check_signing_time(sig: r.SignatureReport, cert: x509.Certificate) -> None:
+    """A signature claimed (or time-stamped) before its certificate's notBefore was made with a certificate
+    that did not exist yet: TOTAL_FAILED / NOT_YET_VALID (EN 319 102-1, 5.2.6)."""
+    start = cert.not_valid_before_utc
+    for when in (sig.timestamp_time, sig.signing_time):
+        if when is not None and _aware(when) < start:
+            sig.check("certificate.not_yet_valid", False,
+                      _("The signature was made on %(when)s, before its certificate became valid on %(start)s.") % {
+                          "when": _aware(when).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M"),
+                          "start": start.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")},
+                      fail=r.NOT_YET_VALID)
+            return
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)

@@ -7,12 +7,15 @@ import base64
 import re
 
 from asn1crypto import cms
+from cryptography import x509
 from django.utils.translation import gettext as _
-from pyhanko.sign.validation.generic_cms import async_validate_cms_signature
+from pyhanko.sign.validation.generic_cms import async_validate_cms_signature, async_validate_detached_cms
 
 from kyso.core.errors import InvalidInput
 
+from . import algorithms
 from . import report as r
+from .embedded import cms_level
 from .pyhanko_status import KEY_USAGE, fill
 from .trust import TrustStore
 
@@ -44,6 +47,12 @@ def verify_cms(data: bytes, report: r.DocumentReport, trust: TrustStore, content
     for _i, _signer_info in enumerate(signed["signer_infos"]):
         sig = r.SignatureReport(kind="CMS")
         report.signatures.append(sig)
+        if not _signer_certificate_present(signed, _signer_info):
+            sig.check("certificate.missing", False, _("The signature does not carry its signer's certificate."),
+                      indeterminate=r.NO_SIGNING_CERTIFICATE_FOUND)
+            break
+        # Archive time-stamps first: the signature's own time-stamp is judged at the time they prove.
+        level, existed_at = cms_level(signed, sig, trust, content)
         try:
             raw = None
             if content is not None:
@@ -51,13 +60,40 @@ def verify_cms(data: bytes, report: r.DocumentReport, trust: TrustStore, content
 
                 algo = _signer_info["digest_algorithm"]["algorithm"].native
                 raw = hashlib.new(algo, content).digest()
-            status = asyncio.run(async_validate_cms_signature(signed, raw_digest=raw,
-                                                              validation_context=trust.validation_context(),
-                                                              key_usage_settings=KEY_USAGE))
+            if content is not None and signed["encap_content_info"]["content"].native is None:
+                # detached (CAdES): pyHanko also checks the signature time-stamp
+                status = asyncio.run(async_validate_detached_cms(
+                    content, signed, signer_validation_context=trust.validation_context(),
+                    ts_validation_context=trust.validation_context(at=existed_at), key_usage_settings=KEY_USAGE,
+                    algorithm_policy=algorithms.COMPUTE_ALL))
+            else:
+                status = asyncio.run(async_validate_cms_signature(signed, raw_digest=raw,
+                                                                  validation_context=trust.validation_context(),
+                                                                  key_usage_settings=KEY_USAGE,
+                                                                  algorithm_policy=algorithms.COMPUTE_ALL))
         except Exception as exc:  # noqa: BLE001
             sig.check("format.invalid", False, _("The signature is malformed: %(detail)s") % {"detail": str(exc)[:200]},
                       fail=r.FORMAT_FAILURE)
             continue
-        fill(sig, status, trust)
-        sig.level = "CMS"
+        fill(sig, status, trust, other_certs=[x509.load_der_x509_certificate(c.chosen.dump())
+                                              for c in (signed["certificates"] or []) if c.name == "certificate"])
+        sig.signing_time = sig.signing_time or _signing_time(_signer_info)
+        sig.level = level
+        algorithms.judge(sig, [_signer_info["digest_algorithm"]["algorithm"].native])
         break  # pyHanko validates the first SignerInfo
+
+
+def _signer_certificate_present(signed: cms.SignedData, signer_info) -> bool:
+    sid = signer_info["sid"]
+    certs = [c.chosen for c in (signed["certificates"] or []) if c.name == "certificate"]
+    if sid.name == "issuer_and_serial_number":
+        want = sid.chosen
+        return any(c.issuer == want["issuer"] and c.serial_number == want["serial_number"].native for c in certs)
+    return any(c.key_identifier == sid.chosen.native for c in certs)
+
+
+def _signing_time(signer_info):
+    for attr in signer_info["signed_attrs"] or []:
+        if attr["type"].native == "signing_time":
+            return attr["values"][0].native
+    return None

@@ -10,6 +10,17 @@ from pathlib import Path
 
 from django.conf import settings
 
+from kyso.core.documents import OfficialDocument, Paragraph, render_pdf
+from kyso.org.models import Person, Unit
+from kyso.pki.ca import chain
+from kyso.pki.issuance import SubjectInfo, issue_for_public_key
+from kyso.pki.keystore import software_store
+from kyso.pki.models import CertStatus, IssuedCertificate
+
+from . import images
+from .pdf import Appearance, sign_pdf
+from .seal import unit_seal
+
 # (unit code of the leader's unit, title of the leader in the org demo)
 DEMO_LEADERS = [("VSS", "Phó Tổng Giám đốc"), ("HN", "Giám đốc"), ("HN.BD", "Giám đốc")]
 DEMO_SEAL_UNITS = ["VSS", "HN", "HN.BD"]
@@ -18,9 +29,6 @@ DEMO_DOCUMENT_NUMBER = "125/QĐ-BHXH"
 
 def _leader_certificate(person):
     """A person certificate for the demo leader, key in the software key store (reused on a second run)."""
-    from kyso.pki.issuance import SubjectInfo, issue_for_public_key
-    from kyso.pki.keystore import software_store
-    from kyso.pki.models import CertStatus, IssuedCertificate
 
     label = f"demo-leader-{person.pk}"
     store = software_store()
@@ -37,8 +45,6 @@ def _leader_certificate(person):
 
 
 def _decision_pdf(unit, title: str = "QUYẾT ĐỊNH", subtitle: str = "Về việc giao nhiệm vụ thu bảo hiểm xã hội năm 2027 (văn bản mẫu của bản demo)") -> bytes:
-    from kyso.core.documents import OfficialDocument, Paragraph, render_pdf
-
     return render_pdf(OfficialDocument(
         governing_body="BẢO HIỂM XÃ HỘI THÀNH PHỐ HÀ NỘI", issuer=unit.name.upper(), number=f"Số: {DEMO_DOCUMENT_NUMBER}",
         place="Hà Nội", date=dt.date.today(), title=title, subtitle=subtitle,
@@ -47,13 +53,6 @@ def _decision_pdf(unit, title: str = "QUYẾT ĐỊNH", subtitle: str = "Về vi
 
 
 def load(ctx) -> None:
-    from kyso.org.models import Person, Unit
-    from kyso.pki.ca import chain
-
-    from . import images
-    from .pdf import Appearance, sign_pdf
-    from .seal import unit_seal
-
     units = {u.code: u for u in Unit.objects.filter(code__in=DEMO_SEAL_UNITS + [c for c, _t in DEMO_LEADERS])}
     leaders = {}
     for code, title in DEMO_LEADERS:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import io
 import math
+import unicodedata
 
 from PIL import Image, ImageDraw, ImageFont
+
+from kyso.files.models import StoredFile
+from kyso.files.storage import read, store
 
 from .fonts import SOURCE
 
@@ -26,24 +30,56 @@ def signature_png(seed: str = "Kyso", width: int = 360, height: int = 150) -> by
 
 
 def seal_png(name: str, diameter_px: int = 420) -> bytes:
-    """A round seal, red, ~36 mm when placed at 36 mm (the caller places it at the seal's real size)."""
+    """A round red seal, ~36 mm when placed at 36 mm (the caller places it at the seal's real size): the
+    organisation's name in capitals runs round the band between two rings, each letter turned to follow the
+    circle and read clockwise, centred on the top; an upright five-pointed star in the middle."""
     img = Image.new("RGBA", (diameter_px, diameter_px), (0, 0, 0, 0))
     d = ImageDraw.Draw(img)
-    w = max(6, diameter_px // 40)
+    c, w = diameter_px / 2, max(6, diameter_px // 40)
     d.ellipse([w, w, diameter_px - w, diameter_px - w], outline=RED, width=w)
     inner = diameter_px // 5
     d.ellipse([inner, inner, diameter_px - inner, diameter_px - inner], outline=RED, width=w // 2)
-    font = ImageFont.truetype(str(SOURCE), diameter_px // 14)
-    text = name.upper()
-    radius = diameter_px / 2 - diameter_px / 9
-    step = 300 / max(len(text), 1)
-    for i, ch in enumerate(text):
-        angle = math.radians(-240 + i * step)
-        x = diameter_px / 2 + radius * math.cos(angle)
-        y = diameter_px / 2 + radius * math.sin(angle)
-        d.text((x, y), ch, fill=RED, font=font, anchor="mm")
-    d.regular_polygon((diameter_px / 2, diameter_px / 2, diameter_px / 10), 5, rotation=-90, fill=RED)
+    _ring_text(img, unicodedata.normalize("NFC", name.upper()), centre=c,
+               radius=(c - w + c - inner) / 2 - w / 2, band=(c - w) - (c - inner) - w)
+    d.polygon(_star(c, c, diameter_px / 9), fill=RED)
     return _png(img)
+
+
+def _ring_text(img, text: str, *, centre: float, radius: float, band: float) -> None:
+    """Letters on a circle of `radius`, upright towards the outside, spread over at most 320 degrees and
+    centred on the top; the size shrinks until the name fits."""
+    size = int(band * 0.5)
+    while True:
+        font = ImageFont.truetype(str(SOURCE), size)
+        widths = [font.getlength(ch) for ch in text]
+        gap = size * 0.08
+        span = (sum(widths) + gap * len(text)) / radius          # radians
+        if span <= math.radians(320) or size <= 8:
+            break
+        size -= 1
+    angle = -math.pi / 2 - span / 2                              # start left of the top, go clockwise
+    for ch, width in zip(text, widths):
+        step = (width + gap) / radius
+        mid = angle + step / 2
+        if ch.strip():
+            box = int(size * 2.2)
+            glyph = Image.new("RGBA", (box, box), (0, 0, 0, 0))
+            ImageDraw.Draw(glyph).text((box / 2, box / 2), ch, fill=RED, font=font, anchor="mm")
+            glyph = glyph.rotate(-math.degrees(mid + math.pi / 2), resample=Image.BICUBIC)
+            x = centre + radius * math.cos(mid) - box / 2
+            y = centre + radius * math.sin(mid) - box / 2
+            img.alpha_composite(glyph, (int(round(x)), int(round(y))))
+        angle += step
+
+
+def _star(x: float, y: float, outer: float) -> list[tuple[float, float]]:
+    """An upright five-pointed star (ten corners, the inner ones at 0.382 of the outer radius)."""
+    points = []
+    for i in range(10):
+        r = outer if i % 2 == 0 else outer * 0.382
+        a = -math.pi / 2 + i * math.pi / 5
+        points.append((x + r * math.cos(a), y + r * math.sin(a)))
+    return points
 
 
 def _png(img) -> bytes:
@@ -63,23 +99,16 @@ def _image_name(kind: str, key: str) -> str:
 
 
 def save_signature_image(person, png: bytes):
-    from kyso.files.storage import store
-
     return store(png, name=_image_name("chu-ky", str(person.pk)), media_type="image/png", purpose=SIGNATURE_PURPOSE,
                  unit_path=person.unit.path)
 
 
 def save_seal_image(unit, png: bytes):
-    from kyso.files.storage import store
-
     return store(png, name=_image_name("con-dau", unit.code), media_type="image/png", purpose=SEAL_PURPOSE,
                  unit_path=unit.path)
 
 
 def _latest(purpose: str, name: str) -> bytes | None:
-    from kyso.files.models import StoredFile
-    from kyso.files.storage import read
-
     stored = StoredFile.objects.filter(purpose=purpose, name=name).order_by("-created_at", "-pk").first()
     return read(stored) if stored is not None else None
 

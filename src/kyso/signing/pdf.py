@@ -1,16 +1,19 @@
-"""PAdES signing (B-B, B-T with our TSA, B-LT with revocation data embedded) and the visible
+"""PAdES signing (B-B, B-T with our TSA, B-LT and B-LTA with complete validation material: `pades_lt.py`) and the visible
 appearance of Vietnamese e-documents (Decree 30/2020/NĐ-CP, Appendix I; Decision 508, Art. 8.3)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils.content import ImportedPdfPage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -20,17 +23,21 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.sign import fields
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.stamp import StaticStampStyle, TextStampStyle
 
+from kyso.core.documents.pdf import register_fonts
 from kyso.core.errors import InvalidInput, InvalidState, KysoError
 
 from .fonts import stamp_font
 from .keys import KeyHandleSigner
+from .policy import is_person
+from .pades_lt import LONG_TERM, make_long_term
 from .timestamps import KysoTimeStamper
 
-LEVELS = ("B-B", "B-T", "B-LT")
-KINDS = ("leader", "organization", "attachment")
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+KINDS = ("leader", "organization", "attachment", "office")
 CAPTIONS = ("", "KT.", "TL.", "TUQ.")      # signing on behalf (Art. 8.3): caption before the title
 MM = 72 / 25.4
 SEAL_MM = 36                                # a seal's real diameter, placed at real size
@@ -49,7 +56,9 @@ class Appearance:
     organization: the seal image at real size over the left third of the leader's signature, with the
     organisation's name and the signing time (ISO 8601, Vietnam time).
     attachment: top right of page 1, no image: number and symbol of the main document, signing time,
-    Liberation Serif 10 black."""
+    Liberation Serif 10 black.
+    office: the organisation's stamp (as `organization`) on a document the office issues by itself with its
+    organisation certificate alone — a receipt, a notice of the one-stop desk (Decision 352) — placed by `box`."""
 
     kind: str = "leader"
     title: str = ""
@@ -106,8 +115,6 @@ def _existing_signatures(reader: PdfFileReader):
 
 def _signed_by_a_person(existing) -> bool:
     """Whether a competent person (not an organisation) has already signed: Decree 30, Art. 32."""
-    from .policy import is_person
-
     for emb in existing:
         try:
             if is_person(x509.load_der_x509_certificate(emb.signer_cert.dump())):
@@ -126,14 +133,15 @@ def _stamp(appearance: Appearance, reader: PdfFileReader, signer_name: str, now:
     width, height = _page_box(reader, appearance.page if appearance.page is not None else
                               (0 if appearance.kind == "attachment" else -1))
     page = appearance.page if appearance.page is not None else (0 if appearance.kind == "attachment" else -1)
-    when = now.astimezone(VN_TZ).isoformat(timespec="seconds")
+    # Decree 30, Appendix I: the time of signing with the Vietnamese time zone; the date as people write it.
+    when = now.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S +07:00")
     if appearance.kind == "attachment":
         box = appearance.box or (width - 60 * MM, height - 22 * MM, width - 10 * MM, height - 8 * MM)
         text = f"{appearance.organization}\nSố, ký hiệu: {appearance.document_number}\n{when}" \
             if appearance.organization else f"Số, ký hiệu: {appearance.document_number}\n{when}"
         style = TextStampStyle(stamp_text=text, text_box_style=_text_style(10), border_width=0)
         return box, page, style
-    if appearance.kind == "organization":
+    if appearance.kind in ("organization", "office"):
         side = SEAL_MM * MM
         box = appearance.box or _seal_box(reader, side, width)
         # The clerk gives the number and date when he seals (Decree 30, Art. 15): shown on the seal's band.
@@ -171,8 +179,6 @@ def leader_page(width: float, height: float, titles: list[str], name: str, image
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen import canvas
 
-    from kyso.core.documents.pdf import register_fonts
-
     font = register_fonts() + "-Bold"
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(width, height))
@@ -208,8 +214,6 @@ def seal_page(width: float, height: float, seal: bytes | None, lines: list[str])
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen import canvas
-
-    from kyso.core.documents.pdf import register_fonts
 
     font = register_fonts()
     buf = io.BytesIO()
@@ -311,8 +315,40 @@ def _sign_pdf(data, key, cert, chain, level, appearance, field_name, reason, loc
     meta, timestamper, style, spec = signing_setup(data, cert, chain, level, appearance, field_name, reason, location)
     signer = KeyHandleSigner(key, cert, chain)
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    out = PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=style, new_field_spec=spec).sign_pdf(writer)
+    out = PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=style, new_field_spec=spec).sign_pdf(
+        writer, bytes_reserved=_bytes_reserved(signer, timestamper, meta, [cert, *chain]))
+    if level in LONG_TERM:
+        return make_long_term(out.getvalue(), level)
     return out.getvalue()
+
+
+_RESERVED: dict[tuple, int] = {}
+
+
+def _bytes_reserved(signer, timestamper, meta, certs) -> int:
+    """Room for the signature container: pyHanko's estimate (a dry-run signature, with its 50 % margin for
+    time-stamp responses of varying size), made once per signer, chain, level and digest instead of once per
+    document. The container's size depends on nothing else (not on the document, its appearance or reason)."""
+    key = (tuple(c.public_bytes(serialization.Encoding.DER) for c in certs), type(timestamper).__name__,
+           meta.md_algorithm, meta.subfilter, meta.cades_signed_attr_spec is None)
+    found = _RESERVED.get(key)
+    if found is None:
+        if len(_RESERVED) > 4096:
+            _RESERVED.clear()
+        found = _RESERVED[key] = asyncio.run(_estimate(signer, timestamper, meta))
+    return found
+
+
+async def _estimate(signer, timestamper, meta) -> int:
+    """As pyHanko's `PdfSigningSession.estimate_signature_container_size` (not tight)."""
+    test_md = hashlib.new(meta.md_algorithm).digest()
+    attrs = PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.timezone.utc),
+                                   cades_signed_attrs=meta.cades_signed_attr_spec)
+    pades = meta.subfilter in (fields.SigSeedSubFilter.PADES, fields.SigSeedSubFilter.PBAD_PADES)
+    container = await signer.async_sign(test_md, meta.md_algorithm, use_pades=pades, dry_run=True,
+                                        timestamper=timestamper, signed_attr_settings=attrs)
+    length = len(container.dump()) * 2
+    return length + 2 * (length // 4)
 
 
 def signing_setup(data, cert, chain, level, appearance, field_name, reason, location):
@@ -326,20 +362,10 @@ def signing_setup(data, cert, chain, level, appearance, field_name, reason, loca
     if any(s.field_name == field_name for s in existing):
         raise InvalidInput("signing.pdf.field_exists", _("The document already has a signature field named %(name)s."),
                            name=field_name)
-    vc = None
-    if level == "B-LT":
-        from .trust import default_trust, own_ocsp_response
-
-        trust = default_trust()
-        issuer = next((c for c in chain if c.subject == cert.issuer), None)
-        response = own_ocsp_response(cert, issuer) if issuer is not None else None
-        if response:
-            trust.ocsps.append(response)
-        vc = trust.validation_context()
+    # B-LT and B-LTA are made at B-T here; their validation material follows in its own revision.
     meta = PdfSignatureMetadata(field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
-                                embed_validation_info=level == "B-LT", validation_context=vc,
                                 reason=reason or None, location=location or None)
-    timestamper = KysoTimeStamper() if level in ("B-T", "B-LT") else None
+    timestamper = KysoTimeStamper() if level != "B-B" else None
     style, spec = None, fields.SigFieldSpec(sig_field_name=field_name)
     if appearance is not None:
         appearance.check()

@@ -1,22 +1,41 @@
-"""Verification of PDF signatures with pyHanko: integrity, chain, revocation, timestamp, and what
-changed after each signature (incremental-save "shadow" attacks are caught by the diff analysis)."""
+"""Verification of PDF signatures: for each signature field, the form of the signature (`pdfsyntax`), then
+integrity, chain, revocation and timestamp with pyHanko (`verify_signature`, one place to hook validation
+data), then what changed after it (`pdfchanges`: difference analysis, appended bytes, shadow attacks,
+DocMDP/FieldMDP). A file that claims a signature always gets a verdict; only a file that is no readable PDF
+and claims none is refused."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
+import re
 
+from cryptography import x509
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
 from kyso.core.errors import InvalidInput
 
+from . import algorithms, pdfchanges, pdfpoe, pdfsyntax
 from . import report as r
+from .embedded import pdf_level
 from .pdf import MAX_PDF_BYTES
 from .pyhanko_status import KEY_USAGE, fill
 from .trust import TrustStore
+
+log = logging.getLogger(__name__)
+
+SUBFILTERS = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached", "/adbe.pkcs7.sha1"}
+_CLAIM = re.compile(rb"/ByteRange\s*\[|/Type\s*/Sig\b|/FT\s*/Sig\b")
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+
+
+def claims_signature(data: bytes) -> bool:
+    return _CLAIM.search(data) is not None
 
 
 def verify_pdf(data: bytes, report: r.DocumentReport, trust: TrustStore) -> None:
@@ -25,46 +44,141 @@ def verify_pdf(data: bytes, report: r.DocumentReport, trust: TrustStore) -> None
             "mb": MAX_PDF_BYTES // (1024 * 1024)})
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        sigs = list(reader.embedded_regular_signatures)
+        fields = list(enumerate_sig_fields(reader, filled_status=True))
     except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds on broken files
-        raise InvalidInput("signing.input.pdf_malformed", _("The PDF document is malformed: %(detail)s") % {
-            "detail": str(exc)[:200]}) from exc
-    for emb in sigs:
-        sig = r.SignatureReport(kind="PAdES", field_name=emb.field_name)
+        log.debug("PDF unreadable: %s", exc)
+        if not claims_signature(data):
+            raise InvalidInput("signing.input.pdf_malformed", _("The PDF document is malformed: %(detail)s") % {
+                "detail": str(exc)[:200]}) from exc
+        _verify_signed_prefixes(data, report, trust)
+        return
+    if not fields and _BYTE_RANGE.search(data):
+        # a signature dictionary no form field points to: judge what can be judged
+        _verify_signed_prefixes(data, report, trust)
+        return
+    verify_fields(data, reader, fields, report, trust)
+
+
+def verify_fields(data: bytes, reader, fields, report: r.DocumentReport, trust: TrustStore,
+                  unreadable_after: bool = False) -> None:
+    found: list[tuple[r.SignatureReport, EmbeddedPdfSignature, pdfsyntax.ByteRange]] = []
+    for fq_name, sig_value, field_ref in fields:
+        sig = r.SignatureReport(kind="PAdES", field_name=str(fq_name))
         try:
-            sig.reason = str(emb.sig_object.get("/Reason") or "")[:500]
+            sig_object = sig_value.get_object()
+            if sig_object.get("/Type") == "/DocTimeStamp":
+                continue        # document timestamps: judged with the signatures they protect
+            sig.reason = str(sig_object.get("/Reason") or "")[:500]
         except Exception:  # noqa: BLE001 - a damaged /Reason only loses the reason
-            sig.reason = ""
+            sig_object = None
         report.signatures.append(sig)
+        emb, br = _embedded(reader, field_ref, fq_name, sig_object, data, sig)
+        if emb is not None:
+            found.append((sig, emb, br))
+    embs = [emb for _s, emb, _b in found]
+    proven = pdfpoe.held(reader, trust) if found else []
+    for sig, emb, br in found:
+        verify_signature(emb, sig, trust, existed_at=pdfpoe.proof_for(proven, emb.signed_revision))
         try:
-            status = validate_pdf_signature(emb, signer_validation_context=trust.validation_context(),
-                                            ts_validation_context=trust.validation_context(),
-                                            key_usage_settings=KEY_USAGE)
-        except Exception as exc:  # noqa: BLE001 - a signature pyHanko cannot even parse is a format failure
-            sig.check("format.invalid", False, _("The signature is malformed: %(detail)s") % {"detail": str(exc)[:200]},
-                      fail=r.FORMAT_FAILURE)
-            continue
-        fill(sig, status, trust)
-        sig.level = _level(emb, status)
-        _coverage(sig, status)
+            changes = pdfchanges.analyse(emb, embs, data, br.end)
+        except Exception as exc:  # noqa: BLE001 - what cannot be analysed is not explained
+            log.debug("changes after %s not analysed: %s", emb.field_name, exc)
+            changes = pdfchanges.Changes(level="other", problems=[_("A later revision of the file cannot be read.")])
+        if unreadable_after:
+            changes.level = "other"
+            changes.problems.append(_("The part of the file after this signature cannot be read."))
+        judge_changes(sig, changes)
 
 
-def _level(emb, status) -> str:
-    if getattr(status, "timestamp_validity", None) is None:
-        return "B-B"
-    return "B-LT" if emb.reader.root.get("/DSS") is not None else "B-T"
+def _embedded(reader, field_ref, fq_name, sig_object, data, sig):
+    """The pyHanko view of one signature, or None after recording why the signature is malformed."""
+    subfilter = str(sig_object.get("/SubFilter")) if sig_object is not None else ""
+    problem = ""
+    if sig_object is None:
+        problem = "unreadable signature dictionary"
+    elif subfilter not in SUBFILTERS:
+        problem = f"unsupported /SubFilter {subfilter[:40]}"
+    br = None
+    if not problem:
+        br, problem = pdfsyntax.byte_range_problem(sig_object, data)
+    emb = None
+    if not problem:
+        try:
+            emb = EmbeddedPdfSignature(reader, field_ref, fq_name)
+            emb.signer_info  # noqa: B018 - parsed now
+        except Exception as exc:  # noqa: BLE001 - Contents not a CMS SignedData, no SignerInfo, …
+            problem = f"/Contents is not a CMS signature: {str(exc)[:120]}"
+    if problem:
+        log.debug("signature %s malformed: %s", fq_name, problem)
+        sig.check("format.invalid", False, _("The signature is malformed: its byte range or its signature value "
+                                             "is not a valid PDF signature."), fail=r.FORMAT_FAILURE)
+        return None, None
+    return emb, br
 
 
-def _coverage(sig: r.SignatureReport, status) -> None:
-    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+def verify_signature(emb: EmbeddedPdfSignature, sig: r.SignatureReport, trust: TrustStore,
+                     existed_at=None) -> None:
+    """Integrity, signature value, timestamp and certificate of one PDF signature (no change analysis).
+    `existed_at`: when a later document time-stamp proves the signature existed — its own time-stamp is judged
+    at that time (its authority's certificate may have expired since), not now."""
+    try:
+        status = asyncio.run(async_validate_pdf_signature(emb, signer_validation_context=trust.validation_context(),
+                                        ts_validation_context=trust.validation_context(at=existed_at),
+                                        key_usage_settings=KEY_USAGE, skip_diff=True,
+                                        algorithm_policy=algorithms.COMPUTE_ALL))
+    except Exception as exc:  # noqa: BLE001 - a signature pyHanko cannot even parse is a format failure
+        log.debug("signature %s not validated: %s", emb.field_name, exc)
+        sig.check("format.invalid", False, _("The signature is malformed: %(detail)s") % {"detail": str(exc)[:200]},
+                  fail=r.FORMAT_FAILURE)
+        return
+    fill(sig, status, trust, other_certs=[x509.load_der_x509_certificate(c.dump()) for c in
+                                          _safe(lambda: emb.other_embedded_certs)])
+    sig.level = pdf_level(emb, status)
+    if sig.level == "B-LTA" and existed_at is None:
+        sig.level = "B-LT"          # a document time-stamp follows, but none of them holds
+    algorithms.judge(sig, [emb.md_algorithm])
+
+
+
+def _safe(get):
+    try:
+        return list(get() or ())
+    except Exception:  # noqa: BLE001 - no extra certificates, no extra help
+        return []
+
+
+def judge_changes(sig: r.SignatureReport, changes: pdfchanges.Changes) -> None:
+    sig.modifications = changes
+    if changes.permitted and changes.level == "none":
         sig.check("coverage.whole", True, _("The signature covers the whole document."))
-        return
-    level = status.modification_level
-    if status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and level is not None \
-            and level <= ModificationLevel.FORM_FILLING and status.docmdp_ok is not False:
-        sig.check("coverage.later_signatures", True,
-                  _("Later revisions only add signatures, timestamps or validation data."))
-        return
-    sig.check("coverage.modified", False,
-              _("The document was modified after this signature in a way a signature does not allow "
-                "(content changed after signing)."), indeterminate=r.SIG_CONSTRAINTS_FAILURE)
+    elif changes.permitted:
+        sig.check("coverage.later_changes", True, _("Later revisions only make changes the signature permits: "
+                                                    "%(level)s.") % {"level": changes.level_label})
+    else:
+        for problem in changes.problems:
+            sig.check("coverage.modified", False, problem, indeterminate=r.SIG_CONSTRAINTS_FAILURE)
+    if changes.overlays:
+        sig.check("coverage.shadow", False, _("Content added after signing is drawn over signed content "
+                                              "(shadow attack)."), indeterminate=r.SIG_CONSTRAINTS_FAILURE)
+
+
+def _verify_signed_prefixes(data: bytes, report: r.DocumentReport, trust: TrustStore) -> None:
+    """The file as a whole cannot be read: judge each signature on its own signed revision (the bytes up to
+    the end of its /ByteRange); whatever follows could not be analysed, so it is an unexplained change."""
+    ends = sorted({int(m.group(3)) + int(m.group(4)) for m in _BYTE_RANGE.finditer(data)
+                   if int(m.group(3)) + int(m.group(4)) <= len(data)}, reverse=True)
+    for end in ends:
+        prefix = data[:end]
+        try:
+            reader = PdfFileReader(io.BytesIO(prefix), strict=False)
+            fields = list(enumerate_sig_fields(reader, filled_status=True))
+        except Exception as exc:  # noqa: BLE001
+            log.debug("signed revision ending at %s unreadable: %s", end, exc)
+            continue
+        if fields:
+            verify_fields(prefix, reader, fields, report, trust, unreadable_after=end < len(data.rstrip()))
+            return
+    report.fail_document("format.unreadable", False, _("The file claims to be signed, but neither the file nor any "
+                                                       "signed revision of it can be read."),
+                         indication=r.FAILED, sub=r.FORMAT_FAILURE)
+

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from cryptography import x509
 from django.utils.translation import gettext as _
 from pyhanko.sign.ades.report import AdESFailure
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 
+from kyso.core import display
+
 from . import report as r
-from .certcheck import describe
+from .certcheck import check_certificate, describe, usage_allows_signing
 
 # A document signature needs digitalSignature or nonRepudiation (person and organisation profiles).
 KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
-VN_TZ = dt.timezone(dt.timedelta(hours=7))
 
 
-def fill(sig: r.SignatureReport, status, trust=None) -> None:
+def fill(sig: r.SignatureReport, status, trust=None, other_certs=()) -> None:
+    """`other_certs`: the certificates the signature carries (to tell a chain failure's real cause)."""
     from cryptography.hazmat.primitives import serialization  # noqa: F401
 
     cert = x509.load_der_x509_certificate(status.signing_cert.dump())
@@ -38,7 +39,7 @@ def fill(sig: r.SignatureReport, status, trust=None) -> None:
         if ts.intact and ts.valid and ts.trusted:
             sig.timestamp_time = ts.timestamp
             sig.check("timestamp.valid", True, _("Signature timestamp from a trusted authority: %(time)s") % {
-                "time": ts.timestamp.astimezone(VN_TZ).isoformat()})
+                "time": display.when(ts.timestamp, seconds=True)})
         elif not (ts.intact and ts.valid):
             sig.check("timestamp.invalid", False, _("The signature timestamp does not match the signature."),
                       fail=r.HASH_FAILURE)
@@ -55,11 +56,15 @@ def fill(sig: r.SignatureReport, status, trust=None) -> None:
         # pyHanko's classic validation stops at "revoked / expired, no proof of existence"; the trusted
         # timestamp is that proof: judge the certificate at the timestamp's time (REVOKED if it was revoked
         # by then, OUT_OF_BOUNDS_NOT_REVOKED if it had expired by then, valid otherwise).
-        from .certcheck import check_certificate
-
         path = [x509.load_der_x509_certificate(c.dump()) for c in getattr(status, "validation_path", None) or ()]
         check_certificate(sig, cert, trust=trust, at=sig.timestamp_time, has_timestamp=True,
                           other_certs=[c for c in path if c != cert])
+        return
+    if name == "CERTIFICATE_CHAIN_GENERAL_FAILURE" and trust is not None:
+        # pyHanko folds "revocation data missing for a CA of the chain" into a general chain failure; the
+        # chain was found, so EN 319 102-1 gives a revocation sub-indication: ask the validator directly.
+        check_certificate(sig, cert, trust=trust, at=sig.timestamp_time, has_timestamp=sig.timestamp_time is not None,
+                          other_certs=[c for c in other_certs if c != cert])
         return
     failed = isinstance(problem, AdESFailure)
     messages = {
@@ -87,8 +92,6 @@ def fill(sig: r.SignatureReport, status, trust=None) -> None:
                                                                    "usage does not allow signing documents).")),
     }
     code, message = messages.get(name, ("certificate.chain_invalid", _("The certificate chain is not valid.")))
-    from .certcheck import usage_allows_signing
-
     if name == "CHAIN_CONSTRAINTS_FAILURE" and not usage_allows_signing(cert):
         code, message = "certificate.key_usage", _("The signing certificate may not be used for signing documents.")
     if failed:

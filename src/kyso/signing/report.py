@@ -27,6 +27,8 @@ CHAIN_CONSTRAINTS_FAILURE = "CHAIN_CONSTRAINTS_FAILURE"
 TRY_LATER = "TRY_LATER"
 SIGNED_DATA_NOT_FOUND = "SIGNED_DATA_NOT_FOUND"
 NO_SIGNING_CERTIFICATE_FOUND = "NO_SIGNING_CERTIFICATE_FOUND"
+CRYPTO_CONSTRAINTS_FAILURE_NO_POE = "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"
+ALGORITHM_POLICY = "Kyso-ALG-2026 (ETSI TS 119 312)"     # algorithms.POLICY_NAME, named in every report
 # EN 319 102-1, 5.1.3: only these sub-indications come with TOTAL_FAILED (the signature can never become
 # valid); every other one — constraints, chain, expiry, missing proof of existence — with INDETERMINATE.
 FAILED_SUBS = frozenset({FORMAT_FAILURE, HASH_FAILURE, SIG_CRYPTO_FAILURE, REVOKED, NOT_YET_VALID})
@@ -64,6 +66,7 @@ class SignatureReport:
     reason: str = ""                    # PDF /Reason (an attachment names its main document there, Art. 8.7)
     checks: list[Check] = field(default_factory=list)
     certificate: object = field(default=None, repr=False)   # the signer's x509 certificate, when known
+    modifications: object = None        # PDF: pdfchanges.Changes — what changed after this signature
 
     def check(self, code: str, ok: bool | None, message: str, *, fail: str | None = None,
               indeterminate: str | None = None) -> None:
@@ -93,6 +96,7 @@ class SignatureReport:
             "timestamp_time": self.timestamp_time.isoformat() if self.timestamp_time else None,
             "field_name": self.field_name, "title": self.title, "organization": self.organization,
             "level": self.level, "reason": self.reason, "checks": [c.to_dict() for c in self.checks],
+            "modifications": self.modifications.to_dict() if self.modifications is not None else None,
         }
 
 
@@ -170,6 +174,7 @@ class DocumentReport:
         return {
             "format": self.format, "filename": self.filename, "size": self.size, "sha256": self.sha256,
             "indication": self.indication, "sub_indication": self.sub_indication, "summary": str(self.summary),
+            "algorithm_policy": ALGORITHM_POLICY,
             "validated_at": self.validated_at.isoformat() if self.validated_at else None,
             "document_checks": [c.to_dict() for c in self.document_checks],
             "signatures": [s.to_dict() for s in self.signatures],

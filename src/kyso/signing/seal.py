@@ -5,10 +5,12 @@ Only a unit with a seal of its own may hold one (letter 26/CNTT-HTA, Circular 18
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyso.core.errors import InvalidInput
 from kyso.pki import keystore
+from kyso.pki.bootstrap import ensure_ca
 from kyso.pki.issuance import SubjectInfo, issue_for_public_key
 from kyso.pki.models import CertStatus, IssuedCertificate
 
@@ -28,11 +30,9 @@ def unit_seal(unit):
     with transaction.atomic():
         cert = (IssuedCertificate.objects.filter(key_location=location, profile="organization", status=CertStatus.GOOD)
                 .order_by("-not_after").first())
-        from django.utils import timezone
 
         if cert is not None and cert.not_after > timezone.now():
             return cert, keystore.get_key(label)
-        from kyso.pki.ca import ensure_ca
 
         ensure_ca()
         key = keystore.get_or_create_key(label, "rsa2048")

@@ -9,8 +9,10 @@ import os
 from asn1crypto import algos, cms, tsp
 from pyhanko.sign.timestamps.api import TimeStamper
 
-from kyso.core.errors import InvalidState
 from django.utils.translation import gettext_lazy as _
+
+from kyso.core.errors import InvalidState
+from kyso.pki import tsa
 
 
 def _request(digest: bytes, hash_name: str) -> tsp.TimeStampReq:
@@ -23,8 +25,6 @@ def _request(digest: bytes, hash_name: str) -> tsp.TimeStampReq:
 
 
 def _stamp(req: tsp.TimeStampReq) -> tsp.TimeStampResp:
-    from kyso.pki import tsa
-
     resp = tsp.TimeStampResp.load(tsa.stamp(req.dump()))
     if resp["status"]["status"].native not in ("granted", "granted_with_mods"):
         raise InvalidState("signing.tsa.rejected", _("The time-stamping authority refused the request."))

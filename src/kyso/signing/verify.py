@@ -4,23 +4,38 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyso.core.errors import InvalidInput
+from kyso.core.errors import InvalidInput, KysoError
 
+from .embedded import with_document_material
+from . import policy
+from . import report as r, speedups
+from .cmsverify import verify_cms
+from .pdfverify import verify_pdf
 from .report import DocumentReport
 from .trust import TrustStore, default_trust
+from .xmlinput import looks_like_xml, to_utf8
+from .xmlverify import verify_xml
 
 MAX_BYTES = 50 * 1024 * 1024
+log = logging.getLogger(__name__)
+# pyHanko and its certificate validator log the ordinary troubles of hostile or incomplete files (an
+# unexplained revision, missing revocation data) with tracebacks at WARNING; the report says what matters,
+# so they are kept from the console unless their level is set explicitly.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    if logging.getLogger(_name).level == logging.NOTSET:
+        logging.getLogger(_name).setLevel(logging.ERROR)
 
 
 def detect(data: bytes) -> str:
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
         return "pdf"
-    if head.startswith(b"<"):
+    if looks_like_xml(data):
         return "xml"
     if head.startswith(b"-----BEGIN PKCS7") or head.startswith(b"-----BEGIN CMS") or head[:1] == b"\x30":
         return "cms"
@@ -33,8 +48,6 @@ def verify_bytes(data: bytes, *, filename: str | None = None, trust: TrustStore 
                  caption: str = "", main_document: str = "") -> DocumentReport:
     """Verify every signature in `data`; with `doc_type`, also the Art. 8 rules for that kind of document;
     with `main_document` (number and symbol), that the file is that document's signed attachment (Art. 8.7)."""
-    from . import policy
-
     dtype = policy.check_type(doc_type)
     if not data:
         raise InvalidInput("signing.input.empty", _("The file is empty."))
@@ -42,20 +55,36 @@ def verify_bytes(data: bytes, *, filename: str | None = None, trust: TrustStore 
         raise InvalidInput("signing.input.too_large", _("The file is larger than the allowed %(mb)s MB."),
                            mb=MAX_BYTES // (1024 * 1024))
     fmt = detect(data)
-    trust = trust or default_trust()
-    report = DocumentReport(format=fmt, filename=filename or "", size=len(data),
-                            sha256=hashlib.sha256(data).hexdigest(), validated_at=timezone.now())
-    if fmt == "pdf":
-        from .pdfverify import verify_pdf
-
-        verify_pdf(data, report, trust)
-    elif fmt == "xml":
-        from .xmlverify import verify_xml
-
-        verify_xml(data, report, trust)
-    else:
-        from .cmsverify import verify_cms
-
-        verify_cms(data, report, trust, content=content)
+    original = data
+    if fmt == "xml":
+        data = to_utf8(data)      # UTF-16/32 read as the same characters in UTF-8 (digests unchanged)
+    with speedups.scope():
+        # the document's own validation data (DSS, XAdES values, CAdES revocation values): offline long-term
+        # checks
+        trust = with_document_material(trust or default_trust(), data, fmt)
+        report = DocumentReport(format=fmt, filename=filename or "", size=len(original),
+                                sha256=hashlib.sha256(original).hexdigest(), validated_at=timezone.now())
+        _verify_guarded(fmt, data, report, trust, content)
     policy.apply(report, dtype, expected_title=expected_title, caption=caption, main_document=main_document)
     return report
+
+
+def _verify_guarded(fmt: str, data: bytes, report: DocumentReport, trust: TrustStore, content: bytes | None) -> None:
+    try:
+        _verify_format(fmt, data, report, trust, content)
+    except KysoError:
+        raise
+    except Exception:  # noqa: BLE001 - a file of a known format always gets a verdict, never a 5xx
+        log.debug("verification of a %s file stopped", fmt, exc_info=True)
+        report.fail_document("format.unprocessable", False, _("The signature could not be processed: the file "
+                                                              "does not follow the format it claims."),
+                             indication=r.FAILED, sub=r.FORMAT_FAILURE)
+
+
+def _verify_format(fmt: str, data: bytes, report: DocumentReport, trust: TrustStore, content: bytes | None) -> None:
+    if fmt == "pdf":
+        verify_pdf(data, report, trust)
+    elif fmt == "xml":
+        verify_xml(data, report, trust)
+    else:
+        verify_cms(data, report, trust, content=content)

@@ -1,13 +1,21 @@
-"""The public verification page: anyone uploads a signed file and reads the report (or takes it as PDF)."""
+"""The public verification page: anyone uploads a signed file and reads the report (or takes it as PDF); the
+archive renewals page for the IT Center and the auditors."""
 
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from kyso.accounts import scope
 from kyso.core.errors import KysoError
 
 from .forms import VerifyForm
+from .models import ArchiveRenewal
+from .permissions import ARCHIVE_VIEW
+from .renewal import margin
 from .reporting import INDICATION_LABELS, report_pdf
+from .report import ALGORITHM_POLICY
 from .verify import verify_bytes
 
 
@@ -31,4 +39,25 @@ def verify_page(request):
     return render(request, "signing/verify.html", {
         "form": form, "report": report, "error": error,
         "label": INDICATION_LABELS.get(report.indication) if report else None,
+        "algorithm_policy": ALGORITHM_POLICY,
     }, status=status)
+
+
+@login_required
+def renewals_page(request):
+    """What the nightly renewal did: the records renewed and those that could not be, with the reason."""
+    if not scope.has_permission_anywhere(request.user, ARCHIVE_VIEW):
+        raise Http404
+    qs = ArchiveRenewal.objects.select_related("source", "renewed")
+    paths = scope.scope_paths(request.user, ARCHIVE_VIEW)
+    visible = scope.scope_q(request.user, ARCHIVE_VIEW, "unit_path")
+    if any(p.count("/") <= 2 for p in paths):
+        visible |= Q(unit_path="")      # records of no unit: for whoever holds the permission at a top unit
+    outcome = request.GET.get("outcome", "")
+    qs = qs.filter(visible)
+    if outcome in ArchiveRenewal.Outcome.values:
+        qs = qs.filter(outcome=outcome)
+    return render(request, "signing/renewals.html", {
+        "renewals": qs[:500], "outcome": outcome, "outcomes": ArchiveRenewal.Outcome.choices,
+        "margin_days": margin().days,
+    })

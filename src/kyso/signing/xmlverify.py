@@ -7,6 +7,7 @@ import asyncio
 import base64
 import datetime as dt
 import hashlib
+import re
 
 from asn1crypto import cms
 from cryptography import x509
@@ -14,16 +15,21 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from django.utils.translation import gettext as _
 from lxml import etree
 from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
-from signxml import SignatureConfiguration, XMLVerifier
+from signxml import DigestAlgorithm, SignatureConfiguration, SignatureMethod, XMLVerifier
 from signxml.exceptions import InvalidDigest, InvalidInput as SignxmlInvalidInput, InvalidSignature
+from signxml.util import _remove_sig
 
+from kyso.core import display
+
+from . import algorithms, certcache
 from . import report as r
 from .certcheck import check_certificate, describe
+from .embedded import xades_level
 from .trust import TrustStore
-from .xml import DS, XADES, parse, signature_timestamp, signing_time
+from .xml import DS, XADES, parse, parser, signature_timestamp, signing_time
+from .xmlcrypto import confirm, id_attributes
 
 ID_ATTRIBUTES = ("Id", "ID", "id", "{http://www.w3.org/XML/1998/namespace}id")
-ID_LOCAL_NAMES = {"Id", "ID", "id"}     # signxml matches these local names in any namespace
 SIGNED_PROPS_TYPES = {"http://uri.etsi.org/01903#SignedProperties", "http://uri.etsi.org/01903/v1.3.2#SignedProperties"}
 
 
@@ -39,7 +45,7 @@ def _certs(sig_el) -> list[x509.Certificate]:
     return out
 
 
-def _coverage(root, sig_el, sig: r.SignatureReport) -> bool:
+def _coverage(root, sig_el, sig: r.SignatureReport, id_values) -> bool:
     """Refuse signature wrapping: the signature sits in the root and references the whole document
     (URI=""), plus at most the XAdES SignedProperties and the KeyInfo of this very signature."""
     refs = sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
@@ -53,16 +59,105 @@ def _coverage(root, sig_el, sig: r.SignatureReport) -> bool:
     bad = [ref for ref in others
            if not ((ref.get("Type") in SIGNED_PROPS_TYPES and (ref.get("URI") or "").lstrip("#") in props_ids)
                    or (ref.get("URI") or "").lstrip("#") in key_info_ids)]
-    # every attribute signxml resolves references by: one value twice could point it at a decoy
-    ids = [v for el in root.iter() if isinstance(el.tag, str) for k, v in el.attrib.items()
-           if etree.QName(k).localname in ID_LOCAL_NAMES]
-    duplicate_ids = len(ids) != len(set(ids))
+    # every attribute signxml resolves references by (`id_values`: any Id, ID or id attribute in any
+    # namespace): one value twice could point it at a decoy
+    duplicate_ids = len(id_values) != len(set(id_values))
     if sig_el.getparent() is not root or len(whole) != 1 or bad or duplicate_ids:
         sig.check("coverage.partial", False,
                   _("The signature does not cover the whole document (possible signature wrapping)."),
                   indeterminate=r.SIG_CONSTRAINTS_FAILURE)
         return False
     sig.check("coverage.whole", True, _("The signature covers the whole document."))
+    return True
+
+
+# Every signature method but HMAC (a shared-secret MAC, no signature: a verifier handed the signer's public
+# certificate as HMAC key would accept anybody's forgery); SHA-1 is let through here and judged by the
+# algorithm policy afterwards (INDETERMINATE, not a format failure).
+SIGNATURE_METHODS = frozenset(m for m in SignatureMethod if "HMAC" not in m.name)
+_DIGEST_NAME = re.compile(r"(md5|sha3-\d+|sha\d+)", re.I)
+
+
+def _algorithm_names(sig_el) -> tuple[str, list[str]]:
+    """(SignatureMethod URI, digest names used by the signature method and the references)."""
+    method = sig_el.find(f"{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod")
+    uri = (method.get("Algorithm") if method is not None else "") or ""
+    uris = [uri] + [dm.get("Algorithm") or "" for dm in
+                    sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference/{{{DS}}}DigestMethod")]
+    names = []
+    for u in uris:
+        m = _DIGEST_NAME.search(u.rsplit("#", 1)[-1])
+        if m:
+            names.append(m.group(1).lower().replace("-", "_"))
+    return uri, names
+
+
+# W3C XMLDSig best practices: only canonicalisation and the enveloped-signature transform; no XSLT (code
+# execution, denial of service), no XPath (arbitrary expressions, wrapping), no base64/decrypt transforms.
+TRANSFORMS = frozenset({
+    "http://www.w3.org/2000/09/xmldsig#enveloped-signature",
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315", "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
+    "http://www.w3.org/2006/12/xml-c14n11", "http://www.w3.org/2006/12/xml-c14n11#WithComments",
+    "http://www.w3.org/2001/10/xml-exc-c14n#", "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
+})
+
+
+XPATH = "http://www.w3.org/TR/1999/REC-xpath-19991116"
+_ENVELOPED_XPATH = re.compile(r"^not\(ancestor-or-self::(?:(\w+):)?Signature\)$")
+
+
+def enveloped_xpath(transform) -> bool:
+    """The one XPath allowed: `not(ancestor-or-self::ds:Signature)` with ds bound to XMLDSig — the old way of
+    writing the enveloped-signature transform (endesive, some e-invoice tools). Any other expression is refused."""
+    if transform.get("Algorithm") != XPATH:
+        return False
+    xpath = transform.find(f"{{{DS}}}XPath")
+    if xpath is None or len(transform) != 1:
+        return False
+    m = _ENVELOPED_XPATH.match("".join((xpath.text or "").split()))
+    return m is not None and xpath.nsmap.get(m.group(1)) == DS
+
+
+class _Verifier(XMLVerifier):
+    """signxml skips transforms it does not know (it would digest as if an XPath or XSLT were absent): Kyso
+    refuses those beforehand, and applies the restricted XPath as the enveloped-signature transform it is."""
+
+    def _apply_transforms(self, payload, *, transforms_node, signature):
+        if transforms_node is not None and any(enveloped_xpath(t) for t in transforms_node):
+            _remove_sig(signature, idempotent=True)
+        return super()._apply_transforms(payload, transforms_node=transforms_node, signature=signature)
+
+
+def _forbidden_transforms(sig_el) -> list[str]:
+    return [t.get("Algorithm") or "" for t in
+            sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference/{{{DS}}}Transforms/{{{DS}}}Transform")
+            if (t.get("Algorithm") or "") not in TRANSFORMS and not enveloped_xpath(t)]
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+_BASE64_ELEMENTS = (f"{{{DS}}}SignatureValue", f"{{{DS}}}DigestValue", f"{{{DS}}}X509Certificate")
+
+
+def _strict_base64(sig_el) -> bool:
+    """Base64 values hold only the base64 alphabet and white space (xs:base64Binary): decoders skip other
+    characters, which would let a changed file pass unnoticed."""
+    for tag in _BASE64_ELEMENTS:
+        for el in sig_el.iter(tag):
+            text = "".join((el.text or "").split())
+            if len(text) % 4 or not _BASE64.fullmatch(text):
+                return False
+    return True
+
+
+def _known(sig_el) -> bool:
+    method = sig_el.find(f"{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod")
+    digests = sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference/{{{DS}}}DigestMethod")
+    try:
+        SignatureMethod(method.get("Algorithm"))
+        for dm in digests:
+            DigestAlgorithm(dm.get("Algorithm"))
+    except (ValueError, AttributeError):
+        return False
     return True
 
 
@@ -73,9 +168,11 @@ def _crypto(data_root, sig_el, certs, sig: r.SignatureReport) -> x509.Certificat
         # Cryptography only here: the certificate's validity period is judged later, at the signing time
         # proven by a timestamp (POE), not at "now" as signxml would.
         config = SignatureConfiguration(expect_references=n_refs, location="./",
-                                        verification_time=cert.not_valid_before_utc)
+                                        verification_time=cert.not_valid_before_utc,
+                                        signature_methods=SIGNATURE_METHODS,
+                                        digest_algorithms=frozenset(DigestAlgorithm))
         try:
-            XMLVerifier().verify(data_root, x509_cert=cert, expect_config=config, validate_schema=False)
+            _Verifier().verify(data_root, x509_cert=cert, expect_config=config, validate_schema=False)
         except InvalidDigest:
             sig.check("integrity.digest", False, _("The document was changed after it was signed (digest mismatch)."),
                       fail=r.HASH_FAILURE)
@@ -87,13 +184,17 @@ def _crypto(data_root, sig_el, certs, sig: r.SignatureReport) -> x509.Certificat
             sig.check("format.invalid", False, _("The signature is malformed: %(detail)s") % {"detail": str(exc)[:200]},
                       fail=r.FORMAT_FAILURE)
             return None
-        sig.check("integrity.digest", True, _("The signed content is intact."))
-        sig.check("integrity.signature", True, _("The signature value matches the signer's public key."))
+        _intact(sig)
         return cert
     if last_error is not None:
         sig.check("integrity.signature", False, _("The signature value does not match the certificate's key."),
                   fail=r.SIG_CRYPTO_FAILURE)
     return None
+
+
+def _intact(sig: r.SignatureReport) -> None:
+    sig.check("integrity.digest", True, _("The signed content is intact."))
+    sig.check("integrity.signature", True, _("The signature value matches the signer's public key."))
 
 
 def _signing_cert_digest(sig_el, cert: x509.Certificate, sig: r.SignatureReport) -> None:
@@ -102,9 +203,7 @@ def _signing_cert_digest(sig_el, cert: x509.Certificate, sig: r.SignatureReport)
         sig_el.findall(f".//{{{XADES}}}SigningCertificate/{{{XADES}}}Cert/{{{XADES}}}CertDigest")
     if not digests:
         return
-    from cryptography.hazmat.primitives import serialization
-
-    der = cert.public_bytes(serialization.Encoding.DER)
+    der = certcache.der(cert)
     for cd in digests:
         alg = (cd.find(f"{{{DS}}}DigestMethod").get("Algorithm") or "").rsplit("#", 1)[-1]
         name = {"sha256": "sha256", "sha512": "sha512", "sha384": "sha384", "sha1": "sha1"}.get(alg, "sha256")
@@ -112,11 +211,15 @@ def _signing_cert_digest(sig_el, cert: x509.Certificate, sig: r.SignatureReport)
         if hashlib.new(name, der).digest() == value:
             sig.check("xades.signing_certificate", True, _("The signed properties name this signing certificate."))
             return
+    # EN 319 102-1, 5.2.3: the certificate that verifies is not the one the signer bound himself to
     sig.check("xades.signing_certificate", False,
-              _("The signed properties name a different signing certificate."), fail=r.SIG_CRYPTO_FAILURE)
+              _("The signed properties name a different signing certificate."),
+              indeterminate=r.NO_SIGNING_CERTIFICATE_FOUND)
 
 
-def _timestamp(sig_el, trust: TrustStore, sig: r.SignatureReport) -> dt.datetime | None:
+def _timestamp(sig_el, trust: TrustStore, sig: r.SignatureReport, at: dt.datetime | None = None) -> dt.datetime | None:
+    """The signature time-stamp's time when it holds; judged at `at` when an archive time-stamp proves the
+    signature existed then (its authority's certificate may have expired since)."""
     found = signature_timestamp(sig_el)
     if not found:
         return None
@@ -125,7 +228,7 @@ def _timestamp(sig_el, trust: TrustStore, sig: r.SignatureReport) -> dt.datetime
         token = cms.ContentInfo.load(token_der)
         signed_data = token["content"]
         status = asyncio.run(validate_tst_signed_data(
-            signed_data, trust.validation_context(), lambda algo: hashlib.new(algo, c14n_value).digest()))
+            signed_data, trust.validation_context(at=at), lambda algo: hashlib.new(algo, c14n_value).digest()))
     except Exception as exc:  # noqa: BLE001 - a broken token is reported, not raised
         sig.check("timestamp.invalid", False, _("The signature timestamp is not valid: %(detail)s") % {"detail": str(exc)[:200]},
                   indeterminate=r.FORMAT_FAILURE)
@@ -140,7 +243,7 @@ def _timestamp(sig_el, trust: TrustStore, sig: r.SignatureReport) -> dt.datetime
         return None
     when = status["timestamp"]
     sig.check("timestamp.valid", True, _("Signature timestamp from a trusted authority: %(time)s") % {
-        "time": when.astimezone(dt.timezone(dt.timedelta(hours=7))).isoformat()})
+        "time": display.when(when, seconds=True)})
     return when
 
 
@@ -166,23 +269,47 @@ def _verify_one(data, root, sig_el, sig, is_xades, trust) -> None:
                   indeterminate=r.NO_SIGNING_CERTIFICATE_FOUND)
         return
     describe(certs[0], sig)
-    if not _coverage(root, sig_el, sig):
+    id_values = id_attributes(root)
+    if not _coverage(root, sig_el, sig, id_values):
         return
-    # signxml verifies a copy: parse again so that nothing it does touches our tree
-    cert = _crypto(etree.fromstring(data, _safe_parser()), sig_el, certs, sig)
+    if not _strict_base64(sig_el):
+        sig.check("format.base64", False, _("A base64 value of the signature holds characters that are not "
+                                            "base64."), fail=r.FORMAT_FAILURE)
+        return
+    forbidden = _forbidden_transforms(sig_el)
+    if forbidden:
+        sig.check("format.transform", False, _("The signature uses a transform that is refused (XSLT, XPath or "
+                                               "another one besides canonicalisation and the enveloped-signature "
+                                               "transform): %(names)s.") % {"names": ", ".join(forbidden)[:200]},
+                  fail=r.FORMAT_FAILURE)
+        return
+    method, digests = _algorithm_names(sig_el)
+    if "hmac" in method.lower():
+        sig.check("format.hmac", False, _("The XML signature is a keyed MAC (HMAC), not a signature with a "
+                                          "certificate; it is refused."), fail=r.FORMAT_FAILURE)
+        return
+    if not _known(sig_el):
+        # an algorithm signxml cannot compute: weak ones (MD5) fail the algorithm policy, others the format
+        if algorithms.check(sig, digests, [certs[0].public_key()]):
+            sig.check("format.algorithm", False, _("The signature uses an unknown algorithm."),
+                      fail=r.FORMAT_FAILURE)
+        return
+    # the common shape is checked on our tree, once; anything else (or a mismatch, for its exact verdict) by
+    # signxml on a copy: parse again so that nothing it does touches our tree
+    cert = confirm(root, sig_el, certs, id_values)
+    if cert is not None:
+        _intact(sig)
+    else:
+        cert = _crypto(etree.fromstring(data, parser()), sig_el, certs, sig)
     if cert is None:
         return
     describe(cert, sig)
     _signing_cert_digest(sig_el, cert, sig)
     sig.signing_time = signing_time(sig_el)
-    ts = _timestamp(sig_el, trust, sig)
+    sig.level, existed_at = xades_level(root, sig_el, sig, trust, is_xades)
+    ts = _timestamp(sig_el, trust, sig, at=existed_at)
     sig.timestamp_time = ts
-    sig.level = "B-T" if ts else ("B-B" if is_xades else "XMLDSig")
+    algorithms.judge(sig, digests)
     others = [c for c in certs if c is not cert]
     check_certificate(sig, cert, trust=trust, at=ts, other_certs=others, has_timestamp=ts is not None)
 
-
-def _safe_parser():
-    from .xml import parser
-
-    return parser()

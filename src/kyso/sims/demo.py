@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kyso.accounts.models import User
+
+from . import seed, services
+from .models import SimSubscription
+
 DEMO_LINES = [
     # username, msisdn, carrier, ICCID without its check digit, in service from
     ("giamdoc.hn", "0912000346", "vinaphone", "898402000000346001", dt.date(2020, 2, 10)),
@@ -13,11 +18,6 @@ DEMO_LINES = [
 
 
 def load(ctx) -> None:
-    from kyso.accounts.models import User
-
-    from . import seed, services
-    from .models import SimSubscription
-
     seed.apply()
     admin = User.objects.filter(username="cntt").first()
     n = 0

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from kyso.accounts import scope
 from kyso.core.errors import Forbidden, InvalidInput, KysoError
 from kyso.core.tables import read_table
+from kyso.jobs.models import Job
+from kyso.jobs.uploads import files_of, submit_files
 from kyso.org.importing import ImportReport, _s
 from kyso.org.models import Person, Unit
 
@@ -39,6 +41,9 @@ COLUMNS = {
 MAX_ROWS = 10_000  # the agency's leaders with a tablet number in the low thousands
 FIELD_COLUMN = {"person": "email", "unit": "unit_code", "data_fee": "data_fee", "line_fee": "line_fee",
                 "connection_fee": "connection_fee"}
+
+
+KIND = "sims.import"
 
 
 class _Rollback(Exception):
@@ -125,3 +130,17 @@ def import_subscriptions(filename: str, data: bytes, *, actor, dry_run: bool = F
         return report
     report.applied = True
     return report
+
+
+def start_import(filename: str, data: bytes, *, actor, dry_run: bool = False) -> Job:
+    """The page and the API: the permission checked at once, the file kept, the import submitted as a job (never
+    run in the request); the job's result is the report (every refused row; nothing written if one is refused)."""
+    if not scope.has_permission_anywhere(actor, SIMS_MANAGE):
+        raise Forbidden("forbidden", _("You are not allowed to do this for this unit."))
+    return submit_files(KIND, [(filename, data)], user=actor, params={"dry_run": bool(dry_run)})
+
+
+def run_job(job: Job, item) -> dict:
+    """The job's one item: the import as its submitter, all rows or none, in the chunk's transaction."""
+    (filename, data), = files_of(job)
+    return import_subscriptions(filename, data, actor=job.created_by, dry_run=job.params.get("dry_run", False)).as_dict()

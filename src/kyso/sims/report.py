@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from kyso.accounts import scope
+from kyso.core.documents import model as m
+from kyso.core.documents import render_pdf
 from kyso.core.errors import InvalidInput
+from kyso.core.exports import XlsxSheet, xlsx_response
 from kyso.org.models import Unit
 
-from .models import SimSubscription, SubState
+from .models import Carrier, MonthClose, SimSubscription, SubState
 from .permissions import SIMS_VIEW
 
 
@@ -55,14 +58,6 @@ class Line:
     def total_vnd(self) -> int:
         return self.data_vnd + self.line_vnd + self.connection_vnd
 
-    def as_dict(self) -> dict:
-        s = self.subscription
-        return {"id": s.pk, "holder": s.person.full_name, "title": s.person.title, "email": s.person.email,
-                "msisdn": s.msisdn_local, "carrier": s.carrier, "iccid": s.iccid, "plan": self.plan_tier,
-                "certificate": s.certificate.serial if s.certificate_id else None, "days": self.days,
-                "data_vnd": self.data_vnd, "line_vnd": self.line_vnd, "connection_vnd": self.connection_vnd,
-                "total_vnd": self.total_vnd, "state_at_end": self.state_at_end}
-
 
 @dataclass
 class Group:
@@ -77,10 +72,6 @@ class Group:
     @property
     def carrier_label(self) -> str:
         return _carrier_label(self.carrier)
-
-    def as_dict(self) -> dict:
-        return {"unit": self.unit.code, "unit_name": self.unit.name, "carrier": self.carrier,
-                "lines": [x.as_dict() for x in self.lines], "total_vnd": self.total_vnd}
 
 
 @dataclass
@@ -97,12 +88,6 @@ class Report:
     @property
     def line_count(self) -> int:
         return sum(len(g.lines) for g in self.groups)
-
-    def as_dict(self) -> dict:
-        closed = ({"closed_at": self.closed.closed_at, "lines": self.closed.lines, "total_vnd": self.closed.total_vnd}
-                  if self.closed is not None else None)
-        return {"month": self.month.strftime("%Y-%m"), "unit": self.unit.code if self.unit else None,
-                "closed": closed, "lines": self.line_count, "total_vnd": self.total_vnd, "groups": [g.as_dict() for g in self.groups]}
 
 
 def bill(sub: SimSubscription, month: dt.date, events=None) -> Line | None:
@@ -152,8 +137,6 @@ def payment_report(user, month, unit: Unit | None = None) -> Report:
         if key not in groups:
             groups[key] = Group(sub.unit, sub.carrier)
         groups[key].lines.append(line)
-    from .models import MonthClose
-
     return Report(month, unit, list(groups.values()), MonthClose.objects.filter(month=month).first())
 
 
@@ -162,8 +145,6 @@ HEADER = ["STT", "Họ và tên", "Chức danh", "Số điện thoại", "Số s
 
 
 def _carrier_label(value: str) -> str:
-    from .models import Carrier
-
     return Carrier(value).label if value in Carrier.values else value
 
 
@@ -174,29 +155,18 @@ def _rows(group: Group) -> list[list]:
 
 
 def to_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"SIM PKI {report.month:%m-%Y}"
-    ws.append([f"BẢNG KÊ CƯỚC SIM PKI THÁNG {report.month:%m/%Y}"])
-    ws["A1"].font = Font(bold=True)
+    sheet = XlsxSheet(f"SIM PKI {report.month:%m-%Y}")
+    sheet.row([f"BẢNG KÊ CƯỚC SIM PKI THÁNG {report.month:%m/%Y}"], bold=True)
     for g in report.groups:
-        ws.append([])
-        ws.append([f"{g.unit.name} — {_carrier_label(g.carrier)}"])
-        ws.cell(ws.max_row, 1).font = Font(bold=True)
-        ws.append(HEADER)
-        for row in _rows(g):
-            ws.append(row)
-        ws.append(["", "Cộng", "", "", "", "", "", "", "", "", g.total_vnd])
-    ws.append([])
-    ws.append(["", "Tổng cộng", "", "", "", "", "", "", "", "", report.total_vnd])
-    for col, width in zip("ABCDEFGHIJK", (5, 26, 28, 13, 22, 6, 8, 13, 13, 13, 14)):
-        ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        sheet.row([])
+        sheet.row([f"{g.unit.name} — {_carrier_label(g.carrier)}"], bold=True)
+        sheet.row(HEADER)
+        sheet.rows(_rows(g))
+        sheet.row(["", "Cộng", "", "", "", "", "", "", "", "", g.total_vnd])
+    sheet.row([])
+    sheet.row(["", "Tổng cộng", "", "", "", "", "", "", "", "", report.total_vnd])
+    sheet.widths((5, 26, 28, 13, 22, 6, 8, 13, 13, 13, 14))
+    return sheet.to_bytes()
 
 
 def _money(n: int) -> str:
@@ -205,8 +175,6 @@ def _money(n: int) -> str:
 
 def to_document(report: Report, issuer: Unit | None = None):
     """The report as an administrative document (Decree 30 layout), landscape, one table per unit and carrier."""
-    from kyso.core.documents import model as m
-
     issuer = issuer or report.unit
     blocks = [m.Paragraph(f"Tháng {report.month:%m/%Y}", align="center", italic=True)]
     for g in report.groups:
@@ -232,21 +200,14 @@ def to_document(report: Report, issuer: Unit | None = None):
 
 
 def to_pdf(report: Report) -> bytes:
-    from kyso.core.documents import render_pdf
-
     return render_pdf(to_document(report))
 
 
 def download(report: Report, output: str, *, inline: bool = False):
     """The report as an XLSX or PDF download (None for any other `output`): pages and API answer alike."""
-    from django.http import HttpResponse
-
     name = f"cuoc-sim-pki-{report.month:%Y-%m}"
     if output == "xlsx":
-        resp = HttpResponse(to_xlsx(report),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        resp["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return resp
+        return xlsx_response(to_xlsx(report), f"{name}.xlsx")
     if output == "pdf":
         resp = HttpResponse(to_pdf(report), content_type="application/pdf")
         resp["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{name}.pdf"'

@@ -1,6 +1,8 @@
 """The appendix of letter 346/BHXH-CNTT (07/02/2020): data allowance by title. The fees are reference prices for a
 unit's contract (postpaid line rental, a 4G daily-allowance package, the one-off connection fee), editable.
-Applied by the data migration, and again by the demo and tests when a flushed database lost it."""
+Applied by the data migration (a frozen copy), and again by the demo and tests when a flushed database lost it."""
+
+from .models import DataPlan
 
 PLANS = [
     (1, "Tổng Giám đốc", "Tổng Giám đốc @hq", 3072, 256, 256, 150000),
@@ -15,12 +17,8 @@ PLANS = [
 ]
 
 
-def apply(apps=None) -> None:
+def apply() -> None:
     """Create the plans that are missing; never overwrite what the IT Center edited."""
-    if apps is None:
-        from kyso.sims.models import DataPlan
-    else:
-        DataPlan = apps.get_model("sims", "DataPlan")
     for tier, name, rules, mb, down, up, fee in PLANS:
         DataPlan.objects.get_or_create(tier=tier, defaults=dict(
             name=name, title_rules=rules, high_speed_mb_per_day=mb, throttled_down_kbps=down, throttled_up_kbps=up,

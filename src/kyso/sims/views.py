@@ -4,20 +4,23 @@ registration, import, the data plans and the monthly payment report."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyso.accounts import scope
-from kyso.core.errors import KysoError
-from kyso.core.tables import MAX_BYTES
+from kyso.core.actions import act
+from kyso.core.errors import InvalidInput, KysoError
+from kyso.core.tables import check_size
 from kyso.org.models import Person, Unit
 
 from . import importing, report, services
+from .flows import SUBSCRIPTION, refused
 from .models import Carrier, DataPlan, SubState
 from .permissions import SIMS_MANAGE, SIMS_VIEW
 
@@ -50,7 +53,21 @@ def index(request):
 
 
 def _errors(exc: KysoError) -> dict:
-    return {k: (v[1] if isinstance(v, tuple) else v) for k, v in exc.fields.items()}
+    return {k: (v[1] if isinstance(v, tuple) else v) for k, v in (exc.fields or {}).items()}
+
+
+def _register(request, form):
+    person = Person.objects.filter(email__iexact=form.get("holder", "").strip()).select_related("unit").first()
+    plan = DataPlan.objects.filter(tier=form.get("plan")).first() if form.get("plan", "").isdigit() else None
+    if person is None:
+        raise refused(InvalidInput("sims.person.not_found", _("No staff member with this e-mail."),
+                                   fields={"holder": ("sims.person.not_found", _("No staff member with this e-mail."))}))
+    return services.register(
+        request.user, person=person, msisdn=form.get("msisdn"), carrier=form.get("carrier"),
+        iccid=form.get("iccid"), in_service_on=form.get("in_service_on"), plan=plan,
+        unit=_unit(form.get("unit")), certificate=form.get("certificate", ""), data_fee=form.get("data_fee"),
+        line_fee=form.get("line_fee"), connection_fee=form.get("connection_fee"), contract=form.get("contract", ""),
+        note=form.get("note", ""))
 
 
 @login_required
@@ -60,29 +77,29 @@ def new(request):
         return _forbidden(request)
     form, errors = dict(request.POST.items()) if request.method == "POST" else {}, {}
     if request.method == "POST":
-        person = Person.objects.filter(email__iexact=form.get("holder", "").strip()).select_related("unit").first()
-        plan = DataPlan.objects.filter(tier=form.get("plan")).first() if form.get("plan", "").isdigit() else None
-        try:
-            if person is None:
-                raise services.InvalidInput("sims.person.not_found", _("No staff member with this e-mail."),
-                                            fields={"holder": ("sims.person.not_found",
-                                                               _("No staff member with this e-mail."))})
-            with transaction.atomic():
-                sub = services.register(
-                    request.user, person=person, msisdn=form.get("msisdn"), carrier=form.get("carrier"),
-                    iccid=form.get("iccid"), in_service_on=form.get("in_service_on"), plan=plan,
-                    unit=_unit(form.get("unit")), certificate=form.get("certificate", ""),
-                    data_fee=form.get("data_fee"), line_fee=form.get("line_fee"),
-                    connection_fee=form.get("connection_fee"), contract=form.get("contract", ""),
-                    note=form.get("note", ""))
-            messages.success(request, _("The SIM PKI line is registered."))
-            return redirect("sims:detail", pk=sub.pk)
-        except KysoError as exc:
-            messages.error(request, exc.message)
-            errors = _errors(exc)
+        result = act(request, lambda: _register(request, form), success=_("The SIM PKI line is registered."),
+                     flow=SUBSCRIPTION)
+        if result:
+            return redirect("sims:detail", pk=result.pk)
+        errors = _errors(result.error)
     return render(request, "sims/new.html", {
         "form": form, "errors": errors, "carriers": Carrier.choices, "plans": DataPlan.objects.filter(is_active=True),
-        "units": _units(request.user, SIMS_MANAGE), "today": dt.date.today().isoformat()}, status=400 if errors else 200)
+        "units": _units(request.user, SIMS_MANAGE), "today": timezone.localdate()}, status=400 if errors else 200)
+
+
+def _subscription_steps(request, sub) -> dict:
+    """The page's actions on a line: action → the call into the domain."""
+    f, user = request.POST, request.user
+    plan = DataPlan.objects.filter(tier=f.get("plan")).first() if f.get("plan", "").isdigit() else None
+    on, reason = f.get("effective_on"), f.get("reason")
+    return {
+        "suspend": lambda: services.suspend(user, sub, effective_on=on, reason=reason),
+        "resume": lambda: services.resume(user, sub, effective_on=on, reason=reason),
+        "end": lambda: services.end(user, sub, effective_on=on, reason=reason),
+        "change": lambda: services.change_terms(user, sub, effective_on=on, plan=plan, data_fee=f.get("data_fee"),
+                                                line_fee=f.get("line_fee"), certificate=f.get("certificate", ""),
+                                                note=f.get("reason", "")),
+    }
 
 
 @login_required
@@ -91,68 +108,55 @@ def detail(request, pk):
         sub = services.get_subscription(request.user, pk)
     except KysoError:
         return render(request, "core/404.html", status=404)
-    can_manage = scope.can(request.user, SIMS_MANAGE, sub.unit)
+    can_manage = bool(SUBSCRIPTION.allowed(sub, request.user))
     errors, status = {}, 200
     if request.method == "POST":
-        if not can_manage:
+        if not scope.can(request.user, SIMS_MANAGE, sub.unit):
             return _forbidden(request)
-        action, f = request.POST.get("action"), request.POST
-        try:
-            with transaction.atomic():
-                if action == "suspend":
-                    services.suspend(request.user, sub, effective_on=f.get("effective_on"), reason=f.get("reason"))
-                elif action == "resume":
-                    services.resume(request.user, sub, effective_on=f.get("effective_on"), reason=f.get("reason"))
-                elif action == "end":
-                    services.end(request.user, sub, effective_on=f.get("effective_on"), reason=f.get("reason"))
-                elif action == "change":
-                    plan = DataPlan.objects.filter(tier=f.get("plan")).first() if f.get("plan", "").isdigit() else None
-                    services.change_terms(request.user, sub, effective_on=f.get("effective_on"), plan=plan,
-                                          data_fee=f.get("data_fee"), line_fee=f.get("line_fee"),
-                                          certificate=f.get("certificate", ""), note=f.get("reason", ""))
-                else:
-                    return render(request, "core/404.html", status=404)
-            messages.success(request, _("Saved."))
+        step = _subscription_steps(request, sub).get(request.POST.get("action"))
+        if step is None:
+            return render(request, "core/404.html", status=404)
+        result = act(request, step, success=_("Saved."), flow=SUBSCRIPTION, record=sub)
+        if result:
             return redirect("sims:detail", pk=sub.pk)
-        except KysoError as exc:
-            messages.error(request, exc.message)
-            errors, status = _errors(exc), 400
-            sub.refresh_from_db()
+        errors, status = _errors(result.error), 400
+        sub.refresh_from_db()
     return render(request, "sims/detail.html", {
         "sub": sub, "events": sub.events.select_related("plan", "actor"), "can_manage": can_manage,
         "plans": DataPlan.objects.filter(is_active=True), "errors": errors, "form": request.POST,
-        "today": dt.date.today().isoformat(), "suggested": services.plan_for(sub.person)}, status=status)
+        "today": timezone.localdate(), "suggested": services.plan_for(sub.person)}, status=status)
+
+
+def _import(request):
+    f = request.FILES.get("file")
+    if f is None:
+        raise refused(InvalidInput("import.missing", _("Choose a file.")))
+    try:
+        check_size(f.size)
+    except KysoError as exc:
+        raise refused(exc) from None
+    return importing.start_import(f.name, f.read(), actor=request.user, dry_run=bool(request.POST.get("dry_run")))
 
 
 @login_required
 def import_view(request):
+    """The file is checked and imported by a job (never in the request): its page shows the outcome."""
     if not scope.has_permission_anywhere(request.user, SIMS_MANAGE):
         return _forbidden(request)
-    result, status = None, 200
+    status = 200
     if request.method == "POST":
-        f = request.FILES.get("file")
-        try:
-            if f is None:
-                raise services.InvalidInput("import.missing", _("Choose a file."))
-            if f.size > MAX_BYTES:
-                raise services.InvalidInput("import.too_large", _("The file is too large (at most %(mb)s MB).") % {
-                    "mb": MAX_BYTES // (1024 * 1024)})
-            result = importing.import_subscriptions(f.name, f.read(), actor=request.user,
-                                                    dry_run=bool(request.POST.get("dry_run")))
-            if result.applied:
-                messages.success(request, _("%(n)s lines imported.") % {"n": result.created})
-            elif result.rejected:
-                status = 400
-        except KysoError as exc:
-            messages.error(request, exc.message)
-            status = 400
-    return render(request, "sims/import.html", {"result": result, "columns": importing.COLUMNS}, status=status)
+        job = act(request, lambda: _import(request))
+        if job:
+            messages.success(request, _("The file is being checked and imported; this page shows the outcome."))
+            return redirect("jobs:detail", pk=job.pk)
+        status = 400
+    return render(request, "sims/import.html", {"columns": importing.COLUMNS}, status=status)
 
 
 @login_required
 def plans(request):
     """The appendix of letter 346 as reference data; the IT Center edits it."""
-    can_manage = scope.has_permission_anywhere(request.user, SIMS_MANAGE)
+    can_manage = services.may_edit_plans(request.user)
     if not (can_manage or scope.has_permission_anywhere(request.user, SIMS_VIEW)):
         return _forbidden(request)
     errors, status = {}, 200
@@ -162,19 +166,25 @@ def plans(request):
         plan = DataPlan.objects.filter(tier=request.POST.get("tier")).first()
         if plan is None:
             return render(request, "core/404.html", status=404)
-        try:
-            with transaction.atomic():
-                services.update_plan(request.user, plan, **{k: request.POST.get(k) for k in (
-                    "name", "title_rules", "high_speed_mb_per_day", "throttled_down_kbps", "throttled_up_kbps",
-                    "data_fee_vnd", "line_fee_vnd", "connection_fee_vnd")},
-                    is_active=bool(request.POST.get("is_active")))
-            messages.success(request, _("Saved."))
+        values = {k: request.POST.get(k) for k in ("name", "title_rules", "high_speed_mb_per_day",
+                                                   "throttled_down_kbps", "throttled_up_kbps", "data_fee_vnd",
+                                                   "line_fee_vnd", "connection_fee_vnd")}
+        result = act(request, lambda: services.update_plan(request.user, plan, **values,
+                                                           is_active=bool(request.POST.get("is_active"))),
+                     success=_("Saved."))
+        if result:
             return redirect("sims:plans")
-        except KysoError as exc:
-            messages.error(request, exc.message)
-            errors, status = {"tier": plan.tier, **_errors(exc)}, 400
+        errors, status = {"tier": plan.tier, **_errors(result.error)}, 400
     return render(request, "sims/plans.html", {"plans": DataPlan.objects.all(), "can_manage": can_manage,
                                                "errors": errors}, status=status)
+
+
+def _close(request):
+    try:
+        month = report.parse_month(request.POST.get("month", ""))
+    except KysoError as exc:
+        raise refused(exc) from None
+    return services.close_month(request.user, month)
 
 
 @login_required
@@ -183,15 +193,10 @@ def payment(request):
     if not scope.has_permission_anywhere(request.user, SIMS_VIEW):
         return _forbidden(request)
     if request.method == "POST":
-        try:
-            with transaction.atomic():
-                closed = services.close_month(request.user, report.parse_month(request.POST.get("month", "")))
+        closed = act(request, lambda: _close(request))
+        if closed:
             messages.success(request, _("%(month)s is closed; the paying units are told their statements.") % {
                 "month": closed.month.strftime("%m/%Y")})
-        except KysoError as exc:
-            messages.error(request, exc.message)
-        from urllib.parse import urlencode
-
         return redirect(f"{request.path}?{urlencode({'month': request.POST.get('month', '')[:7]})}")
     today = dt.date.today()
     default = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")

@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from kyso.core.errors import InvalidInput
 
+from .models import DayOverride
+
 MAX_SPAN_DAYS = 366 * 20
 MAX_WORKING_DAYS = 5000
 
@@ -52,8 +54,6 @@ def _make_up_saturdays() -> dict:
 
 
 def _overrides(start: dt.date, end: dt.date) -> dict:
-    from .models import DayOverride
-
     return {o.date: o for o in DayOverride.objects.filter(date__gte=start, date__lte=end)}
 
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from kyso.audit.models import AuditRecord
 from kyso.core.scope_table import TARGET_UNITS, Target, collect
 
 CASES = collect()
@@ -26,9 +27,23 @@ def _call(client, ep, target):
     return method(url, data=body, format=ep.format)
 
 
+REFUSED = {"403", "404"}
+
+
+def _checked_call(client, ep, target):
+    """The outcome of the call; a refusal (403/404) must leave nothing behind: no audited change of any kind (every
+    registered model's save writes an audit record in the same transaction), so a refused step changed nothing."""
+    before = AuditRecord.objects.count()
+    got = _outcome(ep, _call(client, ep, target), target)
+    if got in REFUSED:
+        written = list(AuditRecord.objects.order_by("seq").values_list("action", flat=True)[before:])
+        assert written == [], f"{ep.name}: refused with {got} but wrote {written}"
+    return got
+
+
 def _outcome(ep, response, target):
-    if ep.listed is not None:
-        if response.status_code != 200:
+    if ep.listed is not None:   # a list (200), or a job (202: `listed` runs it and says whether it did its work)
+        if response.status_code not in (200, 202):
             return str(response.status_code)
         return "L" if ep.listed(target, response.json()) else "U"
     return str(response.status_code)
@@ -42,7 +57,7 @@ def test_scope(demo, api, ep, user, expected):
     inside = _target(demo, inside_code)
     if ep.prepare:
         ep.prepare(inside)
-    got_in = _outcome(ep, _call(client, ep, inside), inside)
+    got_in = _checked_call(client, ep, inside)
     assert got_in == expected_in, f"{ep.name} as {user} on in-scope {inside_code}: got {got_in}, expected {expected_in}"
     if outside_code is None:
         assert expected_out == "-"
@@ -50,5 +65,5 @@ def test_scope(demo, api, ep, user, expected):
     outside = _target(demo, outside_code)
     if ep.prepare:
         ep.prepare(outside)
-    got_out = _outcome(ep, _call(client, ep, outside), outside)
+    got_out = _checked_call(client, ep, outside)
     assert got_out == expected_out, f"{ep.name} as {user} on out-of-scope {outside_code}: got {got_out}, expected {expected_out}"

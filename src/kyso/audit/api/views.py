@@ -3,10 +3,10 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kyso.accounts import roles as perms
 from kyso.core.api.permissions import HasKysoPermission
 
 from .. import chain, queries
+from ..permissions import AUDIT_VERIFY, AUDIT_VIEW
 from ..models import AuditRecord
 
 
@@ -20,7 +20,7 @@ class AuditRecordSerializer(serializers.ModelSerializer):
 class AuditRecordViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AuditRecordSerializer
     permission_classes = [HasKysoPermission]
-    required_permission = perms.AUDIT_VIEW
+    required_permission = AUDIT_VIEW
     lookup_field = "seq"
 
     def get_queryset(self):
@@ -29,7 +29,7 @@ class AuditRecordViewSet(viewsets.ReadOnlyModelViewSet):
 
 class VerifyView(APIView):
     permission_classes = [HasKysoPermission]
-    required_permission = perms.AUDIT_VERIFY
+    required_permission = AUDIT_VERIFY
 
     @extend_schema(request=None, responses=inline_serializer("AuditVerifyResult", {
         "ok": serializers.BooleanField(), "checked": serializers.IntegerField(), "last_seq": serializers.IntegerField(),

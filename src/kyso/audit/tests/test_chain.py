@@ -11,16 +11,9 @@ from kyso.audit.models import AuditRecord, ChainHead, Checkpoint
 from kyso.core.context import acting_as
 from kyso.org.models import Unit
 
+from .helpers import changes
+
 pytestmark = pytest.mark.django_db
-
-
-def _changes(n=5):
-    unit = Unit.objects.get(code="HN.BD")
-    with acting_as(label="tester"), transaction.atomic():
-        for i in range(n):
-            unit.phone = f"02437{i:06d}"
-            unit.save()
-    return unit
 
 
 def _sql(statement, params=()):
@@ -29,7 +22,7 @@ def _sql(statement, params=()):
 
 
 def test_intact_chain_verifies(demo):
-    _changes()
+    changes()
     report = chain.verify()
     assert report.ok, report.findings
     assert report.last_seq == AuditRecord.objects.count()
@@ -37,7 +30,7 @@ def test_intact_chain_verifies(demo):
 
 def test_every_save_is_recorded_with_before_and_after(demo):
     before = ChainHead.objects.get().seq
-    unit = _changes(1)
+    unit = changes(1)
     rec = AuditRecord.objects.get(seq=before + 1)
     assert rec.object_type == "org.unit" and rec.object_id == str(unit.pk)
     assert '"phone":"02437000000"' in rec.after and rec.actor == "tester" and rec.channel == "cli"
@@ -53,7 +46,7 @@ def test_unchanged_save_writes_nothing(demo):
 
 
 def test_altered_record_is_named(demo):
-    _changes()
+    changes()
     target = AuditRecord.objects.order_by("-seq")[2].seq
     _sql("UPDATE audit_auditrecord SET actor = %s WHERE seq = %s", ["mallory", target])
     report = chain.verify()
@@ -61,7 +54,7 @@ def test_altered_record_is_named(demo):
 
 
 def test_removed_record_is_named(demo):
-    _changes()
+    changes()
     target = AuditRecord.objects.order_by("-seq")[3].seq
     _sql("DELETE FROM audit_auditrecord WHERE seq = %s", [target])
     report = chain.verify()
@@ -70,7 +63,7 @@ def test_removed_record_is_named(demo):
 
 def test_inserted_record_is_named(demo):
     """An attacker renumbers the tail to make room and forges a self-consistent record."""
-    _changes()
+    changes()
     records = list(AuditRecord.objects.order_by("seq"))
     slot = records[-3].seq  # the forged record takes this place
     # shift the tail by one (highest first, to keep seq unique), recomputing their hashes
@@ -87,7 +80,7 @@ def test_inserted_record_is_named(demo):
 
 
 def test_truncation_of_newest_records_is_caught_by_the_head(demo):
-    _changes()
+    changes()
     last = ChainHead.objects.get().seq
     _sql("DELETE FROM audit_auditrecord WHERE seq >= %s", [last - 1])
     report = chain.verify()
@@ -95,7 +88,7 @@ def test_truncation_of_newest_records_is_caught_by_the_head(demo):
 
 
 def test_truncation_with_forged_head_is_caught_by_the_signed_checkpoint(demo):
-    _changes()
+    changes()
     cp = chain.create_checkpoint()
     last = cp.seq
     survivor = AuditRecord.objects.get(seq=last - 2)
@@ -107,7 +100,7 @@ def test_truncation_with_forged_head_is_caught_by_the_signed_checkpoint(demo):
 
 
 def test_deleting_the_checkpoint_too_is_caught_by_the_checkpoint_log(demo):
-    _changes()
+    changes()
     cp = chain.create_checkpoint()
     survivor = AuditRecord.objects.get(seq=cp.seq - 2)
     _sql("DELETE FROM audit_auditrecord WHERE seq > %s", [survivor.seq])
@@ -118,7 +111,7 @@ def test_deleting_the_checkpoint_too_is_caught_by_the_checkpoint_log(demo):
 
 
 def test_forged_checkpoint_signature_is_caught(demo):
-    _changes()
+    changes()
     cp = chain.create_checkpoint()
     _sql("UPDATE audit_checkpoint SET head_hash = %s WHERE id = %s", ["f" * 64, cp.pk])
     report = chain.verify()
@@ -169,7 +162,7 @@ def test_explicit_record_and_action_name(demo):
 
 
 def test_cli_verify_exit_codes(demo, capsys):
-    _changes()
+    changes()
     call_command("audit", "verify")
     assert "OK" in capsys.readouterr().out
     target = AuditRecord.objects.order_by("-seq")[1].seq
@@ -185,7 +178,7 @@ def test_a_long_transaction_queues_one_checkpoint(demo, settings, django_capture
     settings.KYSO_AUDIT_CHECKPOINT_EVERY = 3
     before = Checkpoint.objects.count()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        _changes(12)
+        changes(12)
     assert [cb for cb in callbacks if cb is chain._checkpoint_quietly] == [chain._checkpoint_quietly]
     assert Checkpoint.objects.count() == before + 1
     assert Checkpoint.objects.order_by("-seq").first().seq == ChainHead.objects.get().seq

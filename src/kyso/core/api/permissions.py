@@ -2,16 +2,16 @@
 
 from rest_framework.permissions import BasePermission
 
+from kyso.core import authz
+
 
 class HasKysoPermission(BasePermission):
     """`required_permission` on the view (or a dict per action) must be held somewhere.
 
-    Object scope (which units) is enforced by the view's queryset via `kyso.accounts.scope`.
+    Object scope (which units) is enforced by the view's queryset (`kyso.core.authz.scope_q`).
     """
 
     def has_permission(self, request, view):
-        from kyso.accounts.scope import has_permission_anywhere
-
         if not (request.user and request.user.is_authenticated):
             return False
         perm = getattr(view, "required_permission", None)
@@ -19,4 +19,4 @@ class HasKysoPermission(BasePermission):
             perm = perm.get(getattr(view, "action", None) or request.method.lower(), perm.get("default"))
         if perm is None:
             return True
-        return has_permission_anywhere(request.user, perm)
+        return authz.has_permission_anywhere(request.user, perm)

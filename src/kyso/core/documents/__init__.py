@@ -4,13 +4,5 @@ from .model import (Checkbox, Field, FieldLine, OfficialDocument, Paragraph, Sig
                     vn_date, vn_date_phrase, vn_datetime)
 
 
-def render_pdf(doc):
-    from .pdf import render_pdf as _render
-
-    return _render(doc)
-
-
-def render_docx(doc):
-    from .docx import render_docx as _render
-
-    return _render(doc)
+from .docx import render_docx  # noqa: F401,E402
+from .pdf import render_pdf  # noqa: F401,E402

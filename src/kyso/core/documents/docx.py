@@ -11,6 +11,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from kyso.core.validators import CONTROL_CHARS
+
 from . import model as m
 
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
@@ -19,7 +21,7 @@ FONT = "Times New Roman"
 
 
 def _run(par, text, size=13, bold=False, italic=False, underline=False):
-    run = par.add_run(text)
+    run = par.add_run(CONTROL_CHARS.sub("", str(text)))  # text kept before control characters were refused
     run.font.name = FONT
     run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     run.font.size = Pt(size)
@@ -80,6 +82,11 @@ def render_docx(doc: m.OfficialDocument) -> bytes:
         left("―――――", size=10)
         if doc.number:
             left(doc.number, size=13)
+        if doc.summary:
+            left(m.summary_line(doc.summary), size=12)
+        for mark in (doc.confidentiality, doc.urgency):
+            if mark:
+                left(mark.upper(), size=13, bold=True)
         right = _cell_paragraphs(t.cell(0, 1))
         right(m.MOTTO_1, size=12, bold=True)
         right(m.MOTTO_2, size=13, bold=True, underline=True)
@@ -107,11 +114,11 @@ def render_docx(doc: m.OfficialDocument) -> bytes:
         elif isinstance(b, m.FieldLine):
             p = _par(d, "", align="left")
             for i, f in enumerate(b.fields):
-                _run(p, ("    " if i else "") + f"{f.label}: ")
+                _run(p, ("    " if i else "") + f"{m.label_text(f.label)}: ")
                 _run(p, f.value or "……………", bold=bool(f.value))
         elif isinstance(b, m.Checkbox):
             p = _par(d, "", align="left")
-            _run(p, f"{b.label}: ")
+            _run(p, f"{m.label_text(b.label)}: ")
             _run(p, "  ".join(("■ " if c else "□ ") + t for t, c in b.options))
         elif isinstance(b, m.Table):
             t = d.add_table(rows=1, cols=len(b.header))

@@ -29,6 +29,23 @@ def vn_date_phrase(place: str, day: dt.date) -> str:
     return f"{place}, ngày {dd} tháng {mm} năm {day.year}"
 
 
+URGENCY_MARKS = {"urgent": "KHẨN", "very_urgent": "THƯỢNG KHẨN", "express": "HỎA TỐC"}
+
+
+def summary_line(summary: str) -> str:
+    """'Về việc X' / 'V/v X' / 'X' → 'V/v X' (how a letter's summary is written under its number)."""
+    text = (summary or "").strip()
+    for prefix in ("V/v ", "v/v ", "Về việc ", "về việc "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return f"V/v {text}" if text else ""
+
+
+def label_text(label: str) -> str:
+    """A field's label without the colon the renderer adds ("Giới tính:" → "Giới tính"): never "::"."""
+    return (label or "").rstrip().rstrip(":").rstrip()
+
+
 def vn_date(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
@@ -101,6 +118,10 @@ class OfficialDocument:
     governing_body: str = ""
     issuer: str = ""
     number: str = ""  # "Số: 15/DS-BHXH"
+    # A letter's summary, under its number and symbol (Decree 30, Appendix I, ô 5b): "V/v …" is added if missing.
+    summary: str = ""
+    urgency: str = ""          # "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC" (ô 10b), under the number / summary
+    confidentiality: str = ""  # "MẬT", "TỐI MẬT", "TUYỆT MẬT" (ô 10a)
     place: str = ""
     date: dt.date | None = None
     subtitle: str = ""
@@ -117,7 +138,8 @@ class OfficialDocument:
 
     def text(self) -> str:
         """Plain text of the document (search, tests, accessibility)."""
-        out = [self.form_label, self.governing_body, self.issuer, self.number, MOTTO_1, MOTTO_2]
+        out = [self.form_label, self.governing_body, self.issuer, self.number, summary_line(self.summary),
+               self.confidentiality, self.urgency, MOTTO_1, MOTTO_2]
         if self.date and self.place:
             out.append(vn_date_phrase(self.place, self.date))
         out += [self.title, self.subtitle, f"Kính gửi: {self.recipient}" if self.recipient else ""]
@@ -125,9 +147,9 @@ class OfficialDocument:
             if isinstance(b, Paragraph):
                 out.append(b.text)
             elif isinstance(b, FieldLine):
-                out.append("  ".join(f"{f.label}: {f.value}" for f in b.fields))
+                out.append("  ".join(f"{label_text(f.label)}: {f.value}" for f in b.fields))
             elif isinstance(b, Checkbox):
-                out.append(b.label + " " + " ".join(("☒ " if c else "☐ ") + t for t, c in b.options))
+                out.append(label_text(b.label) + ": " + " ".join(("☒ " if c else "☐ ") + t for t, c in b.options))
             elif isinstance(b, Table):
                 out.append(" | ".join(b.header))
                 out += [" | ".join(r) for r in b.rows]

@@ -106,6 +106,9 @@ def _header(doc: m.OfficialDocument, width: float):
         left.append(HRFlowable(width="30%", thickness=0.7, color=colors.black, spaceBefore=0, spaceAfter=4, hAlign="CENTER"))
         if doc.number:
             left.append(_number_with_field(doc) if doc.issue_fields else _p(doc.number, size=13, align="center"))
+        if doc.summary:
+            left.append(_p(m.summary_line(doc.summary), size=12, align="center"))
+        left += _marks(doc)
         right = list(motto)
         if date_line:
             right.append(date_line if isinstance(date_line, Flowable)
@@ -116,6 +119,7 @@ def _header(doc: m.OfficialDocument, width: float):
         flow.append(t)
     else:
         flow += motto
+        flow += _marks(doc)
         if date_line:
             flow.append(date_line if isinstance(date_line, Flowable)
                         else _p(date_line, size=13, align="right", italic=True))
@@ -123,17 +127,31 @@ def _header(doc: m.OfficialDocument, width: float):
     return flow
 
 
+def _marks(doc: m.OfficialDocument) -> list:
+    """Confidentiality and urgency marks (Decree 30, ô 10a/10b): bold capitals in a frame, under the number."""
+    out = []
+    for mark in (doc.confidentiality, doc.urgency):
+        if mark:
+            t = Table([[_p(mark.upper(), size=13, align="center", bold=True, space_after=0)]],
+                      colWidths=[pdfmetrics.stringWidth(mark.upper(), FONT + "-Bold", 13) + 10 * mm])
+            t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1, colors.black), ("TOPPADDING", (0, 0), (-1, -1), 1),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+            out += [Spacer(1, 2 * mm), t]
+    return out
+
+
 def _field_line(line: m.FieldLine):
     parts = []
     for f in line.fields:
         value = escape(f.value) if f.value else "……………"
-        parts.append(f"{escape(f.label)}: <b>{value}</b>" if f.value else f"{escape(f.label)}: {value}")
+        label = escape(m.label_text(f.label))
+        parts.append(f"{label}: <b>{value}</b>" if f.value else f"{label}: {value}")
     return Paragraph("&nbsp;&nbsp;&nbsp;&nbsp;".join(parts), _style(size=13, align="left"))
 
 
 def _checkbox(box: m.Checkbox):
     opts = "&nbsp;&nbsp;".join(("■ " if checked else "□ ") + escape(text) for text, checked in box.options)
-    return Paragraph(f"{escape(box.label)}: {opts}", _style(size=13, align="left"))
+    return Paragraph(f"{escape(m.label_text(box.label))}: {opts}", _style(size=13, align="left"))
 
 
 def _table(tbl: m.Table, width: float):
@@ -141,15 +159,46 @@ def _table(tbl: m.Table, width: float):
     head = _style(size=tbl.size, align="center", bold=True, leading=tbl.size * 1.2, space_after=0)
     data = [[Paragraph(escape(h), head) for h in tbl.header]]
     data += [[Paragraph(escape(str(c)), cell) for c in row] for row in tbl.rows]
-    rel = tbl.widths or [1] * len(tbl.header)
-    total = sum(rel)
-    t = LongTable(data, colWidths=[width * r / total for r in rel], repeatRows=1)
+    t = LongTable(data, colWidths=_column_widths(tbl, width), repeatRows=1)
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]))
     return t
 
 
-def _signatures(doc: m.OfficialDocument, width: float):
+def _column_widths(tbl: m.Table, width: float) -> list[float]:
+    """The relative widths asked, widened where a header word would not fit (a header never breaks inside a word,
+    "STT" is never "S T T"); the other columns give the room back in proportion."""
+    rel = tbl.widths or [1] * len(tbl.header)
+    widths = [width * r / sum(rel) for r in rel]
+    need = [max((pdfmetrics.stringWidth(w, FONT + "-Bold", tbl.size) for w in (h or "").split()), default=0) + 13
+            for h in tbl.header]
+    short = sum(max(0.0, n - w) for n, w in zip(need, widths))
+    spare = sum(w - n for n, w in zip(need, widths) if w > n)
+    if short and spare > short:
+        widths = [n if w <= n else w - (w - n) * short / spare for n, w in zip(need, widths)]
+    return widths
+
+
+class _SignatureSpace(Flowable):
+    """The blank between a signer's caption and his name, where the signature or the seal goes: where it
+    lands (page, rectangle in points) is written into `spots`, so that the signature's stamp can be put
+    there (Decree 30, Appendix I: the seal over the signature, under the caption)."""
+
+    def __init__(self, height: float, spots: list | None):
+        super().__init__()
+        self.height, self.spots = height, spots
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        return avail_width, self.height
+
+    def draw(self):
+        if self.spots is not None:
+            x, y = self.canv.absolutePosition(0, 0)
+            self.spots.append((self.canv.getPageNumber() - 1, (x, y, x + self.width, y + self.height)))
+
+
+def _signatures(doc: m.OfficialDocument, width: float, spots: list | None = None):
     cols = []
     for s in doc.signatures:
         cell = []
@@ -159,7 +208,7 @@ def _signatures(doc: m.OfficialDocument, width: float):
             cell.append(_p(line, size=13, align="center", bold=True))
         if s.note:
             cell.append(_p(s.note, size=12, align="center", italic=True))
-        cell.append(Spacer(1, 22 * mm))
+        cell.append(_SignatureSpace(22 * mm, spots))
         if s.name:
             cell.append(_p(s.name, size=13, align="center", bold=True))
         cols.append(cell)
@@ -176,7 +225,9 @@ def _signatures(doc: m.OfficialDocument, width: float):
     return [Spacer(1, 6 * mm), KeepTogether(t)]
 
 
-def render_pdf(doc: m.OfficialDocument) -> bytes:
+def render_pdf(doc: m.OfficialDocument, spots: list | None = None) -> bytes:
+    """The document as a PDF; with `spots`, the place of each signer's blank is appended to it as
+    (page index, (x1, y1, x2, y2)) in the order of `doc.signatures`."""
     register_fonts()
     buf = io.BytesIO()
     pagesize = landscape(A4) if doc.landscape else A4
@@ -204,7 +255,7 @@ def render_pdf(doc: m.OfficialDocument) -> bytes:
             flow.append(_table(b, width))
         elif isinstance(b, m.Spacer):
             flow.append(Spacer(1, b.height_mm * mm))
-    flow += _signatures(doc, width)
+    flow += _signatures(doc, width, spots)
     if doc.footer_note:
         flow.append(Spacer(1, 4 * mm))
         flow.append(_p(doc.footer_note, size=10, align="left", italic=True))

@@ -30,4 +30,5 @@ def test_catalogue_complete_and_compiled(po_path):
         if entry.msgid_plural:
             assert mo.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr_plural[0], entry.msgid
         else:
-            assert mo.gettext(entry.msgid) == entry.msgstr, f".mo is stale for {entry.msgid!r}: run tools/i18n.py --compile"
+            got = mo.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else mo.gettext(entry.msgid)
+            assert got == entry.msgstr, f".mo is stale for {entry.msgid!r}: run tools/i18n.py --compile"

@@ -78,7 +78,7 @@ def test_kyso_console_script(tmp_path):
     import shutil
 
     kyso = shutil.which("kyso") or str(__import__("pathlib").Path(sys.executable).parent / "kyso")
-    env = {"KYSO_DATA_DIR": str(tmp_path), "KYSO_SECRET_KEY": "x" * 50, "PATH": "/usr/bin:/bin"}
+    env = {"KYSO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}  # its secrets generated into the data directory
     out = subprocess.run([kyso, "migrate", "--no-input"], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     out = subprocess.run([kyso, "workdays", "add", "2025-01-24", "3"], capture_output=True, text=True, env=env)

@@ -41,6 +41,18 @@ def make_draft(as_user, drafter, signer, recipients=("HN.BD",), **kw):
                                      recipients=recipients, **kw)
 
 
+def to_sign(demo, leader, as_user):
+    """A Hanoi draft reviewed and approved by `leader`: waiting for his signature."""
+    from kyso.eoffice import services
+
+    hanoi = demo.user("hanoi")
+    doc = make_draft(as_user, hanoi, leader, signer_title="Giám đốc")
+    with as_user(hanoi):
+        services.submit_for_review(doc, hanoi, reviewer=leader)
+    with as_user(leader):
+        return services.review(doc, leader, approve=True)
+
+
 def sign_on_sim(doc, leader, as_user, pin=PIN):
     """The leader asks to sign on his phone and answers the SIM's prompt with his PIN (the built-in phone)."""
     from kyso.eoffice import services

@@ -2,7 +2,10 @@
 organisation (for the targets, the district itself), an incoming one to its receiving unit: clerks, leaders
 and unit officers see those of their subtree; the auditor sees all; the clerk alone issues."""
 
+import io
+
 from kyso.core.scope_table import Endpoint
+from kyso.eoffice.drafting import render_draft
 
 
 def _outgoing(t):
@@ -59,4 +62,30 @@ eoffice.out.issue   409/- 404/- 403/-   403/404 403/404 409/404   404/404 404/40
 eoffice.in.list     L/-   U/-   L/-     L/U     L/U     L/U       U/U     U/U       L/-
 eoffice.in.detail   200/- 404/- 200/-   200/404 200/404 200/404   404/404 404/404   200/-
 eoffice.in.assign   200/- 404/- 200/-   403/404 403/404 200/404   404/404 404/404   403/-
+"""
+
+
+# ---------------------------------------------------------------- issue 16: the rest of the e-office operations
+
+def _letter(t):
+    f = io.BytesIO(render_draft(organization="CÔNG TY A", symbol_suffix="CV", place="Hà Nội", subject="V/v",
+                                body="Nội dung"))
+    f.name = "cong-van.pdf"
+    return {"unit": t.unit.code, "file": f, "sender": "Công ty A", "subject": "V/v kiểm tra phạm vi"}
+
+
+ENDPOINTS += [
+    Endpoint("eoffice.out.file", "GET", lambda t: f"/api/v1/eoffice/outgoing/{t.extra['out']}/draft.pdf",
+             prepare=_outgoing),
+    # a clerk registers a document from outside Kyso in the incoming book of a unit of his
+    Endpoint("eoffice.in.register", "POST", lambda t: "/api/v1/eoffice/incoming/", body=_letter, format="multipart"),
+    # a draft is always of the drafter's own unit (none can be named): the target does not change the answer
+    Endpoint("eoffice.out.create", "POST", lambda t: "/api/v1/eoffice/outgoing/",
+             body={"subject": "V/v kiểm tra phạm vi", "signer": "lanhdao", "signer_title": "Phó Tổng Giám đốc",
+                   "body": "Nội dung.", "recipients": ["VSS.VP"]}),
+]
+
+EXPECT += """eoffice.out.file    200/- 404/- 200/-   200/404 200/404 200/404   404/404 404/404   200/-
+eoffice.in.register 201/- 403/- 403/-   403/403 403/403 201/403   403/403 403/403   403/-
+eoffice.out.create  201/- 403/- 400/-   201/201 201/201 201/201   403/403 403/403   403/-
 """

@@ -35,7 +35,7 @@ def test_receive_books_and_show(demo, pki, tmp_path, capsys):
     (["receive", "/etc/hostname", "--unit", "NOPE", "--sender", "A", "--subject", "B", "--as", "vanthu.bd"],
      "eoffice.unit.unknown"),
     (["receive", "/etc/hostname", "--unit", "HN.BD", "--sender", "A", "--subject", "B", "--as", "nobody"],
-     "eoffice.cli.user"),
+     "accounts.user.not_found"),
     (["receive", "/etc/hostname", "--unit", "HCM", "--sender", "A", "--subject", "B", "--as", "vanthu.bd"],
      "forbidden"),
     (["show", "not-a-uuid"], "eoffice.document.not_found"),

@@ -33,7 +33,7 @@ def test_draft_sign_issue_and_arrival_through_the_pages(client, demo, hn_leader)
     c.post(resp.url, {"op": "submit", "reviewer": hn_leader.pk})
     leader = _as(client, demo, "giamdoc.hn")
     leader.post(resp.url, {"op": "approve", "note": "Đồng ý"})
-    assert "/eoffice/?queue=to_sign" in leader.get("/").content.decode(), "his home page lists what waits"
+    assert "/tasks/eoffice.outgoing/sign/" in leader.get("/").content.decode(), "his home page lists what waits"
     from kyso.notify.models import Notification
 
     assert Notification.objects.filter(topic="eoffice.sign", channel="sms").exists(), "and an SMS tells him"
@@ -44,6 +44,8 @@ def test_draft_sign_issue_and_arrival_through_the_pages(client, demo, hn_leader)
     txn = MsspTransaction.objects.get()
     assert leader.post(f"/mobile/phone/sim/{txn.mssp_trans_id}/", {"pin": PIN}).status_code == 302
     assert leader.get(f"/eoffice/out/{doc.pk}/status.json").json()["state"] == "signed"
+    page = leader.get(resp.url).content.decode()
+    assert "bằng SIM PKI" in page and ">sim<" not in page and "(sim)" not in page, "how he signed, in words"
 
     clerk = _as(client, demo, "vanthu.hn")
     assert 'value="issue_dispatch"' in clerk.get(resp.url).content.decode()
@@ -56,9 +58,9 @@ def test_draft_sign_issue_and_arrival_through_the_pages(client, demo, hn_leader)
     bd = _as(client, demo, "vanthu.bd")
     incoming = IncomingDocument.objects.get()
     listing = bd.get("/eoffice/?book=in").content.decode()
-    assert f"/eoffice/in/{incoming.pk}/" in listing and "TOTAL_PASSED" in listing
+    assert f"/eoffice/in/{incoming.pk}/" in listing and "Hợp lệ" in listing     # the verdict in words
     page = bd.get(f"/eoffice/in/{incoming.pk}/").content.decode()
-    assert 'id="indication"' in page and "TOTAL_PASSED" in page
+    assert 'id="indication"' in page and "Hợp lệ" in page
     assert bd.get(f"/eoffice/in/{incoming.pk}/report.pdf").content.startswith(b"%PDF-")
     bd.post(f"/eoffice/in/{incoming.pk}/", {"op": "assign", "assignee": demo.user("thuebao").pk, "days": "2"})
     incoming.refresh_from_db()

@@ -8,7 +8,7 @@ from kyso.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from kyso.eoffice import services
 from kyso.eoffice.models import BookCounter, OutgoingDocument, OutgoingState
 
-from .conftest import make_draft, sign_on_sim
+from .conftest import make_draft, sign_on_sim, to_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -54,19 +54,10 @@ def test_bad_draft_files_are_refused(demo, hn_leader, as_user, data, code):
 def test_a_signed_file_is_not_a_draft(demo, hn_leader, as_user):
     from kyso.files.storage import read
 
-    doc = sign_on_sim(_to_sign(demo, hn_leader, as_user), hn_leader, as_user)
+    doc = sign_on_sim(to_sign(demo, hn_leader, as_user), hn_leader, as_user)
     with pytest.raises(InvalidInput) as e:
         make_draft(as_user, demo.user("hanoi"), hn_leader, data=read(doc.signed_file), filename="signed.pdf")
     assert _code(e) == "eoffice.file.already_signed"
-
-
-def _to_sign(demo, leader, as_user):
-    hanoi = demo.user("hanoi")
-    doc = make_draft(as_user, hanoi, leader, signer_title="Giám đốc")
-    with as_user(hanoi):
-        services.submit_for_review(doc, hanoi, reviewer=leader)
-    with as_user(leader):
-        return services.review(doc, leader, approve=True)
 
 
 def test_steps_in_order_and_by_the_right_people(demo, hn_leader, as_user):
@@ -99,10 +90,10 @@ def test_steps_in_order_and_by_the_right_people(demo, hn_leader, as_user):
         services.get_outgoing(bd_clerk, doc.pk)          # outside his scope: not even seen
 
 
-def test_refused_on_the_phone_goes_back_to_sign(demo, hn_leader, as_user):
+def test_refused_on_the_phone_goes_backto_sign(demo, hn_leader, as_user):
     from kyso.mobile import services as mobile
 
-    doc = _to_sign(demo, hn_leader, as_user)
+    doc = to_sign(demo, hn_leader, as_user)
     with as_user(hn_leader):
         doc = services.request_phone_signature(doc, hn_leader)
         mobile.refuse(doc.signature_request_id, hn_leader)
@@ -114,7 +105,7 @@ def test_refused_on_the_phone_goes_back_to_sign(demo, hn_leader, as_user):
 def test_a_failed_seal_leaves_the_number_unused(demo, hn_leader, as_user):
     """The organisation's signature fails (here the unit lost its own seal) → no number is used up."""
     clerk = demo.user("vanthu.hn")
-    doc = sign_on_sim(_to_sign(demo, hn_leader, as_user), hn_leader, as_user)
+    doc = sign_on_sim(to_sign(demo, hn_leader, as_user), hn_leader, as_user)
     hn = demo.unit("HN")
     with as_user(clerk), transaction.atomic():
         hn.has_own_seal = False

@@ -13,7 +13,7 @@ from kyso.pki.issuance import SubjectInfo
 from kyso.pki.testing import TEST_PIN, make_signer
 from kyso.signing.verify import verify_bytes
 
-from .conftest import make_draft
+from .conftest import make_draft, to_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +27,8 @@ def token_cert(hn_leader):
     return issued
 
 
-def _to_sign(demo, leader, as_user):
-    hanoi = demo.user("hanoi")
-    doc = make_draft(as_user, hanoi, leader, signer_title="Giám đốc")
-    with as_user(hanoi):
-        services.submit_for_review(doc, hanoi, reviewer=leader)
-    with as_user(leader):
-        return services.review(doc, leader, approve=True)
-
-
 def test_leader_signs_with_his_token_then_clerk_issues(demo, hn_leader, token_cert, as_user):
-    doc = _to_sign(demo, hn_leader, as_user)
+    doc = to_sign(demo, hn_leader, as_user)
     with as_user(hn_leader), pytest.raises(Forbidden) as e:
         with transaction.atomic():
             services.sign_with_token(doc, hn_leader, certificate=token_cert.serial, pin="000000")

@@ -1,6 +1,13 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Certificate, DeviceEvent, IssuanceRequest, KeyDevice, RequestList, RevocationRequest, Step
+from kyso.jobs.api import serializers as jobs_api
+
+from ..deadlines import steps_of
+from ..privacy import PERSONAL_FIELDS
+from ..models import (Certificate, DeviceEvent, IssuanceRequest, KeyDevice, Record, RequestList,
+                      RevocationRequest, Step)
+from ..requests import FORM01_FIELDS
 
 
 class LifecycleStepSerializer(serializers.ModelSerializer):
@@ -12,6 +19,9 @@ class LifecycleStepSerializer(serializers.ModelSerializer):
 
 
 class RequestSerializer(serializers.ModelSerializer):
+    """A Form 01 as filed. The personal fields (`privacy.PERSONAL_FIELDS`) are null unless the reader may see
+    them — the view names those requests in the context (`revealed`), each read audited."""
+
     unit = serializers.CharField(source="unit.code", read_only=True)
     managing_unit = serializers.CharField(source="subscriber.managing_unit.code", read_only=True)
     steps = serializers.SerializerMethodField()
@@ -27,22 +37,39 @@ class RequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_steps(self, obj) -> list[dict]:
-        from ..deadlines import steps_of
-
         return LifecycleStepSerializer(steps_of("request", obj.pk), many=True).data
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.pk not in self.context.get("revealed", ()):
+            for name in PERSONAL_FIELDS:
+                data[name] = None
+        return data
 
-class FileRequestSerializer(serializers.Serializer):
+
+class Form01Serializer(serializers.ModelSerializer):
+    """Form 01's own fields, every one optional: the one validation of filing and of every edit (issue 16,
+    finding 8) — types, lengths and the 1–5 years of the model, then `requests.validate_form01` in the domain."""
+
+    validity_years = serializers.IntegerField(required=False)  # 1 to 5: requests.validate_form01, one stable code
+
+    class Meta:
+        model = IssuanceRequest
+        fields = FORM01_FIELDS
+        extra_kwargs = {name: {"required": False} for name in FORM01_FIELDS}
+
+
+class FileRequestSerializer(Form01Serializer):
     kind = serializers.ChoiceField(choices=["person", "organization"])
     person = serializers.IntegerField(required=False, help_text="Person id (kind=person)")
     unit = serializers.CharField(required=False, help_text="Unit code (kind=organization)")
-    title = serializers.CharField(required=False, allow_blank=True)
-    residence = serializers.CharField(required=False, allow_blank=True)
-    validity_years = serializers.IntegerField(required=False)
-    old_certificate_serial = serializers.CharField(required=False, allow_blank=True)
     is_seal_holder = serializers.BooleanField(required=False)
     seal_registration = serializers.FileField(required=False)
     title_confirmation = serializers.FileField(required=False)
+
+    class Meta(Form01Serializer.Meta):
+        fields = [*FORM01_FIELDS, "kind", "person", "unit", "is_seal_holder", "seal_registration",
+                  "title_confirmation"]
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -52,6 +79,11 @@ class ReviewSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HandoverSerializer(serializers.Serializer):
+    by_post = serializers.BooleanField(required=False, default=False,
+                                       help_text="Sent by confidential post (the signed record comes back later)")
 
 
 class OutcomeSerializer(serializers.Serializer):
@@ -71,9 +103,7 @@ class ListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_requests(self, obj) -> list[int]:
-        from ..services import requests_in
-
-        return [r.pk for r in requests_in(obj)]
+        return [r.pk for r in obj.all_requests()]
 
 
 class CompileSerializer(serializers.Serializer):
@@ -105,8 +135,6 @@ class RevocationSerializer(serializers.ModelSerializer):
         read_only_fields = ["state", "requested_on", "steps"]
 
     def get_steps(self, obj) -> list[dict]:
-        from ..deadlines import steps_of
-
         return LifecycleStepSerializer(steps_of("revocation", obj.pk), many=True).data
 
 
@@ -177,33 +205,71 @@ class BulkRevokeSerializer(serializers.Serializer):
     phone_notice = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class JobSerializer(serializers.ModelSerializer):
-    unit = serializers.CharField(source="unit.code", read_only=True)
-    percent = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        from ..models import BulkJob
-
-        model = BulkJob
-        fields = ["id", "kind", "state", "unit", "total", "done", "failed", "percent", "created_at",
-                  "finished_at"]
-        read_only_fields = fields
+JobSerializer = jobs_api.JobSerializer
 
 
 class RecordSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", read_only=True)
 
     class Meta:
-        from ..models import Record
-
         model = Record
         fields = ["id", "form", "title", "number", "subject_type", "subject_id", "unit", "created_on"]
         read_only_fields = fields
 
 
+class UnitRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class CampaignSerializer(serializers.Serializer):
     to_revoke = CertificateSerializer(many=True)
-    to_request = serializers.ListField(child=serializers.DictField())
+    to_request = UnitRefSerializer(many=True)
+
+
+class IssuedDeviceSerializer(serializers.Serializer):
+    """A key device our CA issued onto, with its PIN — shown once, like a PIN envelope, never stored."""
+
+    request = serializers.IntegerField(source="request_id")
+    token = serializers.CharField(source="token_label")
+    pin = serializers.CharField()
+
+
+class SentToCaSerializer(ListSerializer):
+    """The list sent to the CA, with the key devices our CA issued onto (context `issued`)."""
+
+    devices = serializers.SerializerMethodField()
+
+    class Meta(ListSerializer.Meta):
+        fields = ListSerializer.Meta.fields + ["devices"]
+        read_only_fields = fields
+
+    @extend_schema_field(IssuedDeviceSerializer(many=True))
+    def get_devices(self, obj):
+        return IssuedDeviceSerializer(self.context.get("issued", []), many=True).data
+
+
+class RejectedRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    imported = serializers.IntegerField()
+    rejected = RejectedRowSerializer(many=True)
+
+    def to_representation(self, instance):
+        return {"imported": instance.imported,
+                "rejected": RejectedRowSerializer([{"row": n, "code": c, "message": m} for n, c, m in instance.rejected],
+                                                  many=True).data}
+
+
+class RevocationCreateSerializer(serializers.Serializer):
+    certificate = serializers.IntegerField()
+    reason = serializers.CharField()
+    detail = serializers.CharField(required=False, allow_blank=True, default="")
+    phone_notice = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ExpirySerializer(serializers.Serializer):

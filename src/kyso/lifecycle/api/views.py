@@ -8,14 +8,18 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kyso.accounts import scope
 from kyso.core.api.permissions import HasKysoPermission
 from kyso.core.errors import InvalidInput, NotFound
-from kyso.accounts import scope
+from kyso.core.exports import xlsx_response
+from kyso.files import checks
+from kyso.files.storage import store
+from kyso.files.views import file_response
 from kyso.org.models import Person, Unit
 
-from .. import bulk, documents, exchange, importing, services
-from ..models import KeyDevice, Record, RequestList, RevocationRequest, Subscriber
-from ..permissions import LC_DEVICE, LC_VIEW
+from .. import bulk, documents, exchange, importing, privacy, services
+from ..models import Subscriber
+from ..permissions import LC_DEVICE, LC_REVIEW, LC_VIEW
 from . import serializers as s
 
 
@@ -33,10 +37,22 @@ def _doc(doc, fmt, name):
     return resp
 
 
+def _request_data(user, req, via="api"):
+    """A request as the API answers it: its personal data only to who may see it, the read audited."""
+    return s.RequestSerializer(req, context={"revealed": privacy.reveal(user, [req], via)}).data
+
+
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.RequestSerializer
     permission_classes = [HasKysoPermission]
     required_permission = LC_VIEW
+
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            items = args[0] if kwargs.get("many") else [args[0]]
+            kwargs["context"] = {**self.get_serializer_context(),
+                                 "revealed": privacy.reveal(self.request.user, items, via="api")}
+        return super().get_serializer(*args, **kwargs)
 
     def get_queryset(self):
         qs = services.visible_requests(self.request.user).order_by("-id")
@@ -56,22 +72,21 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 raise NotFound("lifecycle.person.not_found", _("No such person."))
         if d.get("unit"):
             unit = _unit(d["unit"])
-        from kyso.files.storage import store
-
         files = {}
         for key in ("seal_registration", "title_confirmation"):
             f = d.pop(key, None)
             if f is not None:
-                files[key] = store(f.read(), name=f.name, media_type=f.content_type or "application/octet-stream",
+                data = f.read()
+                files[key] = store(data, name=f.name, media_type=checks.check_attachment(data, f.name, field=key),
                                    purpose=f"lifecycle.{key}")
         req = services.file_request(request.user, kind=d.pop("kind"), person=person, unit=unit, data=d, **files)
-        return Response(s.RequestSerializer(req).data, status=status.HTTP_201_CREATED)
+        return Response(_request_data(request.user, req), status=status.HTTP_201_CREATED)
 
     def _do(self, func, *args, **kwargs):
         req = self.get_object()
         func(self.request.user, req, *args, **kwargs)
         req.refresh_from_db()
-        return Response(s.RequestSerializer(req).data)
+        return Response(_request_data(self.request.user, req))
 
     @extend_schema(request=None, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"])
@@ -85,11 +100,12 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         ser.is_valid(raise_exception=True)
         return self._do(services.review, valid=ser.validated_data["valid"], guidance=ser.validated_data["guidance"])
 
-    @extend_schema(request=s.FileRequestSerializer, responses=s.RequestSerializer)
+    @extend_schema(request=s.Form01Serializer, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
-        data = {k: v for k, v in request.data.items() if k in services.FORM01_FIELDS}
-        return self._do(services.edit_request, data)
+        ser = s.Form01Serializer(data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        return self._do(services.edit_request, dict(ser.validated_data))
 
     @extend_schema(request=None, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"])
@@ -99,7 +115,9 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.ReasonSerializer, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
-        return self._do(services.hold, request.data.get("reason", ""))
+        ser = s.ReasonSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._do(services.hold, ser.validated_data["reason"])
 
     @extend_schema(request=s.OutcomeSerializer, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"], url_path="ca-outcome")
@@ -119,10 +137,12 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._do(services.supplement_done, {k: v for k, v in request.data.items()
                                                    if k in services.FORM01_FIELDS})
 
-    @extend_schema(request=None, responses=s.RequestSerializer)
+    @extend_schema(request=s.HandoverSerializer, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"], url_path="handover-unit")
     def handover_unit(self, request, pk=None):
-        return self._do(services.handover_to_unit, by_post=bool(request.data.get("by_post")))
+        ser = s.HandoverSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._do(services.handover_to_unit, by_post=ser.validated_data["by_post"])
 
     @extend_schema(request={"multipart/form-data": s.SignedRecordSerializer}, responses={201: s.RecordSerializer})
     @action(detail=True, methods=["post"], url_path="signed-record")
@@ -146,7 +166,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path=r"form01\.(?P<fmt>pdf|docx)")
     def form01(self, request, pk=None, fmt="pdf"):
-        return _doc(documents.form01(self.get_object()), fmt, "mau-01")
+        return _doc(privacy.form01_for(request.user, self.get_object(), via=f"api.form01.{fmt}"), fmt, "mau-01")
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path=r"form03\.(?P<fmt>pdf|docx)")
@@ -166,10 +186,7 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     required_permission = LC_VIEW
 
     def get_queryset(self):
-        user = self.request.user
-        qs = RequestList.objects.select_related("unit", "sent_to").order_by("-id")
-        return scope.filter_by_scope(qs, user, LC_VIEW, "unit__path") | \
-            scope.filter_by_scope(qs, user, LC_VIEW, "sent_to__path")
+        return services.visible_lists(self.request.user)
 
     @extend_schema(request=s.CompileSerializer, responses={201: s.ListSerializer})
     def create(self, request):
@@ -206,32 +223,27 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def approve(self, request, pk=None):
         return Response(s.ListSerializer(self._do(services.approve_list)[0]).data)
 
-    @extend_schema(request=None, responses=s.ListSerializer)
+    @extend_schema(request=None, responses=s.SentToCaSerializer)
     @action(detail=True, methods=["post"], url_path="send-to-ca")
     def send_to_ca(self, request, pk=None):
         lst, issued = self._do(services.send_to_ca)
-        data = s.ListSerializer(lst).data
-        # Device PINs are shown once, like a PIN envelope, and never stored.
-        data["devices"] = [{"request": i.request_id, "token": i.token_label, "pin": i.pin} for i in issued]
-        return Response(data)
+        return Response(s.SentToCaSerializer(lst, context={"issued": issued}).data)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path=r"form02\.(?P<fmt>pdf|docx|xlsx)")
     def form02(self, request, pk=None, fmt="pdf"):
         lst = self.get_object()
         if fmt == "xlsx":
-            resp = HttpResponse(documents.form02_xlsx(lst),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            resp["Content-Disposition"] = 'attachment; filename="mau-02.xlsx"'
-            return resp
-        return _doc(documents.form02(lst), fmt, "mau-02")
+            return xlsx_response(privacy.form02_xlsx_for(request.user, lst, via="api.form02.xlsx"), "mau-02.xlsx")
+        return _doc(privacy.form02_for(request.user, lst, via=f"api.form02.{fmt}"), fmt, "mau-02")
 
     @extend_schema(responses={(200, "application/zip"): bytes})
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
         """External CA: Form 02 (XLSX, PDF) and the CSRs for the RA intake agency."""
         lst = self.get_object()
-        scope.require(request.user, services.LC_REVIEW)
+        scope.require(request.user, LC_REVIEW)
+        privacy.reveal(request.user, lst.all_requests(), via="api.export")
         resp = HttpResponse(exchange.export_package(lst, exchange.csrs_of(lst)), content_type="application/zip")
         resp["Content-Disposition"] = f'attachment; filename="{lst.number.replace("/", "-")}.zip"'
         return resp
@@ -263,38 +275,38 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def renew(self, request, pk=None):
         req = services.renewal(request.user, self.get_object())
-        return Response(s.RequestSerializer(req).data, status=status.HTTP_201_CREATED)
+        return Response(_request_data(request.user, req), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.ExpirySerializer)
     @action(detail=False, methods=["get"])
     def expiry(self, request):
         """Counts: expired, and expiring within 30, 60 and 90 days (letter 26)."""
-        return Response(services.expiry_buckets(request.user))
+        return Response(s.ExpirySerializer(services.expiry_buckets(request.user)).data)
 
     @extend_schema(request=None, responses=s.CampaignSerializer)
     @action(detail=False, methods=["get"])
     def campaign(self, request):
         """The seal rule (letter 26): organisation certificates of units without a seal, units with a seal and no
         organisation certificate."""
-        c = services.seal_campaign(request.user)
-        return Response({"to_revoke": s.CertificateSerializer(c["to_revoke"], many=True).data,
-                         "to_request": [{"code": u.code, "name": u.name} for u in c["to_request"]]})
+        return Response(s.CampaignSerializer(services.seal_campaign(request.user)).data)
 
-    @extend_schema(request={"multipart/form-data": s.ImportSerializer}, responses={201: dict})
+    @extend_schema(request={"multipart/form-data": s.ImportSerializer}, responses={202: s.JobSerializer})
     @action(detail=False, methods=["post"], url_path="import")
     def import_register(self, request):
-        """Certificates issued before Kyso: a register and the certificate files; all rows or none."""
+        """Certificates issued before Kyso: a register and the certificate files; all rows or none. Answers 202 at
+        once with the job (`url`, `page`) that imports them; its `result` is the report (every refused row)."""
         ser = s.ImportSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         reg = ser.validated_data["register"]
         uploads = [(f.name, f.read()) for f in request.FILES.getlist("files")]
-        report = importing.import_register(request.user, reg.name, reg.read(), uploads)
-        return Response(report.as_dict(), status=status.HTTP_201_CREATED)
+        job = importing.start_import(request.user, reg.name, reg.read(), uploads)
+        return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=s.BulkRevokeSerializer, responses={202: s.JobSerializer})
     @action(detail=False, methods=["post"], url_path="bulk-revoke")
     def bulk_revoke(self, request):
-        """Revoke many certificates (e.g. a unit dissolved): a job with progress, see /lifecycle/jobs/."""
+        """Revoke many certificates (e.g. a unit dissolved): answers 202 at once with the job (`url`, `page`);
+        a worker does the work, never this request."""
         ser = s.BulkRevokeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
@@ -309,17 +321,18 @@ class RevocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     required_permission = LC_VIEW
 
     def get_queryset(self):
-        return scope.filter_by_scope(RevocationRequest.objects.select_related("certificate").order_by("-id"),
-                                     self.request.user, LC_VIEW, "certificate__subscriber__unit__path")
+        return services.visible_revocations(self.request.user).order_by("-id")
 
-    @extend_schema(request=s.RevocationSerializer, responses={201: s.RevocationSerializer})
+    @extend_schema(request=s.RevocationCreateSerializer, responses={201: s.RevocationSerializer})
     def create(self, request):
-        cert = services.visible_certificates(request.user).filter(pk=request.data.get("certificate")).first()
+        ser = s.RevocationCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        cert = services.visible_certificates(request.user).filter(pk=d["certificate"]).first()
         if cert is None:
             raise NotFound("lifecycle.certificate.not_found", _("No such certificate."))
-        rev = services.request_revocation(request.user, cert, reason=request.data.get("reason", ""),
-                                          detail=request.data.get("detail", ""),
-                                          phone_notice=request.data.get("phone_notice", ""))
+        rev = services.request_revocation(request.user, cert, reason=d["reason"], detail=d["detail"],
+                                          phone_notice=d["phone_notice"])
         return Response(s.RevocationSerializer(rev).data, status=status.HTTP_201_CREATED)
 
     def _do(self, func, **kw):
@@ -347,7 +360,7 @@ class RevocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path=r"form05\.(?P<fmt>pdf|docx)")
     def form05(self, request, pk=None, fmt="pdf"):
-        return _doc(documents.form05(self.get_object()), fmt, "mau-05")
+        return _doc(privacy.form05_for(request.user, self.get_object(), via=f"api.form05.{fmt}"), fmt, "mau-05")
 
     @extend_schema(request=None, responses=s.RevocationSerializer)
     @action(detail=True, methods=["post"], url_path="notify-unit")
@@ -417,8 +430,7 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     required_permission = LC_VIEW
 
     def get_queryset(self):
-        qs = scope.filter_by_scope(Record.objects.select_related("unit").order_by("-id"), self.request.user, LC_VIEW,
-                                   "unit__path")
+        qs = services.visible_records(self.request.user).order_by("-id")
         p = self.request.query_params
         if p.get("subject_type") and p.get("subject_id", "").isdigit():
             qs = qs.filter(subject_type=p["subject_type"], subject_id=int(p["subject_id"]))
@@ -427,17 +439,19 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
-        from kyso.files.views import file_response
-
-        return file_response(self.get_object().pdf)
+        rec = self.get_object()
+        if not privacy.record_readable(request.user, rec):
+            raise NotFound("lifecycle.record.not_shown", _("This form holds personal data you may not see."))
+        return file_response(rec.pdf)
 
 
 class StepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """What waits for me: open steps of my units, by due date."""
+    """The deadline register: open steps at the units in my scope, by due date (what waits for me personally
+    is my queue, `/tasks/`)."""
 
     serializer_class = s.LifecycleStepSerializer
     permission_classes = [HasKysoPermission]
     required_permission = LC_VIEW
 
     def get_queryset(self):
-        return services.my_steps(self.request.user).order_by("due_on", "id")
+        return services.open_deadlines(self.request.user).order_by("due_on", "id")

@@ -3,6 +3,7 @@ lifecycle records built through the domain functions."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from cryptography import x509
@@ -13,6 +14,7 @@ from django.db import transaction
 
 from kyso import audit
 from kyso.core.context import acting_as
+from kyso.core.documents import OfficialDocument, Paragraph, render_pdf
 
 
 class ExternalCa:
@@ -60,7 +62,7 @@ def certificate_for(subscriber_kind: str, *, person=None, unit=None, days: int =
                     ca: ExternalCa | None = None):
     """An active lifecycle certificate held by a person or a unit (recorded as imported)."""
     from kyso.lifecycle.models import Certificate, Source
-    from kyso.lifecycle.services import _subscriber_for
+    from kyso.lifecycle.units import subscriber_for as _subscriber_for
 
     ca = ca or ExternalCa()
     key = ec.generate_private_key(ec.SECP256R1())
@@ -81,3 +83,21 @@ def in_state(req, state: str):
         req.state = state
         req.save()
     return req
+
+
+def real_pdf(text: str = "Bản sao") -> bytes:
+    """A real one-page PDF (attachments are checked by their content)."""
+    return render_pdf(OfficialDocument(title=text.upper(), blocks=[Paragraph(text)]))
+
+
+@contextlib.contextmanager
+def acting(user):
+    """On behalf of `user` from the CLI, in a transaction (for the domain functions called directly)."""
+    with acting_as(user, channel="cli"), transaction.atomic():
+        yield
+
+
+def ba_dinh_certificates(demo) -> list:
+    """Three person certificates in Ba Đình (its director, deputy and a specialist): a unit's certificates to revoke."""
+    return [certificate_for("person", person=demo.person("HN.BD", t)) for t in ("Giám đốc", "Phó Giám đốc",
+                                                                                 "Chuyên viên")]

@@ -8,6 +8,8 @@ from django.db import transaction
 from kyso import audit
 from kyso.core.context import acting_as
 from kyso.core.scope_table import Endpoint
+from kyso.jobs.models import Job
+from kyso.jobs.worker import drain
 
 BASE = "/api/v1/lifecycle/"
 
@@ -18,7 +20,7 @@ def _ctx():
 
 def _request(t, state="submitted", with_cert=False):
     from kyso.lifecycle.models import IssuanceRequest
-    from kyso.lifecycle.services import _subscriber_for
+    from kyso.lifecycle.units import subscriber_for as _subscriber_for
     from kyso.workdays.calendar import today
 
     with _ctx(), transaction.atomic(), audit.action("test.prepare"):
@@ -44,7 +46,7 @@ def _certificate(t):
 
 def _list(t, state="draft", sent_to_it=False):
     from kyso.lifecycle.models import RequestList
-    from kyso.lifecycle.services import it_center, managing_unit
+    from kyso.lifecycle.units import it_center, managing_unit
     from kyso.workdays.calendar import today
 
     req = _request(t, "listed")
@@ -58,7 +60,7 @@ def _list(t, state="draft", sent_to_it=False):
 
 def _approval_list(t, state="submitted"):
     from kyso.lifecycle.models import RequestList
-    from kyso.lifecycle.services import it_center
+    from kyso.lifecycle.units import it_center
     from kyso.workdays.calendar import today
 
     req = _request(t, "in_approval" if state == "submitted" else "approved")
@@ -89,10 +91,13 @@ def _device(t):
 
 
 def _job(t):
-    from kyso.lifecycle.models import BulkJob
+    from django.utils import timezone
+
+    from kyso.jobs.models import Job
 
     with _ctx(), transaction.atomic(), audit.action("test.prepare"):
-        t.extra["job"] = BulkJob.objects.create(kind="revoke", unit=t.unit, total=1).pk
+        t.extra["job"] = Job.objects.create(kind="lifecycle.bulk_revoke", unit=t.unit, items=[0],
+                                            run_after=timezone.now()).pk
 
 
 def _record(t):
@@ -112,6 +117,11 @@ def _register(t):
     f = io.BytesIO(data)
     f.name = "so.csv"
     return {"register": f}
+
+
+def _imported(t, data):
+    drain()
+    return bool(Job.objects.get(pk=data["id"]).result["applied"])
 
 
 def _issued_file(t):
@@ -139,18 +149,26 @@ C = lambda t: f"{BASE}certificates/{t.extra['certificate']}/"    # noqa: E731
 V = lambda t: f"{BASE}revocations/{t.extra['revocation']}/"      # noqa: E731
 
 
-def _sent_to_ca_request(t):
-    _request(t, "sent_to_ca")
+def _waiting(state, step="", **fields):
+    """A request in `state` with its open deadline step (the unit's, or the IT Center's) and these fields."""
+    def prepare(t):
+        from kyso.lifecycle import deadlines
+        from kyso.lifecycle.models import IssuanceRequest
+        from kyso.lifecycle.units import it_center
+
+        req = _request(t, state)
+        with _ctx(), transaction.atomic(), audit.action("test.prepare"):
+            IssuanceRequest.objects.filter(pk=req.pk).update(**fields)
+            if step:
+                unit = req.subscriber.managing_unit if step == "supplement_complete" else it_center()
+                deadlines.open_step("request", req.pk, step, unit)
+    return prepare
 
 
-def _refused_request(t):
-    """Refused by the CA, the written notice to the unit still due."""
-    from kyso.lifecycle import deadlines
-    from kyso.lifecycle.services import it_center
-
-    req = _request(t, "refused")
-    with _ctx(), transaction.atomic(), audit.action("test.prepare"):
-        deadlines.open_step("request", req.pk, "refusal_notice", it_center())
+_returned_request = _waiting("returned", guidance="Bổ sung địa chỉ thường trú")   # a return has its guidance
+_supplement_request = _waiting("supplement", "supplement_complete")               # the unit was told: 5 days run
+_refused_request = _waiting("refused", "refusal_notice")                          # the written notice still due
+_sent_to_ca_request = _waiting("sent_to_ca")
 
 
 ENDPOINTS = [
@@ -164,12 +182,12 @@ ENDPOINTS = [
     Endpoint("lc.request.hold", "POST", lambda t: R(t) + "hold/", body={"reason": "Đang xác minh"}, prepare=_request),
     Endpoint("lc.request.review", "POST", lambda t: R(t) + "review/", body={"valid": True},
              prepare=lambda t: _request(t, "received")),
-    Endpoint("lc.request.resubmit", "POST", lambda t: R(t) + "resubmit/", prepare=lambda t: _request(t, "returned")),
+    Endpoint("lc.request.resubmit", "POST", lambda t: R(t) + "resubmit/", prepare=_returned_request),
     Endpoint("lc.request.ca_outcome", "POST", lambda t: R(t) + "ca-outcome/",
              body={"outcome": "supplement", "reason": "Thiếu bản sao"}, prepare=_sent_to_ca_request),
     Endpoint("lc.request.notify_outcome", "POST", lambda t: R(t) + "notify-outcome/", prepare=_refused_request),
     Endpoint("lc.request.supplement_done", "POST", lambda t: R(t) + "supplement-done/",
-             prepare=lambda t: _request(t, "supplement")),
+             prepare=_supplement_request),
     Endpoint("lc.request.handover_unit", "POST", lambda t: R(t) + "handover-unit/",
              prepare=lambda t: _request(t, "issued", with_cert=True)),
     Endpoint("lc.request.handover_subscriber", "POST", lambda t: R(t) + "handover-subscriber/",
@@ -202,7 +220,9 @@ ENDPOINTS = [
     Endpoint("lc.cert.renew", "POST", lambda t: C(t) + "renew/", prepare=_certificate),
     Endpoint("lc.cert.expiry", "GET", lambda t: f"{BASE}certificates/expiry/"),
     Endpoint("lc.cert.campaign", "GET", lambda t: f"{BASE}certificates/campaign/"),
-    Endpoint("lc.cert.import", "POST", lambda t: f"{BASE}certificates/import/", body=_register, format="multipart"),
+    # a job (202): L = it recorded the row, U = it refused the register (a unit outside the importer's scope)
+    Endpoint("lc.cert.import", "POST", lambda t: f"{BASE}certificates/import/", body=_register, format="multipart",
+             listed=_imported),
     Endpoint("lc.cert.bulk_revoke", "POST", lambda t: f"{BASE}certificates/bulk-revoke/",
              body=lambda t: {"certificates": [t.extra["certificate"]], "reason": "d", "detail": "Giải thể"},
              prepare=_certificate),
@@ -232,34 +252,35 @@ ENDPOINTS = [
     Endpoint("lc.job", "GET", lambda t: f"{BASE}jobs/{t.extra['job']}/", prepare=_job),
     Endpoint("lc.records", "GET", lambda t: f"{BASE}records/", listed=_has("record"), prepare=_record),
     Endpoint("lc.record.pdf", "GET", lambda t: f"{BASE}records/{t.extra['record']}/pdf/", prepare=_record),
+    Endpoint("lc.record", "GET", lambda t: f"{BASE}records/{t.extra['record']}/", prepare=_record),
 ]
 
 EXPECT = """
 endpoint                         admin cntt  lanhdao hanoi   badinh  vanthu.hn thuebao motcua.hn kiemtoan
-lc.requests                      L/-   L/-   L/-     L/U     L/U     L/U       L/U     U/U       L/-
-lc.request                       200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
+lc.requests                      L/-   L/-   L/-     L/U     L/U     U/U       U/U     U/U       L/-
+lc.request                       200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
 lc.request.file                  201/- 201/- 403/-   201/404 201/404 403/404   403/404 404/404   403/-
-lc.request.confirm               200/- 403/- 403/-   200/404 200/404 403/404   403/404 404/404   403/-
-lc.request.edit                  200/- 200/- 403/-   200/404 200/404 403/404   403/404 404/404   403/-
-lc.request.hold                  200/- 200/- 403/-   200/404 200/404 403/404   403/404 404/404   403/-
-lc.request.review                200/- 200/- 403/-   403/404 403/404 403/404   403/404 404/404   403/-
-lc.request.resubmit              200/- 403/- 403/-   200/404 200/404 403/404   403/404 404/404   403/-
-lc.request.ca_outcome            200/- 200/- 403/-   403/404 403/404 403/404   403/404 404/404   403/-
-lc.request.notify_outcome        200/- 200/- 403/-   403/404 403/404 403/404   403/404 404/404   403/-
-lc.request.supplement_done       200/- 403/- 403/-   200/404 200/404 403/404   403/404 404/404   403/-
-lc.request.handover_unit         200/- 200/- 403/-   403/404 403/404 403/404   403/404 404/404   403/-
-lc.request.handover_subscriber   200/- 403/- 403/-   200/404 200/404 403/404   403/404 404/404   403/-
-lc.request.activate              200/- 200/- 403/-   403/404 403/404 403/404   403/404 404/404   403/-
-lc.request.signed_record         201/- 201/- 403/-   403/404 403/404 403/404   403/404 404/404   403/-
-lc.request.form01                200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
-lc.request.form03                200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
-lc.request.form04                200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
-lc.lists                         L/-   L/-   L/-     L/U     L/U     L/U       L/U     U/U       L/-
-lc.list                          200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
+lc.request.confirm               200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
+lc.request.edit                  200/- 200/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
+lc.request.hold                  200/- 200/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
+lc.request.review                200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
+lc.request.resubmit              200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
+lc.request.ca_outcome            200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
+lc.request.notify_outcome        200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
+lc.request.supplement_done       200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
+lc.request.handover_unit         200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
+lc.request.handover_subscriber   200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
+lc.request.activate              200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
+lc.request.signed_record         201/- 201/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
+lc.request.form01                200/- 200/- 404/-   200/404 200/404 404/404   404/404 404/404   404/-
+lc.request.form03                200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
+lc.request.form04                200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
+lc.lists                         L/-   L/-   L/-     L/U     L/U     U/U       U/U     U/U       L/-
+lc.list                          200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
 lc.list.compile                  201/- 403/- 403/-   201/403 201/403 403/403   403/403 403/403   403/-
-lc.list.send                     200/- 403/- 403/-   200/404 200/404 403/404   403/404 404/404   403/-
-lc.list.receive                  200/- 200/- 403/-   403/404 403/404 403/404   403/404 404/404   403/-
-lc.list.form02                   200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
+lc.list.send                     200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
+lc.list.receive                  200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
+lc.list.form02                   200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
 lc.list.approve                  200/- 403/- 200/-   404/404 404/404 404/404   404/404 404/404   403/-
 lc.list.send_to_ca               200/- 200/- 403/-   404/404 404/404 404/404   404/404 404/404   403/-
 lc.list.export                   200/- 200/- 403/-   404/404 404/404 404/404   404/404 404/404   403/-
@@ -269,17 +290,17 @@ lc.cert                          200/- 200/- 200/-   200/404 200/404 200/404   2
 lc.cert.renew                    201/- 201/- 403/-   201/404 201/404 403/404   403/404 404/404   403/-
 lc.cert.expiry                   200/- 200/- 200/-   200/200 200/200 200/200   200/200 200/200   200/-
 lc.cert.campaign                 200/- 200/- 200/-   200/200 200/200 200/200   200/200 200/200   200/-
-lc.cert.import                   201/- 201/- 400/-   201/400 201/400 400/400   400/400 400/400   400/-
+lc.cert.import                   L/-   L/-   403/-   L/U     L/U     403/403   403/403 403/403   403/-
 lc.cert.bulk_revoke              202/- 403/- 403/-   202/404 202/404 403/404   403/404 404/404   403/-
-lc.revocations                   L/-   L/-   L/-     L/U     L/U     L/U       L/U     U/U       L/-
-lc.revocation                    200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
+lc.revocations                   L/-   L/-   L/-     L/U     L/U     U/U       U/U     U/U       L/-
+lc.revocation                    200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
 lc.revocation.file               201/- 201/- 403/-   201/404 201/404 403/404   403/404 404/404   403/-
-lc.revocation.confirm            200/- 403/- 403/-   200/404 200/404 403/404   403/404 404/404   403/-
-lc.revocation.send               200/- 200/- 403/-   403/404 403/404 403/404   403/404 404/404   403/-
-lc.revocation.ca_confirmed       200/- 200/- 403/-   403/404 403/404 403/404   403/404 404/404   403/-
-lc.revocation.notify_unit        200/- 200/- 403/-   403/404 403/404 403/404   403/404 404/404   403/-
-lc.revocation.return_device      200/- 403/- 403/-   200/404 200/404 403/404   403/404 404/404   403/-
-lc.revocation.form05             200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
+lc.revocation.confirm            200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
+lc.revocation.send               200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
+lc.revocation.ca_confirmed       200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
+lc.revocation.notify_unit        200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
+lc.revocation.return_device      200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
+lc.revocation.form05             200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
 lc.devices                       L/-   L/-   L/-     L/U     L/U     L/U       L/U     U/U       L/-
 lc.device                        200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
 lc.device.register               201/- 201/- 403/-   201/403 201/403 403/403   403/403 403/403   403/-
@@ -287,6 +308,7 @@ lc.device.change                 200/- 200/- 403/-   200/404 200/404 403/404   4
 lc.steps                         200/- 200/- 200/-   200/200 200/200 200/200   200/200 200/200   200/-
 lc.jobs                          L/-   L/-   L/-     L/U     L/U     L/U       L/U     U/U       L/-
 lc.job                           200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
-lc.records                       L/-   L/-   L/-     L/U     L/U     L/U       L/U     U/U       L/-
-lc.record.pdf                    200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
+lc.records                       L/-   L/-   L/-     L/U     L/U     U/U       U/U     U/U       L/-
+lc.record.pdf                    200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
+lc.record                        200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
 """

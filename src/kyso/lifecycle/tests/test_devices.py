@@ -5,7 +5,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kyso.lifecycle.models import DeviceEvent, KeyDevice
+from kyso.core.errors import Conflict, InvalidInput, InvalidState
+from kyso.lifecycle import devices, services
+from kyso.lifecycle.flows import DEVICE
+from kyso.lifecycle.models import DeviceEvent, DeviceState, KeyDevice
+
+from .factories import acting
 
 URL = "/api/v1/lifecycle/devices/"
 
@@ -46,3 +51,30 @@ def test_register_search_and_change_from_api_and_cli(api, demo, capsys):
     assert [(e.from_state, e.to_state) for e in DeviceEvent.objects.filter(device=device)] == \
         [("in_stock", "damaged"), ("damaged", "recovered"), ("recovered", "sealed")]
     assert set(DeviceEvent.objects.filter(device=device).values_list("actor", flat=True)) == {"badinh"}
+
+
+@pytest.mark.django_db
+def test_device_state_table_walks(demo):
+    """Every allowed transition works; every other one is refused."""
+    user = demo.user("cntt")
+    unit = demo.unit("VSS.CNTT")
+    states, table = list(DeviceState.values), DEVICE.table()
+    for src in states:
+        for dst in states:
+            with acting(user):
+                dev = KeyDevice.objects.create(serial=f"T-{src}-{dst}", unit=unit, state=src)
+                if dst in table[src]:
+                    devices.move(dev, dst, actor=user, by=user)
+                    assert KeyDevice.objects.get(pk=dev.pk).state == dst
+                else:
+                    with pytest.raises(InvalidState):
+                        devices.move(dev, dst, actor=user, by=user)
+                    assert KeyDevice.objects.get(pk=dev.pk).state == src
+    with acting(user):
+        dev = services.register_device(user, serial="vt-001", unit=unit)
+        with pytest.raises(Conflict):
+            services.register_device(user, serial="VT-001", unit=unit)
+        with pytest.raises(InvalidInput):
+            services.change_device(user, dev, DeviceState.LOST)          # needs an explanation
+        services.change_device(user, dev, DeviceState.DAMAGED, note="Rơi vỡ, có xác nhận của đơn vị")
+    assert dev.events.count() == 1

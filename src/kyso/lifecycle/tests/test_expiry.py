@@ -69,25 +69,38 @@ def test_expired_marked_and_cli_remind(certs, capsys):
 
 
 @pytest.mark.django_db
-def test_daily_digest_lists_overdue_steps_to_the_responsible_officers(demo, as_user, capsys):
+def test_daily_digest_lists_overdue_work_to_the_officers_it_waits_for(api, demo, as_user, capsys):
+    """The digest and `kyso lifecycle steps` read the same queues as the home page: the overdue handover
+    to the subscriber waits for Ba Đình's officer — not for the province, whose scope covers it but which
+    has an officer below it —, and never for Hồ Chí Minh."""
     from django.db import transaction
+    from django.utils import translation
 
     from kyso import audit
+    from kyso.lifecycle.flows import REQUEST
+    from kyso.lifecycle.models import IssuanceRequest
 
+    from .factories import in_state
+
+    person = demo.person("HN.BD", "Giám đốc")
+    r = api("badinh").post("/api/v1/lifecycle/requests/", {"kind": "person", "person": person.pk}, format="json")
+    req = in_state(IssuanceRequest.objects.get(pk=r.json()["id"]), "handed_to_unit")
     with as_user(demo.user("admin")), transaction.atomic(), audit.action("test.step"):
-        Step.objects.create(subject_type="request", subject_id=1, name="handover_subscriber", label="Chuyển giao",
+        Step.objects.create(subject_type="request", subject_id=req.pk, name="handover_subscriber", label="Chuyển giao",
                             unit=demo.unit("HN.BD"), started_on=dt.date(2026, 2, 26), due_on=dt.date(2026, 3, 2))
-    assert reminders.digest(dt.date(2026, 3, 3)) >= 2
+    assert reminders.digest(dt.date(2026, 3, 3)) >= 1
     recipients = set(Notification.objects.filter(topic="lifecycle.digest").values_list("recipient", flat=True))
-    assert demo.user("badinh").email in recipients and demo.user("hanoi").email in recipients
-    assert demo.user("hcm").email not in recipients
+    assert demo.user("badinh").email in recipients
+    assert demo.user("hanoi").email not in recipients and demo.user("hcm").email not in recipients
+    with translation.override("vi"):
+        title = str(REQUEST.transition("handover_subscriber").queue)
     body = Notification.objects.filter(topic="lifecycle.digest", recipient=demo.user("badinh").email).first().body
-    assert "02/03/2026" in body and "Chuyển giao" in body
+    assert "02/03/2026" in body and title in body and person.full_name in body
     call_command("lifecycle", "steps", "--user", "badinh")
     out = capsys.readouterr().out
-    assert "02/03/2026\tHN.BD\tChuyển giao" in out and "QUÁ HẠN" in out
+    assert f"02/03/2026\t{title}\t#{req.pk}" in out and "QUÁ HẠN" in out
     call_command("lifecycle", "steps", "--user", "hcm")
-    assert "Chuyển giao" not in capsys.readouterr().out
+    assert f"#{req.pk}" not in capsys.readouterr().out
 
 
 @pytest.mark.django_db

@@ -1,13 +1,16 @@
 """Form 01 rules: the seal rule, one open request and one valid certificate per subscriber and kind,
 a subscriber files only his own, validity ≤ 5 years, a seal-holder attaches his copies, an edit voids
-earlier confirmations and approvals, hold with a reason, four eyes on approval. Each refusal leaves
-nothing behind."""
+earlier confirmations and approvals, hold with a reason, four eyes on approval, steps in order, a unit
+officer acts only in his scope. Each refusal leaves nothing behind."""
 
 import pytest
 
+from kyso.core.errors import Forbidden, InvalidState
+from kyso.lifecycle import services
 from kyso.lifecycle.models import IssuanceRequest, RequestState, Subscriber
+from kyso.org.models import Person
 
-from .factories import certificate_for, in_state
+from .factories import acting, certificate_for, in_state, real_pdf
 
 URL = "/api/v1/lifecycle/requests/"
 
@@ -72,12 +75,12 @@ def test_validity_and_seal_holder_attachments(api, demo):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     ok = api("badinh").post(URL, {"kind": "person", "person": boss.pk, "is_seal_holder": True,
-                                  "seal_registration": SimpleUploadedFile("dau.pdf", b"%PDF-1.4 seal", "application/pdf"),
-                                  "title_confirmation": SimpleUploadedFile("cv.pdf", b"%PDF-1.4 title", "application/pdf")},
+                                  "seal_registration": SimpleUploadedFile("dau.pdf", real_pdf("seal"), "application/pdf"),
+                                  "title_confirmation": SimpleUploadedFile("cv.pdf", real_pdf("title"), "application/pdf")},
                             format="multipart")
     assert ok.status_code == 201, ok.content
     req = IssuanceRequest.objects.get(pk=ok.json()["id"])
-    assert req.seal_registration.size == len(b"%PDF-1.4 seal") and req.title_confirmation_id
+    assert req.seal_registration.size == len(real_pdf("seal")) and req.title_confirmation_id
 
 
 @pytest.mark.django_db
@@ -133,3 +136,32 @@ def test_steps_out_of_order_are_refused(api, demo):
     for step, who in (("handover-unit", "cntt"), ("activate", "cntt"), ("handover-subscriber", "badinh")):
         err(api(who).post(f"{URL}{r['id']}/{step}/"), 409, "lifecycle.request.out_of_order")
     assert IssuanceRequest.objects.get(pk=r["id"]).state == "submitted"
+
+
+@pytest.mark.django_db
+def test_out_of_scope_unit_officer_cannot_confirm(demo):
+    badinh = demo.user("badinh")
+    hcm_person = demo.person("HCM.Q1", "Chuyên viên") or \
+        Person.objects.filter(unit__path__startswith=demo.unit("HCM").path).first()
+    hcm = demo.user("hcm")
+    with acting(hcm):
+        req = services.file_request(hcm, kind="person", person=hcm_person)
+    with pytest.raises(Forbidden), acting(badinh):
+        services.confirm_request(badinh, req)
+
+
+@pytest.mark.django_db
+def test_review_before_confirmation_is_out_of_order_and_a_hold_keeps_colleagues_off(demo):
+    user = demo.user("badinh")
+    person = demo.user("thuebao").person
+    with acting(user):
+        req = services.file_request(user, kind="person", person=person)
+    with pytest.raises(InvalidState) as exc, acting(demo.user("cntt")):
+        services.review(demo.user("cntt"), req, valid=True)
+    assert exc.value.code == "lifecycle.request.out_of_order"
+    with acting(user):
+        services.hold(user, req, "Đang xác minh chức danh")
+    colleague = demo.user("hanoi")          # held by badinh: his colleagues keep off (the holder may act)
+    with pytest.raises(InvalidState) as exc, acting(colleague):
+        services.confirm_request(colleague, req)
+    assert exc.value.code == "lifecycle.request.on_hold"

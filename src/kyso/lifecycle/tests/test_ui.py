@@ -1,18 +1,11 @@
 """The same path by hand in the UI: each role presses its buttons on the server-rendered pages."""
 
-from django.test import Client
 
 from kyso.lifecycle.models import IssuanceRequest, RequestList
 
 
-def _client(demo, username):
-    c = Client(HTTP_ACCEPT_LANGUAGE="vi")
-    c.force_login(demo.user(username))
-    return c
-
-
 def test_person_certificate_by_hand(demo):
-    badinh, hanoi, cntt, leader = (_client(demo, u) for u in ("badinh", "hanoi", "cntt", "lanhdao"))
+    badinh, hanoi, cntt, leader = (demo.client(u) for u in ("badinh", "hanoi", "cntt", "lanhdao"))
     person = demo.user("thuebao").person
     page = badinh.get("/lifecycle/requests/new/")
     assert page.status_code == 200 and person.full_name in page.content.decode()
@@ -54,8 +47,8 @@ def test_person_certificate_by_hand(demo):
 
 
 def test_out_of_scope_pages_are_hidden(demo):
-    hcm = _client(demo, "hcm")
-    badinh = _client(demo, "badinh")
+    hcm = demo.client("hcm")
+    badinh = demo.client("badinh")
     person = demo.user("thuebao").person
     badinh.post("/lifecycle/requests/new/", {"kind": "person", "person": person.pk})
     req = IssuanceRequest.objects.get(full_name=person.full_name)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,11 +20,12 @@ from rest_framework.views import APIView
 
 from kyso.accounts.authentication import ApiTokenAuthentication
 from kyso.core.errors import Forbidden, InvalidInput, InvalidState, KysoError, NotFound
+from kyso.files.storage import read
 
-from .. import keys, services
+from .. import keys, scal2, services
 from ..models import RequestState
 
-KEEP_ON_ERROR = {"mobile.pin.wrong", "mobile.otp.wrong", "mobile.auth.invalid"}   # counters that must survive
+KEEP_ON_ERROR = {"mobile.auth.invalid"}   # a failed log-in counts toward the account lock-out
 
 
 class CscBearerAuthentication(authentication.BaseAuthentication):
@@ -35,7 +38,7 @@ class CscBearerAuthentication(authentication.BaseAuthentication):
         raw = header[1].decode("ascii", errors="replace")
         if raw.startswith("kyso_"):
             return ApiTokenAuthentication().authenticate(request)
-        user = services.user_for_token(raw)
+        user = scal2.user_for_token(raw)
         if user is None:
             raise exceptions.AuthenticationFailed(_("Invalid or expired access token."))
         return user, raw
@@ -66,12 +69,14 @@ class CscView(APIView):
         if isinstance(exc, exceptions.ParseError):
             return csc_error(400, "invalid_request", _("The body is not valid JSON."), "mobile.request.json")
         if isinstance(exc, KysoError):
-            if exc.code not in KEEP_ON_ERROR:
+            # A failed step has rolled its own savepoint back and kept what must survive (a wrong PIN or code).
+            if not (getattr(exc, "rolled_back", False) or exc.code in KEEP_ON_ERROR):
                 transaction.set_rollback(True)
             if isinstance(exc, NotFound):
                 return csc_error(400, "invalid_request", exc.message, exc.code)
             if isinstance(exc, Forbidden):
-                kind = {"mobile.pin.wrong": "invalid_pin", "mobile.otp.wrong": "invalid_otp",
+                kind = {"mobile.pin.wrong": "invalid_pin", "pki.pin.wrong": "invalid_pin",
+                        "mobile.otp.wrong": "invalid_otp",
                         "mobile.auth.invalid": "authentication_error"}.get(exc.code, "access_denied")
                 return csc_error(400 if kind != "authentication_error" else 401, kind, exc.message, exc.code)
             return csc_error(400, "invalid_request", exc.message, exc.code)
@@ -93,8 +98,6 @@ def _cert_info(cred, which: str, with_info: bool) -> dict:
     out = {"status": "valid" if issued.status == "good" else ("revoked" if issued.status == "revoked" else "suspended")}
     if which in ("single", "chain"):
         der = [cert] + (services.SignatureRequest(credential=cred).chain_certificates() if which == "chain" else [])
-        from cryptography.hazmat.primitives import serialization
-
         out["certificates"] = [base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode() for c in der]
     if with_info:
         out.update({"issuerDN": cert.issuer.rfc4514_string(), "serialNumber": format(cert.serial_number, "x"),
@@ -105,8 +108,6 @@ def _cert_info(cred, which: str, with_info: bool) -> dict:
 
 
 def _key_info(cred) -> dict:
-    from cryptography.hazmat.primitives.asymmetric import ec
-
     pub = cred.certificate.certificate.public_key()
     is_ec = isinstance(pub, ec.EllipticCurvePublicKey)
     algos = [oid for oid, (kt, _h) in keys.SIGN_ALGOS.items() if kt == ("ec" if is_ec else "rsa")]
@@ -169,14 +170,14 @@ class LoginView(CscView):
             username, _sep, password = base64.b64decode(header[1]).decode("utf-8").partition(":")
         except (ValueError, UnicodeDecodeError):
             return csc_error(401, "invalid_request", _("Malformed Basic credentials."), "mobile.auth.basic")
-        _user, token, ttl = services.login(username, password)
+        _user, token, ttl = scal2.login(username, password)
         return Response({"access_token": token, "expires_in": ttl})
 
 
 class RevokeView(CscView):
     def post(self, request, version):
         data = self.body(request)
-        services.revoke_token(str(data.get("token") or request.auth or ""))
+        scal2.revoke_token(str(data.get("token") or request.auth or ""))
         return Response(status=204)
 
 
@@ -198,7 +199,7 @@ class CredInfoView(CscView):
 
 class SendOtpView(CscView):
     def post(self, request, version):
-        services.send_otp(self.credential(request, self.body(request)))
+        scal2.send_otp(self.credential(request, self.body(request)))
         return Response(status=204)
 
 
@@ -221,7 +222,7 @@ class AuthorizeView(CscView):
         if not pin or not otp:
             raise InvalidInput("mobile.authorize.factors", _("Both the PIN and the one-time code are required "
                                                              "(SCAL2)."))
-        sad, ttl = services.authorize(cred, pin=str(pin), otp=str(otp), hashes=hashes, hash_algo=hash_algo,
+        sad, ttl = scal2.authorize(cred, pin=str(pin), otp=str(otp), hashes=hashes, hash_algo=hash_algo,
                                       num_signatures=data.get("numSignatures"), description=data.get("description", ""))
         return Response({"SAD": sad, "expiresIn": ttl})
 
@@ -252,7 +253,7 @@ class SignHashView(CscView):
             return Response({"responseID": str(req.pk)}, status=202)
         if not data.get("SAD"):
             raise InvalidInput("mobile.sad.missing", _("The SAD from credentials/authorize is required."))
-        sigs = services.sign_hash(cred, sad=str(data["SAD"]), hashes=hashes or [], hash_algo=hash_oid,
+        sigs = scal2.sign_hash(cred, sad=str(data["SAD"]), hashes=hashes or [], hash_algo=hash_oid,
                                   sign_algo=str(data.get("signAlgo") or ""))
         return Response({"signatures": [base64.b64encode(s).decode() for s in sigs]})
 
@@ -293,7 +294,7 @@ class SignDocView(CscView):
             return Response({"responseID": str(req.pk)}, status=202)
         if not data.get("SAD"):
             raise InvalidInput("mobile.sad.missing", _("The SAD from credentials/authorize is required."))
-        signed = services.sign_documents(cred, sad=str(data["SAD"]), documents=docs)
+        signed = scal2.sign_documents(cred, sad=str(data["SAD"]), documents=docs)
         return Response({"DocumentWithSignature": [base64.b64encode(d).decode() for d in signed],
                          "SignatureObject": []})
 
@@ -306,8 +307,6 @@ class SignPollingView(CscView):
             return Response({"status": "pending", "expiresAt": req.expires_at.isoformat()}, status=202)
         if req.state == RequestState.SIGNED:
             if req.signed_document_id:
-                from kyso.files.storage import read
-
                 return Response({"DocumentWithSignature": [base64.b64encode(read(req.signed_document)).decode()]})
             return Response({"signatures": req.signatures})
         if req.state == RequestState.REFUSED:

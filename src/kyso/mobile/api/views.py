@@ -4,34 +4,41 @@ units and enrol or disable them), PIN change, and the holder's signature request
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, inline_serializer
+from django.db.models import Q
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kyso.accounts import scope
-from kyso.core.errors import InvalidInput, KysoError, NotFound
+from kyso.accounts.models import User
+from kyso.core.errors import InvalidInput, NotFound
+from kyso.files.views import file_response
 
-from .. import services
+from .. import administration, services
 from ..models import Credential, SignatureRequest
-from ..permissions import MOBILE_VIEW
+from ..permissions import MOBILE_REQUEST, MOBILE_VIEW
 
 
 def credential_dict(c: Credential) -> dict:
     return {"credential_id": c.credential_id, "holder": c.holder.username, "channel": c.channel,
-            "msisdn": c.msisdn, "enabled": c.enabled, "certificate_serial": c.certificate.serial,
+            "msisdn": c.msisdn, "enabled": c.enabled, "pin_locked": c.pin_locked,
+            "failed_pins": c.failed_pins, "certificate_serial": c.certificate.serial,
             "valid_until": c.certificate.not_after, "multisign": c.multisign, "created_at": c.created_at}
 
 
 def request_dict(r: SignatureRequest) -> dict:
     return {"id": str(r.pk), "state": r.state, "channel": r.channel, "display_text": r.display_text,
             "created_at": r.created_at, "expires_at": r.expires_at, "error_code": r.error_code,
-            "error_message": r.error_message, "signatures": r.signatures if r.state == "signed" else []}
+            "error_message": r.error_message, "signatures": r.signatures if r.state == "signed" else [],
+            "signed_document": (f"/api/v1/mobile/requests/{r.pk}/document/"
+                                if r.state == "signed" and r.signed_document_id else None)}
 
 
 def _cred_fields():
     return {"credential_id": serializers.CharField(), "holder": serializers.CharField(),
             "channel": serializers.CharField(), "msisdn": serializers.CharField(),
-            "enabled": serializers.BooleanField(), "certificate_serial": serializers.CharField(),
+            "enabled": serializers.BooleanField(), "pin_locked": serializers.BooleanField(),
+            "failed_pins": serializers.IntegerField(), "certificate_serial": serializers.CharField(),
             "valid_until": serializers.DateTimeField()}
 
 
@@ -69,13 +76,11 @@ class CredentialsView(APIView):
 
     @extend_schema(request=ENROL, responses={201: CRED})
     def post(self, request):
-        from kyso.accounts.models import User
-
         data = request.data if isinstance(request.data, dict) else {}
         holder = User.objects.select_related("person__unit").filter(username=str(data.get("holder") or "")).first()
         if holder is None:
             raise InvalidInput("mobile.holder.unknown", "Không có tài khoản người ký %(u)s.", u=data.get("holder"))
-        cred = services.enrol_for(request.user, holder, channel=str(data.get("channel") or ""),
+        cred = administration.enrol_for(request.user, holder, channel=str(data.get("channel") or ""),
                                   msisdn=str(data.get("msisdn") or ""))
         return Response(credential_dict(cred), status=201)
 
@@ -91,7 +96,7 @@ class CredentialEnableView(APIView):
 
     @extend_schema(request=None, responses=CRED)
     def post(self, request, credential_id):
-        cred = services.set_enabled(request.user, _get(request.user, credential_id), self.enabled)
+        cred = administration.set_enabled(request.user, _get(request.user, credential_id), self.enabled)
         return Response(credential_dict(cred))
 
 
@@ -103,14 +108,17 @@ class PinView(APIView):
     @extend_schema(request=PIN, responses={204: None})
     def post(self, request, credential_id):
         data = request.data if isinstance(request.data, dict) else {}
-        try:
-            services.change_pin(_get(request.user, credential_id), request.user, data.get("old_pin"),
-                                data.get("new_pin"))
-        except KysoError as exc:
-            if exc.code == "mobile.pin.wrong":        # keep the failure count: answer without rolling back
-                return Response({"error": exc.as_dict()}, status=exc.http_status)
-            raise
+        services.change_pin(_get(request.user, credential_id), request.user, data.get("old_pin"),
+                            data.get("new_pin"))
         return Response(status=204)
+
+
+class CredentialUnlockView(APIView):
+    """The IT Center unlocks a credential locked after too many wrong PINs."""
+
+    @extend_schema(request=None, responses=CRED)
+    def post(self, request, credential_id):
+        return Response(credential_dict(administration.unlock_pin(request.user, _get(request.user, credential_id))))
 
 
 NEW_REQ = inline_serializer("MobileRequestCreate", {
@@ -126,17 +134,12 @@ class RequestsView(APIView):
     @extend_schema(request=NEW_REQ, responses={201: REQ})
     def post(self, request):
         """Ask a holder to sign on his phone: the holder himself, or a clerk of a unit that covers him."""
-        from kyso.accounts.models import User
-
-        from ..permissions import MOBILE_REQUEST
-
         data = request.data if isinstance(request.data, dict) else {}
         signer = User.objects.select_related("person__unit").filter(username=str(data.get("signer") or "")).first()
         if signer is None:
             raise NotFound("mobile.holder.unknown", "Không có tài khoản người ký %(u)s.", u=data.get("signer"))
-        if signer.pk != request.user.pk:
-            person = getattr(signer, "person", None)
-            scope.require(request.user, MOBILE_REQUEST, person.unit if person else None)
+        if signer.pk != request.user.pk:   # a holder without a unit: only the agency-wide roles (issue 16)
+            scope.require(request.user, MOBILE_REQUEST, administration.holder_unit(signer))
         req = services.request_signature(signer=signer, hashes=data.get("hashes") or [],
                                          hash_algo=str(data.get("hash_algo") or "sha256"),
                                          display_text=str(data.get("display_text") or ""),
@@ -146,8 +149,6 @@ class RequestsView(APIView):
 
     @extend_schema(responses=REQ_LIST)
     def get(self, request):
-        from django.db.models import Q
-
         qs = SignatureRequest.objects.filter(Q(credential__holder=request.user) | Q(requested_by=request.user)
                                              ).select_related("credential")
         if request.query_params.get("state"):
@@ -159,3 +160,14 @@ class RequestView(APIView):
     @extend_schema(responses=REQ)
     def get(self, request, request_id):
         return Response(request_dict(services.get_request(request_id, user=request.user)))
+
+
+class RequestDocumentView(APIView):
+    """The signed document of a request once the holder confirmed it on his phone."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, request_id):
+        req = services.get_request(request_id, user=request.user)
+        if req.state != "signed" or not req.signed_document_id:
+            raise NotFound("mobile.request.no_document", _("There is no signed document for this request (yet)."))
+        return file_response(req.signed_document)

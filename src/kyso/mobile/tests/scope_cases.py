@@ -4,7 +4,11 @@ unit: IT officers see and manage those of their subtree, auditors see them, the 
 
 import uuid
 
+from kyso.accounts.models import User as _User
+from kyso.core.context import acting_as
 from kyso.core.scope_table import Endpoint
+from kyso.mobile import administration, services as _services
+from kyso.mobile.models import Credential
 
 
 def _credential(t):
@@ -40,6 +44,8 @@ ENDPOINTS = [
              prepare=_credential),
     Endpoint("mobile.disable", "POST", lambda t: f"/api/v1/mobile/credentials/{t.extra['cid']}/disable/",
              prepare=_credential),
+    Endpoint("mobile.unlock", "POST", lambda t: f"/api/v1/mobile/credentials/{t.extra['cid']}/unlock/",
+             prepare=_credential),
     Endpoint("mobile.ask", "POST", lambda t: "/api/v1/mobile/requests/", prepare=_credential,
              body=lambda t: {"signer": t.extra["holder"], "display_text": "Ký công văn",
                              "hashes": ["47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="]}),
@@ -52,6 +58,48 @@ endpoint            admin cntt  lanhdao hanoi   badinh  vanthu.hn thuebao motcua
 mobile.credentials  L/-   L/-   U/-     U/U     U/U     U/U       U/U     U/U       L/-
 mobile.credential   200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   200/-
 mobile.disable      200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   403/-
+mobile.unlock       200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   403/-
 mobile.ask          201/- 403/- 403/-   403/403 403/403 201/403   403/403 403/403   403/-
 mobile.enrol        201/- 201/- 403/-   403/403 403/403 403/403   403/403 403/403   403/-
+"""
+
+
+# ---------------------------------------------------------------- issue 16: the rest of the mobile operations
+
+def _disabled(t):
+    """A credential the IT Center disabled: enabling it again is theirs, within their units."""
+    _credential(t)
+    with acting_as(label="scope-table"):
+        administration.set_enabled(_User.objects.get(username="admin"), Credential.objects.get(
+            credential_id=t.extra["cid"]), False)
+
+
+def _request(t):
+    """A request to the target holder, asked by the system: only the holder and the requester follow it."""
+    _credential(t)
+    holder = _User.objects.get(username=t.extra["holder"])
+    with acting_as(label="scope-table"):
+        t.extra["request"] = str(_services.request_signature(
+            signer=holder, hashes=["47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="], display_text="Ký công văn",
+            channel="app").pk)
+
+
+ENDPOINTS += [
+    Endpoint("mobile.enable", "POST", lambda t: f"/api/v1/mobile/credentials/{t.extra['cid']}/enable/",
+             prepare=_disabled),
+    # the PIN is the holder's alone: an officer who sees the credential (or knows the PIN) cannot change it
+    Endpoint("mobile.pin", "POST", lambda t: f"/api/v1/mobile/credentials/{t.extra['cid']}/pin/",
+             prepare=_credential, body={"old_pin": "123456", "new_pin": "654321"}),
+    Endpoint("mobile.requests", "GET", lambda t: "/api/v1/mobile/requests/", prepare=_request,
+             listed=lambda t, d: any(r["id"] == t.extra["request"] for r in d)),
+    Endpoint("mobile.request", "GET", lambda t: f"/api/v1/mobile/requests/{t.extra['request']}/", prepare=_request),
+    Endpoint("mobile.request.document", "GET", lambda t: f"/api/v1/mobile/requests/{t.extra['request']}/document/",
+             prepare=_request),
+]
+
+EXPECT += """mobile.enable       200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   403/-
+mobile.pin          404/- 404/- 404/-   404/404 404/404 404/404   404/404 404/404   404/-
+mobile.requests     U/-   U/-   U/-     U/U     U/U     U/U       U/U     U/U       U/-
+mobile.request      404/- 404/- 404/-   404/404 404/404 404/404   404/404 404/404   404/-
+mobile.request.document 404/- 404/- 404/- 404/404 404/404 404/404   404/404 404/404   404/-
 """

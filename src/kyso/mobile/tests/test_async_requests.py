@@ -33,17 +33,19 @@ def test_confirmed_on_the_phone(app_credential, leader, demo, as_user):
 
 
 def test_wrong_pin_is_counted_and_locks_the_credential(app_credential, leader, as_user):
+    from kyso.pki import pins
+
     with as_user(leader):
         req = services.request_signature(signer=leader, hashes=[digest()], display_text="Ký công văn")
-        for _ in range(services.MAX_PIN_FAILURES):
+        for _ in range(pins.max_failures()):
             with pytest.raises(Forbidden) as exc:
                 services.confirm(req.pk, leader, "000000")
-            assert exc.value.code in ("mobile.pin.wrong", "mobile.credential.disabled")
+            assert exc.value.code in ("mobile.pin.wrong", "pki.pin.locked")
     app_credential.refresh_from_db()
-    assert not app_credential.enabled
+    assert app_credential.pin_locked
     with as_user(leader), pytest.raises(Forbidden) as exc:
         services.confirm(req.pk, leader, PIN)
-    assert exc.value.code == "mobile.credential.disabled"
+    assert exc.value.code == "pki.pin.locked"
 
 
 def test_refused(app_credential, leader, as_user):

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from ..models import Gender, IdType, Person, Unit, UnitFunction
+from ..models import ContactChange, DutyException, Gender, IdType, Person, Unit, UnitFunction
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -88,3 +88,42 @@ class ImportReportSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     applied = serializers.BooleanField()
     rejected = ImportRowSerializer(many=True)
+    pending_confirmation = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class ContactChangeSerializer(serializers.ModelSerializer):
+    """A change of the e-mail or mobile phone that waits for confirmation (never shows the code)."""
+
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True, default="")
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default="")
+    confirm_on_old_channel = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContactChange
+        fields = ["id", "person", "person_name", "field", "old_value", "new_value", "state", "requested_by",
+                  "requested_at", "expires_at", "decided_by", "decided_at", "method", "confirm_on_old_channel"]
+        read_only_fields = fields
+
+    def get_confirm_on_old_channel(self, obj) -> bool:
+        return bool(obj.code_hash)
+
+
+class ContactChangeRequestSerializer(serializers.Serializer):
+    person = serializers.IntegerField(min_value=1)
+    field = serializers.ChoiceField(choices=[("email", "email"), ("phone_mobile", "phone_mobile")])
+    new_value = serializers.CharField(max_length=254)
+
+
+class ContactCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=12)
+
+
+class DutyExceptionSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    set_by = serializers.CharField(source="set_by.username", read_only=True)
+
+    class Meta:
+        model = DutyException
+        fields = ["id", "unit", "step", "other", "reason", "valid_until", "set_by", "set_at", "ended_at"]
+        read_only_fields = ["id", "set_by", "set_at", "ended_at"]

@@ -6,6 +6,8 @@ from . import views
 router = SimpleRouter()
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("people", views.PersonViewSet, basename="person")
+router.register("contact-changes", views.ContactChangeViewSet, basename="contact-change")
+router.register("duty-exceptions", views.DutyExceptionViewSet, basename="duty-exception")
 
 app_name = "org"
 urlpatterns = router.urls + [

@@ -2,20 +2,23 @@
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kyso.accounts import roles as perms
-from kyso.accounts import scope
+from kyso.core import authz as scope
 from kyso.core.api.permissions import HasKysoPermission
-from kyso.core.errors import InvalidInput
+from kyso.core.errors import InvalidInput, NotFound
 
-from .. import importing, services
-from ..models import Person, Unit
-from .serializers import (ImportReportSerializer, PersonSerializer, PersonWriteSerializer, UnitSerializer,
+from .. import contacts, duties, importing, services
+from .. import permissions as perms
+from ..models import ContactChange, DutyException, Person, Unit
+from .serializers import (ContactChangeRequestSerializer, ContactChangeSerializer, ContactCodeSerializer,
+                          DutyExceptionSerializer,
+                          PersonSerializer, PersonWriteSerializer, UnitSerializer,
                           UnitWriteSerializer)
 
 
@@ -93,7 +96,9 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         ser = PersonWriteSerializer(data=request.data, partial=True)
         ser.is_valid(raise_exception=True)
         person = services.update_person(person, ser.validated_data, actor=request.user)
-        return Response(PersonSerializer(person).data)
+        data = PersonSerializer(person).data
+        data["pending_contact_changes"] = ContactChangeSerializer(person.pending_changes, many=True).data
+        return Response(data)
 
 
 class ImportView(APIView):
@@ -107,17 +112,17 @@ class ImportView(APIView):
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
         parameters=[OpenApiParameter("dry_run", bool, required=False)],
-        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+        responses={202: OpenApiTypes.OBJECT},
     )
     def post(self, request):
+        """Answers 202 at once with the job (`url`, `page`) that checks and imports the file; its `result` is the
+        report (every refused row; nothing written if one is refused)."""
         upload = request.FILES.get("file")
         if upload is None:
             raise InvalidInput("import.no_file", _("Attach the file to import (field 'file')."))
         dry = request.query_params.get("dry_run") in ("1", "true", "yes")
-        func = importing.import_units if self.kind == "units" else importing.import_staff
-        report = func(upload.name, upload.read(), actor=request.user, dry_run=dry)
-        ok = not report.rejected
-        return Response(report.as_dict(), status=status.HTTP_200_OK if ok else status.HTTP_400_BAD_REQUEST)
+        job = importing.start(self.kind, upload.name, upload.read(), actor=request.user, dry_run=dry)
+        return Response(job, status=status.HTTP_202_ACCEPTED)
 
 
 class UnitImportView(ImportView):
@@ -127,3 +132,74 @@ class UnitImportView(ImportView):
 
 class StaffImportView(ImportView):
     kind = "staff"
+
+
+class ContactChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Changes of a person's e-mail or mobile phone (the channels of one-time codes) waiting for confirmation:
+    the person confirms with the code sent to the old channel, or a second officer approves."""
+
+    serializer_class = ContactChangeSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = ContactChange.objects.select_related("person__unit", "requested_by", "decided_by")
+        mine = Q(person_id=user.person_id) if user.person_id else Q(pk__in=[])
+        return qs.filter(mine | scope.scope_q(user, perms.ORG_MANAGE_PERSON, "person__unit__path"))
+
+    @extend_schema(request=ContactChangeRequestSerializer, responses={201: ContactChangeSerializer})
+    def create(self, request):
+        ser = ContactChangeRequestSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        person = Person.objects.select_related("unit").filter(pk=ser.validated_data["person"]).first()
+        own = person is not None and person.pk == request.user.person_id
+        if person is None or not (own or scope.can(request.user, perms.ORG_MANAGE_PERSON, person.unit)):
+            raise NotFound("org.person.not_found", _("No such person."))
+        change = contacts.request_change(person, ser.validated_data["field"], ser.validated_data["new_value"],
+                                         actor=request.user)
+        if change is None:
+            raise InvalidInput("org.contact.unchanged", _("The new value is the current one."))
+        return Response(ContactChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ContactCodeSerializer, responses={200: ContactChangeSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        ser = ContactCodeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        change = contacts.confirm_with_code(self.get_object(), ser.validated_data["code"], actor=request.user)
+        return Response(ContactChangeSerializer(change).data)
+
+    @extend_schema(request=None, responses={200: ContactChangeSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return Response(ContactChangeSerializer(contacts.approve(self.get_object(), actor=request.user)).data)
+
+    @extend_schema(request=None, responses={200: ContactChangeSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return Response(ContactChangeSerializer(contacts.cancel(self.get_object(), actor=request.user)).data)
+
+
+class DutyExceptionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+                           viewsets.GenericViewSet):
+    """Exceptions to the four-eyes rule for one-officer units: set and ended by the IT Center, audited."""
+
+    serializer_class = DutyExceptionSerializer
+    permission_classes = [HasKysoPermission]
+    required_permission = perms.ORG_DUTY_EXCEPTION
+
+    def get_queryset(self):
+        return scope.filter_by_scope(DutyException.objects.select_related("unit", "set_by"), self.request.user,
+                                     perms.ORG_DUTY_EXCEPTION, "unit__path")
+
+    def create(self, request, *args, **kwargs):
+        ser = DutyExceptionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        exc = duties.set_exception(d["unit"], step=d["step"], other=d["other"], reason=d["reason"],
+                                   valid_until=d["valid_until"], actor=request.user)
+        return Response(DutyExceptionSerializer(exc).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: DutyExceptionSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        return Response(DutyExceptionSerializer(duties.end_exception(self.get_object(), actor=request.user)).data)

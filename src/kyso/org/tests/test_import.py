@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 
+from kyso.jobs.worker import drain
 from kyso.org.models import Person, Unit
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,19 @@ def _post(client, kind, name, data, dry=False):
                        {"file": io.BytesIO(data) if isinstance(data, bytes) else data}, format="multipart")
 
 
+def _job(client, r) -> dict:
+    """An import is a job (202, never run in the request): run it; its result is the report."""
+    assert r.status_code == 202, r.content
+    assert drain() == 1
+    job = client.get(r.json()["url"]).json()
+    assert job["state"] == "finished", job
+    return job
+
+
+def _report(client, r) -> dict:
+    return _job(client, r)["result"]
+
+
 def _file(name, data):
     f = io.BytesIO(data)
     f.name = name
@@ -27,9 +41,9 @@ def _file(name, data):
 
 def test_staff_csv_import(api):
     before = Person.objects.count()
-    r = _post(api("hanoi"), "staff", "s.csv", _file("s.csv", (STAFF_HEADER + GOOD_ROW + GOOD_ROW2).encode()))
-    assert r.status_code == 200, r.json()
-    assert r.json()["created"] == 2 and r.json()["applied"]
+    r = _report(api("hanoi"), _post(api("hanoi"), "staff", "s.csv",
+                                    _file("s.csv", (STAFF_HEADER + GOOD_ROW + GOOD_ROW2).encode())))
+    assert r["created"] == 2 and r["applied"], r
     assert Person.objects.count() == before + 2
 
 
@@ -38,18 +52,18 @@ def test_one_bad_row_imports_nothing_and_reports_row_numbers(api):
     out_of_scope = "Lý Văn D,Nam,01/01/1990,Hà Nội,079090000002,01/05/2021,Cục CS,Chuyên viên,HCM.Q1,lvd@hochiminh.vss.gov.vn,0912345670\n"
     before = Person.objects.count()
     data = (STAFF_HEADER + GOOD_ROW + bad + out_of_scope).encode()
-    r = _post(api("hanoi"), "staff", "s.csv", _file("s.csv", data))
-    assert r.status_code == 400
-    rejected = r.json()["rejected"]
+    r = _report(api("hanoi"), _post(api("hanoi"), "staff", "s.csv", _file("s.csv", data)))
+    assert not r["applied"]
+    rejected = r["rejected"]
     assert {(x["row"], x["column"]) for x in rejected} >= {(3, "birth_date"), (4, "unit_code")}
     assert all(x["message"] for x in rejected)
     assert Person.objects.count() == before  # the good row was not imported either
 
 
 def test_duplicates_inside_the_file(api):
-    r = _post(api("hanoi"), "staff", "s.csv", _file("s.csv", (STAFF_HEADER + GOOD_ROW + GOOD_ROW).encode()))
-    assert r.status_code == 400
-    assert any(x["code"] == "import.duplicate" and x["row"] == 3 for x in r.json()["rejected"])
+    r = _report(api("hanoi"), _post(api("hanoi"), "staff", "s.csv",
+                                    _file("s.csv", (STAFF_HEADER + GOOD_ROW + GOOD_ROW).encode())))
+    assert not r["applied"] and any(x["code"] == "import.duplicate" and x["row"] == 3 for x in r["rejected"])
 
 
 def test_units_xlsx_import_with_parent_later_in_file(api):
@@ -60,8 +74,8 @@ def test_units_xlsx_import_with_parent_later_in_file(api):
     ws.append(["HN.BD.NEW", "Phòng mới", "department", "HN.BD", "có", "office"])
     buf = io.BytesIO()
     wb.save(buf)
-    r = _post(api("admin"), "units", "u.xlsx", _file("u.xlsx", buf.getvalue()))
-    assert r.status_code == 200, r.json()
+    r = _report(api("admin"), _post(api("admin"), "units", "u.xlsx", _file("u.xlsx", buf.getvalue())))
+    assert r["applied"], r
     assert Unit.objects.get(code="HN.BD.T1").parent.code == "HN.BD.NEW"
     assert Unit.objects.get(code="HN.BD.NEW").has_own_seal
 
@@ -70,9 +84,9 @@ def test_units_with_unknown_parent_and_cycle(api):
     data = ("code,name,level,parent_code\n"
             "X.A,A,department,X.B\nX.B,B,department,X.A\nX.C,C,department,NOPE\nX.D,D,nolevel,HN\n").encode()
     before = Unit.objects.count()
-    r = _post(api("admin"), "units", "u.csv", _file("u.csv", data))
-    assert r.status_code == 400
-    codes = {(x["row"], x["code"]) for x in r.json()["rejected"]}
+    r = _report(api("admin"), _post(api("admin"), "units", "u.csv", _file("u.csv", data)))
+    assert not r["applied"]
+    codes = {(x["row"], x["code"]) for x in r["rejected"]}
     assert (4, "org.unit.parent_not_found") in codes and (5, "org.level.not_found") in codes
     assert any(c == "org.unit.cycle" for _r, c in codes)
     assert Unit.objects.count() == before
@@ -85,14 +99,22 @@ def test_units_with_unknown_parent_and_cycle(api):
     ("s.csv", "Họ và tên\nA\n".encode(), "import.missing_columns"),
 ])
 def test_unreadable_files(api, name, data, code):
+    """Refused at once when it costs nothing (empty, not a table); otherwise the job says why, nothing written."""
+    before = Person.objects.count()
     r = _post(api("hanoi"), "staff", name, _file(name, data))
-    assert r.status_code == 400 and r.json()["error"]["code"] == code
+    if r.status_code == 400:
+        assert r.json()["error"]["code"] == code
+    else:
+        job = _job(api("hanoi"), r)
+        assert [f["code"] for f in job["failed"]] == [code] and job["done"] == 0 and not job["result"]
+    assert Person.objects.count() == before
 
 
 def test_dry_run_writes_nothing(api):
     before = Person.objects.count()
-    r = _post(api("hanoi"), "staff", "s.csv", _file("s.csv", (STAFF_HEADER + GOOD_ROW).encode()), dry=True)
-    assert r.status_code == 200 and not r.json()["applied"]
+    r = _report(api("hanoi"), _post(api("hanoi"), "staff", "s.csv", _file("s.csv", (STAFF_HEADER + GOOD_ROW).encode()),
+                                    dry=True))
+    assert not r["applied"] and not r["rejected"] and r["total"] == 1
     assert Person.objects.count() == before
 
 

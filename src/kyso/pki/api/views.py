@@ -5,11 +5,14 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from kyso.core.api.permissions import HasKysoPermission
+from django.utils.translation import gettext_lazy as _
 
-from .. import issuance, revocation
+from kyso.core.api.permissions import HasKysoPermission
+from kyso.core.errors import InvalidInput
+
+from .. import issuance, pins, revocation
 from ..models import CertificateAuthority, IssuedCertificate
-from ..permissions import PKI_ISSUE, PKI_REVOKE, PKI_VIEW
+from ..permissions import PKI_ISSUE, PKI_REVOKE, PKI_UNLOCK_PIN, PKI_VIEW
 from .serializers import CertificateAuthoritySerializer, IssuedCertificateSerializer, IssueSerializer, RevokeSerializer
 
 
@@ -26,7 +29,8 @@ class IssuedCertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     lookup_field = "serial"
     permission_classes = [HasKysoPermission]
     required_permission = {"list": PKI_VIEW, "retrieve": PKI_VIEW, "create": PKI_ISSUE, "revoke": PKI_REVOKE,
-                           "suspend": PKI_REVOKE, "release": PKI_REVOKE, "default": PKI_VIEW}
+                           "suspend": PKI_REVOKE, "release": PKI_REVOKE, "unlock_pin": PKI_UNLOCK_PIN,
+                           "default": PKI_VIEW}
 
     def get_queryset(self):
         qs = IssuedCertificate.objects.select_related("ca")
@@ -66,3 +70,15 @@ class IssuedCertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @action(detail=True, methods=["post"])
     def release(self, request, serial=None):
         return Response(IssuedCertificateSerializer(revocation.release(serial)).data)
+
+    @extend_schema(request=None, responses=IssuedCertificateSerializer)
+    @action(detail=True, methods=["post"], url_path="unlock-pin")
+    def unlock_pin(self, request, serial=None):
+        """The IT Center unlocks the token of this certificate's key after too many wrong PINs (audited)."""
+        cert = self.get_object()
+        token = dict(p.split("=", 1) for p in cert.key_location.removeprefix("pkcs11:").split(";") if "=" in p
+                     ).get("token") if cert.key_location.startswith("pkcs11:") else None
+        if not token:
+            raise InvalidInput("pki.pin.no_token", _("The key of this certificate is not on a token."))
+        pins.reset(token, actor=request.user)
+        return Response(IssuedCertificateSerializer(cert).data)

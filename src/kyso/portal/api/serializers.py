@@ -1,10 +1,16 @@
 import base64
 import binascii
+import re
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Dossier, DossierDocument, DossierEvent, DossierFile, IntakeRule, Procedure, ProcedureForm, WorkflowStep
+from ..dossiers import duplicates_of
+from ..flows import next_step
+from ..models import (Dossier, DossierDocument, DossierEvent, DossierFile, IntakeRule, IvanRegistration, Procedure,
+                      ProcedureForm, SignerAuthorisation, WorkflowStep)
+
+TAX_CODE_RE = re.compile(r"^[0-9]{10}(-[0-9]{3})?$")
 
 
 class FormSerializer(serializers.ModelSerializer):
@@ -55,7 +61,7 @@ class Base64File(serializers.Serializer):
 
 
 class EmployerSerializer(serializers.Serializer):
-    tax_code = serializers.RegexField(r"^[0-9]{10}(-[0-9]{3})?$", max_length=14)
+    tax_code = serializers.RegexField(TAX_CODE_RE, max_length=14)
     name = serializers.CharField(max_length=300)
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
@@ -76,6 +82,8 @@ class SupplementSerializer(serializers.Serializer):
 
 class StepRequestSerializer(serializers.Serializer):
     step = serializers.CharField(max_length=20)
+    assignee = serializers.CharField(max_length=150, required=False, allow_blank=True,
+                                     help_text="assign: login of the officer who processes the dossier")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -136,16 +144,22 @@ class DossierSerializer(DossierListSerializer):
     documents = DocumentSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
     next_step = serializers.SerializerMethodField()
+    period = serializers.CharField(source="data.period", default="", read_only=True)
+    duplicates = serializers.SerializerMethodField(help_text="codes of earlier dossiers of the same employer, "
+                                                             "procedure and period (a warning)")
 
     class Meta(DossierListSerializer.Meta):
         fields = DossierListSerializer.Meta.fields + ["intake_rule", "original_due_date", "paused_days",
-                                                      "supplement_requested", "apologised", "next_step", "files",
+                                                      "supplement_requested", "apologised", "next_step", "period",
+                                                      "duplicates", "files",
                                                       "documents", "events"]
 
     def get_next_step(self, obj) -> str | None:
-        from ..workflow import next_step
-
         return next_step(obj)
+
+    def get_duplicates(self, obj) -> list[str]:
+        request = self.context.get("request")
+        return [d.code for d in duplicates_of(getattr(request, "user", None), obj)]
 
 
 class PublicStatusSerializer(serializers.Serializer):
@@ -174,3 +188,77 @@ class DeskReceiveSerializer(serializers.Serializer):
     has_digital_signature = serializers.BooleanField(default=False)
     payload = serializers.CharField(required=False, allow_blank=True, help_text="decoded barcode content")
     image = serializers.FileField(required=False, help_text="scanned form; decoded when no payload is given")
+
+
+class IvanRegistrationSerializer(serializers.ModelSerializer):
+    ivan = serializers.CharField(source="ivan.user.username", help_text="login of the I-VAN provider")
+    unit = serializers.CharField(source="unit.code", help_text="code of the employer's managing office")
+    registered_by = serializers.CharField(source="registered_by.username", read_only=True)
+
+    class Meta:
+        model = IvanRegistration
+        fields = ["id", "ivan", "employer_tax_code", "employer_name", "unit", "valid_from", "valid_to",
+                  "registered_by", "registered_at", "ended_at"]
+        read_only_fields = ["id", "registered_by", "registered_at", "ended_at"]
+        extra_kwargs = {"employer_tax_code": {"validators": []}, "valid_from": {"required": False}}
+
+    def validate_employer_tax_code(self, value):
+        if not TAX_CODE_RE.match(value):
+            raise serializers.ValidationError(_("A tax code has 10 digits, or 13 with a branch suffix (-001)."))
+        return value
+
+
+class SignerAuthorisationSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.code", help_text="code of the employer's managing office")
+    registered_by = serializers.CharField(source="registered_by.username", read_only=True)
+
+    class Meta:
+        model = SignerAuthorisation
+        fields = ["id", "employer_tax_code", "employer_name", "person_id", "person_name", "unit", "valid_from",
+                  "valid_to", "registered_by", "registered_at", "ended_at"]
+        read_only_fields = ["id", "registered_by", "registered_at", "ended_at"]
+        extra_kwargs = {"valid_from": {"required": False}}
+
+    def validate_employer_tax_code(self, value):
+        if not TAX_CODE_RE.match(value):
+            raise serializers.ValidationError(_("A tax code has 10 digits, or 13 with a branch suffix (-001)."))
+        return value
+
+    def validate_person_id(self, value):
+        if not re.fullmatch(r"[0-9A-Za-z]{6,20}", value.strip()):
+            raise serializers.ValidationError(_("An identity number has 6 to 20 letters and digits."))
+        return value.strip().upper()
+
+
+class StatsRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    received = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    refused = serializers.IntegerField()
+
+
+class StatisticsSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+    rows = StatsRowSerializer(many=True)
+    total = StatsRowSerializer()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["from"], data["to"] = data.pop("start"), data.pop("end")
+        return data
+
+
+class PrefillSerializer(serializers.Serializer):
+    form = serializers.CharField()
+    procedure = serializers.CharField()
+    procedure_name = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
+    tax_code = serializers.CharField(allow_blank=True)
+    submitter_kind = serializers.CharField()
+    fields = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    payload = serializers.CharField()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,17 +14,22 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.parsers import JSONParser, MultiPartParser
 from drf_spectacular.types import OpenApiTypes
 from django.utils.translation import gettext_lazy as _
 
+from kyso import audit
+from kyso.accounts.scope import has_permission_anywhere
+from kyso.core.api.parsers import JsonObjectParser as JSONParser, MultiPartParser
 from kyso.core.api.permissions import HasKysoPermission
-from kyso.core.errors import InvalidInput, NotFound
+from kyso.core.documents import render_pdf
+from kyso.core.errors import InvalidInput, InvalidState, NotFound
 from kyso.files.views import file_response
+from kyso.org.models import Unit
 
-from .. import barcode, idempotency, intake, lookup, stats, workflow
-from ..models import Channel, IntakeRule, Procedure, Submitter, SubmitterKind
-from ..permissions import PORTAL_CATALOGUE, PORTAL_RECEIVE, PORTAL_STATS, PORTAL_VIEW
+from .. import (barcode, documents, dossiers, idempotency, intake, lookup, processing, receipt_stamps, receipts,
+               registry, stats)
+from ..models import Channel, DossierDocument, DossierFile, IntakeRule, Procedure, Submitter, SubmitterKind
+from ..permissions import PORTAL_CATALOGUE, PORTAL_RECEIVE, PORTAL_REGISTER, PORTAL_STATS, PORTAL_VIEW
 from . import serializers as s
 
 CODE_REGEX = r"[0-9A-Za-z.\-]+"
@@ -49,8 +55,6 @@ class ProcedureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     required_permission = PORTAL_CATALOGUE
 
     def perform_update(self, serializer):
-        from kyso import audit
-
         with audit.action("portal.procedure.update"):
             serializer.save()
 
@@ -71,8 +75,6 @@ class SubmitterOrStaff(BasePermission):
     """Submitters reach their own dossiers; staff need `portal.view` somewhere (scope narrows further)."""
 
     def has_permission(self, request, view):
-        from kyso.accounts.scope import has_permission_anywhere
-
         user = request.user
         if not (user and user.is_authenticated):
             return False
@@ -90,7 +92,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return s.DossierListSerializer if self.action == "list" else s.DossierSerializer
 
     def get_queryset(self):
-        qs = workflow.visible(self.request.user).select_related("procedure", "unit")
+        qs = dossiers.visible(self.request.user).select_related("procedure", "unit")
         p = self.request.query_params
         for param, field in (("status", "status"), ("procedure", "procedure__code"), ("channel", "channel"),
                              ("tax_code", "submitter_tax_code"), ("unit", "unit__code")):
@@ -101,7 +103,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if p.get("received_to"):
             qs = qs.filter(received_on__lte=p["received_to"])
         if self.action == "retrieve":
-            qs = qs.select_related("intake_rule").prefetch_related("files__form", "files__file", "documents__file", "events")
+            qs = qs.select_related("intake_rule").prefetch_related(   # one query each (issue 19: detail p95)
+                Prefetch("files", queryset=DossierFile.objects.select_related("form", "file")),
+                Prefetch("documents", queryset=DossierDocument.objects.select_related("file")), "events")
         return qs
 
     @extend_schema(parameters=[OpenApiParameter(n, str) for n in
@@ -119,82 +123,96 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         sub = intake.submitter_of(request.user)
         channel = Channel.IVAN if sub.kind == SubmitterKind.IVAN else Channel.PORTAL
         key = request.headers.get("Idempotency-Key")
-        row = None
         if channel == Channel.IVAN and not key:
             raise InvalidInput("portal.idempotency.key_required", _("I-VAN submissions need an Idempotency-Key header."))
-        if key:
-            idempotency.check_key(key)
-            row, previous = idempotency.claim(request.user, key, idempotency.body_hash(request.data))
-            if previous is not None:
-                return Response(s.DossierSerializer(previous).data, status=status.HTTP_200_OK,
+        kw = dict(procedure_code=data["procedure"], files=_uploads(data["files"]), channel=channel,
+                  employer=data.get("employer"), unit_code=data.get("unit"))
+        if not key:
+            dossier = intake.submit_signed(request.user, **kw)
+        else:
+            dossier, replayed = intake.submit_once(request.user, key=idempotency.check_key(key),
+                                                   digest=idempotency.body_hash(request.data), **kw)
+            if replayed:
+                return Response(s.DossierSerializer(dossier, context={"request": request}).data, status=status.HTTP_200_OK,
                                 headers={"Idempotent-Replayed": "true"})
-        dossier = intake.submit_signed(request.user, procedure_code=data["procedure"], files=_uploads(data["files"]),
-                                       channel=channel, employer=data.get("employer"), unit_code=data.get("unit"))
-        if row is not None:
-            idempotency.bind(row, dossier)
-        return Response(s.DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
+        return Response(s.DossierSerializer(dossier, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     def _dossier(self, code):
-        return workflow.get(self.request.user, code)
+        return dossiers.get(self.request.user, code)
 
     @extend_schema(request=s.StepRequestSerializer, responses=s.DossierSerializer)
     @action(detail=True, methods=["post"])
     def steps(self, request, code=None):
         ser = s.StepRequestSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        d = workflow.advance(request.user, self._dossier(code), ser.validated_data["step"],
-                             note=ser.validated_data.get("note", ""))
-        return Response(s.DossierSerializer(d).data)
+        d = processing.advance(request.user, self._dossier(code), ser.validated_data["step"],
+                               note=ser.validated_data.get("note", ""), assignee=ser.validated_data.get("assignee", ""))
+        return Response(s.DossierSerializer(d, context={"request": request}).data)
 
     @extend_schema(request=s.SupplementRequestSerializer, responses=s.DossierSerializer)
     @action(detail=True, methods=["post"], url_path="supplement-request")
     def supplement_request(self, request, code=None):
         ser = s.SupplementRequestSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        d = workflow.request_supplement(request.user, self._dossier(code), ser.validated_data["missing"],
+        d = processing.request_supplement(request.user, self._dossier(code), ser.validated_data["missing"],
                                         ser.validated_data.get("note", ""))
-        return Response(s.DossierSerializer(d).data)
+        return Response(s.DossierSerializer(d, context={"request": request}).data)
 
     @extend_schema(request=s.SupplementSerializer, responses=s.DossierSerializer)
     @action(detail=True, methods=["post"])
     def supplement(self, request, code=None):
         ser = s.SupplementSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        d = workflow.supplement(request.user, self._dossier(code), _uploads(ser.validated_data["files"]),
+        d = processing.supplement(request.user, self._dossier(code), _uploads(ser.validated_data["files"]),
                                 ser.validated_data.get("note", ""))
-        return Response(s.DossierSerializer(d).data)
+        return Response(s.DossierSerializer(d, context={"request": request}).data)
 
     @extend_schema(request=s.ApologySerializer, responses=s.DossierSerializer)
     @action(detail=True, methods=["post"])
     def apology(self, request, code=None):
         ser = s.ApologySerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        d = workflow.apologise(request.user, self._dossier(code), ser.validated_data["reason"],
+        d = processing.apologise(request.user, self._dossier(code), ser.validated_data["reason"],
                                ser.validated_data["new_date"])
-        return Response(s.DossierSerializer(d).data)
+        return Response(s.DossierSerializer(d, context={"request": request}).data)
 
     @extend_schema(request=s.RefusalSerializer, responses=s.DossierSerializer)
     @action(detail=True, methods=["post"])
     def refusal(self, request, code=None):
         ser = s.RefusalSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        d = workflow.refuse(request.user, self._dossier(code), ser.validated_data["reasons"])
-        return Response(s.DossierSerializer(d).data)
+        d = processing.refuse(request.user, self._dossier(code), ser.validated_data["reasons"])
+        return Response(s.DossierSerializer(d, context={"request": request}).data)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<doc_id>[0-9]+)")
     def document(self, request, code=None, doc_id=None):
         d = self._dossier(code)
         doc = get_object_or_404(d.documents.select_related("file"), pk=doc_id)
-        return file_response(doc.file)
+        return file_response(receipts.served_file(doc))
+
+    @extend_schema(responses={(200, "application/pkcs7-mime"): bytes})
+    @action(detail=True, methods=["get"], url_path="receipt")
+    def receipt(self, request, code=None):
+        """The signed receipt as issued with the answer: XML in a CMS signature of the office (CAdES B-B)."""
+        return file_response(receipts.of(self._dossier(code)).document.file)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path="receipt/evidence")
+    def receipt_evidence(self, request, code=None):
+        """The receipt's RFC 4998 evidence record (DER): its path in the batch's hash tree and the batch's
+        time-stamp. 409 while the receipt waits for its batch (at most about half a minute)."""
+        record = receipt_stamps.evidence(receipts.of(self._dossier(code)))
+        if record is None:
+            raise InvalidState("portal.receipt.not_stamped",
+                               _("The receipt is not time-stamped yet; ask again in half a minute."))
+        response = HttpResponse(record, content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="giay-tiep-nhan-{code}.ers"'
+        return response
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path="control-slip")
     def control_slip(self, request, code=None):
-        from kyso.core.documents import render_pdf
-
-        from .. import documents
-
         pdf = render_pdf(documents.control_slip(self._dossier(code)))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="phieu-kiem-soat-{code}.pdf"'
@@ -219,11 +237,11 @@ class DeskDecodeView(APIView):
     required_permission = PORTAL_RECEIVE
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request={"multipart/form-data": s.DeskDecodeSerializer}, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request={"multipart/form-data": s.DeskDecodeSerializer}, responses=s.PrefillSerializer)
     def post(self, request):
         ser = s.DeskDecodeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        return Response(barcode.prefill(barcode.decode_image(ser.validated_data["image"].read())))
+        return Response(s.PrefillSerializer(barcode.prefill(barcode.decode_image(ser.validated_data["image"].read()))).data)
 
 
 class DeskReceiveView(APIView):
@@ -236,8 +254,6 @@ class DeskReceiveView(APIView):
     @extend_schema(request={"multipart/form-data": s.DeskReceiveSerializer, "application/json": s.DeskReceiveSerializer},
                    responses={201: s.DossierSerializer})
     def post(self, request):
-        from kyso.org.models import Unit
-
         ser = s.DeskReceiveSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         v = ser.validated_data
@@ -254,7 +270,7 @@ class DeskReceiveView(APIView):
                                    submitter_kind=v["submitter_kind"], name=v["name"], tax_code=v.get("tax_code", ""),
                                    email=v.get("email", ""), phone=v.get("phone", ""),
                                    has_digital_signature=v["has_digital_signature"], scan=scan)
-        return Response(s.DossierSerializer(d).data, status=status.HTTP_201_CREATED)
+        return Response(s.DossierSerializer(d, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class StatisticsView(APIView):
@@ -265,7 +281,7 @@ class StatisticsView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("group", str, enum=list(stats.GROUPS)),
                                OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
-                   responses=OpenApiTypes.OBJECT)
+                   responses=s.StatisticsSerializer)
     def get(self, request):
         p = request.query_params
         try:
@@ -274,6 +290,74 @@ class StatisticsView(APIView):
         except ValueError:
             raise InvalidInput("portal.stats.date", _("Dates are in the form YYYY-MM-DD.")) from None
         group = p.get("group", "unit")
-        rows = stats.table(workflow.visible(request.user), group, start, end)
-        return Response({"group": group, "from": start, "to": end, "rows": [r.__dict__ for r in rows],
-                         "total": stats.totals(rows).__dict__})
+        rows = stats.table(dossiers.visible_tally(request.user), group, start, end)
+        return Response(s.StatisticsSerializer({"group": group, "start": start, "end": end, "rows": rows,
+                                                 "total": stats.totals(rows)}).data)
+
+
+class _RegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    """Officers of the employer's managing office (and the offices above it) keep these records."""
+
+    permission_classes = [HasKysoPermission]
+    required_permission = PORTAL_REGISTER
+
+    def _end(self, record):
+        raise NotImplementedError
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        record = self._end(request.user, self.get_object())
+        return Response(self.get_serializer(record).data)
+
+
+class IvanRegistrationViewSet(_RegistryViewSet):
+    """The employers registered with each I-VAN provider: it submits only for them (issue 16, finding 5)."""
+
+    serializer_class = s.IvanRegistrationSerializer
+
+    def get_queryset(self):
+        qs = registry.registrations(self.request.user)
+        tax = self.request.query_params.get("tax_code")
+        return qs.filter(employer_tax_code=tax) if tax else qs
+
+    def perform_create(self, serializer):
+        v = serializer.validated_data
+        serializer.instance = registry.register_ivan(
+            self.request.user, ivan_login=v["ivan"]["user"]["username"], tax_code=v["employer_tax_code"],
+            name=v["employer_name"], unit_code=v["unit"]["code"], valid_from=v.get("valid_from"),
+            valid_to=v.get("valid_to"))
+
+    _end = staticmethod(registry.end_registration)
+
+
+class SignerAuthorisationViewSet(_RegistryViewSet):
+    """The people each employer has authorised to sign its e-dossiers with their own certificates."""
+
+    serializer_class = s.SignerAuthorisationSerializer
+
+    def get_object(self):
+        record = super().get_object()
+        if self.action == "retrieve":
+            registry.reveal([record], via="api")
+        return record
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        registry.reveal(page if page is not None else queryset, via="api.list")
+        return page
+
+    def get_queryset(self):
+        qs = registry.authorisations(self.request.user)
+        tax = self.request.query_params.get("tax_code")
+        return qs.filter(employer_tax_code=tax) if tax else qs
+
+    def perform_create(self, serializer):
+        v = serializer.validated_data
+        serializer.instance = registry.authorise_signer(
+            self.request.user, tax_code=v["employer_tax_code"], employer_name=v["employer_name"],
+            person_id=v["person_id"], person_name=v["person_name"], unit_code=v["unit"]["code"],
+            valid_from=v.get("valid_from"), valid_to=v.get("valid_to"))
+
+    _end = staticmethod(registry.end_authorisation)

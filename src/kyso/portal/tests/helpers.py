@@ -28,7 +28,6 @@ def submitter(username: str, kind: str, unit_code: str, *, name: str, tax_code: 
     """(Submitter, IssuedCertificate|None, KeyHandle|None): an external account with a public-CA certificate."""
     from kyso.accounts.models import User
     from kyso.org.models import Unit
-    from kyso.pki.issuance import SubjectInfo, issue_for_public_key
     from kyso.pki.keystore import software_store
     from kyso.portal.models import Submitter
 
@@ -38,12 +37,32 @@ def submitter(username: str, kind: str, unit_code: str, *, name: str, tax_code: 
                                        email=email or f"{username}@example.vn", phone=phone, has_digital_signature=with_cert)
         if not with_cert:
             return sub, None, None
-        ca = public_ca()
+        issued, key = holder_certificate(name, f"MST:{tax_code}" if tax_code else "")
+        return sub, issued, key
+
+
+def holder_certificate(name: str, uid: str, *, person: bool = False):
+    """(IssuedCertificate, KeyHandle) from the public CA for an organisation (`MST:…`) or a person (`CCCD:…`)."""
+    from kyso.pki.keystore import software_store
+    from kyso.portal.certificates import issue_to_holder
+
+    with acting_as(label="test"), transaction.atomic():
         label = f"test-sub-{os.urandom(5).hex()}"
         key = software_store().generate(label, "rsa2048")
-        subject = SubjectInfo(common_name=name, organizational_unit=name, locality="Hà Nội")
-        issued = issue_for_public_key(key.public_key(), "organization", subject, 365, ca=ca, key_location=f"keystore:{label}")
-        return sub, issued, key
+        issued = issue_to_holder(key.public_key(), ca=public_ca(), name=name, uid=uid, key_location=f"keystore:{label}",
+                                 person=person)
+        return issued, key
+
+
+def register_ivan(ivan_sub, tax_code: str, name: str, unit_code: str = "HN.BD"):
+    """An officer of the managing office registers the employer with the I-VAN provider."""
+    from kyso.accounts.models import User
+    from kyso.portal import registry
+
+    officer = User.objects.get(username="motcua.hn")
+    with acting_as(officer), transaction.atomic():
+        return registry.register_ivan(officer, ivan_login=ivan_sub.user.username, tax_code=tax_code, name=name,
+                                      unit_code=unit_code)
 
 
 def signed(xml: bytes, issued, key) -> bytes:

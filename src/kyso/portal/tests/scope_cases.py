@@ -3,7 +3,13 @@ the catalogue and the status lookup are public; only submitter accounts submit (
 
 import base64
 
+from django.db import transaction
+
+from kyso.accounts.models import User
+from kyso.core.context import acting_as
 from kyso.core.scope_table import Endpoint
+from kyso.portal import processing, receipt_stamps
+from kyso.portal.models import Dossier, DossierDocument, IntakeRule, SignerAuthorisation
 
 
 def _dossier(t):
@@ -77,4 +83,120 @@ ENDPOINTS += [
 EXPECT += """portal.statistics     200/- 403/- 200/-   200/200 200/200 403/403   403/403 200/200   200/-
 portal.desk.decode    200/- 403/- 403/-   403/403 403/403 403/403   403/403 200/200   403/-
 portal.desk.receive   201/- 403/- 403/-   403/403 403/403 403/403   403/403 201/403   403/-
+"""
+
+
+def _registration(t):
+    from kyso.core.context import acting_as
+    from kyso.accounts.models import User
+    from kyso.portal.models import IvanRegistration, Submitter
+
+    from .helpers import submitter
+
+    ivan = Submitter.objects.filter(user__username="scope.ivan").first() or \
+        submitter("scope.ivan", "ivan", "HN", name="I-VAN phạm vi", tax_code="0100000009", with_cert=False)[0]
+    with acting_as(label="test"):
+        reg = IvanRegistration.objects.create(ivan=ivan, employer_tax_code="0100000001", employer_name="Công ty Phạm vi",
+                                              unit=t.unit, valid_from="2020-01-01",
+                                              registered_by=User.objects.get(username="admin"))
+    t.extra["registration"] = reg.pk
+
+
+ENDPOINTS += [
+    Endpoint("portal.ivan_registrations", "GET", lambda t: "/api/v1/portal/ivan-registrations/", prepare=_registration,
+             listed=lambda t, d: any(r["id"] == t.extra["registration"] for r in d["results"])),
+    Endpoint("portal.ivan_registration.end", "POST",
+             lambda t: f"/api/v1/portal/ivan-registrations/{t.extra['registration']}/end/", prepare=_registration),
+    Endpoint("portal.ivan_registration.create", "POST", lambda t: "/api/v1/portal/ivan-registrations/",
+             prepare=_registration,
+             body=lambda t: {"ivan": "scope.ivan", "employer_tax_code": "0100000002", "employer_name": "Công ty B",
+                             "unit": t.unit.code}),
+]
+
+EXPECT += """portal.ivan_registrations       L/-   403/- 403/-   L/U     L/U     403/403   403/403 L/U       403/-
+portal.ivan_registration.end    200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
+portal.ivan_registration.create 201/- 403/- 403/-   201/403 201/403 403/403   403/403 201/403   403/-
+"""
+
+
+# ---------------------------------------------------------------- issue 16: the rest of the portal's operations
+
+def _rule(t):
+    t.extra["rule"] = IntakeRule.objects.order_by("code").values_list("code", flat=True).first()
+
+
+def _with_receipt(t):
+    _dossier(t)
+    t.extra["doc"] = DossierDocument.objects.filter(dossier__code=t.extra["code"]).values_list("pk", flat=True).first()
+
+
+def _stamped(t):
+    _dossier(t)
+    with acting_as(label="scope-table"), transaction.atomic():
+        receipt_stamps.stamp_pending()
+
+
+def _waiting_for_supplement(t):
+    """A dossier whose office asked the submitter for a supplement (the step taken by the system)."""
+    _dossier(t)
+    with acting_as(label="scope-table"):
+        processing.request_supplement(None, Dossier.objects.get(code=t.extra["code"]), ["Tờ khai D02-TS"])
+
+
+def _authorisation(t):
+    with acting_as(label="test"):
+        t.extra["authorisation"] = SignerAuthorisation.objects.create(
+            employer_tax_code="0100000001", employer_name="Công ty Phạm vi", person_id=f"0010{t.unit.pk:08d}",
+            person_name="Nguyễn Văn Ủy Quyền", unit=t.unit, valid_from="2020-01-01",
+            registered_by=User.objects.get(username="admin")).pk
+
+
+D = "/api/v1/portal/dossiers/"
+ENDPOINTS += [
+    Endpoint("portal.procedure", "GET", lambda t: "/api/v1/portal/procedures/600/"),
+    Endpoint("portal.intake_rules", "GET", lambda t: "/api/v1/portal/intake-rules/", prepare=_rule,
+             listed=lambda t, d: any(r["code"] == t.extra["rule"] for r in d)),
+    Endpoint("portal.intake_rule", "GET", lambda t: f"/api/v1/portal/intake-rules/{t.extra['rule']}/", prepare=_rule),
+    Endpoint("portal.document", "GET", lambda t: f"{D}{t.extra['code']}/documents/{t.extra['doc']}/",
+             prepare=_with_receipt),
+    Endpoint("portal.receipt", "GET", lambda t: f"{D}{t.extra['code']}/receipt/", prepare=_dossier),
+    Endpoint("portal.receipt_evidence", "GET", lambda t: f"{D}{t.extra['code']}/receipt/evidence/", prepare=_stamped),
+    Endpoint("portal.supplement_request", "POST", lambda t: f"{D}{t.extra['code']}/supplement-request/",
+             prepare=_dossier, body={"missing": ["Tờ khai D02-TS"]}),
+    # the desk files a supplement for the submitter; a file that is no form of the procedure is refused (400) only
+    # after the scope and the step were let through
+    Endpoint("portal.supplement", "POST", lambda t: f"{D}{t.extra['code']}/supplement/",
+             prepare=_waiting_for_supplement, body={"files": [_FILE]}),
+    Endpoint("portal.apology", "POST", lambda t: f"{D}{t.extra['code']}/apology/", prepare=_dossier,
+             body={"reason": "Chờ xác minh", "new_date": "2099-12-31"}),
+    Endpoint("portal.refusal", "POST", lambda t: f"{D}{t.extra['code']}/refusal/", prepare=_dossier,
+             body={"reasons": ["Không thuộc thẩm quyền"]}),
+    Endpoint("portal.ivan_registration", "GET",
+             lambda t: f"/api/v1/portal/ivan-registrations/{t.extra['registration']}/", prepare=_registration),
+    Endpoint("portal.signer_authorisations", "GET", lambda t: "/api/v1/portal/signer-authorisations/",
+             prepare=_authorisation, listed=lambda t, d: any(r["id"] == t.extra["authorisation"] for r in d["results"])),
+    Endpoint("portal.signer_authorisation", "GET",
+             lambda t: f"/api/v1/portal/signer-authorisations/{t.extra['authorisation']}/", prepare=_authorisation),
+    Endpoint("portal.signer_authorisation.create", "POST", lambda t: "/api/v1/portal/signer-authorisations/",
+             body=lambda t: {"employer_tax_code": "0100000001", "employer_name": "Công ty Phạm vi",
+                             "person_id": f"0020{t.unit.pk:08d}", "person_name": "Trần Thị Ký", "unit": t.unit.code}),
+    Endpoint("portal.signer_authorisation.end", "POST",
+             lambda t: f"/api/v1/portal/signer-authorisations/{t.extra['authorisation']}/end/", prepare=_authorisation),
+]
+
+EXPECT += """portal.procedure                200/- 200/- 200/-   200/200 200/200 200/200   200/200 200/200   200/-
+portal.intake_rules             L/-   L/-   L/-     L/L     L/L     L/L       L/L     L/L       L/-
+portal.intake_rule              200/- 200/- 200/-   200/200 200/200 200/200   200/200 200/200   200/-
+portal.document                 200/- 403/- 200/-   200/404 200/404 403/403   403/403 200/404   200/-
+portal.receipt                  200/- 403/- 200/-   200/404 200/404 403/403   403/403 200/404   200/-
+portal.receipt_evidence         200/- 403/- 200/-   200/404 200/404 403/403   403/403 200/404   200/-
+portal.supplement_request       200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
+portal.supplement               400/- 403/- 403/-   403/404 403/404 403/403   403/403 400/404   403/-
+portal.apology                  200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
+portal.refusal                  200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
+portal.ivan_registration        200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
+portal.signer_authorisations    L/-   403/- 403/-   L/U     L/U     403/403   403/403 L/U       403/-
+portal.signer_authorisation     200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
+portal.signer_authorisation.create 201/- 403/- 403/- 201/403 201/403 403/403 403/403 201/403   403/-
+portal.signer_authorisation.end 200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
 """

@@ -7,7 +7,10 @@ from . import helpers as h
 
 
 def _body(ivan, **extra):
-    _sub, issued, key = ivan
+    sub, _issued, _key = ivan
+    issued, key = h.holder_certificate("Công ty CP Sao Mai", "MST:0109876543")
+    if not sub.registrations.exists():
+        h.register_ivan(sub, "0109876543", "Công ty CP Sao Mai")
     return {"procedure": "600", "unit": "HN.BD", "employer": {"tax_code": "0109876543", "name": "Công ty CP Sao Mai"},
             "files": [h.b64file("D02-TS.xml", h.signed(h.d02(tax_code="0109876543", name="Công ty CP Sao Mai"), issued, key))],
             **extra}

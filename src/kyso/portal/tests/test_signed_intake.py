@@ -6,7 +6,10 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import transaction
 
+from kyso.core.context import acting_as
+from kyso.pki import revocation
 from kyso.portal.models import Dossier
 from kyso.signing.verify import verify_bytes
 
@@ -137,3 +140,18 @@ def test_receipt_due_date_counts_working_days_only(employer_api, signed_600):
     received, due = dossier.received_on, dt.date.fromisoformat(body["due_date"])
     from kyso.workdays.calendar import working_days_between
     assert working_days_between(received, due) == 5
+
+
+def test_a_certificate_revoked_between_two_dossiers_is_refused_at_once(employer_api, employer):
+    """The intake keeps its trust store between dossiers (issue 19) but never past a revocation."""
+    _sub, issued, key = employer
+    first = [h.b64file("D02-TS.xml", h.signed(h.d02(), issued, key)), h.b64file("TK1-TS.xml", h.signed(h.tk1(), issued, key))]
+    assert employer_api.post("/api/v1/portal/dossiers/", {"procedure": "600", "files": first},
+                             format="json").status_code == 201
+    with acting_as(label="test"), transaction.atomic():
+        revocation.revoke(issued.serial, "keyCompromise", ca=issued.ca)
+    again = [h.b64file("D02-TS.xml", h.signed(h.d02(), issued, key)), h.b64file("TK1-TS.xml", h.signed(h.tk1(), issued, key))]
+    r = employer_api.post("/api/v1/portal/dossiers/", {"procedure": "600", "files": again}, format="json")
+    assert r.status_code == 400, r.json()
+    assert r.json()["error"]["code"] == "portal.intake.signature_invalid"
+    assert "REVOKED" in r.json()["error"]["fields"]["D02-TS.xml"][0]

@@ -28,7 +28,7 @@ def _post(client, code, what, body):
 def test_supplement_apology_and_signed_result(api, employer, employer_api, signed_600):
     sub, issued, key = employer
     code = _submit(employer_api, signed_600)
-    officer, leader, desk = api("badinh"), api("badinh"), api("motcua.bd")
+    officer, leader, desk = api("badinh"), api("lanhdao"), api("motcua.bd")
     assert _post(officer, code, "steps", {"step": "process"}).json()["error"]["code"] == "portal.step.out_of_order"
     assert _post(officer, code, "steps", {"step": "assign"}).status_code == 200
 
@@ -59,7 +59,8 @@ def test_supplement_apology_and_signed_result(api, employer, employer_api, signe
     r = _post(officer, code, "apology", {"reason": "Chờ xác minh thời gian đóng tại đơn vị cũ", "new_date": new_date.isoformat()})
     assert r.status_code == 200 and r.json()["due_date"] == new_date.isoformat() and r.json()["apologised"]
 
-    for step in ("process", "approve", "sign"):
+    assert _post(desk, code, "steps", {"step": "process", "note": "Đủ điều kiện"}).status_code == 200
+    for step in ("approve", "sign"):
         assert _post(leader, code, "steps", {"step": step, "note": "Đồng ý"}).status_code == 200, step
     r = _post(desk, code, "steps", {"step": "return"})
     assert r.status_code == 200
@@ -92,7 +93,7 @@ def test_refusal_with_reasons_is_final(api, employer_api, signed_600):
 
 def test_steps_need_the_right_role(api, employer_api, signed_600):
     code = _submit(employer_api, signed_600)
-    assert _post(api("motcua.bd"), code, "steps", {"step": "assign"}).status_code == 200
+    assert _post(api("badinh"), code, "steps", {"step": "assign"}).status_code == 200
     assert _post(api("motcua.bd"), code, "steps", {"step": "process"}).status_code == 200
     r = _post(api("motcua.bd"), code, "steps", {"step": "approve"})  # approving is a leader's act
     assert r.status_code == 403

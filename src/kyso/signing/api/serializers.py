@@ -18,6 +18,19 @@ class CheckSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class ModificationsSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["none", "lta_updates", "form_filling", "annotations", "other"],
+                                    help_text="The kind of change made after this signature (PDF).")
+    revisions = serializers.IntegerField(help_text="Revisions saved after the signed one.")
+    docmdp = serializers.IntegerField(allow_null=True, help_text="DocMDP level in force (1, 2, 3) or null.")
+    objects = serializers.ListField(child=serializers.IntegerField(), help_text="Object numbers changed.")
+    pages = serializers.ListField(child=serializers.IntegerField(), help_text="Pages changed (from 1).")
+    fields = serializers.ListField(child=serializers.CharField(), help_text="Form fields changed.")
+    visible = serializers.ListField(child=serializers.CharField(), help_text="What a person sees differently.")
+    problems = serializers.ListField(child=serializers.CharField(), help_text="Why the changes are not permitted.")
+    permitted = serializers.BooleanField()
+
+
 class SignatureReportSerializer(serializers.Serializer):
     kind = serializers.CharField()
     indication = serializers.ChoiceField(choices=["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE"])
@@ -30,6 +43,7 @@ class SignatureReportSerializer(serializers.Serializer):
     level = serializers.CharField()
     reason = serializers.CharField()
     checks = CheckSerializer(many=True)
+    modifications = ModificationsSerializer(allow_null=True)
 
 
 class DocumentReportSerializer(serializers.Serializer):
@@ -40,6 +54,7 @@ class DocumentReportSerializer(serializers.Serializer):
     indication = serializers.ChoiceField(choices=["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE"])
     sub_indication = serializers.CharField(allow_null=True)
     summary = serializers.CharField()
+    algorithm_policy = serializers.CharField(help_text="The algorithm policy the verdicts were given under.")
     signatures = SignatureReportSerializer(many=True)
     document_checks = CheckSerializer(many=True)
     codes = serializers.ListField(child=serializers.CharField())
@@ -49,7 +64,13 @@ class DocumentReportSerializer(serializers.Serializer):
 class SignRequestSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF or XML document to sign.")
     certificate = serializers.CharField(required=False, allow_blank=True, help_text="Serial (hex) of your certificate.")
-    pin = serializers.CharField(required=False, allow_blank=True, help_text="Your device PIN.")
+    pin = serializers.CharField(required=False, allow_blank=True, help_text="Your device PIN (USB key device).")
+    sad = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                help_text="Remote key: the SAD from CSC credentials/authorize for this document's SHA-256 "
+                                          "(PIN + one-time code).")
+    confirm = serializers.ChoiceField(choices=["", "phone"], required=False, default="",
+                                      help_text="Remote key or PKI SIM: 'phone' asks you to confirm on your phone "
+                                                "(202 with the request to poll).")
     seal = serializers.BooleanField(required=False, default=False, help_text="Clerk: sign with the unit's seal.")
     level = serializers.ChoiceField(choices=["B-B", "B-T", "B-LT"], required=False)
     appearance = serializers.ChoiceField(choices=["leader", "organization", "attachment"], required=False)

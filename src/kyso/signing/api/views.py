@@ -3,16 +3,19 @@
 Public like the web page: verifying a signature needs no account."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kyso.core.errors import InvalidInput
-from django.utils.translation import gettext_lazy as _
 
+from ..pdf import Appearance
 from ..reporting import report_pdf
+from ..service import Pending, sign_for
 from ..verify import MAX_BYTES, verify_bytes
 from .serializers import DocumentReportSerializer, SignRequestSerializer, VerifyRequestSerializer
 
@@ -52,9 +55,6 @@ class SignView(APIView):
     @extend_schema(request={"multipart/form-data": SignRequestSerializer},
                    responses={(200, "application/octet-stream"): bytes}, operation_id="sign_document", tags=["signing"])
     def post(self, request):
-        from ..pdf import Appearance
-        from ..service import sign_for
-
         ser = SignRequestSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
@@ -72,7 +72,11 @@ class SignView(APIView):
                                     signature_image=image if d["appearance"] == "leader" else None,
                                     seal_image=image if d["appearance"] == "organization" else None)
         out = sign_for(request.user, upload.read(), certificate=d.get("certificate", ""), pin=d.get("pin", ""),
-                       seal=d.get("seal", False), level=d.get("level", ""), appearance=appearance)
+                       seal=d.get("seal", False), level=d.get("level", ""), appearance=appearance,
+                       sad=d.get("sad", ""), confirm=d.get("confirm", ""))
+        if isinstance(out, Pending):
+            return Response({"state": "pending", "request": out.request_id, "poll": out.poll_url},
+                            status=status.HTTP_202_ACCEPTED)
         is_pdf = out[:5] == b"%PDF-"
         response = HttpResponse(out, content_type="application/pdf" if is_pdf else "application/xml")
         response["Content-Disposition"] = f'attachment; filename="signed-{upload.name}"'

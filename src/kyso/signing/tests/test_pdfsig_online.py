@@ -15,7 +15,7 @@ def test_pdfsig_trusts_the_certificate_with_our_live_crl_and_ocsp(live_server, s
 
     from kyso.core.context import acting_as
     from kyso.pki.ca import chain as ca_chain
-    from kyso.pki.ca import ensure_ca
+    from kyso.pki.bootstrap import ensure_ca
     from kyso.pki.testing import make_signer
 
     settings.KYSO_BASE_URL = live_server.url          # the AIA / CRL URLs printed in the new certificate

@@ -65,5 +65,5 @@ def test_an_already_signed_dossier_is_not_signed_twice(signer, dossier_xml):
 def test_unknown_level_is_refused(signer, dossier_xml):
     issued, key = signer
     with pytest.raises(InvalidInput) as exc:
-        sign_xml(dossier_xml, key, issued.certificate, level="B-LTA")
+        sign_xml(dossier_xml, key, issued.certificate, level="B-LTX")
     assert exc.value.code == "signing.level.unsupported"

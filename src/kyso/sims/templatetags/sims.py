@@ -2,13 +2,13 @@
 
 from django import template
 
+from kyso.sims.report import _money
+
 register = template.Library()
 
 
 @register.filter
 def vnd(value) -> str:
-    from kyso.sims.report import _money
-
     try:
         return _money(int(value))
     except (TypeError, ValueError):

@@ -27,11 +27,13 @@ def test_register_and_report_on_a_tablet(demo, register, tablet, tmp_path):
     tablet.find_element(By.ID, "msisdn").send_keys("0911 222 333")
     Select(tablet.find_element(By.ID, "carrier")).select_by_value("mobifone")
     tablet.find_element(By.ID, "iccid").send_keys(iccid(77))
-    tablet.execute_script("document.getElementById('in_service_on').value = '2026-10-15'")
+    day = tablet.find_element(By.ID, "in_service_on")       # typed day-first, as people write it
+    day.clear()
+    day.send_keys("15/10/2026")
     tablet.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
     WebDriverWait(tablet, 15).until(lambda d: "/sims/new/" not in d.current_url)
     sub = SimSubscription.objects.get(msisdn="+84911222333")
-    assert tablet.current_url.endswith(f"/sims/{sub.pk}/")
+    assert tablet.current_url.endswith(f"/sims/{sub.pk}/") and sub.in_service_on == dt.date(2026, 10, 15)
     assert "0911222333" in tablet.find_element(By.TAG_NAME, "h1").text
     assert fits_width(tablet)
     tablet.get(tablet.url("/sims/payment/?month=2026-10"))

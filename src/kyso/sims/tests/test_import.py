@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from kyso.jobs.worker import drain
 from kyso.sims import importing
 from kyso.sims.models import SimSubscription
 
@@ -90,7 +91,11 @@ def test_the_api_and_the_cli(demo, api, tmp_path, capsys):
     data = _csv(demo, _rows(demo))
     resp = client.post("/api/v1/sims/import/", {"file": SimpleUploadedFile("ds.csv", data), "dry_run": "true"},
                        format="multipart")
-    assert resp.status_code == 200 and resp.json()["applied"] is False
+    assert resp.status_code == 202 and resp.json()["state"] == "queued"   # a job: never run in the request
+    assert drain() == 1
+    job = client.get(resp.json()["url"]).json()
+    assert job["state"] == "finished" and job["result"]["applied"] is False and job["result"]["total"] == 3
+    assert not SimSubscription.objects.exists()
     assert api("hanoi").post("/api/v1/sims/import/", {"file": SimpleUploadedFile("ds.csv", data)},
                              format="multipart").json()["error"]["code"] == "forbidden"
     path = tmp_path / "ds.csv"
@@ -123,7 +128,7 @@ def test_cli_list_and_report(demo, register, tmp_path, capsys):
     assert "sims.month.invalid" in str(exc.value)
     with pytest.raises(CommandError) as exc:
         call_command("sims", "import", str(tmp_path / "none.csv"), "--as", "nobody")
-    assert "sims.cli.user" in str(exc.value)
+    assert "accounts.user.not_found" in str(exc.value)
 
 
 def test_a_list_longer_than_the_agency_is_refused_before_any_row(demo, it, monkeypatch):

@@ -3,6 +3,7 @@ its changes, import, the plans and the payment report (HTML, XLSX, PDF); roles d
 
 import pytest
 
+from kyso.jobs.worker import drain
 from kyso.sims.models import DataPlan, SimSubscription
 
 from .conftest import iccid
@@ -68,7 +69,10 @@ def test_import_and_plans_pages(demo, login):
             f"{demo.person('DN', 'Giám đốc').email},0911111111,viettel,{iccid(1)},01/03/2026\n"
             f"{demo.person('DN', 'Phó Giám đốc').email},0911111112,viettel,8984,01/03/2026\n").encode()
     resp = c.post("/sims/import/", {"file": SimpleUploadedFile("ds.csv", data)})
-    assert resp.status_code == 400 and "sims.iccid.invalid" in resp.content.decode()
+    assert resp.status_code == 302 and resp["Location"].startswith("/jobs/")   # a job: never run in the request
+    assert drain() == 1
+    page = c.get(resp["Location"]).content.decode()
+    assert "sims.iccid.invalid" in page and "Dòng" in page
     assert not SimSubscription.objects.exists()
     assert c.get("/sims/plans/").status_code == 200
     resp = c.post("/sims/plans/", {"tier": "2", "name": "Phó Tổng Giám đốc và các chức danh tương đương",

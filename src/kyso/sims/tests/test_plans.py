@@ -1,8 +1,12 @@
 """The appendix of letter 346 as editable reference data, and the plan each title gets."""
 
 import pytest
+from django.db import transaction
 
+from kyso.accounts.models import RoleAssignment, User
+from kyso.accounts.roles import Role
 from kyso.core.errors import Forbidden, InvalidInput
+from kyso.org.models import Person, Unit
 from kyso.sims import services
 from kyso.sims.models import DataPlan
 
@@ -74,6 +78,30 @@ def test_only_the_it_center_edits_plans(demo, as_user):
     hanoi = demo.user("hanoi")
     with as_user(hanoi), pytest.raises(Forbidden):
         services.update_plan(hanoi, DataPlan.objects.get(tier=1), data_fee_vnd=1)
+
+
+def test_an_it_officer_of_a_province_does_not_edit_the_agencys_plans(demo, as_user, client):
+    """The appendix is the whole agency's reference data: an IT officer whose role is held at a province keeps that
+    province's lines, not every unit's fees (issue 16: 'anywhere' is not 'agency-wide')."""
+    from django.db import transaction
+
+    from kyso.accounts.models import RoleAssignment, User
+    from kyso.accounts.roles import Role
+    from kyso.org.models import Person, Unit
+
+    hn = Unit.objects.get(code="HN")
+    with as_user(None), transaction.atomic():
+        officer = User.objects.create(username="cntt.hn", person=Person.objects.filter(
+            unit__path__startswith=hn.path, user__isnull=True).first())
+        RoleAssignment.objects.create(user=officer, role=Role.IT_OFFICER, unit=hn)
+    fee = DataPlan.objects.get(tier=1).data_fee_vnd
+    with as_user(officer), pytest.raises(Forbidden):
+        services.update_plan(officer, DataPlan.objects.get(tier=1), data_fee_vnd=1)
+    assert DataPlan.objects.get(tier=1).data_fee_vnd == fee
+    assert not services.may_edit_plans(officer) and services.may_edit_plans(demo.user("cntt"))
+    client.force_login(officer)
+    assert client.post("/sims/plans/", {"tier": "1", "data_fee_vnd": "1"}).status_code == 403
+    assert DataPlan.objects.get(tier=1).data_fee_vnd == fee
 
 
 def test_an_inactive_plan_is_not_suggested(demo, as_user):

@@ -163,7 +163,7 @@ def test_lines_whose_certificate_cannot_sign_need_attention(demo, sim_leader, re
     cert.save()
     assert set(services.needing_attention(it)) == {bare, linked}
     items = [i for i in inbox.items_for(it) if i.app == "sims"]
-    assert items and items[0].count == 2 and items[0].url == "/sims/?attention=1"
+    assert items and items[0].count == 2 and items[0].url == "/tasks/sims.subscription/certificate/"
     assert not [i for i in inbox.items_for(demo.user("hanoi")) if i.app == "sims"]   # only those who keep it
     with as_user(it):
         services.end(it, bare, effective_on="2026-02-01", reason="Nghỉ hưu")

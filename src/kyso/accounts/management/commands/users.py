@@ -1,4 +1,4 @@
-"""`kyso users create|assign|unlock|token`: accounts from the command line."""
+"""`kyso users create|assign|lock|unlock|token`: accounts from the command line."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -27,10 +27,14 @@ class Command(BaseCommand):
         p.add_argument("unit", help="unit code")
         p = sub.add_parser("unlock")
         p.add_argument("username")
+        p = sub.add_parser("lock", help="lock an account: its web sessions and CSC access tokens end")
+        p.add_argument("username")
         p = sub.add_parser("token")
         p.add_argument("username")
         p.add_argument("name")
-        p.add_argument("--days", type=int, default=90)
+        p.add_argument("--days", type=int, default=90, help="at most 90")
+        p.add_argument("--scope", action="append", default=[],
+                       help="<area>:read or <area>:write (area: * or an app: lifecycle, portal, …); repeatable")
 
     def _user(self, username):
         user = User.objects.filter(username=username).first()
@@ -57,8 +61,11 @@ class Command(BaseCommand):
                 elif action == "unlock":
                     services.unlock(self._user(o["username"]))
                     self.stdout.write("Đã mở khóa.")
+                elif action == "lock":
+                    services.lock(self._user(o["username"]))
+                    self.stdout.write("Đã khóa; các phiên đăng nhập của tài khoản đã kết thúc.")
                 elif action == "token":
-                    _t, key = services.issue_token(self._user(o["username"]), o["name"], o["days"])
+                    _t, key = services.issue_token(self._user(o["username"]), o["name"], o["days"], o["scope"])
                     self.stdout.write(key)
         except KysoError as exc:
             fail(exc)

@@ -1,30 +1,41 @@
 """`kyso eoffice books [--book out|in] [--unit CODE] [--year Y] [--json]` · `kyso eoffice show ID [--json]` ·
-`kyso eoffice receive FILE --unit CODE --sender S --subject S [--number N] [--as LOGIN]` — the same services as
-the pages and the API. `receive` verifies the file on arrival and exits 1 when its signatures do not pass."""
+`kyso eoffice receive FILE --unit CODE --sender S --subject S [--number N] [--date dd/mm/yyyy] [--user LOGIN]` —
+the same steps as the pages and the API. `receive` verifies the file on arrival and exits 1 when its
+signatures do not pass. Actions run as the Kyso user named by `--user`/`--as` (or KYSO_CLI_USER), with his
+permissions and scope; without one, as the server's operator."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from kyso.core.cli import acting_as_cli, fail
-from kyso.core.errors import InvalidInput, KysoError, NotFound
-
-
-def _user(username: str):
-    from kyso.accounts.models import User
-
-    user = User.objects.select_related("person__unit").filter(username=username or "").first()
-    if user is None:
-        raise NotFound("eoffice.cli.user", "Không có tài khoản %(u)s (dùng --as hoặc KYSO_CLI_USER).", u=username)
-    return user
+from kyso.core import dates
+from kyso.core.cli import ActionCommand, add_user_argument, run, user_from
+from kyso.core.errors import InvalidInput, NotFound
+from kyso.eoffice import services
+from kyso.eoffice.api.serializers import (IncomingItemSerializer, IncomingSerializer, OutgoingItemSerializer,
+                                          OutgoingSerializer)
+from kyso.eoffice.models import IncomingDocument, OutgoingDocument
+from kyso.org.models import Unit
 
 
-class Command(BaseCommand):
+def _show(pk: str) -> dict:
+    try:
+        doc = OutgoingDocument.objects.filter(pk=pk).first()
+        if doc is not None:
+            return OutgoingSerializer(doc).data
+        inc = IncomingDocument.objects.filter(pk=pk).first()
+        if inc is not None:
+            return IncomingSerializer(inc).data
+    except (ValidationError, ValueError):
+        pass
+    raise NotFound("eoffice.document.not_found", _("No document %(id)s."), id=pk[:40])
+
+
+class Command(ActionCommand):
     help = "E-office: outgoing and incoming books, one document, registering an incoming file."
 
     def add_arguments(self, parser):
@@ -33,92 +44,66 @@ class Command(BaseCommand):
         p.add_argument("--book", choices=["out", "in"], default="out")
         p.add_argument("--unit", default="")
         p.add_argument("--year", type=int, default=None)
-        p.add_argument("--json", action="store_true")
+        p.add_argument("--json", dest="as_json", action="store_true")
         p = sub.add_parser("show", help="one document (outgoing or incoming) with its history")
         p.add_argument("id")
-        p.add_argument("--json", action="store_true")
+        p.add_argument("--json", dest="as_json", action="store_true")
         p = sub.add_parser("receive", help="register an incoming file and verify its signatures")
         p.add_argument("file")
         p.add_argument("--unit", required=True)
         p.add_argument("--sender", required=True)
         p.add_argument("--subject", required=True)
         p.add_argument("--number", default="")
-        p.add_argument("--date", default="")
-        p.add_argument("--as", dest="as_user", default=os.environ.get("KYSO_CLI_USER", ""))
+        p.add_argument("--date", default="", help="the document's date, dd/mm/yyyy")
+        add_user_argument(p)
 
-    def handle(self, *args, **o):
-        try:
-            return self._run(o)
-        except KysoError as exc:
-            fail(exc)
-
-    def _run(self, o):
-        from kyso.eoffice.api.views import incoming_dict, outgoing_dict
-        from kyso.eoffice.models import IncomingDocument, OutgoingDocument
-
-        if o["action"] == "books":
-            if o["book"] == "in":
-                qs = IncomingDocument.objects.select_related("unit", "assignee").order_by("unit__path", "-year",
-                                                                                         "arrival_number")
-                rows = [incoming_dict(d) for d in qs.filter(**({"unit__code": o["unit"]} if o["unit"] else {}),
-                                                             **({"year": o["year"]} if o["year"] else {}))]
-                cols = ["unit", "arrival_number", "received_at", "sender", "original_number", "indication", "state",
-                        "subject"]
-            else:
-                qs = OutgoingDocument.objects.select_related("unit", "drafting_unit", "drafted_by", "signer").order_by(
-                    "unit__path", "-year", "number")
-                rows = [outgoing_dict(d) for d in qs.filter(**({"unit__code": o["unit"]} if o["unit"] else {}),
-                                                             **({"year": o["year"]} if o["year"] else {}))]
-                cols = ["issuer", "number_symbol", "issued_on", "state", "signer", "subject"]
-            if o["json"]:
-                self.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
-            else:
-                for r in rows:
-                    self.stdout.write("\t".join(str(r[c] if r[c] is not None else "-") for c in cols))
+    def _write(self, rows, cols, as_json: bool):
+        if as_json:
+            self.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
             return
-        if o["action"] == "show":
-            from django.core.exceptions import ValidationError
+        for r in rows:
+            self.stdout.write("\t".join(str(r[c] if r[c] is not None else "-") for c in cols))
 
-            try:
-                doc = OutgoingDocument.objects.filter(pk=o["id"]).first()
-                data = outgoing_dict(doc, detail=True) if doc else None
-                if data is None:
-                    inc = IncomingDocument.objects.filter(pk=o["id"]).first()
-                    data = incoming_dict(inc, detail=True) if inc else None
-            except (ValidationError, ValueError):
-                data = None
-            if data is None:
-                raise NotFound("eoffice.document.not_found", "Không tìm thấy văn bản %(id)s.", id=o["id"][:40])
-            if o["json"]:
-                self.stdout.write(json.dumps(data, default=str, ensure_ascii=False, indent=1))
-            else:
-                for k, v in data.items():
-                    if k not in ("report", "history"):
-                        self.stdout.write(f"{k}: {v}")
-                for e in data.get("history", []):
-                    self.stdout.write(f"  {e['at']:%d/%m/%Y %H:%M:%S}  {e['verb']}  {e['by'] or '-'}  {e['note']}")
+    def do_books(self, book="out", unit="", year=None, as_json=False, **o):
+        filters = {**({"unit__code": unit} if unit else {}), **({"year": year} if year else {})}
+        if book == "in":
+            qs = IncomingDocument.objects.select_related("unit", "assignee").filter(**filters)
+            rows = IncomingItemSerializer(qs.order_by("unit__path", "-year", "arrival_number"), many=True).data
+            cols = ["unit", "arrival_number", "received_at", "sender", "original_number", "indication", "state",
+                    "subject"]
+        else:
+            qs = OutgoingDocument.objects.select_related("unit", "drafting_unit", "drafted_by", "signer").filter(
+                **filters)
+            rows = OutgoingItemSerializer(qs.order_by("unit__path", "-year", "number"), many=True).data
+            cols = ["issuer", "number_symbol", "issued_on", "state", "signer", "subject"]
+        self._write(rows, cols, as_json)
+
+    def do_show(self, id="", as_json=False, **o):
+        data = _show(id)
+        if as_json:
+            self.stdout.write(json.dumps(data, default=str, ensure_ascii=False, indent=1))
             return
-        # receive
-        from kyso.eoffice import services
-        from kyso.org.models import Unit
+        for k, v in data.items():
+            if k not in ("report", "history"):
+                self.stdout.write(f"{k}: {v}")
+        for e in data.get("history", []):
+            self.stdout.write(f"  {e['at']}  {e['step']}  {e['by'] or '-'}  {e['note']}")
 
-        user = _user(o["as_user"])
-        unit = Unit.objects.filter(code=o["unit"]).first()
-        if unit is None:
-            raise InvalidInput("eoffice.unit.unknown", "Không có đơn vị %(u)s.", u=o["unit"])
-        path = Path(o["file"])
+    def do_receive(self, file="", unit="", sender="", subject="", number="", date="", user=None, **o):
+        actor = user_from(user)
+        target = Unit.objects.filter(code=unit).first()
+        if target is None:
+            raise InvalidInput("eoffice.unit.unknown", _("No unit %(u)s."), u=unit)
+        path = Path(file)
         if not path.is_file():
-            raise InvalidInput("eoffice.file.missing", "Không đọc được tệp %(f)s.", f=o["file"])
+            raise InvalidInput("eoffice.file.missing", _("Cannot read the file %(f)s."), f=file)
         if path.stat().st_size > services.MAX_FILE_BYTES:
-            raise InvalidInput("eoffice.file.too_large", "Tệp lớn hơn %(mb)s MB cho phép.",
+            raise InvalidInput("eoffice.file.too_large", _("The file is larger than the allowed %(mb)s MB."),
                                mb=services.MAX_FILE_BYTES // (1024 * 1024))
-        try:
-            day = dt.date.fromisoformat(o["date"]) if o["date"] else None
-        except ValueError:
-            raise InvalidInput("eoffice.date.invalid", "Ngày không hợp lệ (YYYY-MM-DD).") from None
-        with acting_as_cli(user):
-            doc = services.receive_external(user, unit, path.read_bytes(), filename=path.name, sender=o["sender"],
-                                            subject=o["subject"], original_number=o["number"], original_date=day)
+        day = dates.parse(date, field="date")
+        doc = run(lambda: services.receive_external(actor, target, path.read_bytes(), filename=path.name,
+                                                    sender=sender, subject=subject, original_number=number,
+                                                    original_date=day), user=actor)
         self.stdout.write(f"{doc.pk}\t{doc.arrival_number}/{doc.year}\t{doc.indication}\t{doc.sub_indication or '-'}")
         if not doc.verified:
             raise SystemExit(1)

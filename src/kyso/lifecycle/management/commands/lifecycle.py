@@ -1,35 +1,21 @@
 """`kyso lifecycle remind | import | devices | device | steps`: the bulk and periodic work of the
 certificate lifecycle, through the same domain functions as the pages and the API.
 
-Scoped actions run as the Kyso user named by `--user` (or KYSO_CLI_USER); without one, as the first
-system administrator (the operator at the server's shell)."""
+Actions run as the Kyso user named by `--user`/`--as` (or KYSO_CLI_USER), with his permissions and scope;
+without one, as the server's operator (every unit)."""
 
 import datetime as dt
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.base import CommandError
 
-from kyso.core.cli import acting_as_cli, fail
-from kyso.core.errors import KysoError
-
-
-def _user(username):
-    from django.contrib.auth import get_user_model
-    import os
-
-    username = username or os.environ.get("KYSO_CLI_USER", "")
-    users = get_user_model().objects.filter(is_active=True)
-    user = users.filter(username=username).first() if username else users.filter(is_superuser=True).order_by("pk").first()
-    if user is None:
-        raise CommandError(f"[cli.user] Không có tài khoản {username or 'quản trị'}: nêu --user TÊN (hoặc KYSO_CLI_USER).",
-                           returncode=2)
-    return user
+from kyso.core.cli import ActionCommand, add_user_argument, run, user_from
+from kyso.lifecycle import importing, reminders, services
 
 
-class Command(BaseCommand):
-    help = "Certificate lifecycle: reminders and digest, import of existing certificates, key devices."
+class Command(ActionCommand):
+    help = "Certificate lifecycle: reminders and digest, import of existing certificates, key devices, your queue."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -39,89 +25,67 @@ class Command(BaseCommand):
         p = sub.add_parser("import", help="Import a register (CSV/XLSX) of certificates issued before Kyso.")
         p.add_argument("register")
         p.add_argument("files", nargs="*", help="Certificate files (PEM/DER/PKCS#7) or zip archives.")
-        p.add_argument("--user")
         p.add_argument("--dry-run", action="store_true", help="Check every row, write nothing.")
+        add_user_argument(p)
         p = sub.add_parser("devices", help="Search key devices by serial, holder or unit.")
         p.add_argument("--q", default="")
         p.add_argument("--unit", default="")
-        p.add_argument("--user")
-        p = sub.add_parser("device", help="Change a key device's state (the table in transitions.py).")
+        add_user_argument(p)
+        p = sub.add_parser("device", help="Change a key device's state (along the device workflow).")
         p.add_argument("serial")
         p.add_argument("state")
         p.add_argument("--note", default="")
-        p.add_argument("--user")
-        p = sub.add_parser("steps", help="Open deadline steps in your scope, overdue first.")
-        p.add_argument("--user")
-
-    def handle(self, *args, action, **o):
-        try:
-            getattr(self, "do_" + action)(**o)
-        except KysoError as exc:
-            fail(exc)
+        add_user_argument(p)
+        p = sub.add_parser("steps", help="What waits for you in the lifecycle, with deadlines, overdue first.")
+        add_user_argument(p, required=True)
 
     def do_remind(self, on=None, days=90, **o):
-        from kyso.lifecycle import reminders
-
         day = dt.date.fromisoformat(on) if on else None
-        with acting_as_cli(), transaction.atomic():
-            expired = reminders.mark_expired(day)
-            reminded = reminders.remind_expiring(day, within=days)
-            digest = reminders.digest(day)
-        self.stdout.write(f"Hết hạn: {expired}; nhắc gia hạn: {reminded}; thư tổng hợp bước quá hạn: {digest}.")
+        expired, reminded, digest = run(lambda: (reminders.mark_expired(day), reminders.remind_expiring(day, within=days),
+                                                 reminders.digest(day)))
+        self.stdout.write(f"Hết hạn: {expired}; nhắc gia hạn: {reminded}; thư tổng hợp việc quá hạn: {digest}.")
 
     def do_import(self, register, files, user=None, dry_run=False, **o):
-        from kyso.lifecycle import importing
-
-        path = Path(register)
-        if not path.is_file():
-            raise CommandError(f"[import.no_file] Không tìm thấy tệp {register}", returncode=2)
-        uploads = []
-        for f in files:
-            if not Path(f).is_file():
-                raise CommandError(f"[import.no_file] Không tìm thấy tệp {f}", returncode=2)
-            uploads.append((Path(f).name, Path(f).read_bytes()))
-        actor = _user(user)
+        paths = [Path(register), *map(Path, files)]
+        for path in paths:
+            if not path.is_file():
+                raise CommandError(f"[import.no_file] Không tìm thấy tệp {path}", returncode=2)
+        uploads = [(p.name, p.read_bytes()) for p in paths[1:]]
+        actor = user_from(user)
+        name, data = paths[0].name, paths[0].read_bytes()
+        if dry_run:
+            rows, report = run(lambda: importing.check(actor, name, data, uploads), user=actor)
+            self._rejected(report.rejected)
+            if report.rejected:
+                raise CommandError(f"{len(report.rejected)} dòng bị từ chối.", returncode=1)
+            self.stdout.write(f"Hợp lệ: {len(rows)} chứng thư số.")
+            return
         try:
-            with acting_as_cli(actor), transaction.atomic():
-                if dry_run:
-                    rows, report = importing.check(actor, path.name, path.read_bytes(), uploads)
-                    report.imported = 0 if report.rejected else len(rows)
-                else:
-                    report = importing.import_register(actor, path.name, path.read_bytes(), uploads)
-        except importing.Rejected as exc:
-            for n, code, msg in exc.report.rejected:
-                self.stderr.write(f"dòng {n}: [{code}] {msg}")
-            raise CommandError(f"[{exc.code}] {exc.message}", returncode=1) from exc
-        if dry_run and report.rejected:
-            for n, code, msg in report.rejected:
-                self.stderr.write(f"dòng {n}: [{code}] {msg}")
-            raise CommandError(f"{len(report.rejected)} dòng bị từ chối.", returncode=1)
-        verb = "Hợp lệ" if dry_run else "Đã nhập"
-        self.stdout.write(f"{verb}: {report.imported} chứng thư số.")
+            report = run(lambda: importing.import_register(actor, name, data, uploads), user=actor)
+        except CommandError as exc:
+            if isinstance(exc.__cause__, importing.Rejected):
+                self._rejected(exc.__cause__.report.rejected)
+            raise
+        self.stdout.write(f"Đã nhập: {report.imported} chứng thư số.")
+
+    def _rejected(self, rows):
+        for n, code, msg in rows:
+            self.stderr.write(f"dòng {n}: [{code}] {msg}")
 
     def do_devices(self, q="", unit="", user=None, **o):
-        from kyso.lifecycle import services
-
-        actor = _user(user)
-        for d in services.search_devices(actor, q=q, unit=unit)[:500]:
+        for d in services.search_devices(user_from(user), q=q, unit=unit)[:500]:
             holder = d.holder.name if d.holder_id else "-"
             self.stdout.write(json.dumps({"serial": d.serial, "state": d.state, "unit": d.unit.code, "holder": holder},
                                          ensure_ascii=False))
 
     def do_device(self, serial, state, note="", user=None, **o):
-        from kyso.lifecycle import services
-
-        actor = _user(user)
-        with acting_as_cli(actor), transaction.atomic():
-            device = services.device_by_serial(actor, serial)
-            services.change_device(actor, device, state, note=note)
+        actor = user_from(user)
+        device = run(lambda: services.change_device(actor, services.device_by_serial(actor, serial), state, note=note),
+                     user=actor)
         self.stdout.write(f"Thiết bị {device.serial}: {device.get_state_display()}.")
 
     def do_steps(self, user=None, **o):
-        from kyso.lifecycle import services
-        from kyso.workdays.calendar import today
-
-        actor = _user(user)
-        for s in services.my_steps(actor).order_by("due_on", "id")[:500]:
-            flag = "QUÁ HẠN" if s.due_on < today() else ""
-            self.stdout.write(f"{s.due_on:%d/%m/%Y}\t{s.unit.code}\t{s.label}\t{s.subject_type} #{s.subject_id}\t{flag}")
+        for row in services.waiting_rows(user_from(user)):
+            due = f"{row['due']:%d/%m/%Y}" if row["due"] else "—"
+            flag = "QUÁ HẠN" if row["overdue"] else ""
+            self.stdout.write(f"{due}\t{row['title']}\t{row['record']}\t{row['url']}\t{flag}")

@@ -9,13 +9,14 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from kyso.accounts.models import User
 from kyso.core.cli import acting_as_cli, fail
 from kyso.core.errors import KysoError, NotFound
+from kyso.mobile import services
+from kyso.mobile.models import Credential, SignatureRequest
 
 
 def _user(username: str):
-    from kyso.accounts.models import User
-
     user = User.objects.select_related("person__unit").filter(username=username).first()
     if user is None:
         raise NotFound("mobile.cli.user", "Không có tài khoản %(u)s.", u=username)
@@ -43,9 +44,6 @@ class Command(BaseCommand):
         p.add_argument("request_id")
 
     def handle(self, *args, **o):
-        from kyso.mobile import services
-        from kyso.mobile.models import Credential, SignatureRequest
-
         try:
             if o["action"] == "enrol":
                 user = _user(o["user"])

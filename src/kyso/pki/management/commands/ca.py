@@ -12,7 +12,7 @@ from django.db import transaction
 from kyso.core.cli import acting_as_cli, fail
 from kyso.core.errors import KysoError
 from kyso.pki import ca as pki_ca
-from kyso.pki import crl, issuance, revocation
+from kyso.pki import bootstrap, crl, issuance, revocation
 from kyso.pki.keystore import KEY_SPECS
 from kyso.pki.models import IssuedCertificate
 from kyso.pki.profiles import SUBSCRIBER_PROFILES
@@ -63,7 +63,7 @@ class Command(BaseCommand):
 
     def do_init(self, key_spec, issuing_key_spec, **o):
         with transaction.atomic():
-            issuing = pki_ca.ensure_ca(root_spec=key_spec, issuing_spec=issuing_key_spec)
+            issuing = bootstrap.ensure_ca(root_spec=key_spec, issuing_spec=issuing_key_spec)
         for ca in (issuing.parent, issuing):
             self.stdout.write(f"{ca.name}: {ca.common_name} (khóa {ca.key_store}:{ca.key_label}, "
                               f"hết hạn {ca.certificate.not_valid_after_utc:%d/%m/%Y})")

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kyso.core.cli import acting_as_cli
 from kyso.core.errors import KysoError
@@ -17,12 +19,15 @@ from kyso.signing.trust import default_trust
 from kyso.signing.verify import verify_bytes
 
 
+log = logging.getLogger(__name__)
+
+
 class Command(BaseCommand):
     help = "Verify the signatures of a PDF, an XML e-dossier or a CMS/PKCS#7 file."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--trust", action="append", default=[], help="extra trusted root (PEM), repeatable")
+        parser.add_argument("--trust", action="append", default=[], help="extra trusted root certificates and CRLs (PEM or DER), repeatable")
         parser.add_argument("--content", help="the signed content, for a detached CMS signature")
         parser.add_argument("--doc-type", default=None, help="check Art. 8 rules for: official, joint, attachment, "
                                                                 "e-dossier, any")
@@ -48,6 +53,14 @@ class Command(BaseCommand):
             if o["json"]:
                 self.stdout.write(json.dumps({"error": {"code": code, "message": str(message)}}, ensure_ascii=False))
             sys.stderr.write(f"[{code}] {message}\n")
+            sys.exit(3)
+        except Exception:  # noqa: BLE001 - a relying party reads a message, not a stack (issue 14)
+            log.debug("kyso verify stopped", exc_info=True)
+            message = _("The file could not be verified; run with KYSO_LOG_LEVEL=DEBUG for details.")
+            if o["json"]:
+                self.stdout.write(json.dumps({"error": {"code": "signing.cli.internal", "message": str(message)}},
+                                             ensure_ascii=False))
+            sys.stderr.write(f"[signing.cli.internal] {message}\n")
             sys.exit(3)
         if pdf:
             Path(o["report_pdf"]).write_bytes(pdf)

@@ -1,0 +1,190 @@
+"""One way to change state: every step — from the UI, the API, the CLI or a job — goes through `run()`.
+
+`run()` checks that the actor holds the step's permission at the unit concerned, that he did not do a
+step the rules separate from this one on the same record (four eyes), runs the step inside a savepoint
+(nothing of a failed step stays written), names it in the audit trail, and answers a failure with one
+error shape (`KysoError`: stable code + Vietnamese message). A step may ask for something to be kept
+even when it fails — a wrong PIN counted, a refused attempt audited — with `attempt.after_failure()`:
+that runs after the rollback, in its own savepoint, and is committed with the request.
+
+`core` is the bottom layer, so the checks are plugged in from above at start-up: `accounts` installs the
+permission model (`core.authz`), `audit` the audit context and the record of who did which step
+(`set_auditor`, `set_duties`), `org` the unit names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol, TypeVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import authz
+from .errors import KysoError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Step:
+    """A business step. `name` is stable: it is the audit action and the key of the rules."""
+
+    name: str
+    perm: str | None = None
+    separate_from: tuple[str, ...] = ()
+    label: str = ""
+
+
+@dataclass
+class Attempt:
+    """What a running step may ask of the runner."""
+
+    step: Step
+    actor: Any
+    obj: Any = None
+    _after_failure: list[Callable[[], None]] = field(default_factory=list)
+
+    def after_failure(self, fn: Callable[[], None]) -> None:
+        """Run `fn` if the step fails, after its changes are rolled back (e.g. count a wrong PIN)."""
+        self._after_failure.append(fn)
+
+
+class Duties(Protocol):
+    def check(self, actor, step: Step, obj) -> None: ...
+    def done(self, actor, step: Step, obj) -> None: ...
+
+
+
+
+class _NoDuties:
+    def check(self, actor, step, obj):
+        return None
+
+    def done(self, actor, step, obj):
+        return None
+
+
+_plugins: dict[str, Any] = {"audit": lambda name: contextlib.nullcontext(), "duties": _NoDuties(),
+                            "unit_names": lambda paths: {}}
+
+
+def set_auditor(fn: Callable[[str], contextlib.AbstractContextManager]) -> None:
+    _plugins["audit"] = fn
+
+
+def set_duty_exceptions(fn: Callable) -> None:
+    """Plugged in by `org`: `fn(actor, step, other, obj)` says whether an IT Center exception lets him."""
+    _plugins["duty_exceptions"] = fn
+
+
+def exception_allows(actor, step: Step, other: str, obj) -> bool:
+    fn = _plugins.get("duty_exceptions")
+    return bool(fn and fn(actor, step, other, obj))
+
+
+def audit_action(name: str):
+    """The audit trail's context naming a business action (plugged in by `audit`)."""
+    return _plugins["audit"](name)
+
+
+def set_duties(duties: Duties) -> None:
+    _plugins["duties"] = duties
+
+
+def set_unit_names(fn: Callable[[list[str]], dict[str, str]]) -> None:
+    """Plugged in by `org`: unit names for unit paths (to say where a record waits)."""
+    _plugins["unit_names"] = fn
+
+
+def unit_names(paths: list[str]) -> dict[str, str]:
+    return _plugins["unit_names"](paths)
+
+
+def role_labels_for(perm: str) -> list[str]:
+    return authz.role_labels_for(perm)
+
+
+def can(actor, perm: str, unit=None) -> bool:
+    return actor is None or authz.can(actor, perm, unit)
+
+
+def has_anywhere(actor, perm: str) -> bool:
+    return actor is None or authz.has_permission_anywhere(actor, perm)
+
+
+def scope_q(actor, perm: str, path_field: str):
+    return authz.scope_q(actor, perm, path_field)
+
+
+def exclude_separated(actor, step: Step, qs):
+    """`qs` without the records on which the four-eyes rule keeps `actor` from `step`."""
+    if actor is None or not step.separate_from or not hasattr(_plugins["duties"], "exclude_done"):
+        return qs
+    return _plugins["duties"].exclude_done(actor, step, qs)
+
+
+def blocked_by_duties(actor, step: Step, obj) -> bool:
+    """Whether the four-eyes rule would refuse `step` on `obj` to `actor` (to hide the control)."""
+    if actor is None or obj is None or not step.separate_from:
+        return False
+    try:
+        _plugins["duties"].check(actor, step, obj, dry_run=True)
+    except KysoError:
+        return True
+    return False
+
+
+def today():
+    """Today in Vietnam (settings.TIME_ZONE)."""
+    return timezone.localdate()
+
+
+def authorize(actor, perm: str | None, unit=None) -> None:
+    """The permission check alone (for reads and for forms that offer a step)."""
+    if actor is not None and perm:
+        authz.require(actor, perm, unit)
+
+
+def run(step: Step, body: Callable[[Attempt], T], *, actor=None, obj=None, unit=None) -> T:
+    """Run `body(attempt)` as the step `step` by `actor` on `obj` (permission checked at `unit`).
+
+    `actor=None` is the system itself (migrations, the demo loader): no permission or four-eyes check,
+    still audited. Raises `KysoError` with `rolled_back=True` when the step failed cleanly."""
+    attempt = Attempt(step=step, actor=actor, obj=obj)
+    duties = _plugins["duties"]
+    try:
+        with transaction.atomic(), _plugins["audit"](step.name):
+            authorize(actor, step.perm, unit)
+            if actor is not None and obj is not None and step.separate_from:
+                duties.check(actor, step, obj)
+            result = body(attempt)
+            if actor is not None and obj is not None:
+                duties.done(actor, step, obj)
+    except KysoError as exc:
+        exc.rolled_back = True
+        if attempt._after_failure:
+            with transaction.atomic(), _plugins["audit"](f"{step.name}.failed"):
+                for fn in attempt._after_failure:
+                    fn()
+        raise
+    return result
+
+
+_LABELS: dict[str, Any] = {}
+
+
+def step(name: str, *, perm: str | None = None, separate_from: tuple[str, ...] = (), label="") -> Step:
+    if label:
+        _LABELS[name] = label
+    return Step(name=name, perm=perm, separate_from=tuple(separate_from), label=label)
+
+
+def register_label(name: str, label) -> None:
+    """The words people read for a step (the audit trail shows them instead of the step's code)."""
+    _LABELS[name] = label
+
+
+def label_of(name: str):
+    return _LABELS.get(name)

@@ -1,0 +1,52 @@
+"""The job pages: a person's jobs, one job's progress and outcome (in Vietnamese), polled as JSON."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+
+from django.utils.translation import gettext as _
+
+from .models import Job
+from .submit import label_of, visible_jobs
+
+
+def describe(job: Job) -> dict:
+    """What a person reads about a job, also answered as JSON to the page that polls it."""
+    return {"id": job.id, "kind": job.kind, "label": label_of(job.kind), "state": job.state,
+            "state_label": str(job.get_state_display()), "total": job.total, "position": job.position,
+            "done": job.done, "failed": len(job.failures), "percent": job.percent, "ended": job.ended,
+            "failures": [{"item": f.get("item"), "message": f.get("message", "")} for f in job.failures[:200]],
+            "error": job.error_message, "rows": _rows(job.result),
+            "text": _("%(done)s done, %(failed)s refused, of %(total)s") % {
+                "done": job.done, "failed": len(job.failures), "total": job.total}}
+
+
+def _rows(result) -> list[dict]:
+    """The rows an import refused (its report, kept as the job's result): row, column, code and reason."""
+    rejected = result.get("rejected") if isinstance(result, dict) else None
+    return [{"row": r.get("row"), "column": r.get("column", ""), "code": r.get("code", ""),
+             "message": r.get("message", "")} for r in (rejected or [])[:1000] if isinstance(r, dict)]
+
+
+def _visible(request, pk) -> Job:
+    job = visible_jobs(request.user).select_related("unit").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def index(request):
+    jobs = visible_jobs(request.user).select_related("unit").order_by("-id")[:100]
+    return render(request, "jobs/index.html", {"jobs": [(j, label_of(j.kind)) for j in jobs]})
+
+
+@login_required
+def detail(request, pk: int):
+    job = _visible(request, pk)
+    return render(request, "jobs/job.html", {"job": job, "info": describe(job)})
+
+
+@login_required
+def status(request, pk: int):
+    return JsonResponse(describe(_visible(request, pk)))

@@ -1,0 +1,143 @@
+"""Issue 17, item 1: every demo role's queue shows exactly the lifecycle work that waits for him, at every
+step of a request pushed from a district up to the IT Center and back to activation — the queue, the
+permission and the deadline read one declaration (`flows.py`). Work waits for the nearest officers (Ba
+Đình's own officer, not the province above it), the IT Center's own units wait for the IT Center's
+officers, and after each step the page says where the record went and who holds it now."""
+
+import pytest
+from django.test import Client
+
+from kyso.core import workflow
+from kyso.lifecycle import services
+from kyso.lifecycle.flows import REQUEST
+from kyso.lifecycle.models import IssuanceRequest, RequestList
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "cntt", "lanhdao", "hanoi", "badinh", "hcm", "vanthu.hn", "vanthu.bd", "thuebao", "giamdoc.hn",
+         "motcua.hn", "motcua.bd", "kiemtoan"]
+
+
+def waiting(demo) -> dict[str, set]:
+    """{username: {(workflow, step, record pk)}} of the lifecycle queues, for every demo role."""
+    out = {}
+    for username in ROLES:
+        entries = [e for e in workflow.work_for(demo.user(username)) if e.workflow.name.startswith("lifecycle.")]
+        out[username] = {(e.workflow.name.split(".")[1], e.transition.name, r.pk) for e in entries for r in e.records}
+    return out
+
+
+def only(demo, **expected):
+    """Exactly these users have lifecycle work, and exactly this work."""
+    got = waiting(demo)
+    want = {u: set() for u in ROLES}
+    for username, items in expected.items():
+        want[username.replace("_", ".")] = set(items)
+    assert got == want
+
+
+def client(demo, username):
+    c = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    c.force_login(demo.user(username))
+    return c
+
+
+def test_a_request_from_a_district_to_the_it_center_and_back(demo, as_user):
+    thuebao, badinh, hanoi, cntt, leader = (demo.user(u) for u in ("thuebao", "badinh", "hanoi", "cntt", "lanhdao"))
+    with as_user(thuebao):
+        req = services.file_request(thuebao, kind="person", person=thuebao.person)
+    only(demo, badinh={("request", "confirm", req.pk)})
+    home = client(demo, "badinh").get("/").content.decode()
+    assert "Đề nghị cần xác nhận (Mẫu 01)" in home and "/tasks/lifecycle.request/confirm/" in home
+    assert "Đề nghị cần xác nhận" in client(demo, "badinh").get("/lifecycle/").content.decode()
+    assert "Đề nghị cần xác nhận" not in client(demo, "hanoi").get("/").content.decode()
+
+    page = client(demo, "badinh").post(f"/lifecycle/requests/{req.pk}/confirm/", follow=True).content.decode()
+    assert "Hiện tại: Đơn vị quản lý thuê bao đã xác nhận — đang chờ Cán bộ đơn vị quản lý thuê bao (BHXH quận Ba " \
+           "Đình): Đưa vào danh sách của đơn vị (Mẫu 02)" in page
+    only(demo, badinh={("request", "list", req.pk)})
+
+    with as_user(badinh):
+        district = services.compile_list(badinh, demo.unit("HN.BD"))
+    only(demo, badinh={("list", "send", district.pk)})
+    with as_user(badinh):
+        services.send_list(badinh, district)
+    only(demo, hanoi={("list", "compile_into", district.pk)})
+    assert "BHXH thành phố Hà Nội" in REQUEST.where(IssuanceRequest.objects.get(pk=req.pk))
+
+    with as_user(hanoi):
+        province = services.compile_list(hanoi, demo.unit("HN"))
+    only(demo, hanoi={("list", "send", province.pk)})
+    with as_user(hanoi):
+        services.send_list(hanoi, province)
+    only(demo, cntt={("list", "receive", province.pk)})
+    assert "Trung tâm Công nghệ thông tin" in REQUEST.where(IssuanceRequest.objects.get(pk=req.pk))
+
+    page = client(demo, "cntt").post(f"/lifecycle/lists/{province.pk}/", {"op": "receive"}, follow=True)
+    assert "Hiện tại: Đã tiếp nhận" in page.content.decode()
+    only(demo, cntt={("request", "review", req.pk)})
+    review = next(e for e in workflow.work_for(cntt) if e.transition.name == "review")
+    assert review.next_due is not None          # the 3 working days of Art. 4.2.3
+
+    client(demo, "cntt").post(f"/lifecycle/requests/{req.pk}/valid/")
+    only(demo, cntt={("request", "to_approval", req.pk)})
+    page = client(demo, "cntt").post("/lifecycle/lists/", {"op": "compile_approval"}, follow=True).content.decode()
+    assert "đang chờ Lãnh đạo phê duyệt" in page
+    approval = RequestList.objects.get(is_approval_list=True)
+    only(demo, lanhdao={("list", "approve", approval.pk)})
+    assert "Danh sách (Mẫu 02) chờ bạn phê duyệt" in client(demo, "lanhdao").get("/lifecycle/").content.decode()
+
+    page = client(demo, "lanhdao").post(f"/lifecycle/lists/{approval.pk}/", {"op": "approve"},
+                                        follow=True).content.decode()
+    assert "Hiện tại: Đã phê duyệt — đang chờ Cán bộ Trung tâm CNTT (Trung tâm Công nghệ thông tin)" in page
+    only(demo, cntt={("list", "send_to_ca", approval.pk)})
+
+    client(demo, "cntt").post(f"/lifecycle/lists/{approval.pk}/", {"op": "send_to_ca"})
+    only(demo, cntt={("request", "handover_unit", req.pk)})
+    client(demo, "cntt").post(f"/lifecycle/requests/{req.pk}/handover_unit/")
+    only(demo, badinh={("request", "handover_subscriber", req.pk)})
+    page = client(demo, "badinh").post(f"/lifecycle/requests/{req.pk}/handover_subscriber/",
+                                       follow=True).content.decode()
+    assert "đang chờ Cán bộ Trung tâm CNTT (Trung tâm Công nghệ thông tin): Gửi đề nghị thời điểm có hiệu lực" in page
+    only(demo, cntt={("request", "activate", req.pk)})       # Form 04: the IT Center's
+    with as_user(cntt):
+        services.activate(cntt, IssuanceRequest.objects.get(pk=req.pk))
+    only(demo)
+    assert "Không còn bước nào chờ xử lý" in REQUEST.where(IssuanceRequest.objects.get(pk=req.pk))
+
+
+def test_a_district_without_an_officer_waits_for_its_province(demo, as_user):
+    hanoi = demo.user("hanoi")
+    person = demo.person("HN.CG", "Chuyên viên")
+    with as_user(hanoi):
+        req = services.file_request(hanoi, kind="person", person=person)
+    only(demo, hanoi={("request", "confirm", req.pk)})
+    assert "(BHXH thành phố Hà Nội)" in REQUEST.where(req)
+
+
+def test_the_it_centers_own_units_wait_for_the_it_centers_officers(demo, as_user):
+    """Its own staff and the leadership at the agency's root: the IT Center confirms and compiles."""
+    cntt, admin = demo.user("cntt"), demo.user("admin")
+    colleague = admin.person                       # the IT Center's director
+    with as_user(admin):
+        req = services.file_request(admin, kind="person", person=colleague)
+    assert req.subscriber.managing_unit.code == "VSS.CNTT"
+    only(demo, cntt={("request", "confirm_itc", req.pk)})
+    with as_user(cntt):
+        services.confirm_request(cntt, req)
+    only(demo, cntt={("request", "list_itc", req.pk)})
+    with as_user(cntt):
+        own = services.compile_list(cntt, demo.unit("VSS.CNTT"))
+    only(demo, cntt={("list", "send_itc", own.pk)})
+    with as_user(cntt):
+        services.send_list(cntt, own)
+    only(demo, cntt={("list", "receive", own.pk)})
+    with as_user(cntt):
+        services.receive_list(cntt, own)
+    only(demo, cntt={("request", "review", req.pk)})
+
+    leader = demo.user("lanhdao")
+    with as_user(leader):
+        mine = services.file_request(leader, kind="person", person=leader.person)
+    assert mine.subscriber.managing_unit.code == "VSS.CNTT"     # nobody's officer at the root: the IT Center
+    assert ("request", "confirm_itc", mine.pk) in waiting(demo)["cntt"]

@@ -1,0 +1,236 @@
+"""The one-stop workflow of a dossier as data (Decree 61/2018, Circular 01/2018/TT-VPCP, Decision 352): the
+steps of each procedure (receive → assign → process → approve → sign → return, configured per procedure in
+`WorkflowStep` rows), who takes each of them at the receiving office, the four eyes (issue 16, finding 3:
+whoever assigned a dossier does not process it; whoever processed it neither approves nor signs its result —
+an IT Center exception, `org.DutyException`, lets a unit with one officer), the submitter's supplement, the
+queue each step feeds and the deadline (the dossier's due date in working days).
+
+The state is the last step done (`Dossier.step`); the status (in progress, waiting for a supplement, result
+ready, returned, refused) says whether a step may be taken at all. `when` adds both conditions to the state:
+the procedure has the step, no configured step lies between the last one done and it, the status allows it.
+Work waits for the nearest officers (the receiving office's own; the province's when it has none)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from kyso.core import steps
+from kyso.core.errors import Forbidden, InvalidState, KysoError
+from kyso.core.workflow import QueueEntry, Transition, Workflow, capped_count
+from kyso.lifecycle.flows import nearest, waiting_for
+
+from .models import ACTION_LABELS, Status, Step, WorkflowStep
+from .permissions import PORTAL_APPROVE, PORTAL_PROCESS, PORTAL_RECEIVE
+
+RECEIVE, ASSIGN, PROCESS, APPROVE, SIGN, RETURN = (s.value for s in Step)
+ORDER = [RECEIVE, ASSIGN, PROCESS, APPROVE, SIGN, RETURN]
+WORKING = [Status.IN_PROGRESS.value, Status.RESULT_READY.value]
+BEFORE_RESULT = [RECEIVE, ASSIGN, PROCESS, APPROVE]
+COUNT_CAP = 1000    # a queue longer than this reads "1000+" on the home page: never a count over millions of rows
+
+
+@dataclass(frozen=True)
+class DossierStep(Transition):
+    when: Callable[[], Q] | None = None          # what the dossier must meet besides its state (queue and action)
+    refusal: tuple[str, Any] | None = None       # the error when it does not (stable code, message)
+    submitter: bool = False                      # the submitter's own step: his dossiers, his queue
+    guard: Callable[[Any, Any], None] | None = None
+    not_for: tuple[str, ...] = ()                # (read by the nearest-officer queue)
+
+
+def _has(step: str) -> Exists:
+    return Exists(WorkflowStep.objects.filter(procedure=OuterRef("procedure"), step=step))
+
+
+def _next_is(step: str) -> Callable[[], Q]:
+    """The dossier's next configured step is `step`, and its status lets the work go on."""
+    def q() -> Q:
+        i = ORDER.index(step)
+        out = Q(pk__in=[])
+        for j, done in enumerate(ORDER[:i]):
+            term = Q(step=done)
+            between = ORDER[j + 1:i]
+            if between:
+                term &= ~Exists(WorkflowStep.objects.filter(procedure=OuterRef("procedure"), step__in=between))
+            out |= term
+        return out & Q(_has(step), status__in=WORKING)
+    return q
+
+
+def _only_assignee(dossier, actor) -> None:
+    if dossier.assignee_id and actor is not None and dossier.assignee_id != actor.pk:
+        raise Forbidden("portal.process.not_assignee", _("The dossier is assigned to %(who)s: he processes it."),
+                        who=dossier.assignee.display_name if hasattr(dossier.assignee, "display_name")
+                        else dossier.assignee.username)
+
+
+def _own_or_desk(dossier, actor) -> None:
+    if actor is None or dossier.submitted_by_id == actor.pk or steps.can(actor, PORTAL_RECEIVE, dossier.unit.path):
+        return
+    raise Forbidden("forbidden", _("You are not allowed to do this for this unit."))
+
+
+def _step(name, perm, *, queue, separate_from=(), guard=None):
+    return DossierStep(name, source=ORDER[:ORDER.index(name)], target=name, perm=perm, at="unit__path",
+                       separate_from=separate_from, label=Step(name).label, queue=queue, when=_next_is(name),
+                       guard=guard)
+
+
+class DossierFlow(Workflow):
+    """The core declaration with the portal's conditions (`when`, the submitter's step, the assignee)."""
+
+    def _one(self, obj):
+        return self.model_class._default_manager.filter(pk=obj.pk)
+
+    def fits(self, t: Transition, obj) -> bool:
+        when = getattr(t, "when", None)
+        return when is None or self._one(obj).filter(when()).exists()
+
+    def refusal_for(self, t: DossierStep, obj) -> KysoError:
+        if obj.status == Status.SUPPLEMENT and t.name in ORDER:
+            return InvalidState("portal.dossier.paused",
+                                _("The dossier waits for the supplement the submitter was asked for."))
+        if t.name == "supplement_request" and obj.supplement_requested:
+            return InvalidState("portal.supplement.once",
+                                _("A dossier gets one written supplement request only (Decree 61/2018)."))
+        if t.refusal:
+            return InvalidState(t.refusal[0], t.refusal[1])
+        expected = next_step(obj)
+        return InvalidState("portal.step.out_of_order", _("The next step of dossier %(code)s is %(expected)s, not %(step)s."),
+                            code=obj.code, expected=Step(expected).label if expected else "—", step=Step(t.name).label)
+
+    def perform(self, name: str, obj, *, actor, body=None):
+        t = self.transition(name)
+        if self.state_of(obj) not in t.source or not self.fits(t, obj):
+            exc = self.refusal_for(t, obj)
+            exc.rolled_back = True
+            raise exc
+
+        def guarded(attempt):
+            if t.guard is not None:
+                t.guard(obj, actor)
+            return body(attempt) if body is not None else None
+
+        return super().perform(name, obj, actor=actor, body=guarded)
+
+    def allowed(self, obj, actor) -> list[Transition]:
+        out = []
+        for t in super().allowed(obj, actor):
+            if not self.fits(t, obj):
+                continue
+            if t.guard is not None:
+                try:
+                    t.guard(obj, actor)
+                except KysoError:
+                    continue
+            out.append(t)
+        return out
+
+    def queue_for(self, actor, t: Transition):
+        if getattr(t, "submitter", False):
+            qs = self.model_class._default_manager.filter(step__in=t.source, submitted_by=actor)
+        else:
+            qs = super().queue_for(actor, t)
+            if t.perm:
+                qs = qs.filter(waiting_for(actor, t))
+            if t.name == PROCESS:
+                qs = qs.filter(Q(assignee__isnull=True) | Q(assignee=actor))
+        when = getattr(t, "when", None)
+        return qs.filter(when()) if when else qs
+
+    def queues(self, actor) -> list[QueueEntry]:
+        """The core's queues with capped counts (issue 19: the home page of an officer over millions of dossiers):
+        how many wait and how many are overdue, each counted up to `COUNT_CAP`; the records shown are the most
+        urgent (earliest due date first), so the first of them carries the queue's earliest deadline."""
+        out = []
+        today = steps.today()
+        for t in self.transitions:
+            if not t.queue:
+                continue
+            qs = self.queue_for(actor, t)
+            count = capped_count(qs, COUNT_CAP)
+            if not count:
+                continue
+            urgent = qs.order_by("due_date", "pk").values_list("pk", flat=True)[: self.queue_limit]  # index-only
+            records = list(self.model_class._default_manager.filter(pk__in=list(urgent)).order_by("due_date", "pk"))
+            dues = [d for d in (self.due_of(r) for r in records) if d]
+            first_due = min(dues) if dues else None
+            if count <= len(records):   # the whole queue is on the page: no further query
+                overdue = sum(1 for d in dues if d < today)
+            else:
+                overdue = capped_count(qs.filter(status__in=WORKING, due_date__lt=today), COUNT_CAP)
+            out.append(QueueEntry(self, t, records, count, overdue=overdue, next_due=first_due))
+        return out
+
+    def holders(self, obj) -> list[tuple[Transition, str]]:
+        out = []
+        for t, path in super().holders(obj):
+            if not self.fits(t, obj):
+                continue
+            out.append((t, "" if getattr(t, "submitter", False) else nearest(t.perm, path) if t.perm and path else path))
+        return out
+
+    def where(self, obj) -> str:
+        """The dossier's state in words and who holds it now (the submitter, or the officers at the office)."""
+        if obj.status != Status.IN_PROGRESS:
+            state = obj.get_status_display()
+        else:
+            state = ACTION_LABELS.get(obj.step, obj.step)
+        pending = self.holders(obj)
+        if not pending:
+            return str(_("Now: %(state)s. Nothing more waits on it.") % {"state": state})
+        names = steps.unit_names([p for _t, p in pending if p])
+        parts = []
+        for t, path in pending:
+            if getattr(t, "submitter", False):
+                parts.append(f"{obj.submitter_name}: {t.label}")
+                continue
+            if t.name == PROCESS and obj.assignee_id:
+                person = getattr(obj.assignee, "display_name", "") or obj.assignee.username
+                parts.append(f"{person} ({names.get(path, '')}): {t.label}" if names.get(path) else f"{person}: {t.label}")
+                continue
+            who = ", ".join(steps.role_labels_for(t.perm)) if t.perm else ""
+            where = names.get(path, "")
+            parts.append(f"{who} ({where}): {t.label}" if where else f"{who}: {t.label}")
+        return str(_("Now: %(state)s — waiting for %(who)s.") % {"state": state, "who": "; ".join(parts)})
+
+
+def next_step(dossier) -> str | None:
+    """The next configured step of the dossier (None when its status lets none be taken)."""
+    if dossier.status not in WORKING:
+        return None
+    configured = list(dossier.procedure.steps.order_by("position").values_list("step", flat=True))
+    i = configured.index(dossier.step) if dossier.step in configured else 0
+    return configured[i + 1] if i + 1 < len(configured) else None
+
+
+DOSSIER = DossierFlow(
+    "portal.dossier", "portal.Dossier", label=_("dossier"), state_field="step",
+    url=lambda d: f"/portal/d/{d.code}/", due=lambda d: d.due_date if d.status in WORKING else None,
+    state_labels=lambda: dict(ACTION_LABELS),
+    transitions=[
+        _step(ASSIGN, PORTAL_PROCESS, queue=_("Dossiers to assign")),
+        _step(PROCESS, PORTAL_PROCESS, queue=_("Dossiers to process"), separate_from=(ASSIGN,), guard=_only_assignee),
+        _step(APPROVE, PORTAL_APPROVE, queue=_("Dossiers to approve"), separate_from=(PROCESS,)),
+        _step(SIGN, PORTAL_APPROVE, queue=_("Results to sign"), separate_from=(PROCESS,)),
+        _step(RETURN, PORTAL_RECEIVE, queue=_("Results to return to the submitter")),
+        DossierStep("supplement_request", source=BEFORE_RESULT, perm=PORTAL_PROCESS, at="unit__path",
+                    label=_("Request a supplement"),
+                    when=lambda: Q(status=Status.IN_PROGRESS, supplement_requested=False),
+                    refusal=("portal.supplement.state",
+                             _("A supplement can be requested only while the dossier is processed."))),
+        DossierStep("supplement", source=BEFORE_RESULT, label=_("Send the supplement"), submitter=True,
+                    queue=_("Dossiers waiting for my supplement"), when=lambda: Q(status=Status.SUPPLEMENT),
+                    guard=_own_or_desk,
+                    refusal=("portal.supplement.not_requested", _("No supplement was requested for this dossier."))),
+        DossierStep("apology", source=ORDER[:-1], perm=PORTAL_PROCESS, at="unit__path",
+                    label=_("Apologise and give a new date"), when=lambda: Q(status__in=WORKING),
+                    refusal=("portal.apology.state", _("Only a dossier still being processed can be given a new date."))),
+        DossierStep("refuse", source=BEFORE_RESULT, perm=PORTAL_PROCESS, at="unit__path", label=_("Refuse"),
+                    when=lambda: Q(status__in=[Status.IN_PROGRESS, Status.SUPPLEMENT]),
+                    refusal=("portal.refusal.state", _("A dossier whose result is signed or returned cannot be refused."))),
+    ])

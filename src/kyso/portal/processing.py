@@ -1,0 +1,180 @@
+"""Taking a dossier through the one-stop workflow (`flows.DOSSIER`): the configured steps, one written
+supplement request that pauses the clock, an apology with a new date when late, refusal with reasons, the
+result signed with the organisation certificate (Decree 61/2018, Circular 01/2018/TT-VPCP). Every step goes
+through the step runner (state, permission at the receiving office, four eyes, savepoint, audit), is logged
+on the control slip and told to the submitter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kyso.core import steps
+from kyso.core.errors import InvalidInput, NotFound
+from kyso.files import storage
+from kyso.workdays.calendar import add_working_days, is_working_day, working_days_between
+
+from . import documents, signers, tracking
+from .flows import ASSIGN, DOSSIER, ORDER, RETURN, SIGN
+from .intake import Upload, check_uploads
+from .models import Channel, DocKind, Dossier, DossierFile, DossierKind, Status, Step, SubmitterKind
+from .permissions import PORTAL_PROCESS
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update(of=("self",)).select_related("unit", "procedure", "assignee").get(pk=dossier.pk)
+
+
+def _assignee(login: str, dossier: Dossier, actor):
+    if not login:
+        return None
+    user = get_user_model().objects.filter(username=login, is_active=True).first()
+    if user is None:
+        raise NotFound("portal.assign.unknown", _("There is no officer with login %(login)s."), login=login,
+                       fields={"assignee": ("unknown", _("There is no officer with this login."))})
+    if not steps.can(user, PORTAL_PROCESS, dossier.unit.path):
+        raise InvalidInput("portal.assign.not_an_officer",
+                           _("%(login)s does not process dossiers at %(unit)s."), login=login, unit=dossier.unit.name,
+                           fields={"assignee": ("not_an_officer", _("This person does not process dossiers here."))})
+    if actor is not None and user.pk == actor.pk:
+        raise InvalidInput("portal.assign.self", _("Whoever assigns a dossier does not process it: name another officer."),
+                           fields={"assignee": ("self", _("Name another officer."))})
+    return user
+
+
+MESSAGES = {SIGN: _("The result of dossier %(code)s is signed and ready."),
+            RETURN: _("The result of dossier %(code)s has been returned to you electronically.")}
+
+
+def advance(user, dossier: Dossier, step: str, *, note: str = "", assignee: str = "") -> Dossier:
+    """The next configured step (assign, process, approve, sign, return) by `user`."""
+    if step not in ORDER[1:]:
+        raise InvalidInput("portal.step.unknown", _("Unknown workflow step %(step)s."), step=step)
+    dossier = _lock(dossier)
+
+    def body(attempt):
+        if step == ASSIGN:
+            dossier.assignee = _assignee(assignee, dossier, user)
+        if step == SIGN:
+            dossier.status = Status.RESULT_READY
+        if step == RETURN:
+            dossier.status = Status.RETURNED
+            dossier.finished_on = timezone.localdate()
+            dossier.on_time = dossier.finished_on <= dossier.due_date
+        dossier.step = step
+        dossier.save()
+        if step == SIGN:
+            documents.issue(dossier, DocKind.RESULT, documents.result(dossier, note), {"note": note})
+        tracking.log(dossier, step, note)
+        tracking.tell(dossier, str(MESSAGES.get(step, _("Dossier %(code)s: step %(step)s done."))) %
+                      {"code": dossier.code, "step": Step(step).label})
+        return dossier
+
+    return DOSSIER.perform(step, dossier, actor=user, body=body)
+
+
+def request_supplement(user, dossier: Dossier, missing: list[str], note: str = "") -> Dossier:
+    """The one written request listing everything missing; the clock stops until the supplement arrives."""
+    missing = [m.strip() for m in missing if m and m.strip()]
+    if not missing:
+        raise InvalidInput("portal.supplement.nothing_listed", _("List what is missing from the dossier."),
+                           fields={"missing": ("required", _("List what is missing from the dossier."))})
+    dossier = _lock(dossier)
+
+    def body(attempt):
+        dossier.status = Status.SUPPLEMENT
+        dossier.supplement_requested = True
+        dossier.paused_on = timezone.localdate()
+        dossier.save()
+        documents.issue(dossier, DocKind.SUPPLEMENT, documents.supplement_request(dossier, missing, note),
+                        {"missing": missing, "note": note})
+        tracking.log(dossier, "supplement_request", "; ".join(missing))
+        tracking.tell(dossier, _("Dossier %(code)s needs a supplement: %(missing)s")
+                      % {"code": dossier.code, "missing": "; ".join(missing)})
+        return dossier
+
+    return DOSSIER.perform("supplement_request", dossier, actor=user, body=body)
+
+
+def supplement(user, dossier: Dossier, files: list[Upload], note: str = "") -> Dossier:
+    """The submitter's supplement: checked like an intake; the due date moves by the paused working days."""
+    dossier = _lock(dossier)
+
+    def body(attempt):
+        checked = check_uploads(files, dossier.procedure, signed=dossier.kind == DossierKind.SIGNED, complete=False)
+        today = timezone.localdate()
+        if dossier.kind == DossierKind.SIGNED and (dossier.channel == Channel.IVAN or getattr(
+                dossier.submitter, "kind", "") == SubmitterKind.EMPLOYER):
+            signers.require_signed_by_employer(checked, dossier.submitter_tax_code, today)
+        paused = max(working_days_between(dossier.paused_on, today), 0)
+        for c in checked:
+            stored = storage.store(c.upload.data, name=c.upload.name or f"{c.form.code}.xml", media_type="application/xml",
+                                   purpose="portal.dossier", unit_path=dossier.unit.path)
+            DossierFile.objects.create(dossier=dossier, form=c.form, file=stored, supplement=True, indication=c.indication,
+                                       signer=c.signer[:300], report=c.report)
+        dossier.paused_days += paused
+        dossier.due_date = add_working_days(dossier.due_date, paused)
+        dossier.paused_on = None
+        dossier.status = Status.IN_PROGRESS
+        dossier.save()
+        tracking.log(dossier, "supplement", note or _("%(n)s working day(s) paused") % {"n": paused})
+        tracking.tell(dossier, _("Supplement to dossier %(code)s received; result now due on %(due)s.")
+                      % {"code": dossier.code, "due": dossier.due_date.strftime("%d/%m/%Y")})
+        return dossier
+
+    return DOSSIER.perform("supplement", dossier, actor=user, body=body)
+
+
+def apologise(user, dossier: Dossier, reason: str, new_date: dt.date) -> Dossier:
+    """Late (or about to be): an apology with a new date, signed and sent; the due date moves."""
+    if not reason.strip():
+        raise InvalidInput("portal.apology.reason_required", _("Give the reason for the delay."),
+                           fields={"reason": ("required", _("Give the reason for the delay."))})
+    dossier = _lock(dossier)
+
+    def body(attempt):
+        if new_date <= dossier.due_date or not is_working_day(new_date):
+            raise InvalidInput("portal.apology.date",
+                               _("The new date must be a working day after the current due date %(due)s."),
+                               due=dossier.due_date.strftime("%d/%m/%Y"),
+                               fields={"new_date": ("after_due",
+                                                    _("The new date must be a working day after the current due date."))})
+        old = dossier.due_date
+        dossier.due_date = new_date
+        dossier.apologised = True
+        dossier.save()
+        documents.issue(dossier, DocKind.APOLOGY, documents.apology(dossier, reason, old, new_date),
+                        {"reason": reason, "old_date": old.isoformat(), "new_date": new_date.isoformat()})
+        tracking.log(dossier, "apology", f"{reason} ({old:%d/%m/%Y} → {new_date:%d/%m/%Y})")
+        tracking.tell(dossier, _("We apologise: dossier %(code)s is late; the new date is %(due)s.")
+                      % {"code": dossier.code, "due": new_date.strftime("%d/%m/%Y")})
+        return dossier
+
+    return DOSSIER.perform("apology", dossier, actor=user, body=body)
+
+
+def refuse(user, dossier: Dossier, reasons: list[str]) -> Dossier:
+    reasons = [r.strip() for r in reasons if r and r.strip()]
+    if not reasons:
+        raise InvalidInput("portal.refusal.reason_required", _("Give the reasons for the refusal."),
+                           fields={"reasons": ("required", _("Give the reasons for the refusal."))})
+    dossier = _lock(dossier)
+
+    def body(attempt):
+        dossier.status = Status.REFUSED
+        dossier.finished_on = timezone.localdate()
+        dossier.paused_on = None
+        dossier.save()
+        documents.issue(dossier, DocKind.REFUSAL, documents.refusal(dossier, reasons), {"reasons": reasons})
+        tracking.log(dossier, "refuse", "; ".join(reasons))
+        tracking.tell(dossier, _("Dossier %(code)s is refused: %(reasons)s")
+                      % {"code": dossier.code, "reasons": "; ".join(reasons)})
+        return dossier
+
+    return DOSSIER.perform("refuse", dossier, actor=user, body=body)
+
+
+__all__ = ["advance", "request_supplement", "supplement", "apologise", "refuse"]

@@ -1,0 +1,126 @@
+"""Kyso's cryptographic constraints, in the manner of ETSI TS 119 312: each digest, signature algorithm and key
+size is reliable until a date. One policy for PDF, XML and CMS signatures (EN 319 102-1, 5.2.8 and 5.6.2.5):
+an algorithm is acceptable when the validation time is before its end date, or when a proof of existence (a
+trusted time-stamp) shows the signature existed before that date; otherwise the signature is INDETERMINATE /
+CRYPTO_CONSTRAINTS_FAILURE_NO_POE. The report names this policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from django.utils.translation import gettext as _
+from pyhanko.sign.validation.utils import CMSAlgorithmUsagePolicy
+from pyhanko_certvalidator.policy_decl import AcceptAllAlgorithms
+
+from . import report as r
+from .certcheck import check_signing_time
+
+POLICY_NAME = r.ALGORITHM_POLICY
+# pyHanko computes every algorithm; whether one is still reliable is decided here (one policy for PDF, XML and
+# CMS: INDETERMINATE under the policy rather than a signature pyHanko calls broken)
+COMPUTE_ALL = CMSAlgorithmUsagePolicy.lift_policy(AcceptAllAlgorithms())
+NEVER = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _d(year, month=12, day=31) -> dt.datetime:
+    return dt.datetime(year, month, day, 23, 59, 59, tzinfo=dt.timezone.utc)
+
+
+# digest → reliable until (None: no end date known today)
+DIGESTS = {
+    "md2": NEVER, "md4": NEVER, "md5": NEVER,
+    "sha1": _d(2015),
+    "sha224": _d(2025), "sha512_224": _d(2025),
+    "sha256": None, "sha384": None, "sha512": None, "sha512_256": None,
+    "sha3_224": _d(2025), "sha3_256": None, "sha3_384": None, "sha3_512": None,
+    "shake128": None, "shake256": None,
+}
+# RSA / DSA modulus sizes: (minimum bits, until)
+RSA_SIZES = ((1024, _d(2013)), (1900, _d(2019)), (2048, _d(2030)), (3000, None))
+DSA_SIZES = ((1024, _d(2013)), (2048, _d(2030)), (3000, None))
+# named curves: until
+CURVES = {
+    "secp192r1": NEVER, "secp224r1": _d(2025),
+    "secp256r1": None, "secp384r1": None, "secp521r1": None,
+    "brainpoolP256r1": None, "brainpoolP384r1": None, "brainpoolP512r1": None,
+}
+_DIGEST_ALIASES = {"sha-1": "sha1", "sha-256": "sha256", "sha-384": "sha384", "sha-512": "sha512",
+                   "sha-224": "sha224", "sha3-256": "sha3_256", "sha3-384": "sha3_384", "sha3-512": "sha3_512",
+                   "sha3-224": "sha3_224"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    what: str               # e.g. "SHA-1", "RSA 1024 bits", "P-192"
+    until: dt.datetime      # end of reliability
+
+
+def digest_until(name: str) -> dt.datetime | None:
+    key = _DIGEST_ALIASES.get(name.lower(), name.lower().replace("-", "_"))
+    return DIGESTS.get(key, NEVER)
+
+
+def key_until(public_key) -> tuple[str, dt.datetime | None]:
+    """(description, end date) of a public key by type and size; unknown types are not reliable."""
+    if isinstance(public_key, rsa.RSAPublicKey):
+        return f"RSA {public_key.key_size} bits", _by_size(public_key.key_size, RSA_SIZES)
+    if isinstance(public_key, dsa.DSAPublicKey):
+        return f"DSA {public_key.key_size} bits", _by_size(public_key.key_size, DSA_SIZES)
+    if isinstance(public_key, ec.EllipticCurvePublicKey):
+        return public_key.curve.name, CURVES.get(public_key.curve.name, NEVER)
+    if isinstance(public_key, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
+        return type(public_key).__name__.replace("PublicKey", ""), None
+    return type(public_key).__name__, NEVER
+
+
+def _by_size(bits: int, table) -> dt.datetime:
+    until = NEVER
+    for minimum, end in table:
+        if bits >= minimum:
+            until = end
+    return until
+
+
+def weak(digests=(), public_keys=(), *, at: dt.datetime) -> list[Finding]:
+    """The algorithms not reliable at `at` (the proof of existence, or now)."""
+    out = []
+    for name in digests:
+        until = digest_until(name)
+        if until is not None and at > until:
+            out.append(Finding(name.upper().replace("_", "-"), until))
+    for key in public_keys:
+        what, until = key_until(key)
+        if until is not None and at > until:
+            out.append(Finding(what, until))
+    return out
+
+
+def check(sig: r.SignatureReport, digests=(), public_keys=(), *, poe: dt.datetime | None = None,
+          now: dt.datetime | None = None) -> bool:
+    """Record the cryptographic-constraints check on `sig`; False when an algorithm fails the policy."""
+    at = poe or now or dt.datetime.now(dt.timezone.utc)
+    findings = weak([d for d in digests if d], [k for k in public_keys if k is not None], at=at)
+    if not findings:
+        sig.check("crypto.algorithms", True, _("The algorithms meet the algorithm policy %(policy)s.") % {
+            "policy": POLICY_NAME})
+        return True
+    until = _("reliable until")
+    names = ", ".join(f"{f.what} ({until} {f.until:%d/%m/%Y})" for f in findings)
+    sig.check("crypto.algorithms", False,
+              _("The signature uses algorithms no longer reliable under the algorithm policy %(policy)s: %(names)s; "
+                "nothing proves the signature existed before then.") % {"policy": POLICY_NAME, "names": names},
+              indeterminate=r.CRYPTO_CONSTRAINTS_FAILURE_NO_POE)
+    return False
+
+
+def judge(sig: r.SignatureReport, digests) -> None:
+    """Once the signature value is right: the algorithm policy (digests, the signer's key, the hash of the
+    certificate's own signature) and the signing time against the certificate's validity."""
+    cert = sig.certificate
+    if cert is None or any(c.code.startswith("integrity.") and c.ok is False for c in sig.checks):
+        return
+    cert_hash = cert.signature_hash_algorithm.name if cert.signature_hash_algorithm is not None else None
+    check(sig, [*digests, cert_hash], [cert.public_key()], poe=sig.timestamp_time)
+    check_signing_time(sig, cert)

@@ -1,0 +1,431 @@
+"""What changed in a PDF after each signed revision, and whether the signature allows it.
+
+pyHanko's difference analysis (its `StandardDiffPolicy` and whitelisting rules) explains every later
+revision object by object; it is extended here where it is silent:
+
+- annotations (ISO 32000-2, 12.8.2.2: DocMDP P=3 permits adding, deleting and changing them) are whitelisted
+  at the ANNOTATIONS level by `AnnotationRule` — pyHanko rejects any new annotation on a page that a
+  signature widget also points to;
+- the DocMDP level in force is the strictest of the certification signature and the signature's own field
+  lock (/Lock /P), and field locks are read from /Lock when the signature has no /FieldMDP reference;
+- bytes after the signed range that are no complete, analysed update (incremental saving attack) make the
+  change level OTHER (`pdfsyntax.appended_problem`);
+- shadow attacks (hide, replace, hide-and-replace): every annotation or widget whose appearance appeared or
+  changed after signing is visible change; `pdfvisual` tells whether it is drawn over signed page content.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from pyhanko.pdf_utils import generic
+from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel, StandardDiffPolicy
+from pyhanko.sign.diff_analysis.commons import compare_dicts
+from pyhanko.sign.diff_analysis.policy_api import SuspiciousModification
+from pyhanko.sign.diff_analysis.rules_api import QualifiedWhitelistRule, ReferenceUpdate
+from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm
+
+from . import pdfsyntax, pdfvisual
+
+log = logging.getLogger(__name__)
+
+LEVEL_NAMES = {ModificationLevel.NONE: "none", ModificationLevel.LTA_UPDATES: "lta_updates",
+               ModificationLevel.FORM_FILLING: "form_filling", ModificationLevel.ANNOTATIONS: "annotations",
+               ModificationLevel.OTHER: "other"}
+# ISO 32000-2, 12.8.2.2.2: what each DocMDP level permits after signing (document timestamps and
+# validation data are permitted at every level, ISO 32000-2 12.8.2.2.1 / ETSI EN 319 142-1).
+PERMITTED = {1: ModificationLevel.LTA_UPDATES, 2: ModificationLevel.FORM_FILLING, 3: ModificationLevel.ANNOTATIONS}
+# An approval signature without DocMDP: later signatures and form filling, as pyHanko and readers accept.
+APPROVAL_DEFAULT = ModificationLevel.FORM_FILLING
+FLAG_HIDDEN, FLAG_NOVIEW = 1 << 1, 1 << 5
+
+
+def _refs(arr) -> list[generic.Reference]:
+    if isinstance(arr, generic.IndirectObject):
+        arr = arr.get_object()
+    if not isinstance(arr, generic.ArrayObject):
+        return []
+    return [v.reference for v in arr if isinstance(v, generic.IndirectObject)]
+
+
+def _pages(root_pages, seen=None):
+    """(reference, page dictionary) of every page, in order; cycles end the walk."""
+    seen = seen if seen is not None else set()
+    for ref in _refs(root_pages.get("/Kids")):
+        if ref in seen or len(seen) > 10000:
+            continue
+        seen.add(ref)
+        node = ref.get_object() if hasattr(ref, "get_object") else None
+        if not isinstance(node, generic.DictionaryObject):
+            continue
+        if node.get("/Type") == "/Pages":
+            yield from _pages(node, seen)
+        else:
+            yield ref, node
+
+
+def _is_widget(annot) -> bool:
+    return isinstance(annot, generic.DictionaryObject) and annot.get("/Subtype") == "/Widget"
+
+
+class AnnotationRule(QualifiedWhitelistRule):
+    """Whitelist annotations (not widgets: form fields have their own rules) added, changed or deleted on a
+    page whose dictionary otherwise stays the same, at level ANNOTATIONS."""
+
+    def apply_qualified(self, old, new):
+        try:
+            old_pages = list(_pages(old.root["/Pages"]))
+            new_pages = list(_pages(new.root["/Pages"]))
+        except (KeyError, TypeError, AttributeError):
+            return
+        if [r for r, _p in old_pages] != [r for r, _p in new_pages]:
+            return
+        new_xrefs = new.explicit_refs_in_revision()
+        for (ref, old_page), (_ref, new_page) in zip(old_pages, new_pages):
+            old_annots = set(_refs(old_page.get("/Annots")))
+            new_annots = set(_refs(new_page.get("/Annots")))
+            touched = [a for a in new_annots & old_annots if a in new_xrefs]
+            added, deleted = new_annots - old_annots, old_annots - new_annots
+            if not (added or deleted or touched):
+                continue
+            if any(_is_widget(new.get_object(a)) for a in added | set(touched)) \
+                    or any(_is_widget(old.get_object(a)) for a in deleted):
+                continue        # widgets are form fields: judged by the form rules
+            if added or deleted:
+                try:
+                    compare_dicts(old_page, new_page, frozenset(["/Annots"]))
+                except (SuspiciousModification, Exception):  # noqa: BLE001 - other page changes stay unexplained
+                    continue
+                yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(ref)
+                annots_raw = new_page.raw_get("/Annots")
+                if isinstance(annots_raw, generic.IndirectObject):
+                    yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(annots_raw.reference)
+            for a in added | set(touched):
+                yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(a)
+                yield from self._appearance(new.get_object(a))
+
+    def _appearance(self, annot):
+        if not isinstance(annot, generic.DictionaryObject):
+            return
+        popup = annot.raw_get("/Popup") if "/Popup" in annot else None
+        if isinstance(popup, generic.IndirectObject):
+            yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(popup.reference)
+        ap = annot.get("/AP")
+        if not isinstance(ap, generic.DictionaryObject):
+            return
+        for key in ("/N", "/R", "/D"):
+            if key not in ap:
+                continue
+            raw = ap.raw_get(key)
+            if isinstance(raw, generic.IndirectObject):
+                yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(raw.reference)
+            val = ap.get(key)
+            if isinstance(val, generic.DictionaryObject) and not isinstance(val, generic.StreamObject):
+                for k in val:
+                    sub = val.raw_get(k)
+                    if isinstance(sub, generic.IndirectObject):
+                        yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(sub.reference)
+
+
+POLICY = StandardDiffPolicy(global_rules=[*DEFAULT_DIFF_POLICY.global_rules, AnnotationRule()],
+                            form_rule=DEFAULT_DIFF_POLICY.form_rule)
+
+
+@dataclass
+class Changes:
+    level: str = "none"                 # none, lta_updates, form_filling, annotations, other
+    revisions: int = 0                  # revisions after the signed one
+    docmdp: int | None = None           # DocMDP level in force (1, 2, 3) or None
+    objects: list[int] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)      # 1-based
+    fields: list[str] = field(default_factory=list)
+    visible: list[str] = field(default_factory=list)    # what a person sees differently (active language)
+    problems: list[str] = field(default_factory=list)   # why the changes are not permitted (active language)
+    overlays: int = 0                   # appearances drawn over signed page content after signing
+
+    @property
+    def permitted(self) -> bool:
+        return not self.problems
+
+    @property
+    def level_label(self) -> str:
+        return level_label(self.level)
+
+    def to_dict(self) -> dict:
+        return {"level": self.level, "level_label": str(self.level_label), "revisions": self.revisions, "docmdp": self.docmdp,
+                "objects": self.objects, "pages": self.pages, "fields": self.fields,
+                "visible": [str(v) for v in self.visible], "problems": [str(p) for p in self.problems],
+                "permitted": self.permitted}
+
+
+def level_label(level: str) -> str:
+    return {"none": _("no change"), "lta_updates": _("validation data and time-stamps"),
+            "form_filling": _("form filling and signing"), "annotations": _("annotations"),
+            "other": _("other changes")}[level]
+
+
+def effective_docmdp(emb, all_sigs) -> int | None:
+    """The strictest DocMDP in force for `emb`: any certification signature's, and its own field lock's /P."""
+    levels = []
+    for other in all_sigs:
+        try:
+            perm = other.docmdp_level
+        except Exception:  # noqa: BLE001 - a broken /Reference is judged on that signature
+            continue
+        if perm is not None and (other is emb or _is_certification(other)):
+            levels.append(int(perm.value))
+    return min(levels) if levels else None
+
+
+def _is_certification(emb) -> bool:
+    for ref in emb.sig_object.get("/Reference", ()) or ():
+        try:
+            if ref.get_object().get("/TransformMethod") == "/DocMDP":
+                return True
+        except Exception:  # noqa: BLE001
+            continue
+    return False
+
+
+def field_locks(emb) -> FieldMDPSpec | None:
+    try:
+        spec = emb.fieldmdp
+    except Exception:  # noqa: BLE001 - an unreadable /FieldMDP locks everything
+        return FieldMDPSpec(action=_all_action())
+    if spec is not None:
+        return spec
+    lock = emb.sig_field.get("/Lock")
+    if isinstance(lock, generic.DictionaryObject) and "/Action" in lock:
+        try:
+            return FieldMDPSpec.from_pdf_object(lock)
+        except (ValueError, KeyError):
+            return FieldMDPSpec(action=_all_action())
+    return None
+
+
+def _all_action():
+    return FieldMDPAction.ALL
+
+
+def analyse(emb, all_sigs, data: bytes, signed_end: int) -> Changes:
+    reader = emb.reader
+    out = Changes()
+    docmdp = effective_docmdp(emb, all_sigs)
+    out.docmdp = docmdp
+    allowed = PERMITTED.get(docmdp, APPROVAL_DEFAULT)
+    level = ModificationLevel.NONE
+    appended = pdfsyntax.appended_problem(data, reader, signed_end, emb.signed_revision)
+    if appended:
+        log.debug("appended data after signature %s: %s", emb.field_name, appended)
+        level = ModificationLevel.OTHER
+        out.problems.append(_("Bytes were appended after the signed part of the file without a complete "
+                              "cross-reference section (incremental saving attack); some readers show them."))
+        out.visible.append(_("A reader that parses the appended bytes may show content that was not signed."))
+    total = reader.xrefs.total_revisions
+    out.revisions = max(total - emb.signed_revision - 1, 0)
+    locks = field_locks(emb)
+    mdp = MDPPerm(docmdp) if docmdp else None
+    changed_refs: set = set()
+    if out.revisions:
+        base = reader.get_historical_resolver(emb.signed_revision)
+        for rev in range(emb.signed_revision + 1, total):
+            changed_refs |= set(reader.xrefs.explicit_refs_in_revision(rev))
+            try:
+                result = POLICY.apply(old=base, new=reader.get_historical_resolver(rev), field_mdp_spec=locks,
+                                      doc_mdp=mdp)
+            except SuspiciousModification as exc:
+                log.debug("revision %s after %s not explained: %s", rev, emb.field_name, exc)
+                level = ModificationLevel.OTHER
+                out.problems.append(_locked_or_other(str(exc)))
+                continue
+            except Exception as exc:  # noqa: BLE001 - an unreadable revision is an unexplained one
+                log.debug("revision %s after %s unreadable: %s", rev, emb.field_name, exc)
+                level = ModificationLevel.OTHER
+                out.problems.append(_("A later revision of the file cannot be read."))
+                continue
+            level = max(level, result.modification_level)
+            out.fields = sorted(set(out.fields) | set(result.changed_form_fields))
+    out.objects = sorted({r.idnum for r in changed_refs})
+    if level > allowed and level != ModificationLevel.OTHER:
+        out.problems.append(_not_permitted(level, docmdp))
+    out.level = LEVEL_NAMES[level]
+    try:
+        _visible(emb, data, signed_end, changed_refs, out)
+    except Exception as exc:  # noqa: BLE001 - a page that cannot be read after signing is not explained
+        log.debug("pages after %s unreadable: %s", emb.field_name, exc)
+        out.level = LEVEL_NAMES[ModificationLevel.OTHER]
+        out.problems.append(_("A later revision of the file cannot be read."))
+    return out
+
+
+def _locked_or_other(message: str) -> str:
+    if "locked" in message:
+        return _("A form field locked by the signature was changed after signing.")
+    if "DocMDP" in message or "certification" in message:
+        return _("The certification of the document does not permit this change.")
+    return _("The file was changed after signing in a way no signature permits (content, pages or "
+             "document structure).")
+
+
+def _not_permitted(level, docmdp) -> str:
+    what = {ModificationLevel.LTA_UPDATES: _("validation data and time-stamps"),
+            ModificationLevel.FORM_FILLING: _("form filling and signing"),
+            ModificationLevel.ANNOTATIONS: _("annotations")}[level]
+    if docmdp is None:
+        return _("Changes of the kind \"%(what)s\" were made after signing; an approval signature permits only "
+                 "signing and form filling.") % {"what": what}
+    return _("Changes of the kind \"%(what)s\" were made after signing; the certification (DocMDP level "
+             "%(p)s) does not permit them.") % {"what": what, "p": docmdp}
+
+
+def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes) -> None:
+    """Annotations and widgets that appeared or got a new appearance after signing (shadow attacks)."""
+    reader = emb.reader
+    if not changed_refs:
+        return
+    try:
+        pages = list(_pages(reader.root["/Pages"]))
+    except Exception:  # noqa: BLE001
+        return
+    signed = data[:signed_end]
+    try:
+        old_pages = [p for _r, p in _pages(reader.get_historical_resolver(emb.signed_revision).root["/Pages"])]
+    except Exception:  # noqa: BLE001
+        old_pages = []
+    for number, (page_ref, page) in enumerate(pages, 1):
+        touched = page_ref in changed_refs or any(r in changed_refs for r in _refs(page.get("/Contents")))
+        raw_contents = page.raw_get("/Contents") if "/Contents" in page else None
+        if isinstance(raw_contents, generic.IndirectObject) and raw_contents.reference in changed_refs:
+            touched = True
+        old_page = old_pages[number - 1] if number <= len(old_pages) else None
+        if touched and (old_page is None or _contents_of(old_page) != _contents_of(page)
+                        or any(r in changed_refs for r in _refs(page.get("/Contents")))):
+            out.visible.append(_("Page %(page)s: what the page itself shows was changed after signing.") % {
+                "page": number})
+        annots = _refs(page.get("/Annots"))
+        if touched or any(a in changed_refs for a in annots):
+            out.pages.append(number)
+        for a in annots:
+            annot = a.get_object()
+            if not isinstance(annot, generic.DictionaryObject):
+                continue
+            ap_refs = _appearance_refs(annot)
+            if a not in changed_refs and not (ap_refs & changed_refs):
+                continue
+            if _invisible(annot):
+                continue
+            name = _annot_name(annot)
+            rect = _rect(annot)
+            box = _box(old_page) if old_page is not None else None
+            stamp = _is_signature(annot)       # a later signer's stamp may lie over an earlier one (Decree 30)
+            covers = pdfvisual.covers_content(signed, number - 1, rect, box, rotate=_rotation(old_page),
+                                              annotations=not stamp,
+                                              except_ref=(getattr(a, "reference", a).idnum,
+                                                          getattr(a, "reference", a).generation))
+            if covers is False:
+                out.visible.append(_("Page %(page)s: %(what)s shows new content in an empty area.") % {
+                    "page": number, "what": name})
+                continue
+            out.overlays += 1
+            out.visible.append(_("Page %(page)s: %(what)s is drawn over content that was signed; a reader sees "
+                                 "other text or images in that place than the signer saw.") % {
+                                     "page": number, "what": name})
+            out.problems.append(_("An appearance added or changed after signing covers signed page content "
+                                  "(shadow attack)."))
+    out.pages = sorted(set(out.pages))
+
+
+def _appearance_refs(annot) -> set:
+    refs = set()
+    ap = annot.get("/AP")
+    if isinstance(annot.raw_get("/AP") if "/AP" in annot else None, generic.IndirectObject):
+        refs.add(annot.raw_get("/AP").reference)
+    if not isinstance(ap, generic.DictionaryObject):
+        return refs
+    for key in ap:
+        raw = ap.raw_get(key)
+        if isinstance(raw, generic.IndirectObject):
+            refs.add(raw.reference)
+        val = ap.get(key)
+        if isinstance(val, generic.DictionaryObject) and not isinstance(val, generic.StreamObject):
+            for k in val:
+                sub = val.raw_get(k)
+                if isinstance(sub, generic.IndirectObject):
+                    refs.add(sub.reference)
+    return refs
+
+
+def _contents_of(page):
+    raw = page.raw_get("/Contents") if "/Contents" in page else None
+    if isinstance(raw, generic.IndirectObject):
+        return ("ref", raw.reference.idnum, raw.reference.generation)
+    return ("direct", tuple(_refs(raw)) if isinstance(raw, generic.ArrayObject) else None)
+
+
+def _box(page):
+    node, depth = page, 0
+    while isinstance(node, generic.DictionaryObject) and depth < 64:
+        for key in ("/CropBox", "/MediaBox") if depth == 0 else ("/MediaBox",):
+            if key in node:
+                try:
+                    x1, y1, x2, y2 = (float(v) for v in node[key])
+                    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+                except (TypeError, ValueError):
+                    return None
+        node, depth = node.get("/Parent"), depth + 1
+    return None
+
+
+def _rect(annot) -> tuple[float, float, float, float] | None:
+    try:
+        x1, y1, x2, y2 = (float(v) for v in annot.get("/Rect"))
+    except (TypeError, ValueError):
+        return None
+    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+
+def _invisible(annot) -> bool:
+    try:
+        flags = int(annot.get("/F", 0))
+    except (TypeError, ValueError):
+        flags = 0
+    if flags & (FLAG_HIDDEN | FLAG_NOVIEW):
+        return True
+    rect = _rect(annot)
+    if rect is not None and (rect[2] - rect[0] < 0.5 or rect[3] - rect[1] < 0.5):
+        return True
+    ap = annot.get("/AP")
+    if not isinstance(ap, generic.DictionaryObject) or "/N" not in ap:
+        return annot.get("/Subtype") in ("/Widget", "/Link", "/Popup")
+    return False
+
+
+def _is_signature(annot) -> bool:
+    return annot.get("/Subtype") == "/Widget" and (
+        annot.get("/FT") == "/Sig" or (annot.get("/Parent") or {}).get("/FT") == "/Sig")
+
+
+def _rotation(page) -> int:
+    """/Rotate of a page (inherited from its page tree nodes); 0 when absent or not a multiple of 90."""
+    node, depth = page, 0
+    while isinstance(node, generic.DictionaryObject) and depth < 64:
+        if "/Rotate" in node:
+            try:
+                value = int(node["/Rotate"])
+            except (TypeError, ValueError):
+                return 0
+            return value % 360 if value % 90 == 0 else 0
+        node, depth = node.get("/Parent"), depth + 1
+    return 0
+
+
+def _annot_name(annot) -> str:
+    if annot.get("/Subtype") == "/Widget":
+        name = str(annot.get("/T") or (annot.get("/Parent") or {}).get("/T") or "")
+        if _is_signature(annot):
+            return _("the signature stamp \"%(name)s\"") % {"name": name}
+        return _("the form field \"%(name)s\"") % {"name": name}
+    kind = str(annot.get("/Subtype") or "/Annot")[1:]
+    return _("an annotation (%(kind)s)") % {"kind": kind}

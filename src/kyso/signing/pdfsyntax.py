@@ -1,0 +1,130 @@
+"""Byte-level checks of a signed PDF that a parser alone does not make (PDF-Insecurity classes USF, SWA, ISA):
+
+- the signature dictionary is well formed: /ByteRange of four non-negative integers starting at 0, whose gap
+  is exactly the hexadecimal /Contents string, and which stays inside the file (universal signature forgery
+  and signature wrapping both need a ByteRange that lies about what it covers);
+- every byte after a signed revision belongs to a complete incremental update the reader analysed: objects
+  with a cross-reference entry, a trailer, `startxref` and `%%EOF` (incremental saving attack: objects appended
+  without a cross-reference section, which many readers still parse)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pyhanko.pdf_utils import generic
+
+_OBJ = re.compile(rb"(?<![0-9])(\d{1,10})\s+(\d{1,5})\s+obj\b")
+_HEX = re.compile(rb"<[0-9A-Fa-f\s]*>")
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s*%%EOF")
+_TRAILING_OK = re.compile(rb"[ \t\r\n\x0c\x00]*")
+
+
+@dataclass(frozen=True)
+class ByteRange:
+    start1: int
+    len1: int
+    start2: int
+    len2: int
+
+    @property
+    def end(self) -> int:
+        return self.start2 + self.len2
+
+
+def byte_range_problem(sig_object, data: bytes) -> tuple[ByteRange | None, str]:
+    """(the ByteRange, "") when well formed, else (None, a short English reason for the log)."""
+    try:
+        raw = sig_object.raw_get("/ByteRange")
+    except KeyError:
+        return None, "no /ByteRange"
+    if isinstance(raw, generic.IndirectObject):
+        raw = raw.get_object()
+    if not isinstance(raw, generic.ArrayObject) or len(raw) != 4:
+        return None, "/ByteRange is not an array of four numbers"
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in raw):
+        return None, "/ByteRange holds something else than integers"
+    br = ByteRange(*(int(v) for v in raw))
+    if br.start1 != 0 or min(br.len1, br.start2, br.len2) < 0 or br.len1 == 0:
+        return None, "/ByteRange does not start at the beginning of the file"
+    if br.start2 <= br.len1 or br.end > len(data):
+        return None, "/ByteRange points outside the file or overlaps itself"
+    gap = data[br.len1:br.start2]
+    if not _HEX.fullmatch(gap):
+        return None, "the gap in /ByteRange is not exactly the /Contents hexadecimal string"
+    contents = sig_object.raw_get("/Contents") if "/Contents" in sig_object else None
+    if isinstance(contents, generic.IndirectObject):
+        return None, "/Contents is an indirect object"
+    if not isinstance(contents, (generic.ByteStringObject, generic.TextStringObject)):
+        return None, "/Contents is not a string"
+    digits = b"".join(gap[1:-1].split())
+    try:
+        in_gap = bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
+    except ValueError:
+        return None, "the /ByteRange gap is not hexadecimal"
+    value = getattr(contents, "original_bytes", None) or (bytes(contents) if isinstance(contents, bytes) else b"")
+    if value != in_gap:
+        return None, "/Contents is not the string in the /ByteRange gap"
+    if not _zero_padded_der(in_gap):
+        return None, "/Contents holds other bytes than one DER structure and zero padding"
+    return br, ""
+
+
+def appended_problem(data: bytes, reader, signed_end: int, signed_revision: int) -> str:
+    """"" when every byte after `signed_end` is explained by the later revisions the reader knows, else why not."""
+    tail = data[signed_end:]
+    if _TRAILING_OK.fullmatch(tail):
+        return ""
+    xrefs = reader.xrefs
+    total = xrefs.total_revisions
+    if total <= signed_revision + 1:
+        return "bytes after the signed revision without a cross-reference section"
+    known: set[int] = set()
+    startxrefs: set[int] = set()
+    last_end = signed_end
+    for rev in range(signed_revision + 1, total):
+        meta = xrefs.get_xref_container_info(rev)
+        known.add(meta.start_location)
+        startxrefs.add(meta.declared_startxref)
+        last_end = max(last_end, meta.end_location)
+        for _gen, offset in xrefs.get_xref_data(rev).standard_xrefs.values():
+            known.add(offset)
+    for m in _OBJ.finditer(tail):
+        pos = signed_end + m.start()
+        if pos not in known and not _inside_stream(data, pos, known):
+            return f"object {int(m.group(1))} at offset {pos} has no cross-reference entry"
+    ends = list(_STARTXREF.finditer(data, signed_end))
+    if not ends or any(int(m.group(1)) not in startxrefs for m in ends):
+        return "a startxref after the signed revision points at no analysed revision"
+    if ends[-1].end() < last_end or not _TRAILING_OK.fullmatch(data[ends[-1].end():]):
+        return "bytes after the last %%EOF"
+    return ""
+
+
+def _inside_stream(data: bytes, pos: int, known: set[int]) -> bool:
+    """An 'N G obj' that is stream data of a known object (e.g. inside a compressed or binary stream)."""
+    starts = sorted(o for o in known if o < pos)
+    if not starts:
+        return False
+    owner = starts[-1]
+    head = data.find(b"stream", owner, pos)
+    if head < 0:
+        return False
+    end = data.find(b"endstream", head, len(data))
+    return end < 0 or end > pos
+
+
+def _zero_padded_der(value: bytes) -> bool:
+    """One DER SEQUENCE followed only by zero bytes (the usual padding): data hidden after the signature in
+    /Contents is refused, since nothing covers it."""
+    if len(value) < 2 or value[0] != 0x30:
+        return False
+    first = value[1]
+    if first < 0x80:
+        end = 2 + first
+    else:
+        n = first & 0x7F
+        if n == 0 or n > 4 or len(value) < 2 + n:
+            return False
+        end = 2 + n + int.from_bytes(value[2:2 + n], "big")
+    return end <= len(value) and not any(value[end:])

@@ -1,0 +1,210 @@
+"""Archive renewal (ETSI EN 319 142-1 / 132-1 § LTA; EN 319 102-1 § 5.6.2.3): an archived signed record keeps its
+proof only while its last time-stamp is strong — until the time-stamping authority's certificate expires and
+while the algorithms used (digest, key) are not past the end dates of the algorithm policy. A periodic job finds
+the records whose last time-stamp loses its strength within a margin and extends them (`longterm.extend`: fresh
+validation data, a new archive time-stamp); the renewed document is archived as a new file, the old one stays,
+and every renewal — or why it could not be done — is recorded (audited) for the page `signing:renewals`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from asn1crypto import cms
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from lxml import etree
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from kyso.core import steps
+from kyso.core.errors import InvalidState, KysoError
+from kyso.files.models import StoredFile
+from kyso.files.storage import read, store
+from kyso.pki.ca import get_ca, responder
+
+from . import xades_lt
+from .longterm import extend
+from .material import cms_signer, timestamp_tokens
+from .models import ArchiveRenewal
+from .verify import detect
+
+RENEW = steps.step("signing.archive.renew", label=_("Renew the long-term proof of an archived record"))
+RENEWED_PURPOSE = "signing.renewed"
+DEFAULT_PURPOSES = ("eoffice.signed", "eoffice.issued", "eoffice.attachment.issued", "eoffice.incoming",
+                    "mobile.signed")
+# End dates of algorithms for new proofs (after ETSI TS 119 312 / SOG-IS): a time-stamp made with them is no
+# longer strong after that day. Settings may add or move dates (KYSO_ALGORITHM_END_DATES).
+DEFAULT_END_DATES = {"md5": "2005-01-01", "sha1": "2016-01-01", "rsa1024": "2013-12-31", "rsa2048": "2030-12-31"}
+MEDIA = {"pdf": "application/pdf", "xml": "application/xml"}
+
+
+@dataclass
+class Strength:
+    last_time: dt.datetime | None    # when the last time-stamp was made (None: no time-stamp at all)
+    weak_at: dt.datetime | None      # when it stops being strong
+    why: str = ""                    # "tsa" (its certificate expires) or an algorithm name
+
+
+@dataclass
+class Outcome:
+    renewed: list[ArchiveRenewal]
+    failed: list[ArchiveRenewal]
+    not_due: int
+
+
+def margin() -> dt.timedelta:
+    return dt.timedelta(days=int(getattr(settings, "KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS", 180)))
+
+
+def purposes() -> tuple[str, ...]:
+    return (*getattr(settings, "KYSO_ARCHIVE_RENEWAL_PURPOSES", DEFAULT_PURPOSES), RENEWED_PURPOSE)
+
+
+def end_dates() -> dict[str, dt.datetime]:
+    table = {**DEFAULT_END_DATES, **getattr(settings, "KYSO_ALGORITHM_END_DATES", {})}
+    return {k: dt.datetime.fromisoformat(v).replace(tzinfo=dt.timezone.utc) for k, v in table.items()}
+
+
+def _key_name(cert: x509.Certificate) -> str:
+    key = cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey):
+        return f"rsa{key.key_size}"
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return f"ec-{key.curve.name}"
+    return type(key).__name__.lower()
+
+
+def strength_of_tsa(cert: x509.Certificate, digests: list[str]) -> Strength:
+    """Until when a time-stamp of this TSA certificate with these digest algorithms stays strong."""
+    limits = [(cert.not_valid_after_utc, "tsa")]
+    ends = end_dates()
+    for name in [*digests, _key_name(cert)]:
+        if name in ends:
+            limits.append((ends[name], name))
+    weak_at, why = min(limits)
+    return Strength(None, weak_at, why)
+
+
+def _token_strength(signed_data: cms.SignedData) -> Strength:
+    tst = signed_data["encap_content_info"]["content"].parsed
+    digests = [tst["message_imprint"]["hash_algorithm"]["algorithm"].native,
+               *[si["digest_algorithm"]["algorithm"].native for si in signed_data["signer_infos"]]]
+    found = strength_of_tsa(cms_signer(signed_data), digests)
+    found.last_time = tst["gen_time"].native
+    return found
+
+
+def _pdf_tokens(data: bytes) -> tuple[bool, list[cms.SignedData]]:
+    sigs = list(PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures)
+    tokens = []
+    for emb in sigs:
+        if emb.sig_object_type == "/DocTimeStamp":
+            tokens.append(emb.signed_data)
+        else:
+            tokens += [t["content"] for t in timestamp_tokens(emb.signer_info)]
+    return bool(sigs), tokens
+
+
+def _xml_tokens(data: bytes) -> tuple[bool, list[cms.SignedData]]:
+    root = xades_lt.parse(data)
+    sigs = list(root.iter(f"{{{xades_lt.DS}}}Signature"))
+    return bool(sigs), [t["content"] for s in sigs for t in xades_lt.tokens(s)]
+
+
+def strength(data: bytes) -> Strength | None:
+    """The strength of the document's last time-stamp; None when the document carries no signature."""
+    fmt = detect(data)
+    signed, tokens = {"pdf": _pdf_tokens, "xml": _xml_tokens}[fmt](data) if fmt in MEDIA else (False, [])
+    if not signed:
+        return None
+    if not tokens:
+        return Strength(None, None, "none")
+    # the last one made; same second (gen_time has no fraction here): the later in the document
+    return max(enumerate(map(_token_strength, tokens)), key=lambda pair: (pair[1].last_time, pair[0]))[1]
+
+
+def candidates():
+    """Archived signed records in their latest version (not yet superseded by a renewal)."""
+    superseded = ArchiveRenewal.objects.filter(outcome=ArchiveRenewal.Outcome.RENEWED).values("source_id")
+    return (StoredFile.objects.filter(purpose__in=purposes(), media_type__in=[*MEDIA.values(), "text/xml"])
+            .exclude(pk__in=superseded).order_by("pk"))
+
+
+def _renew_one(source: StoredFile, found: Strength, now: dt.datetime) -> ArchiveRenewal:
+    def body(attempt):
+        current = responder(get_ca(), "tsa")[0].certificate
+        new = strength_of_tsa(current, ["sha256"])
+        if new.weak_at - margin() <= now:
+            raise InvalidState("signing.renewal.tsa_weak",
+                               _("A new time-stamp would not last longer: the time-stamping authority's certificate "
+                                 "(or its algorithm) is strong only until %(date)s, within the renewal margin. Renew "
+                                 "the time-stamping authority's certificate first."),
+                               date=timezone.localtime(new.weak_at).strftime("%d/%m/%Y"))
+        try:
+            data = extend(read(source))
+        except KysoError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a document the libraries cannot handle is a failure to report
+            raise InvalidState("signing.renewal.unreadable", _("The document could not be extended: %(detail)s"),
+                               detail=str(exc)[:200]) from exc
+        renewed = store(data, name=source.name, media_type=source.media_type, purpose=RENEWED_PURPOSE,
+                        unit_path=source.unit_path)
+        return ArchiveRenewal.objects.create(source=source, renewed=renewed, outcome=ArchiveRenewal.Outcome.RENEWED,
+                                             reason=_reason(found), weak_at=found.weak_at, unit_path=source.unit_path)
+    return steps.run(RENEW, body, actor=None, obj=source)
+
+
+def _reason(found: Strength) -> str:
+    if found.weak_at is None:
+        return str(_("The record had no time-stamp."))
+    date = timezone.localtime(found.weak_at).strftime("%d/%m/%Y")
+    if found.why == "tsa":
+        return str(_("The certificate of the authority of its last time-stamp expires on %(date)s.") % {"date": date})
+    return str(_("The algorithm %(algorithm)s of its last time-stamp is strong only until %(date)s.")
+               % {"algorithm": found.why.upper(), "date": date})
+
+
+def _record_failure(source: StoredFile, found: Strength, exc: KysoError) -> ArchiveRenewal | None:
+    last = ArchiveRenewal.objects.filter(source=source).first()
+    if last is not None and last.outcome == ArchiveRenewal.Outcome.FAILED and last.code == exc.code:
+        return None     # already listed as not renewable for the same reason
+    return steps.run(steps.step("signing.archive.renew_failed"), lambda attempt: ArchiveRenewal.objects.create(
+        source=source, outcome=ArchiveRenewal.Outcome.FAILED, code=exc.code[:80], reason=str(exc.message),
+        weak_at=found.weak_at, unit_path=source.unit_path), actor=None, obj=source)
+
+
+def renew_due(*, now: dt.datetime | None = None) -> Outcome:
+    """The periodic job: renew every archived signed record whose last time-stamp loses its strength within the
+    margin (KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS, 180 by default)."""
+    now = now or timezone.now()
+    out = Outcome([], [], 0)
+    for source in candidates().iterator():
+        try:
+            found = strength(read(source))
+        except (KysoError, ValueError, etree.LxmlError):
+            found = None
+        except Exception:  # noqa: BLE001 - a damaged archived file is not a signed record we can judge
+            found = None
+        if found is None:
+            continue
+        if found.weak_at is not None and found.weak_at - margin() > now:
+            out.not_due += 1
+            continue
+        try:
+            out.renewed.append(_renew_one(source, found, now))
+        except KysoError as exc:
+            failure = _record_failure(source, found, exc)
+            if failure is not None:
+                out.failed.append(failure)
+    return out
+
+
+def run_job() -> str:
+    """For the job list: what the run did, in words."""
+    out = renew_due()
+    return str(_("%(renewed)s renewed, %(failed)s could not be renewed, %(fine)s still strong.") % {
+        "renewed": len(out.renewed), "failed": len(out.failed), "fine": out.not_due})

@@ -1,0 +1,175 @@
+"""The cryptographic check of an XML signature of the common shape, on the tree already parsed: each reference
+canonicalised once in place (exclusive C14N by lxml, the document without copying it), its digest compared,
+the SignedInfo verified with the certificate's key. It only ever *confirms*: any other shape, and any mismatch,
+returns None and the caller runs signxml's full check, which gives the exact verdict (issue 19: signxml copies
+and re-parses the whole document three times per reference).
+
+The common shape, that of Kyso's own signatures, xmlsec1's and most e-dossier tools: the first ds:Signature
+child of the root; exclusive C14N (with or without comments, no InclusiveNamespaces) for SignedInfo and every
+reference; references to the whole document (URI="", enveloped-signature transform) and to elements by Id;
+RSA PKCS#1 v1.5 or ECDSA with SHA-256/384/512; X.509 certificates in KeyInfo, no KeyValue."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, rsa, utils
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from lxml import etree
+
+DS = "http://www.w3.org/2000/09/xmldsig#"
+DSIG11 = "http://www.w3.org/2009/xmldsig11#"
+EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+EXC_C14N_COMMENTS = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"
+ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+_MORE = "http://www.w3.org/2001/04/xmldsig-more#"
+SIGNATURE_METHODS = {
+    _MORE + "rsa-sha256": ("rsa", hashes.SHA256), _MORE + "rsa-sha384": ("rsa", hashes.SHA384),
+    _MORE + "rsa-sha512": ("rsa", hashes.SHA512), _MORE + "ecdsa-sha256": ("ec", hashes.SHA256),
+    _MORE + "ecdsa-sha384": ("ec", hashes.SHA384), _MORE + "ecdsa-sha512": ("ec", hashes.SHA512),
+}
+DIGESTS = {
+    "http://www.w3.org/2001/04/xmlenc#sha256": hashlib.sha256,
+    "http://www.w3.org/2001/04/xmldsig-more#sha384": hashlib.sha384,
+    "http://www.w3.org/2001/04/xmlenc#sha512": hashlib.sha512,
+}
+_ID_VALUES = etree.XPath("//@*[local-name()='Id' or local-name()='ID' or local-name()='id']")
+_INCLUSIVE_NS = "{http://www.w3.org/2001/10/xml-exc-c14n#}InclusiveNamespaces"
+
+
+def id_attributes(root) -> list:
+    """Every Id/ID/id attribute value of the document (any namespace), as lxml "smart strings" that know their
+    element: one XPath pass in C instead of a Python loop over every element."""
+    return _ID_VALUES(root)
+
+
+def _c14n_flag(method) -> bool | None:
+    """with_comments for an exclusive C14N method element, None for anything else."""
+    if method is None or method.find(_INCLUSIVE_NS) is not None:
+        return None
+    return {EXC_C14N: False, EXC_C14N_COMMENTS: True}.get(method.get("Algorithm"))
+
+
+def _b64(el) -> bytes | None:
+    if el is None:
+        return None
+    try:
+        return base64.b64decode("".join((el.text or "").split()), validate=True)
+    except ValueError:
+        return None
+
+
+def _verify_value(cert: x509.Certificate, kind: str, hash_cls, raw: bytes, data: bytes) -> bool:
+    try:
+        key = cert.public_key()
+        if kind == "rsa" and isinstance(key, rsa.RSAPublicKey):
+            key.verify(raw, data, PKCS1v15(), hash_cls())
+            return True
+        if kind == "ec" and isinstance(key, ec.EllipticCurvePublicKey):
+            size = (key.curve.key_size + 7) // 8
+            if len(raw) != 2 * size:
+                return False
+            r, s = int.from_bytes(raw[:size], "big"), int.from_bytes(raw[size:], "big")
+            key.verify(utils.encode_dss_signature(r, s), data, ec.ECDSA(hash_cls()))
+            return True
+    except (InvalidSignature, UnsupportedAlgorithm, ValueError):
+        return False
+    return False
+
+
+def _whole_document_c14n(root, sig_el, with_comments: bool) -> bytes:
+    """Exclusive C14N of the root element without the signature (the enveloped-signature transform), computed
+    on the tree itself: the signature is taken out and put back exactly where it was (tail text included)."""
+    parent = sig_el.getparent()
+    index = parent.index(sig_el)
+    prev = sig_el.getprevious()
+    saved = prev.tail if prev is not None else parent.text
+    tail = sig_el.tail
+    if tail is not None:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(sig_el)
+    try:
+        return etree.tostring(root, method="c14n", exclusive=True, with_comments=with_comments)
+    finally:
+        parent.insert(index, sig_el)
+        sig_el.tail = tail
+        if prev is not None:
+            prev.tail = saved
+        else:
+            parent.text = saved
+
+
+def _reference_ok(root, sig_el, ref, ids: dict) -> bool:
+    uri = ref.get("URI")
+    transforms = ref.find(f"{{{DS}}}Transforms")
+    algs = [t.get("Algorithm") for t in transforms.findall(f"{{{DS}}}Transform")] if transforms is not None else []
+    c14n = [t for t in (transforms if transforms is not None else ()) if t.get("Algorithm") in (EXC_C14N,
+                                                                                              EXC_C14N_COMMENTS)]
+    enveloped = algs.count(ENVELOPED)
+    if len(c14n) != 1 or len(algs) != 1 + enveloped or enveloped > 1:
+        return False
+    with_comments = _c14n_flag(c14n[0])
+    method = ref.find(f"{{{DS}}}DigestMethod")
+    digest = DIGESTS.get(method.get("Algorithm")) if method is not None else None
+    expected = _b64(ref.find(f"{{{DS}}}DigestValue"))
+    if with_comments is None or digest is None or expected is None:
+        return False
+    if uri == "" and enveloped:
+        octets = _whole_document_c14n(root, sig_el, with_comments)
+    elif uri and uri.startswith("#") and not uri.startswith("#xpointer(") and not enveloped:
+        target = ids.get(uri[1:])
+        if target is None:
+            return False
+        octets = etree.tostring(target, method="c14n", exclusive=True, with_comments=with_comments)
+    else:
+        return False
+    return digest(octets).digest() == expected
+
+
+def confirm(root, sig_el, certs: list[x509.Certificate], id_values) -> x509.Certificate | None:
+    """The certificate whose key verifies `sig_el` when the signature has the common shape and every digest
+    and the signature value match; None when this check does not decide (then signxml does).
+
+    `id_values`: `id_attributes(root)`, already checked to hold no value twice."""
+    if sig_el.getparent() is not root or root.find(f"{{{DS}}}Signature") is not sig_el:
+        return None
+    info = root.getroottree().docinfo
+    if info.internalDTD is not None or info.externalDTD is not None:
+        return None
+    signed_info = sig_el.find(f"{{{DS}}}SignedInfo")
+    if signed_info is None:
+        return None
+    with_comments = _c14n_flag(signed_info.find(f"{{{DS}}}CanonicalizationMethod"))
+    method = signed_info.find(f"{{{DS}}}SignatureMethod")
+    spec = SIGNATURE_METHODS.get(method.get("Algorithm")) if method is not None else None
+    raw = _b64(sig_el.find(f"{{{DS}}}SignatureValue"))
+    key_info = sig_el.find(f"{{{DS}}}KeyInfo")
+    if with_comments is None or spec is None or raw is None or key_info is None \
+            or key_info.find(f"{{{DS}}}KeyValue") is not None \
+            or key_info.find(f"{{{DSIG11}}}DEREncodedKeyValue") is not None:
+        return None
+    data = etree.tostring(signed_info, method="c14n", exclusive=True, with_comments=with_comments)
+    chosen = None
+    for cert in certs:
+        if cert.not_valid_before_utc > cert.not_valid_after_utc:
+            continue
+        if _verify_value(cert, spec[0], spec[1], raw, data):
+            chosen = cert
+            break
+    refs = signed_info.findall(f"{{{DS}}}Reference")
+    if chosen is None or not refs:
+        return None
+    ids = {str(v): v.getparent() for v in id_values}
+    if all(_reference_ok(root, sig_el, ref, ids) for ref in refs):
+        return chosen
+    return None
+
+
+__all__ = ["confirm", "id_attributes"]
