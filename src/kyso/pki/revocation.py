@@ -13,12 +13,18 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyso import audit
+from kyso.core import steps
 from kyso.core.errors import InvalidInput, InvalidState, NotFound
 
 from . import crl, ocsp
 from .models import CertificateAuthority, CertStatus, IssuedCertificate
+from .permissions import PKI_REVOKE
 from .reasons import REASONS
+
+# agency-wide steps (the CA serves the whole agency): the permission is checked "anywhere"
+REVOKE = steps.step("pki.certificate.revoke", perm=PKI_REVOKE, label=_("Revoke a certificate"))
+SUSPEND = steps.step("pki.certificate.suspend", perm=PKI_REVOKE, label=_("Suspend a certificate"))
+RELEASE = steps.step("pki.certificate.release", perm=PKI_REVOKE, label=_("Release a suspended certificate"))
 
 
 def normalize_serial(serial) -> str:
@@ -63,55 +69,62 @@ def _bump(cert: IssuedCertificate) -> None:
     transaction.on_commit(lambda: ocsp.publish_quietly(ca.pk, cert.serial_int))
 
 
-@transaction.atomic
 def revoke(serial, reason: str = "unspecified", *, invalidity_date: dt.datetime | None = None,
-           ca: CertificateAuthority | None = None) -> IssuedCertificate:
+           ca: CertificateAuthority | None = None, actor=None) -> IssuedCertificate:
+    """`actor=None` is Kyso itself (a lifecycle revocation already checked, the operator's CLI)."""
     if reason not in REASONS:
         raise InvalidInput("pki.reason.unknown", _("Unknown revocation reason %(reason)s; use one of %(allowed)s."),
                            reason=reason, allowed=", ".join(REASONS))
     if reason == "certificateHold":
-        return suspend(serial, ca=ca)
-    cert = find(serial, ca, lock=True)
-    if cert.status == CertStatus.REVOKED:
-        raise InvalidState("pki.cert.already_revoked", _("Certificate %(serial)s is already revoked (since %(at)s)."),
-                           serial=cert.serial, at=timezone.localtime(cert.revoked_at).strftime("%d/%m/%Y %H:%M"))
+        return suspend(serial, ca=ca, actor=actor)
     now = timezone.now().replace(microsecond=0)
     if invalidity_date is not None and invalidity_date > now:
         raise InvalidInput("pki.invalidity_date.future", _("The invalidity date cannot be in the future."))
-    with audit.action("pki.certificate.revoke"):
+
+    def body(attempt):
+        cert = find(serial, ca, lock=True)
+        if cert.status == CertStatus.REVOKED:
+            raise InvalidState("pki.cert.already_revoked",
+                               _("Certificate %(serial)s is already revoked (since %(at)s)."), serial=cert.serial,
+                               at=timezone.localtime(cert.revoked_at).strftime("%d/%m/%Y %H:%M"))
         cert.status = CertStatus.REVOKED
         cert.revoked_at = now
         cert.revocation_reason = reason
         cert.invalidity_date = invalidity_date
         cert.save()
-    _bump(cert)
-    return cert
+        _bump(cert)
+        return cert
+
+    return steps.run(REVOKE, body, actor=actor)
 
 
-@transaction.atomic
-def suspend(serial, *, ca: CertificateAuthority | None = None) -> IssuedCertificate:
-    cert = find(serial, ca, lock=True)
-    if cert.status != CertStatus.GOOD:
-        raise InvalidState("pki.cert.not_good", _("Only a valid certificate can be suspended (this one is %(status)s)."),
-                           status=cert.get_status_display())
-    with audit.action("pki.certificate.suspend"):
+def suspend(serial, *, ca: CertificateAuthority | None = None, actor=None) -> IssuedCertificate:
+    def body(attempt):
+        cert = find(serial, ca, lock=True)
+        if cert.status != CertStatus.GOOD:
+            raise InvalidState("pki.cert.not_good",
+                               _("Only a valid certificate can be suspended (this one is %(status)s)."),
+                               status=cert.get_status_display())
         cert.status = CertStatus.HOLD
         cert.revoked_at = timezone.now().replace(microsecond=0)
         cert.revocation_reason = "certificateHold"
         cert.save()
-    _bump(cert)
-    return cert
+        _bump(cert)
+        return cert
+
+    return steps.run(SUSPEND, body, actor=actor)
 
 
-@transaction.atomic
-def release(serial, *, ca: CertificateAuthority | None = None) -> IssuedCertificate:
-    cert = find(serial, ca, lock=True)
-    if cert.status != CertStatus.HOLD:
-        raise InvalidState("pki.cert.not_on_hold", _("Only a suspended certificate can be released."))
-    with audit.action("pki.certificate.release"):
+def release(serial, *, ca: CertificateAuthority | None = None, actor=None) -> IssuedCertificate:
+    def body(attempt):
+        cert = find(serial, ca, lock=True)
+        if cert.status != CertStatus.HOLD:
+            raise InvalidState("pki.cert.not_on_hold", _("Only a suspended certificate can be released."))
         cert.status = CertStatus.GOOD
         cert.revoked_at = None
         cert.revocation_reason = ""
         cert.save()
-    _bump(cert)
-    return cert
+        _bump(cert)
+        return cert
+
+    return steps.run(RELEASE, body, actor=actor)

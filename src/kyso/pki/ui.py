@@ -44,13 +44,13 @@ def certificate(request, serial):
         try:
             op = request.POST.get("op")
             if op == "revoke":
-                revocation.revoke(serial, request.POST.get("reason", "unspecified"))
+                revocation.revoke(serial, request.POST.get("reason", "unspecified"), actor=request.user)
                 messages.success(request, _("Certificate revoked; the CRL and OCSP answer it at once."))
             elif op == "suspend":
-                revocation.suspend(serial)
+                revocation.suspend(serial, actor=request.user)
                 messages.success(request, _("Certificate suspended."))
             elif op == "release":
-                revocation.release(serial)
+                revocation.release(serial, actor=request.user)
                 messages.success(request, _("Certificate released."))
         except KysoError as exc:
             messages.error(request, exc.message)

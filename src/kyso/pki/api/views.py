@@ -58,18 +58,19 @@ class IssuedCertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def revoke(self, request, serial=None):
         ser = RevokeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        cert = revocation.revoke(serial, ser.validated_data["reason"], invalidity_date=ser.validated_data.get("invalidity_date"))
+        cert = revocation.revoke(serial, ser.validated_data["reason"], invalidity_date=ser.validated_data.get("invalidity_date"),
+                                  actor=request.user)
         return Response(IssuedCertificateSerializer(cert).data)
 
     @extend_schema(request=None, responses=IssuedCertificateSerializer)
     @action(detail=True, methods=["post"])
     def suspend(self, request, serial=None):
-        return Response(IssuedCertificateSerializer(revocation.suspend(serial)).data)
+        return Response(IssuedCertificateSerializer(revocation.suspend(serial, actor=request.user)).data)
 
     @extend_schema(request=None, responses=IssuedCertificateSerializer)
     @action(detail=True, methods=["post"])
     def release(self, request, serial=None):
-        return Response(IssuedCertificateSerializer(revocation.release(serial)).data)
+        return Response(IssuedCertificateSerializer(revocation.release(serial, actor=request.user)).data)
 
     @extend_schema(request=None, responses=IssuedCertificateSerializer)
     @action(detail=True, methods=["post"], url_path="unlock-pin")

@@ -126,3 +126,32 @@ def test_cli_revoke_and_crl(pki, tmp_path, capsys):
 def test_unknown_crl_is_404(client, pki):
     assert client.get("/pki/crl/nope.crl").status_code == 404
     assert client.get("/pki/ca/issuing.crt").status_code == 200
+
+
+@pytest.mark.parametrize("op", ["revoke", "suspend", "release"])
+def test_a_status_change_is_a_step_only_the_it_center_may_take(demo, as_user, op):
+    """Whatever calls it (page, API, CLI run as a person), the step runner checks the permission: an officer
+    of a province is refused, nothing changes, nothing is written; the IT Center's change is audited as his."""
+    from kyso.audit.models import AuditRecord
+    from kyso.core.errors import Forbidden
+
+    cert = _cert()
+    if op == "release":
+        with acting_as(label="t"):
+            revocation.suspend(cert.serial)
+    call = (lambda actor: revocation.revoke(cert.serial, "keyCompromise", actor=actor)) if op == "revoke" else \
+        (lambda actor: getattr(revocation, op)(cert.serial, actor=actor))
+    before = cert.__class__.objects.get(pk=cert.pk).status
+    records = AuditRecord.objects.count()
+    outsider = demo.user("hanoi")
+    with as_user(outsider), pytest.raises(Forbidden):
+        call(outsider)
+    assert cert.__class__.objects.get(pk=cert.pk).status == before
+    assert AuditRecord.objects.count() == records
+    officer = demo.user("cntt")
+    with as_user(officer):
+        call(officer)
+    cert.refresh_from_db()
+    assert cert.status == {"revoke": CertStatus.REVOKED, "suspend": CertStatus.HOLD, "release": CertStatus.GOOD}[op]
+    assert AuditRecord.objects.filter(action=f"pki.certificate.{op}", actor="cntt",
+                                      object_id=str(cert.pk)).exists()
