@@ -75,7 +75,9 @@ def _ocsp_next_update(data: bytes) -> dt.datetime | None:
 
 def horizon(certs=(), crls=(), ocsps=()) -> dt.datetime | None:
     """The first moment an outcome computed now may change by the clock alone: a certificate becoming valid
-    or expiring, a CRL or OCSP response passing its nextUpdate."""
+    or expiring, a CRL or OCSP response passing its nextUpdate. Moments already past change nothing any more
+    (a retired CA's expired certificate, a stale CRL of a CA no longer used): counting them would keep every
+    outcome out of the cache for as long as such a CA is in the trust store."""
     now = dt.datetime.now(dt.timezone.utc)
     moments = []
     for cert in certs:
@@ -88,7 +90,7 @@ def horizon(certs=(), crls=(), ocsps=()) -> dt.datetime | None:
             moments.append(start)
     moments += [m for m in map(_crl_next_update, crls) if m is not None]
     moments += [m for m in map(_ocsp_next_update, ocsps) if m is not None]
-    return min(moments, default=None)
+    return min((m for m in moments if m > now), default=None)
 
 
 class CachingValidationContext(ValidationContext):
@@ -103,6 +105,9 @@ class CachingValidationContext(ValidationContext):
         self.outcome_key, self.revinfo = outcome_key, revinfo
 
 
+_MISSING = object()
+
+
 class OutcomeCache:
     """A bounded LRU of outcomes with an expiry each; `get_or_compute` computes outside the lock."""
 
@@ -115,18 +120,22 @@ class OutcomeCache:
     def get_or_compute(self, key: Hashable, compute: Callable[[], object], *, ttl: float, until=None):
         """The cached value for `key`, or `compute()` kept for `ttl` seconds and not past `until` (a datetime,
         or a function giving it, called only when computing)."""
-        now = time.monotonic()
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None and found[0] > now:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return found[1]
+        found = self._lookup(key)
+        if found is not _MISSING:
+            return found
         value = compute()
         self._store(key, value, ttl, until() if callable(until) else until)
         return value
 
     async def get_or_compute_async(self, key: Hashable, compute, *, ttl: float, until=None):
+        found = self._lookup(key)
+        if found is not _MISSING:
+            return found
+        value = await compute()
+        self._store(key, value, ttl, until() if callable(until) else until)
+        return value
+
+    def _lookup(self, key: Hashable):
         now = time.monotonic()
         with self._lock:
             found = self._items.get(key)
@@ -134,9 +143,7 @@ class OutcomeCache:
                 self._items.move_to_end(key)
                 self.hits += 1
                 return found[1]
-        value = await compute()
-        self._store(key, value, ttl, until() if callable(until) else until)
-        return value
+        return _MISSING
 
     def _store(self, key, value, ttl: float, until: dt.datetime | None) -> None:
         self.misses += 1

@@ -1,6 +1,7 @@
 """What is remembered between verifications (certificate outcomes, parsed CA objects, the in-place XML check)
 never lets a revoked certificate, a changed document or another trust store pass (issue 19)."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -107,3 +108,31 @@ def test_hex_strings_read_as_pyhanko_reads_them(text):
         assert str(exc)
         return
     assert read(True) == expected
+
+
+def _expired_root():
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "CA đã hết hạn")])
+    end = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30)
+    return (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(end - dt.timedelta(days=3650))
+            .not_valid_after(end).add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+
+
+def test_an_expired_ca_in_the_trust_store_does_not_stop_reuse(signer, dossier_xml, one_page_pdf):
+    """A retired CA whose certificate has expired stays in the trust store for old archives; its past expiry
+    can change no outcome any more, so outcomes "now" are still remembered (before: never, while it was there)."""
+    issued, key = signer
+    trust = default_trust().with_extra([_expired_root()])
+    assert certcache.horizon(trust.roots) > dt.datetime.now(dt.timezone.utc)
+    for doc in (sign_xml(dossier_xml, key, issued.certificate),
+                sign_pdf(one_page_pdf, key, issued.certificate, level="B-B")):
+        assert _verdict(verify_bytes(doc, trust=trust)) == ("TOTAL_PASSED", None)
+        hits = certcache.outcomes.hits
+        assert _verdict(verify_bytes(doc, trust=trust)) == ("TOTAL_PASSED", None)
+        assert certcache.outcomes.hits > hits
