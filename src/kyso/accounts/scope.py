@@ -109,3 +109,13 @@ def role_labels_for(perm: str) -> list[str]:
 def has_role_at(user, path: str) -> bool:
     """Whether `user` holds any role exactly at the unit with this path (a one-officer unit's officer)."""
     return any(p == path for _r, p in _assignments(user))
+
+
+def home_unit(user) -> Unit | None:
+    """The unit whose scope covers acting *on* `user`'s account or credentials: his staff record's unit. An
+    account without one (the administrator's, a service account, one unlinked from its staff record) belongs to
+    the agency root, so only roles held there act on it; "no unit" never means "anywhere" (issue 16)."""
+    person = getattr(user, "person", None) if getattr(user, "person_id", None) else None
+    if person is not None:
+        return person.unit
+    return Unit.objects.filter(parent__isnull=True).order_by("path").first()

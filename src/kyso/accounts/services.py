@@ -60,7 +60,7 @@ def lock(user: User, *, actor=None, days: int = 3650) -> None:
         user.locked_until = timezone.now() + dt.timedelta(days=days)
         user.save()
 
-    steps.run(LOCK, body, actor=actor, obj=user, unit=user.person.unit if user.person_id else None)
+    steps.run(LOCK, body, actor=actor, obj=user, unit=scope.home_unit(user))
 
 
 def unlock(user: User, *, actor=None) -> None:
@@ -71,4 +71,4 @@ def unlock(user: User, *, actor=None) -> None:
         user.save()
         axes_reset(username=user.username)
 
-    steps.run(UNLOCK, body, actor=actor, obj=user, unit=user.person.unit if user.person_id else None)
+    steps.run(UNLOCK, body, actor=actor, obj=user, unit=scope.home_unit(user))

@@ -8,6 +8,7 @@ import secrets
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kyso import audit
 from kyso.accounts import scope
 from kyso.core import steps
 from kyso.core.errors import InvalidInput
@@ -22,13 +23,31 @@ from .services import enrol_credential, normalize_msisdn
 
 
 def holder_unit(holder) -> Unit | None:
-    """The unit whose scope covers `holder`: his staff record's unit. A holder without one (an account unlinked from
-    its staff record) belongs to no unit — only the agency-wide roles (held at the root) act for him; "no unit" never
-    means "anywhere" (issue 16)."""
-    person = getattr(holder, "person", None)
-    if person is not None:
-        return person.unit
-    return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    """The unit whose scope covers `holder` (`scope.home_unit`: his staff record's, else the agency root)."""
+    return scope.home_unit(holder)
+
+
+PHONE_READ = "mobile.personal_data.read"
+
+
+def masked(msisdn: str) -> str:
+    """A phone number as those who need not know it see it: only its last three digits."""
+    return "•" * max(len(msisdn) - 3, 0) + msisdn[-3:] if msisdn else ""
+
+
+def phones_shown(user, credentials, via: str) -> set:
+    """The credentials whose phone number (the one that receives the holder's one-time codes and PKI SIM
+    prompts: personal data) `user` sees in full: his own, and those he administers (MOBILE_MANAGE over the
+    holder's unit), each such read in the audit trail. Anyone else who may list them (the auditor) sees
+    `masked` numbers (issue 16: personal data only to roles that need it, every read audited)."""
+    shown = set()
+    for cred in credentials:
+        if cred.holder_id == user.pk:
+            shown.add(cred.pk)
+        elif cred.msisdn and scope.can(user, MOBILE_MANAGE, holder_unit(cred.holder)):
+            audit.record(PHONE_READ, cred, after={"via": via})
+            shown.add(cred.pk)
+    return shown
 
 
 def enrol_for(officer, holder, *, channel: str, msisdn: str = "", key_spec: str = "rsa2048") -> Credential:

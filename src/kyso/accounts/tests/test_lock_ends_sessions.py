@@ -91,3 +91,25 @@ def test_lock_and_scoped_token_from_the_command_line(demo, capsys):
     assert token.scopes == ["portal:write"] and abs(token.expires_at - token.created_at - dt.timedelta(days=30)) < dt.timedelta(seconds=5)
     with pytest.raises(CommandError):
         call_command("users", "token", "vanthu.hn", "dài", "--days", "365", "--scope", "portal:write")
+
+
+def test_an_account_without_a_staff_record_is_locked_only_from_the_root(demo, as_user):
+    """An administrator of one province may lock the province's people, not an account that has no staff
+    record (before: such an account counted as "in every scope", so any holder of the right could lock it)."""
+    from kyso.accounts.models import RoleAssignment, User
+    from kyso.accounts.roles import Role
+    from kyso.org.models import Unit
+
+    province_admin = demo.user("hanoi")
+    with as_user(demo.user("admin")):
+        RoleAssignment.objects.create(user=province_admin, role=Role.SYSADMIN, unit=Unit.objects.get(code="HN"))
+    service = User.objects.create_user("dichvu.ketnoi", password="x" * 16)
+    with as_user(province_admin), pytest.raises(Forbidden):
+        services.lock(service, actor=province_admin)
+    assert not User.objects.get(pk=service.pk).is_locked()
+    with as_user(province_admin):
+        services.lock(demo.user("vanthu.hn"), actor=province_admin)
+    assert demo.user("vanthu.hn").is_locked()
+    with as_user(demo.user("admin")):
+        services.lock(service, actor=demo.user("admin"))
+    assert User.objects.get(pk=service.pk).is_locked()

@@ -19,9 +19,10 @@ from ..models import Credential, SignatureRequest
 from ..permissions import MOBILE_REQUEST, MOBILE_VIEW
 
 
-def credential_dict(c: Credential) -> dict:
+def credential_dict(c: Credential, shown: set) -> dict:
+    """`shown`: the credentials whose phone number the reader sees in full (`administration.phones_shown`)."""
     return {"credential_id": c.credential_id, "holder": c.holder.username, "channel": c.channel,
-            "msisdn": c.msisdn, "enabled": c.enabled, "pin_locked": c.pin_locked,
+            "msisdn": c.msisdn if c.pk in shown else administration.masked(c.msisdn), "enabled": c.enabled, "pin_locked": c.pin_locked,
             "failed_pins": c.failed_pins, "certificate_serial": c.certificate.serial,
             "valid_until": c.certificate.not_after, "multisign": c.multisign, "created_at": c.created_at}
 
@@ -69,10 +70,16 @@ def _get(user, credential_id) -> Credential:
     return cred
 
 
+def _one(user, cred: Credential) -> dict:
+    return credential_dict(cred, administration.phones_shown(user, [cred], via="api.detail"))
+
+
 class CredentialsView(APIView):
     @extend_schema(responses=CRED_LIST)
     def get(self, request):
-        return Response([credential_dict(c) for c in _visible(request.user).order_by("-created_at")[:500]])
+        creds = list(_visible(request.user).order_by("-created_at")[:500])
+        shown = administration.phones_shown(request.user, creds, via="api.list")
+        return Response([credential_dict(c, shown) for c in creds])
 
     @extend_schema(request=ENROL, responses={201: CRED})
     def post(self, request):
@@ -82,13 +89,13 @@ class CredentialsView(APIView):
             raise InvalidInput("mobile.holder.unknown", "Không có tài khoản người ký %(u)s.", u=data.get("holder"))
         cred = administration.enrol_for(request.user, holder, channel=str(data.get("channel") or ""),
                                   msisdn=str(data.get("msisdn") or ""))
-        return Response(credential_dict(cred), status=201)
+        return Response(_one(request.user, cred), status=201)
 
 
 class CredentialView(APIView):
     @extend_schema(responses=CRED)
     def get(self, request, credential_id):
-        return Response(credential_dict(_get(request.user, credential_id)))
+        return Response(_one(request.user, _get(request.user, credential_id)))
 
 
 class CredentialEnableView(APIView):
@@ -97,7 +104,7 @@ class CredentialEnableView(APIView):
     @extend_schema(request=None, responses=CRED)
     def post(self, request, credential_id):
         cred = administration.set_enabled(request.user, _get(request.user, credential_id), self.enabled)
-        return Response(credential_dict(cred))
+        return Response(_one(request.user, cred))
 
 
 class CredentialDisableView(CredentialEnableView):
@@ -118,7 +125,7 @@ class CredentialUnlockView(APIView):
 
     @extend_schema(request=None, responses=CRED)
     def post(self, request, credential_id):
-        return Response(credential_dict(administration.unlock_pin(request.user, _get(request.user, credential_id))))
+        return Response(_one(request.user, administration.unlock_pin(request.user, _get(request.user, credential_id))))
 
 
 NEW_REQ = inline_serializer("MobileRequestCreate", {

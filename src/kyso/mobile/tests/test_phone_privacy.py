@@ -1,0 +1,36 @@
+"""The phone number of a signing credential receives the holder's one-time codes and PKI SIM prompts: it is
+personal data, shown in full only to the holder and to the IT officers who administer his credentials, each of
+their reads audited; the auditor, who may list credentials, sees it masked (issue 16)."""
+
+from kyso.audit.models import AuditRecord
+from kyso.mobile.administration import PHONE_READ
+
+
+def _reads(cred):
+    return AuditRecord.objects.filter(action=PHONE_READ, object_id=str(cred.pk)).count()
+
+
+def test_the_auditor_sees_the_phone_number_masked(api, sim_credential):
+    cid = sim_credential.credential_id
+    listed = {c["credential_id"]: c for c in api("kiemtoan").get("/api/v1/mobile/credentials/").json()}
+    assert cid in listed
+    one = api("kiemtoan").get(f"/api/v1/mobile/credentials/{cid}/").json()
+    for seen in (listed[cid]["msisdn"], one["msisdn"]):
+        assert seen.endswith(sim_credential.msisdn[-3:]) and sim_credential.msisdn not in seen
+        assert not any(ch.isdigit() for ch in seen[:-3])
+    assert _reads(sim_credential) == 0
+
+
+def test_the_it_officer_sees_it_and_the_read_is_audited(api, sim_credential):
+    cid = sim_credential.credential_id
+    listed = {c["credential_id"]: c for c in api("cntt").get("/api/v1/mobile/credentials/").json()}
+    assert listed[cid]["msisdn"] == sim_credential.msisdn
+    assert _reads(sim_credential) == 1
+    assert api("cntt").get(f"/api/v1/mobile/credentials/{cid}/").json()["msisdn"] == sim_credential.msisdn
+    assert _reads(sim_credential) == 2
+
+
+def test_the_holder_sees_his_own_without_a_trail(api, sim_credential):
+    mine = api("lanhdao").get("/api/v1/mobile/credentials/").json()
+    assert [c["msisdn"] for c in mine if c["credential_id"] == sim_credential.credential_id] == [sim_credential.msisdn]
+    assert _reads(sim_credential) == 0
