@@ -67,7 +67,8 @@ def channel_label(channel: str) -> str:
 
 
 COMMON_FIELDS = {"created_at": _("created at"), "updated_at": _("updated at"), "object_type": _("kind of record"),
-                 "object_id": _("record number"), "id": _("number")}
+                 "object_id": _("record number"), "id": _("number"), "via": _("how it was read"),
+                 "dossier": _("dossier code")}
 
 
 def field_label(object_type: str, name: str) -> str:
@@ -114,9 +115,31 @@ def changes(rec: AuditRecord) -> list[tuple[str, str, str]]:
             for k in keys if before.get(k) != after.get(k)]
 
 
+VIA_PARTS = {"api": _("through the API"), "page": _("on a page"), "record": _("in an archived record"),
+             "dossier": _("in an e-dossier"), "list": _("list"), "detail": _("details"), "export": _("export"),
+             "edit": _("edit"), "file": _("submitted file")}
+_FORM = re.compile(r"^(?:form)?(\d\d)$")
+
+
+def via_text(value: str) -> str:
+    """How personal data was read ("api.form02.xlsx") in words: "through the API, Form 02, XLSX"."""
+    words = []
+    for part in value.split("."):
+        form = _FORM.match(part)
+        if form:
+            words.append(gettext("Form %(number)s") % {"number": form.group(1)})
+        elif part in VIA_PARTS:
+            words.append(str(VIA_PARTS[part]))
+        else:
+            words.append(part.upper())
+    return ", ".join(words)
+
+
 def _value(name: str, value) -> str:
-    """Codes stored in a field become words: a record kind, a step."""
+    """Codes stored in a field become words: a record kind, a step, the way personal data was read."""
     if isinstance(value, str) and value:
+        if name == "via":
+            return via_text(value)
         if name == "object_type":
             return object_kind(value)
         if name in ("action", "topic", "step", "other") and "." in value:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kyso import audit
 from kyso.accounts import scope
 from kyso.core.errors import NotFound
 from kyso.org.models import Unit
 
-from .models import Dossier, DossierTally, Submitter
+from .models import Dossier, DossierFile, DossierTally, Submitter
 from .permissions import PORTAL_VIEW
 
 
@@ -68,3 +69,17 @@ def period_label(dossier: Dossier) -> str:
     period = (dossier.data or {}).get("period", "")
     year, sep, month = period.partition("-")
     return f"{month}/{year}" if sep and year.isdigit() and month.isdigit() else period
+
+
+FILE_READ = "portal.personal_data.read"
+
+
+def submitted_file(user, dossier: Dossier, file_id) -> DossierFile:
+    """A file the employer or citizen submitted (an employee list carries every employee's CCCD, birth date and
+    salary): its submitter reads it freely; every read by a staff member is in the audit trail (issue 16)."""
+    found = dossier.files.select_related("file").filter(pk=file_id).first()
+    if found is None:
+        raise NotFound("portal.dossier.file_not_found", _("The dossier has no such file."))
+    if dossier.submitted_by_id != user.pk:
+        audit.record(FILE_READ, found, after={"via": "dossier.file", "dossier": dossier.code})
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -23,6 +24,7 @@ from kyso.core.actions import act
 from kyso.core.documents import render_pdf
 from kyso.core.errors import Forbidden, InvalidInput, KysoError
 from kyso.core.exports import xlsx_response
+from kyso.core.security import allow_connect
 from kyso.files.views import file_response
 from kyso.org.models import Unit
 
@@ -137,7 +139,9 @@ def submit(request):
             _warn_duplicates(request, dossier)
             return redirect("portal:dossier", code=dossier.code)
     procs = [p for p in Procedure.objects.filter(is_active=True).prefetch_related("forms") if "portal" in p.channels]
-    return render(request, "portal/submit.html", {"submitter": sub, "procedures": procs})
+    helper = settings.KYSO_SIGNER_HELPER_URL.rstrip("/")
+    return allow_connect(request, render(request, "portal/submit.html", {
+        "submitter": sub, "procedures": procs, "helper": helper}), helper)
 
 
 @login_required
@@ -188,7 +192,7 @@ def document(request, code, doc_id):
 @login_required
 def dossier_file(request, code, file_id):
     d = dossiers.get(request.user, code)
-    return file_response(get_object_or_404(d.files.select_related("file"), pk=file_id).file)
+    return file_response(dossiers.submitted_file(request.user, d, file_id).file)
 
 
 @login_required
