@@ -392,3 +392,33 @@ def _verify_checkpoints(report: VerifyReport, hashes_at: dict[int, str], last_se
             pass  # reported above via the database checkpoint
         elif seq > last_seq and not broken:
             report.findings.append(Finding("truncated", last_seq + 1, f"records up to the logged checkpoint #{seq} were removed"))
+
+
+def key_legacy(up_to: int) -> int:
+    """MAC the records an installation wrote before the chain was keyed, up to sequence `up_to` (named by the
+    operator, never "all": a record inserted later without a MAC stays an insertion). Only what a signed
+    checkpoint vouches for is keyed: the plain chain from the start to the first valid checkpoint at or after
+    `up_to` must hold and meet every checkpoint on the way, so an old record rewritten with recomputed hashes
+    is never blessed. ValueError, and nothing keyed, otherwise. Returns the count."""
+    audit_keys = keys.keys()
+    try:
+        trusted = checkpoint_key()
+    except Exception as exc:  # noqa: BLE001 - no checkpoint key: nothing was ever signed
+        raise ValueError("chưa có điểm kiểm tra có chữ ký nào bảo đảm cho các bản ghi này") from exc
+    signed = {cp.seq: cp.head_hash for cp in Checkpoint.objects.order_by("seq")
+              if cp.key_fingerprint == trusted.fingerprint
+              and _checkpoint_signature_ok(trusted.public_key(), cp.seq, cp.head_hash, cp.at, cp.signature)}
+    cover = min((seq for seq in signed if seq >= up_to), default=None)
+    if cover is None:
+        raise ValueError(f"không có điểm kiểm tra có chữ ký nào từ #{up_to} trở đi: không chứng minh được các bản ghi đó")
+    prev_hash, todo = GENESIS, []
+    for rec in AuditRecord.objects.filter(seq__lte=cover).order_by("seq").iterator(chunk_size=2000):
+        if compute_hash(rec) != rec.hash or rec.prev_hash != prev_hash or signed.get(rec.seq, rec.hash) != rec.hash:
+            raise ValueError(f"bản ghi #{rec.seq} không khớp chuỗi băm hoặc điểm kiểm tra đã ký")
+        prev_hash = rec.hash
+        if rec.seq <= up_to and not rec.mac:
+            todo.append((rec.pk, rec.seq, rec.hash))
+    for pk, seq, record_hash in todo:
+        key_id, tag = audit_keys.mac(mac_message(seq, record_hash))
+        AuditRecord.objects.filter(pk=pk).update(key_id=key_id, mac=tag.hex())
+    return len(todo)

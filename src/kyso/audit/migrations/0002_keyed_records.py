@@ -1,17 +1,16 @@
+"""Frozen: the schema of the keyed chain only. Records written before it (an installation older than the keyed
+chain) are keyed by the operator with `kyso audit key-legacy --up-to SEQ` — a deliberate, audited act that needs
+the audit key from the key store, which a migration must not reach into."""
+
 from django.db import migrations, models
 
-from kyso.audit import chain, keys
 
-
-def key_existing_records(apps, schema_editor):
-    """MAC the records written before the chain was keyed (their plain hashes are kept and still checked)."""
+def tell_about_unkeyed_records(apps, schema_editor):
     AuditRecord = apps.get_model("audit", "AuditRecord")
-    if not AuditRecord.objects.exists():
-        return
-    audit_keys = keys.keys()
-    for rec in AuditRecord.objects.filter(mac="").order_by("seq").only("pk", "seq", "hash").iterator(chunk_size=2000):
-        key_id, tag = audit_keys.mac(chain.mac_message(rec.seq, rec.hash))
-        AuditRecord.objects.filter(pk=rec.pk).update(key_id=key_id, mac=tag.hex())
+    last = AuditRecord.objects.order_by("-seq").values_list("seq", flat=True).first()
+    if last is not None:
+        print(f"\n  Nhật ký có {AuditRecord.objects.count()} bản ghi chưa có mã xác thực khóa: chạy "
+              f"`kyso audit key-legacy --up-to {last}` sau khi cập nhật.")
 
 
 class Migration(migrations.Migration):
@@ -31,5 +30,5 @@ class Migration(migrations.Migration):
             name='mac',
             field=models.CharField(blank=True, max_length=64),
         ),
-        migrations.RunPython(key_existing_records, migrations.RunPython.noop),
+        migrations.RunPython(tell_about_unkeyed_records, migrations.RunPython.noop),
     ]

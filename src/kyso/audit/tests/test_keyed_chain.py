@@ -2,12 +2,10 @@
 every transaction, so that someone with database access who rewrites the newest records and recomputes their
 plain SHA-256 hashes is caught by `kyso audit verify`."""
 
-import importlib
 import json
 
 import pkcs11
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -129,12 +127,40 @@ def test_a_new_key_after_retiring_the_old_one(demo, settings):
     assert chain.verify().first.seq == seqs[0]
 
 
-def test_the_upgrade_keys_the_records_written_before(demo):
-    """Records from before the keyed chain (no MAC) are MACed once by the migration, then verify."""
+def test_the_operator_keys_the_records_written_before(demo, capsys):
+    """Records from before the keyed chain (no MAC) are keyed by `kyso audit key-legacy --up-to SEQ` (the
+    migration is frozen: it reaches for no key), and only up to the sequence the operator names: a record
+    inserted later without a MAC stays an insertion, and a rewritten old record is never blessed."""
     changes(3)
+    chain.create_checkpoint()               # the old installation's signed checkpoint (every 5 minutes then)
     with connection.cursor() as cur:
         cur.execute("UPDATE audit_auditrecord SET mac = '', key_id = ''")
     assert chain.verify().first.kind == "inserted"
-    migration = importlib.import_module("kyso.audit.migrations.0002_keyed_records")
-    migration.key_existing_records(apps, None)
+    last = AuditRecord.objects.order_by("-seq").values_list("seq", flat=True).first()
+    call_command("audit", "key-legacy", "--up-to", str(last - 1))
+    assert chain.verify().first.seq == last                 # the newest was not named: still an insertion
+    call_command("audit", "key-legacy", "--up-to", str(last))
     assert chain.verify().ok
+    assert "1 bản ghi" in capsys.readouterr().out
+
+    seqs = _rewrite_tail(1)
+    with connection.cursor() as cur:
+        cur.execute("UPDATE audit_auditrecord SET mac = '' WHERE seq = %s", [seqs[0]])
+    with pytest.raises(CommandError):
+        call_command("audit", "key-legacy", "--up-to", str(seqs[0]))
+    assert not AuditRecord.objects.get(seq=seqs[0]).mac
+
+
+def test_the_migrations_import_no_live_code():
+    """Data migrations are frozen: they use the historical models only (issue 18). (A schema migration naming a
+    field's default function, as Django writes it, is not a data migration.)"""
+    import pathlib
+    import re
+
+    import kyso
+
+    root = pathlib.Path(kyso.__file__).parent
+    live = [str(p.relative_to(root)) for p in root.glob("*/migrations/0*.py")
+            if "RunPython" in p.read_text(encoding="utf-8")
+            and re.search(r"^\s*(from kyso|import kyso)", p.read_text(encoding="utf-8"), re.M)]
+    assert live == []

@@ -1,6 +1,7 @@
-"""`kyso audit verify | checkpoint | tail`: administrator's view of the audit trail."""
+"""`kyso audit verify | checkpoint | key-legacy | tail`: administrator's view of the audit trail."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from kyso.audit import chain
 from kyso.audit.models import AuditRecord
@@ -13,6 +14,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("verify", help="Walk the chain; exit 1 and name the first altered, removed or inserted record.")
         sub.add_parser("checkpoint", help="Sign the current chain head.")
+        legacy = sub.add_parser("key-legacy", help="Key the records written before the chain was keyed, up to a sequence.")
+        legacy.add_argument("--up-to", type=int, required=True)
         tail = sub.add_parser("tail", help="Show the newest records.")
         tail.add_argument("-n", type=int, default=20)
 
@@ -37,6 +40,14 @@ class Command(BaseCommand):
                 self.stdout.write("Nhật ký trống: chưa có gì để ký.")
             else:
                 self.stdout.write(f"Đã ký điểm kiểm tra tại #{cp.seq} ({cp.head_hash[:16]}…).")
+            return
+        if action == "key-legacy":
+            try:
+                with transaction.atomic():
+                    n = chain.key_legacy(opts["up_to"])
+            except ValueError as exc:
+                raise CommandError(f"Không khóa được: {exc}", returncode=1) from exc
+            self.stdout.write(f"Đã gắn mã xác thực khóa cho {n} bản ghi cũ (đến #{opts['up_to']}).")
             return
         if action == "tail":
             for rec in AuditRecord.objects.order_by("-seq")[: opts["n"]]:
