@@ -54,7 +54,7 @@ def test_import_page_reports_rejected_rows(demo):
     register = "Loại,Mã đơn vị,Tệp chứng thư\ncá nhân,HN.BD,gd.pem\ntổ chức,HN.THIEU,,\n".encode()
     page = _job_page(badinh, badinh.post("/lifecycle/import/", {"register": SimpleUploadedFile("so.csv", register),
                                                                 "files": [SimpleUploadedFile("gd.pem", pem(cert))]}))
-    assert "không ghi gì từ tệp" in page and "lifecycle.import.unit" in page and not Certificate.objects.exists()
+    assert "không ghi gì từ tệp" in page and "Không có đơn vị HN.THIEU." in page and "lifecycle.import" not in page and not Certificate.objects.exists()
     register = "Loại,Mã đơn vị,Tệp chứng thư\ncá nhân,HN.BD,gd.pem\n".encode()
     page = _job_page(badinh, badinh.post("/lifecycle/import/", {"register": SimpleUploadedFile("so.csv", register),
                                                                 "files": [SimpleUploadedFile("gd.pem", pem(cert))]}))

@@ -99,6 +99,6 @@ def test_the_import_page_hands_the_file_to_a_job_whose_page_lists_the_refusal(cl
     assert not Person.objects.filter(id_number="001085123456").exists()
     drain()
     page = client.get(resp["Location"]).content.decode()
-    assert "org.import.person_out_of_scope" in page and "không ghi gì từ tệp" in page
+    assert "ngoài phạm vi quản lý" in page and "org.import" not in page and "không ghi gì từ tệp" in page
     assert not Person.objects.filter(id_number="001085123456").exists()
     assert Person.objects.get(pk=leader.pk).email != "attacker@hanoi.vss.gov.vn"

@@ -72,7 +72,7 @@ def test_import_and_plans_pages(demo, login):
     assert resp.status_code == 302 and resp["Location"].startswith("/jobs/")   # a job: never run in the request
     assert drain() == 1
     page = c.get(resp["Location"]).content.decode()
-    assert "sims.iccid.invalid" in page and "Dòng" in page
+    assert "phải gồm 19 hoặc 20 chữ số" in page and "sims.iccid" not in page and "Dòng" in page
     assert not SimSubscription.objects.exists()
     assert c.get("/sims/plans/").status_code == 200
     resp = c.post("/sims/plans/", {"tier": "2", "name": "Phó Tổng Giám đốc và các chức danh tương đương",
