@@ -3,38 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import re
 
 from asn1crypto import cms
 from cryptography import x509
 from django.utils.translation import gettext as _
 from pyhanko.sign.validation.generic_cms import async_validate_cms_signature, async_validate_detached_cms
 
-from kyso.core.errors import InvalidInput
-
-from . import algorithms
+from . import algorithms, cades
 from . import report as r
 from .embedded import cms_level
 from .pyhanko_status import KEY_USAGE, fill
 from .trust import TrustStore
 
-_PEM = re.compile(rb"-----BEGIN (?:PKCS7|CMS)-----(.*?)-----END (?:PKCS7|CMS)-----", re.S)
-
 
 def load(data: bytes) -> cms.SignedData:
-    m = _PEM.search(data)
-    der = base64.b64decode(b"".join(m.group(1).split())) if m else data
-    try:
-        info = cms.ContentInfo.load(der, strict=True)
-        if info["content_type"].native != "signed_data":
-            raise ValueError("not SignedData")
-        signed = info["content"]
-        signed.native  # noqa: B018 - force a full parse now, not halfway through validation
-        return signed
-    except Exception as exc:  # noqa: BLE001
-        raise InvalidInput("signing.input.cms_malformed", _("The CMS signature is malformed: %(detail)s") % {
-            "detail": str(exc)[:200]}) from exc
+    """The SignedData of a CMS file (DER or PEM), parsed in full (`cades.load`)."""
+    return cades.load(data)["content"]
 
 
 def verify_cms(data: bytes, report: r.DocumentReport, trust: TrustStore, content: bytes | None = None) -> None:

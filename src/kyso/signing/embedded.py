@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import io
 import logging
-import re
 
 from asn1crypto import cms
 from cryptography import x509
@@ -38,7 +37,6 @@ MAX_REVINFO = 500
 OCSP_RESPONSE_FORMAT = "1.3.6.1.5.5.7.16.2"     # id-ri-ocsp-response (RFC 5940)
 SIGNING_CERTIFICATE = "1.2.840.113549.1.9.16.2.12"
 SIGNING_CERTIFICATE_V2 = "1.2.840.113549.1.9.16.2.47"
-_PEM = re.compile(rb"-----BEGIN (?:PKCS7|CMS)-----(.*?)-----END (?:PKCS7|CMS)-----", re.S)
 
 
 def _pdf_material(data: bytes) -> Material:
@@ -81,10 +79,7 @@ def cms_material(signed_data: cms.SignedData) -> Material:
 
 
 def _cms_material(data: bytes) -> Material:
-    m = _PEM.search(data)
-    der = base64.b64decode(b"".join(m.group(1).split())) if m else data
-    info = cms.ContentInfo.load(der, strict=True)
-    return cms_material(info["content"]) if info["content_type"].native == "signed_data" else Material()
+    return cms_material(cades.load(data)["content"])
 
 
 def document_material(data: bytes, fmt: str) -> Material:
