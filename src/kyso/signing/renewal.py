@@ -26,7 +26,8 @@ from kyso.files.models import StoredFile
 from kyso.files.storage import read, store
 from kyso.pki.ca import get_ca, responder
 
-from . import xades_lt
+from . import cades, xades_lt
+from .embedded import document_material
 from .longterm import extend
 from .material import cms_signer, timestamp_tokens
 from .models import ArchiveRenewal
@@ -39,7 +40,8 @@ DEFAULT_PURPOSES = ("eoffice.signed", "eoffice.issued", "eoffice.attachment.issu
 # End dates of algorithms for new proofs (after ETSI TS 119 312 / SOG-IS): a time-stamp made with them is no
 # longer strong after that day. Settings may add or move dates (KYSO_ALGORITHM_END_DATES).
 DEFAULT_END_DATES = {"md5": "2005-01-01", "sha1": "2016-01-01", "rsa1024": "2013-12-31", "rsa2048": "2030-12-31"}
-MEDIA = {"pdf": "application/pdf", "xml": "application/xml"}
+MEDIA = {"pdf": "application/pdf", "xml": "application/xml", "cms": "application/pkcs7-mime"}
+OTHER_MEDIA = ("text/xml", "application/pkcs7-signature")
 
 
 @dataclass
@@ -98,39 +100,58 @@ def _token_strength(signed_data: cms.SignedData) -> Strength:
     return found
 
 
-def _pdf_tokens(data: bytes) -> tuple[bool, list[cms.SignedData]]:
-    sigs = list(PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures)
-    tokens = []
-    for emb in sigs:
+def _pdf_parts(data: bytes) -> tuple[list[x509.Certificate], list[cms.SignedData]]:
+    signers, tokens = [], []
+    for emb in PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures:
         if emb.sig_object_type == "/DocTimeStamp":
             tokens.append(emb.signed_data)
         else:
+            signers.append(cms_signer(emb.signed_data))
             tokens += [t["content"] for t in timestamp_tokens(emb.signer_info)]
-    return bool(sigs), tokens
+    return signers, tokens
 
 
-def _xml_tokens(data: bytes) -> tuple[bool, list[cms.SignedData]]:
+def _xml_parts(data: bytes) -> tuple[list[x509.Certificate], list[cms.SignedData]]:
     root = xades_lt.parse(data)
     sigs = list(root.iter(f"{{{xades_lt.DS}}}Signature"))
-    return bool(sigs), [t["content"] for s in sigs for t in xades_lt.tokens(s)]
+    return [xades_lt.signer_of(s) for s in sigs], [t["content"] for s in sigs for t in xades_lt.tokens(s)]
+
+
+def _cms_parts(data: bytes) -> tuple[list[x509.Certificate], list[cms.SignedData]]:
+    signed_data = cades.load(data)["content"]
+    return ([cms_signer(signed_data)],
+            [t["content"] for si in signed_data["signer_infos"] for t in timestamp_tokens(si)])
+
+
+PARTS = {"pdf": _pdf_parts, "xml": _xml_parts, "cms": _cms_parts}
 
 
 def strength(data: bytes) -> Strength | None:
-    """The strength of the document's last time-stamp; None when the document carries no signature."""
+    """The strength of the document's proof; None when the document carries no signature. It is the strength of
+    its last time-stamp — and, while the document carries no revocation data yet (below B-LT), not past the
+    first signer certificate's expiry: after that day the proof that it was not revoked when it signed can no
+    longer be gathered (CRLs drop expired certificates), so the validation data must be added before."""
     fmt = detect(data)
-    signed, tokens = {"pdf": _pdf_tokens, "xml": _xml_tokens}[fmt](data) if fmt in MEDIA else (False, [])
-    if not signed:
+    signers, tokens = PARTS[fmt](data) if fmt in PARTS else ([], [])
+    if not signers:
         return None
-    if not tokens:
-        return Strength(None, None, "none")
-    # the last one made; same second (gen_time has no fraction here): the later in the document
-    return max(enumerate(map(_token_strength, tokens)), key=lambda pair: (pair[1].last_time, pair[0]))[1]
+    if tokens:
+        # the last one made; same second (gen_time has no fraction here): the later in the document
+        found = max(enumerate(map(_token_strength, tokens)), key=lambda pair: (pair[1].last_time, pair[0]))[1]
+    else:
+        found = Strength(None, None, "none")
+    material = document_material(data, fmt)
+    if found.weak_at is not None and not (material.crls or material.ocsps):
+        expiry = min(cert.not_valid_after_utc for cert in signers)
+        if expiry < found.weak_at:
+            found.weak_at, found.why = expiry, "signer"
+    return found
 
 
 def candidates():
     """Archived signed records in their latest version (not yet superseded by a renewal)."""
     superseded = ArchiveRenewal.objects.filter(outcome=ArchiveRenewal.Outcome.RENEWED).values("source_id")
-    return (StoredFile.objects.filter(purpose__in=purposes(), media_type__in=[*MEDIA.values(), "text/xml"])
+    return (StoredFile.objects.filter(purpose__in=purposes(), media_type__in=[*MEDIA.values(), *OTHER_MEDIA])
             .exclude(pk__in=superseded).order_by("pk"))
 
 
@@ -162,6 +183,9 @@ def _reason(found: Strength) -> str:
     if found.weak_at is None:
         return str(_("The record had no time-stamp."))
     date = timezone.localtime(found.weak_at).strftime("%d/%m/%Y")
+    if found.why == "signer":
+        return str(_("The signer's certificate expires on %(date)s and the record does not yet carry the proof "
+                     "that it was not revoked.") % {"date": date})
     if found.why == "tsa":
         return str(_("The certificate of the authority of its last time-stamp expires on %(date)s.") % {"date": date})
     return str(_("The algorithm %(algorithm)s of its last time-stamp is strong only until %(date)s.")

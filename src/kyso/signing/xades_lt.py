@@ -245,7 +245,7 @@ def _values(parent, material: Material, *, skip: Material | None = None) -> None
                     etree.SubElement(group, _q(XADES, inner)).text = base64.b64encode(der).decode()
 
 
-def _signer(sig_el) -> x509.Certificate:
+def signer_of(sig_el) -> x509.Certificate:
     certs = _key_info_certs(sig_el)
     if not certs:
         raise InvalidInput("signing.xades.no_certificate", _("The signature carries no signing certificate."))
@@ -258,7 +258,7 @@ def add_validation_values(root, sig_el, *, refuse_revoked: bool = True) -> None:
     if usp.find(_q(XADES, "CertificateValues")) is not None:
         return
     holder = etree.Element("holder")
-    _values(holder, _material(sig_el, _signer(sig_el), refuse_revoked=refuse_revoked))
+    _values(holder, _material(sig_el, signer_of(sig_el), refuse_revoked=refuse_revoked))
     for child in list(holder):
         usp.append(child)
 
@@ -276,7 +276,7 @@ def add_archive_timestamp(root, sig_el) -> None:
 def _add_timestamp_validation_data(sig_el, *, refuse_revoked: bool) -> None:
     """Fresh material for the signer and every time-stamp, beyond what is already in the signature."""
     usp = _usp(sig_el, create=True)
-    fresh = _material(sig_el, _signer(sig_el), refuse_revoked=refuse_revoked)
+    fresh = _material(sig_el, signer_of(sig_el), refuse_revoked=refuse_revoked)
     tsvd = etree.Element(_q(XADES141, "TimeStampValidationData"), nsmap={"xades141": XADES141})
     _values(tsvd, fresh, skip=embedded_values(sig_el))
     if len(tsvd):

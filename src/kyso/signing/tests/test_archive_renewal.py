@@ -148,3 +148,44 @@ def test_the_renewal_runs_from_the_command_line(archived, settings, capsys):
     call_command("sign", "renew-archive")
     assert "không gia hạn được 2" in capsys.readouterr().out
     assert ArchiveRenewal.objects.filter(outcome=ArchiveRenewal.Outcome.FAILED).count() == 2
+
+
+def test_a_record_without_validation_data_is_renewed_before_its_signer_certificate_expires(
+        demo, signer, chain, one_page_pdf, dossier_xml, settings):
+    """A B-T record carries no proof that its signer was not revoked; once the signer's certificate has expired
+    that proof can no longer be gathered (CRLs drop expired certificates). So the job gathers it before: the
+    record is due when the signer's certificate expires within the margin, even though its time-stamp is strong
+    (before: not due until the time-stamping authority's certificate was). A detached CAdES signature (.p7s) is
+    judged too; without its content it cannot be extended, and is listed once with the reason."""
+    from kyso.signing.cades import sign_cms
+
+    settings.KYSO_ALGORITHM_END_DATES = {"rsa2048": "2099-12-31"}
+    issued, key = signer
+    path = demo.unit("HN.BD").path
+    pdf = sign_pdf(one_page_pdf, key, issued.certificate, chain=chain[:-1], level="B-T")
+    xml = sign_xml(dossier_xml, key, issued.certificate, chain=chain[:-1], level="B-T")
+    p7s = sign_cms(b"bien-ban.docx", key, issued.certificate, chain=chain[:-1], level="B-T")
+    with acting_as(label="test"), transaction.atomic():
+        files = [store(pdf, name="to-trinh.pdf", media_type="application/pdf", purpose="eoffice.issued", unit_path=path),
+                 store(xml, name="ho-so.xml", media_type="application/xml", purpose="eoffice.incoming", unit_path=path),
+                 store(p7s, name="bien-ban.p7s", media_type="application/pkcs7-signature", purpose="eoffice.issued",
+                       unit_path=path)]
+    expiry = issued.certificate.not_valid_after_utc
+    for stored in files:
+        found = renewal.strength(read(stored))
+        assert (found.why, found.weak_at) == ("signer", expiry)
+
+    settings.KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS = _days_left(issued.certificate) - 5
+    assert renewal.renew_due().not_due == 3
+    settings.KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS = _days_left(issued.certificate) + 2
+    with acting_as(label="job"), transaction.atomic():
+        out = renewal.renew_due()
+    assert {r.source for r in out.renewed} == set(files[:2])
+    assert [(r.source, r.code) for r in out.failed] == [(files[2], "signing.extend.content")]
+    for record in out.renewed:
+        assert timezone.localtime(expiry).strftime("%d/%m/%Y") in record.reason
+        data = read(record.renewed)
+        report = verify_bytes(data, trust=TrustStore(roots=[chain[-1]]))
+        assert report.indication == "TOTAL_PASSED", report.to_dict()
+        assert report.signatures[0].level == "B-LTA"
+        assert renewal.strength(data).why == "tsa"                # the signer's expiry no longer matters
