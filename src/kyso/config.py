@@ -111,6 +111,8 @@ TABLE: tuple[Setting, ...] = (
     Setting("KYSO_TRUST_DIR", "", "extra accepted root certificates for verification (national root, public CAs)",
             SIGNING, shown="`<data dir>/trust`"),
     Setting("KYSO_VERIFY_FETCH", "0", "fetch CRL/OCSP over the network for certificates of other CAs", SIGNING),
+    Setting("KYSO_SIGNER_HELPER_URL", "http://127.0.0.1:8765", "where the portal's submit page finds the signing "
+            "helper (`kyso-signer`) on the employer's or citizen's own computer", SIGNING),
     Setting("KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS", "180", "archived signatures get a new time-stamp this many days "
             "before their certificate or algorithm ends", SIGNING),
     # --- mobile signing

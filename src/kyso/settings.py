@@ -50,6 +50,7 @@ KYSO_BASE_URL = config.text("KYSO_BASE_URL").rstrip("/")
 # dedicated CA, licensed public CAs) and whether to fetch CRL/OCSP over the network for foreign certificates.
 KYSO_TRUST_DIR = config.text("KYSO_TRUST_DIR")
 KYSO_VERIFY_FETCH = config.flag("KYSO_VERIFY_FETCH")
+KYSO_SIGNER_HELPER_URL = config.text("KYSO_SIGNER_HELPER_URL", "http://127.0.0.1:8765")
 # Archived signatures get a new archive time-stamp this many days before their certificate or algorithm ends.
 KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS = config.integer("KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS")
 

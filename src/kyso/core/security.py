@@ -23,3 +23,13 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy.replace("{nonce}", request.csp_nonce)
         return response
+
+
+def allow_connect(request, response, origin: str):
+    """This page's policy, with `origin` added to connect-src: the portal's submit page talks to the signer's
+    own signing helper on 127.0.0.1 (`kyso_signer`); no other page may."""
+    policy = getattr(settings, "KYSO_CSP", "")
+    if policy and origin:
+        policy = policy.replace("connect-src 'self'", f"connect-src 'self' {origin}")
+        response["Content-Security-Policy"] = policy.replace("{nonce}", request.csp_nonce)
+    return response

@@ -105,7 +105,7 @@ class IntakeRule(models.Model):
     (highest priority); the dossier records the rule that accepted it, a refusal names the rule."""
 
     code = models.CharField(_("code"), max_length=60, unique=True)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("name of the rule"), max_length=300)
     citation = models.CharField(_("legal basis"), max_length=200)
     kind = models.CharField(_("dossier kind"), max_length=20, choices=DossierKind.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import signing_views, views
 
 CODE = r"(?P<code>[0-9A-Za-z.\-]+)"
 app_name = "portal"
@@ -9,6 +9,8 @@ urlpatterns = [
     path("procedures/", views.procedures, name="procedures"),
     path("status/", views.status_lookup, name="status"),
     path("submit/", views.submit, name="submit"),
+    path("submit/sign/prepare/", signing_views.prepare, name="sign-prepare"),
+    path("submit/sign/complete/", signing_views.complete, name="sign-complete"),
     path("desk/", views.desk, name="desk"),
     path("statistics/", views.statistics, name="statistics"),
     re_path(rf"^d/{CODE}/$", views.dossier, name="dossier"),

@@ -136,11 +136,25 @@ def xades_bb(root, private_key, certs: Sequence[x509.Certificate]):
     """The enveloped XAdES B-B signature of `root` (not yet appended), built and canonicalised directly with
     lxml: the same structure signxml's XAdES signer gives (with the C14N transforms declared), each part
     canonicalised once, the document itself once (issue 19)."""
+    ec_key = isinstance(private_key, ec.EllipticCurvePrivateKey)
+    sig, octets = unsigned_xades_bb(root, certs, ec_key=ec_key)
+    if ec_key:
+        r, s = decode_dss_signature(private_key.sign(octets, ec.ECDSA(hashes.SHA256())))
+        size = (private_key.curve.key_size + 7) // 8
+        raw = r.to_bytes(size, "big") + s.to_bytes(size, "big")
+    else:
+        raw = private_key.sign(octets, PKCS1v15(), hashes.SHA256())
+    sig.find(f"{{{DS}}}SignatureValue").text = base64.b64encode(raw).decode()
+    return sig
+
+
+def unsigned_xades_bb(root, certs: Sequence[x509.Certificate], *, ec_key: bool):
+    """(the XAdES B-B Signature element with an empty SignatureValue, the canonical SignedInfo octets whose
+    SHA-256 is to be signed): for a key Kyso never holds — a USB token behind the signer's own browser."""
     tokens = secrets.token_hex(16).upper()
     sig_id, ref_id, key_info_id = f"SignXMLSignature{tokens[:8]}", f"SignXMLReference{tokens[8:16]}", \
         f"SignXMLCertificate{tokens[16:24]}"
     props_id = f"{sig_id}-SignedProperties{tokens[24:]}"
-    ec_key = isinstance(private_key, ec.EllipticCurvePrivateKey)
     sig = etree.Element(f"{{{DS}}}Signature", {"Id": sig_id}, nsmap=_NSMAP)
     signed_info = _ds(sig, "SignedInfo")
     _ds(signed_info, "CanonicalizationMethod", Algorithm=EXC_C14N)
@@ -150,7 +164,7 @@ def xades_bb(root, private_key, certs: Sequence[x509.Certificate]):
     props_digest = _reference(signed_info, f"#{props_id}", (EXC_C14N,), "",
                               Type="http://uri.etsi.org/01903#SignedProperties")
     key_info_digest = _reference(signed_info, f"#{key_info_id}", (EXC_C14N,), "")
-    value = _ds(sig, "SignatureValue")
+    _ds(sig, "SignatureValue")
     key_info = _ds(sig, "KeyInfo", Id=key_info_id)
     x509_data = _ds(key_info, "X509Data")
     parts = [_certificate_texts(c) for c in certs]
@@ -170,15 +184,7 @@ def xades_bb(root, private_key, certs: Sequence[x509.Certificate]):
     _xa(dof, "MimeType", "text/xml")
     props_digest.text = _b64_digest(_c14n(props))
     key_info_digest.text = _b64_digest(_c14n(key_info))
-    octets = _c14n(signed_info)
-    if ec_key:
-        r, s = decode_dss_signature(private_key.sign(octets, ec.ECDSA(hashes.SHA256())))
-        size = (private_key.curve.key_size + 7) // 8
-        raw = r.to_bytes(size, "big") + s.to_bytes(size, "big")
-    else:
-        raw = private_key.sign(octets, PKCS1v15(), hashes.SHA256())
-    value.text = base64.b64encode(raw).decode()
-    return sig
+    return sig, _c14n(signed_info)
 
 
 def signature_timestamp(sig_el) -> tuple[bytes, bytes] | None:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Letter 346: "from 10/02/2020 for those issued a SIM PKI".
 SERVICE_START = dt.date(2020, 2, 10)
@@ -63,7 +64,7 @@ class DataPlan(models.Model):
 
 
 class SubState(models.TextChoices):
-    ACTIVE = "active", _("In service")
+    ACTIVE = "active", pgettext_lazy("SIM line", "In service")
     SUSPENDED = "suspended", _("Suspended")
     ENDED = "ended", _("Ended")
 
@@ -115,7 +116,7 @@ class SimSubscription(models.Model):
 
 
 class EventKind(models.TextChoices):
-    REGISTER = "register", _("Registered")
+    REGISTER = "register", pgettext_lazy("SIM line", "Registered")
     CHANGE = "change", _("Terms changed")
     SUSPEND = "suspend", _("Suspended")
     RESUME = "resume", _("Resumed")

@@ -1,0 +1,143 @@
+"""Issue 17, point 8: an employer signs his dossier in the browser with the USB token on his own computer.
+
+The token is a real SoftHSM2 token holding the employer's key and its certificate from a public CA (tax code in
+the certificate); the signing helper (`python -m kyso_signer`) runs as its own process on 127.0.0.1 and answers
+only the portal's origin; Chromium drives the real submit page. Kyso never sees the key: the dossier that arrives
+is signed by the token, verified by the intake as any uploaded signed file, and the signer is the employer."""
+
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from django.db import transaction
+from lxml import etree
+
+from kyso.core.context import acting_as
+from kyso.files.storage import read
+from kyso.signing.xml import DS
+
+from . import helpers as h
+
+PIN = "135790"
+TAX_CODE = "0101234567"
+NAME = "Công ty TNHH Ánh Dương"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _token_with_certificate(label: str):
+    """A USB token as the CA hands it over: an ECDSA key generated on it and the certificate beside it."""
+    from pkcs11 import Attribute, CertificateType, ObjectClass
+
+    from kyso.pki.keystore import init_softhsm_token, pkcs11_store
+    from kyso.portal.certificates import issue_to_holder
+
+    init_softhsm_token(label, PIN, "24680135")
+    store = pkcs11_store(label, PIN)
+    key = store.generate("khoa-ky", "p256")
+    with acting_as(label="test"), transaction.atomic():
+        issued = issue_to_holder(key.public_key(), ca=h.public_ca(), name=NAME, uid=f"MST:{TAX_CODE}",
+                                 key_location=f"pkcs11:token={label};object=khoa-ky")
+    session = store.session()
+    private = session.get_key(object_class=ObjectClass.PRIVATE_KEY, label="khoa-ky")
+    session.create_object({
+        Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+        Attribute.TOKEN: True, Attribute.ID: private[Attribute.ID], Attribute.LABEL: NAME,
+        Attribute.SUBJECT: issued.certificate.subject.public_bytes(),
+        Attribute.VALUE: issued.certificate.public_bytes(serialization.Encoding.DER)})
+    return issued
+
+
+@pytest.fixture
+def helper(live_server, tmp_path, settings):
+    """The signing helper on the employer's computer, started for the portal's origin only."""
+    from kyso.pki.softhsm import ensure_softhsm_env
+
+    label = f"usb-{os.urandom(3).hex()}"
+    issued = _token_with_certificate(label)
+    pin_file = tmp_path / "pin"
+    pin_file.write_text(PIN)
+    port = _free_port()
+    env = {**os.environ, "SOFTHSM2_CONF": str(ensure_softhsm_env())}
+    proc = subprocess.Popen([sys.executable, "-m", "kyso_signer", "--module", settings.KYSO_PKCS11_MODULE,
+                             "--token", label, "--origin", live_server.url, "--port", str(port),
+                             "--pin-file", str(pin_file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            text=True)
+    line = proc.stdout.readline()
+    assert "sẵn sàng" in line, (line, proc.stderr.read() if proc.poll() is not None else "")
+    settings.KYSO_SIGNER_HELPER_URL = f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", issued
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _get(url: str, origin: str):
+    req = urllib.request.Request(url, headers={"Origin": origin})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, None
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_employer_signs_and_submits_with_his_usb_token(demo, live_server, helper, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from kyso.core.browser import WIDTHS, axe_violations, login, screenshot, sized
+    from kyso.portal import seed
+    from kyso.portal.models import Dossier
+
+    url, issued = helper
+    # the helper answers the portal's page, and no other web page
+    status, certs = _get(f"{url}/certificates", live_server.url)
+    der_b64 = base64.b64encode(issued.certificate.public_bytes(serialization.Encoding.DER)).decode()
+    assert status == 200 and [c["certificate"] for c in certs] == [der_b64]
+    assert _get(f"{url}/certificates", "https://trang-la.example")[0] == 403
+
+    with acting_as(label="test"), transaction.atomic():
+        seed.apply()
+    sub, _issued, _key = h.submitter("congty.anhduong", "employer", "HN.BD", name=NAME, tax_code=TAX_CODE)
+    with acting_as(label="test"), transaction.atomic():
+        sub.user.set_password("Cty@2026-ky-so")
+        sub.user.save()
+    forms = [tmp_path / "D02-TS.xml", tmp_path / "TK1-TS.xml"]
+    forms[0].write_bytes(h.d02())
+    forms[1].write_bytes(h.tk1())
+
+    driver = sized(live_server, *WIDTHS["desktop"])
+    try:
+        login(driver, "congty.anhduong", "Cty@2026-ky-so")
+        driver.get(driver.url("/portal/submit/"))
+        Select(driver.find_element(By.ID, "procedure-token")).select_by_value("600")
+        driver.find_element(By.ID, "unsigned").send_keys("\n".join(str(f) for f in forms))
+        screenshot(driver, "cong-ky-usb-token-truoc")
+        assert not axe_violations(driver)
+        driver.find_element(By.ID, "token-sign-button").click()
+        WebDriverWait(driver, 60).until(
+            lambda d: "/portal/d/" in d.current_url or "error" in d.find_element(By.ID, "token-status").get_attribute("class"))
+        assert "/portal/d/" in driver.current_url, driver.find_element(By.ID, "token-status").text
+        screenshot(driver, "cong-ky-usb-token-da-nop")
+    finally:
+        driver.quit()
+
+    dossier = Dossier.objects.get(submitted_by=sub.user)
+    files = list(dossier.files.order_by("pk"))
+    assert [f.indication for f in files] == ["TOTAL_PASSED", "TOTAL_PASSED"]
+    assert all(NAME in f.signer for f in files)
+    for f in files:                     # signed by the key on the token: its certificate is in the signature
+        tree = etree.fromstring(read(f.file))
+        assert ["".join(c.text.split()) for c in tree.iter(f"{{{DS}}}X509Certificate")] == [der_b64]

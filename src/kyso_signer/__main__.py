@@ -1,0 +1,3 @@
+from kyso_signer import main
+
+main()
