@@ -166,7 +166,7 @@ TABLE: tuple[Setting, ...] = (
     Setting("KYSO_ARCHIVE_RENEWAL_PURPOSES", None, "purposes of the archived files whose signatures are renewed",
             SETTINGS_ONLY, shown="`signing/renewal.py` DEFAULT_PURPOSES"),
     Setting("KYSO_ALGORITHM_END_DATES", None, "added or moved end dates of hash algorithms (name → date)",
-            SETTINGS_ONLY, shown="`signing/renewal.py` DEFAULT_END_DATES"),
+            SETTINGS_ONLY, shown="the algorithm policy of `signing/algorithms.py`"),
     # --- development, tests and benchmarks
     Setting("KYSO_TEST_WORKERS", "2", "pytest-xdist processes of `make test`", DEVELOPMENT),
     Setting("KYSO_TEST_OUTPUT", "", "where tests keep what they render for people to look at", DEVELOPMENT,

@@ -26,7 +26,7 @@ from kyso.files.models import StoredFile
 from kyso.files.storage import read, store
 from kyso.pki.ca import get_ca, responder
 
-from . import cades, xades_lt
+from . import algorithms, cades, xades_lt
 from .embedded import document_material
 from .longterm import extend
 from .material import cms_signer, timestamp_tokens
@@ -37,9 +37,6 @@ RENEW = steps.step("signing.archive.renew", label=_("Renew the long-term proof o
 RENEWED_PURPOSE = "signing.renewed"
 DEFAULT_PURPOSES = ("eoffice.signed", "eoffice.issued", "eoffice.attachment.issued", "eoffice.incoming",
                     "mobile.signed")
-# End dates of algorithms for new proofs (after ETSI TS 119 312 / SOG-IS): a time-stamp made with them is no
-# longer strong after that day. Settings may add or move dates (KYSO_ALGORITHM_END_DATES).
-DEFAULT_END_DATES = {"md5": "2005-01-01", "sha1": "2016-01-01", "rsa1024": "2013-12-31", "rsa2048": "2030-12-31"}
 MEDIA = {"pdf": "application/pdf", "xml": "application/xml", "cms": "application/pkcs7-mime"}
 OTHER_MEDIA = ("text/xml", "application/pkcs7-signature")
 
@@ -66,9 +63,10 @@ def purposes() -> tuple[str, ...]:
     return (*getattr(settings, "KYSO_ARCHIVE_RENEWAL_PURPOSES", DEFAULT_PURPOSES), RENEWED_PURPOSE)
 
 
-def end_dates() -> dict[str, dt.datetime]:
-    table = {**DEFAULT_END_DATES, **getattr(settings, "KYSO_ALGORITHM_END_DATES", {})}
-    return {k: dt.datetime.fromisoformat(v).replace(tzinfo=dt.timezone.utc) for k, v in table.items()}
+def overrides() -> dict[str, dt.datetime]:
+    """End dates moved or added by the operator (KYSO_ALGORITHM_END_DATES: {"rsa2048": "2029-12-31", …})."""
+    return {k: dt.datetime.fromisoformat(v).replace(tzinfo=dt.timezone.utc)
+            for k, v in getattr(settings, "KYSO_ALGORITHM_END_DATES", {}).items()}
 
 
 def _key_name(cert: x509.Certificate) -> str:
@@ -81,12 +79,19 @@ def _key_name(cert: x509.Certificate) -> str:
 
 
 def strength_of_tsa(cert: x509.Certificate, digests: list[str]) -> Strength:
-    """Until when a time-stamp of this TSA certificate with these digest algorithms stays strong."""
+    """Until when a time-stamp of this TSA certificate with these digest algorithms stays strong: the certificate's
+    expiry, and the end dates of the algorithm policy (`algorithms`, the one the verifier judges by) for the
+    digests and the key, as moved by the operator."""
     limits = [(cert.not_valid_after_utc, "tsa")]
-    ends = end_dates()
-    for name in [*digests, _key_name(cert)]:
-        if name in ends:
-            limits.append((ends[name], name))
+    moved = overrides()
+    for name in digests:
+        until = moved.get(name, algorithms.digest_until(name))
+        if until is not None:
+            limits.append((until, name))
+    name = _key_name(cert)
+    until = moved.get(name, algorithms.key_until(cert.public_key())[1])
+    if until is not None:
+        limits.append((until, name))
     weak_at, why = min(limits)
     return Strength(None, weak_at, why)
 

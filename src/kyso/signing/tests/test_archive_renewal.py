@@ -189,3 +189,26 @@ def test_a_record_without_validation_data_is_renewed_before_its_signer_certifica
         assert report.indication == "TOTAL_PASSED", report.to_dict()
         assert report.signatures[0].level == "B-LTA"
         assert renewal.strength(data).why == "tsa"                # the signer's expiry no longer matters
+
+
+def test_the_end_dates_are_the_verifiers_algorithm_policy(settings):
+    """The job judges a time-stamp's strength by the same algorithm policy the verifier applies (ETSI TS 119 312
+    style, `signing.algorithms`), moved only where the operator says so."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from kyso.signing import algorithms
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "TSA thử")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(7).not_valid_before(dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc))
+            .not_valid_after(dt.datetime(2045, 1, 1, tzinfo=dt.timezone.utc)).sign(key, hashes.SHA256()))
+    settings.KYSO_ALGORITHM_END_DATES = {}
+    found = renewal.strength_of_tsa(cert, ["sha256"])
+    assert (found.why, found.weak_at) == ("rsa2048", algorithms.key_until(cert.public_key())[1])
+    found = renewal.strength_of_tsa(cert, ["sha1", "sha256"])
+    assert (found.why, found.weak_at) == ("sha1", algorithms.digest_until("sha1"))
+    settings.KYSO_ALGORITHM_END_DATES = {"rsa2048": "2099-12-31"}
+    assert renewal.strength_of_tsa(cert, ["sha256"]).why == "tsa"
