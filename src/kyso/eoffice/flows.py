@@ -30,6 +30,7 @@ from typing import Any, Callable
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyso import audit
 from kyso.core import steps
@@ -199,7 +200,7 @@ OUTGOING = Flow(
         Step("review", source=[S.IN_REVIEW], target=(S.TO_SIGN, S.DRAFT), perm=EOFFICE_REVIEW,
              at="drafting_unit__path", guard=_review_guard,
              mine=lambda actor: ~Q(drafted_by=actor), nearest=True, named="reviewer",
-             label=_("Review"), queue=_("Drafts to review")),
+             label=pgettext_lazy("document step", "Review"), queue=_("Drafts to review")),
         Step("sign", source=[S.TO_SIGN], target=S.SIGNED, guard=_sign_guard, mine=lambda actor: Q(signer=actor),
              label=_("Sign (USB token)"), queue=_("Documents to sign")),
         Step("phone", source=[S.TO_SIGN], target=S.SIGNING, guard=_sign_guard, label=_("Sign on the phone")),

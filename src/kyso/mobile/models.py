@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyso.pki.models import TokenPin
 
@@ -106,7 +107,7 @@ class RequestState(models.TextChoices):
     SIGNED = "signed", _("Signed")
     REFUSED = "refused", _("Refused by the holder")
     EXPIRED = "expired", _("Expired")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("signature request", "Failed")
 
 
 class SignatureRequest(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kyso.core import display
 from kyso.core.documents import OfficialDocument, Paragraph, Table, render_pdf
@@ -48,7 +49,7 @@ def report_pdf(report: DocumentReport) -> bytes:
         blocks.append(Paragraph(f"{_('Signature')} {i} ({sig.kind} {sig.level}): {sig.signer}", bold=True, align="left"))
         blocks.append(Table(header=[_("Item"), _("Value")], rows=[
             [_("Result"), _verdict(sig.indication, sig.sub_indication)],
-            [_("Title"), sig.title or "—"], [_("Organisation"), sig.organization or "—"],
+            [_("Title"), sig.title or "—"], [pgettext("signer", "Organisation"), sig.organization or "—"],
             [_("Certificate serial"), sig.signer_serial], [_("Issuer"), display.distinguished_name(sig.issuer)],
             [_("Claimed signing time"), _ts(sig.signing_time)], [_("Timestamp"), _ts(sig.timestamp_time)],
         ], widths=[1, 3], size=10))
@@ -66,7 +67,7 @@ def report_pdf(report: DocumentReport) -> bytes:
             rows.extend([_("What a person sees differently"), str(v)] for v in m.visible)
             blocks.append(Table(header=[_("Changes after this signature"), ""], rows=rows, widths=[1, 3], size=10))
         blocks.append(Table(header=[_("Outcome"), _("Check")], rows=[
-            [_("Passed") if c.ok else _("Failed") if c.ok is False else _("Undecided"), str(c.message)]
+            [_("Passed") if c.ok else pgettext("check result", "Failed") if c.ok is False else _("Undecided"), str(c.message)]
             for c in sig.checks
         ], widths=[1, 5], size=10))
     doc = OfficialDocument(title=_("SIGNATURE VALIDATION REPORT").upper(), governing_body="BẢO HIỂM XÃ HỘI VIỆT NAM",
