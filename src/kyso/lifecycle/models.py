@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 # A person's data beyond his name, title, unit and government e-mail (who sees it: `privacy.py`).
@@ -112,7 +113,7 @@ class IssuanceRequest(models.Model):
     gender = models.CharField(_("gender"), max_length=10, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_place = models.CharField(_("place of birth"), max_length=200, blank=True)
-    id_number = models.CharField(_("identity number"), max_length=20, blank=True)
+    id_number = models.CharField(pgettext_lazy("Form 01", "identity number"), max_length=20, blank=True)
     id_issue_date = models.DateField(_("issue date"), null=True, blank=True)
     id_issue_place = models.CharField(_("place of issue"), max_length=200, blank=True)
     residence = models.CharField(_("permanent residence"), max_length=300, blank=True)

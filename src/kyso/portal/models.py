@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyso.core.errors import InvalidState
 
@@ -39,7 +40,7 @@ class Procedure(models.Model):
     result_type = models.CharField(_("result"), max_length=200)
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective until"), null=True, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("in force", "active"), default=True)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -139,7 +140,7 @@ class Submitter(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     has_digital_signature = models.BooleanField(_("uses a digital signature"), default=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("in force", "active"), default=True)
 
     class Meta:
         verbose_name = _("submitter")
@@ -189,7 +190,7 @@ class Dossier(models.Model):
     step = models.CharField(_("last step done"), max_length=20, choices=Step.choices, default=Step.RECEIVE)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name=_("officer in charge"))
-    received_at = models.DateTimeField(_("received at"))
+    received_at = models.DateTimeField(pgettext_lazy("dossier", "received at"))
     received_on = models.DateField(_("received on"))
     due_date = models.DateField(_("due date"))
     original_due_date = models.DateField(_("first due date"))
@@ -350,7 +351,7 @@ class SignerAuthorisation(EmployerRegistration):
     """A person the employer has authorised to sign its e-dossiers with his own certificate (the identity
     number in his certificate), registered at the employer's managing office."""
 
-    person_id = models.CharField(_("identity number"), max_length=20)
+    person_id = models.CharField(pgettext_lazy("authorised person", "identity number"), max_length=20)
     person_name = models.CharField(_("full name"), max_length=200)
 
     class Meta(EmployerRegistration.Meta):
