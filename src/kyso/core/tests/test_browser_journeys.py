@@ -70,3 +70,60 @@ def test_form01_filed_in_the_browser(demo, live_server):
         assert driver.current_url.endswith(f"/lifecycle/requests/{req.pk}/") and req.title == "Chuyên viên"
     finally:
         driver.quit()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_revocation_driven_in_the_browser(demo, live_server):
+    """Journey "thu hồi" end to end through the pages: the subscriber files Form 05 on his certificate's page, the
+    managing unit confirms, the IT Center sends it to the CA (ours: revoked at once) and tells the unit, the unit
+    records the device's return (Form 03) — each person in his own session, each step by its button."""
+    from django.db import transaction
+
+    from kyso import audit
+    from kyso.accounts.demo import DEMO_PASSWORD
+    from kyso.core.context import acting_as
+    from kyso.lifecycle import services
+    from kyso.lifecycle.models import Certificate, KeyDevice, Record, RevocationRequest, Source
+    from kyso.pki.issuance import SubjectInfo
+    from kyso.pki.testing import make_signer
+
+    person = demo.user("thuebao").person
+    admin = demo.user("admin")
+    with acting_as(admin), transaction.atomic(), audit.action("test.setup"):
+        issued, _key = make_signer("person", SubjectInfo(common_name=person.full_name, email=person.email))
+        sub = services.subscriber_for("person", person, person.unit)
+        dev = services.register_device(admin, serial="TK-TRINH-DUYET-1", unit=person.unit)
+        services.change_device(admin, dev, "issued", holder=sub)
+        cert = Certificate.objects.create(serial=issued.serial, issuer=issued.certificate.issuer.rfc4514_string(),
+                                          subject=issued.subject_dn, not_before=issued.not_before,
+                                          not_after=issued.not_after, status="active", kind="person",
+                                          subscriber=sub, device=dev, source=Source.EMBEDDED, issued=issued)
+
+    def state():
+        rev = RevocationRequest.objects.filter(certificate=cert).first()
+        return rev.state if rev else None
+
+    driver = sized(live_server, *WIDTHS["tablet"])
+    try:
+        login(driver, "thuebao", DEMO_PASSWORD)
+        driver.get(driver.url(f"/lifecycle/certificates/{cert.pk}/"))
+        _check(driver, "thu-hoi-mau-05-tablet")
+        Select(driver.find_element(By.NAME, "reason")).select_by_value("b")
+        driver.find_element(By.NAME, "detail").send_keys("Nghi lộ khóa bí mật")
+        driver.find_element(By.CSS_SELECTOR, "form button.btn-danger").click()
+        WebDriverWait(driver, 15).until(lambda d: state() == "requested")
+        rev = RevocationRequest.objects.get(certificate=cert)
+        for username, op, after in (("badinh", "confirm", "confirmed"), ("cntt", "send_to_ca", "revoked"),
+                                    ("cntt", "notify_unit", "unit_notified"),
+                                    ("badinh", "return_device", "device_returned")):
+            driver.delete_all_cookies()
+            login(driver, username, DEMO_PASSWORD)
+            driver.get(driver.url(f"/lifecycle/revocations/{rev.pk}/"))
+            _check(driver, f"thu-hoi-{op}-tablet")
+            driver.find_element(By.CSS_SELECTOR, f"button[name=op][value={op}]").click()
+            WebDriverWait(driver, 15).until(lambda d, after=after: state() == after)
+    finally:
+        driver.quit()
+    assert Certificate.objects.get(pk=cert.pk).status == "revoked"
+    assert KeyDevice.objects.get(pk=dev.pk).state == "returned"
+    assert Record.objects.filter(form="03", title__contains="Thu hồi").exists()
