@@ -1,4 +1,5 @@
-"""Issue 17, point 8: an employer signs his dossier in the browser with the USB token on his own computer.
+"""Issue 17, point 8: an employer signs his dossier in the browser with the USB token on his own computer, and the
+office takes it to a signed result through its pages.
 
 The token is a real SoftHSM2 token holding the employer's key and its certificate from a public CA (tax code in
 the certificate); the signing helper (`python -m kyso_signer`) runs as its own process on 127.0.0.1 and answers
@@ -98,6 +99,7 @@ def test_an_employer_signs_and_submits_with_his_usb_token(demo, live_server, hel
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
+    from kyso.accounts.demo import DEMO_PASSWORD
     from kyso.core.browser import WIDTHS, axe_violations, login, screenshot, sized
     from kyso.portal import seed
     from kyso.portal.models import Dossier
@@ -140,10 +142,29 @@ def test_an_employer_signs_and_submits_with_his_usb_token(demo, live_server, hel
         outcome = WebDriverWait(driver, 60).until(finished)
         assert outcome == "submitted", outcome
         screenshot(driver, "cong-ky-usb-token-da-nop")
+
+        # the office takes it to a signed result, each officer through the dossier's page
+        code = Dossier.objects.get(submitted_by=sub.user).code
+        for username, step in (("badinh", "assign"), ("motcua.bd", "process"), ("badinh", "approve"),
+                               ("badinh", "sign"), ("motcua.bd", "return")):
+            driver.delete_all_cookies()
+            login(driver, username, DEMO_PASSWORD)
+            driver.get(driver.url(f"/portal/d/{code}/"))
+            form = driver.find_element(By.XPATH, f"//input[@name='step' and @value='{step}']/ancestor::form")
+            screenshot(driver, f"cong-{step}")
+            form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            WebDriverWait(driver, 30).until(
+                lambda d, step=step: not d.find_elements(By.XPATH, f"//input[@name='step' and @value='{step}']"))
+        driver.delete_all_cookies()
+        login(driver, "congty.anhduong", "Cty@2026-ky-so")
+        driver.get(driver.url(f"/portal/d/{code}/"))
+        screenshot(driver, "cong-ket-qua-nguoi-nop")
+        assert "Kết quả" in driver.page_source
     finally:
         driver.quit()
 
     dossier = Dossier.objects.get(submitted_by=sub.user)
+    assert dossier.status == "returned" and dossier.documents.filter(kind="result").exists()
     files = list(dossier.files.order_by("pk"))
     assert [f.indication for f in files] == ["TOTAL_PASSED", "TOTAL_PASSED"]
     assert all(NAME in f.signer for f in files)
