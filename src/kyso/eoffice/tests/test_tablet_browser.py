@@ -1,6 +1,7 @@
 """In Chromium: the leader opens the document on his tablet (820×1180) and asks to sign on his phone; on
-the phone (390×844) the SIM's prompt takes his PIN; the tablet page sees the signature arrive by itself.
-Neither page scrolls sideways."""
+the phone (390×844) the SIM's prompt takes his PIN; the tablet page sees the signature arrive by itself; the
+clerk seals, numbers and dispatches it from the same page and the recipient's clerk finds it in his incoming
+book, verified. Neither page scrolls sideways."""
 
 import pytest
 
@@ -50,3 +51,21 @@ def test_leader_signs_from_tablet_and_phone(demo, hn_leader, as_user, tablet, ph
     assert fits_width(tablet)
     phone.get(phone.url(f"/eoffice/out/{doc.pk}/"))
     assert fits_width(phone), "the document page also fits a phone"
+
+    # the clerk seals, numbers and dispatches it through the same page; the recipient's clerk finds it verified
+    from kyso.eoffice.models import IncomingDocument
+
+    tablet.delete_all_cookies()
+    login(tablet, "vanthu.hn", DEMO_PASSWORD)
+    tablet.get(tablet.url(f"/eoffice/out/{doc.pk}/"))
+    tablet.find_element(By.CSS_SELECTOR, "button[name=op][value=issue_dispatch]").click()
+    WebDriverWait(tablet, 30, ignored_exceptions=wait).until(
+        lambda d: d.find_element(By.ID, "doc-state").get_attribute("data-state") == "dispatched")
+    assert fits_width(tablet)
+    incoming = IncomingDocument.objects.get(source=doc)
+    tablet.delete_all_cookies()
+    login(tablet, "vanthu.bd", DEMO_PASSWORD)
+    tablet.get(tablet.url("/eoffice/?book=in"))                     # the incoming book lists it
+    assert "máy tính bảng" in tablet.page_source
+    tablet.get(tablet.url(f"/eoffice/in/{incoming.pk}/"))
+    assert "Hợp lệ" in tablet.page_source and fits_width(tablet)
