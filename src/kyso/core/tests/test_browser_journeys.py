@@ -21,6 +21,12 @@ JOURNEYS = [
 ]
 
 
+def answered(driver) -> None:
+    """Wait until the page a form was posted from (marked `window.kysoOldPage`) is replaced by the answer."""
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+        "return !window.kysoOldPage && document.readyState === 'complete'"))
+
+
 def _check(driver, name: str) -> None:
     WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
     assert driver.find_element(By.TAG_NAME, "h1").text.strip(), name
@@ -127,3 +133,84 @@ def test_a_revocation_driven_in_the_browser(demo, live_server):
     assert Certificate.objects.get(pk=cert.pk).status == "revoked"
     assert KeyDevice.objects.get(pk=dev.pk).state == "returned"
     assert Record.objects.filter(form="03", title__contains="Thu hồi").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_certificate_from_form01_to_activation_in_the_browser(demo, live_server):
+    """Journey "chứng thư" end to end through the pages (Decision 508, letter 26): Form 01 filed and confirmed by the
+    district, Form 02 lists compiled and sent level by level, received and reviewed at the IT Center, the approval
+    list approved by the leader, sent to the CA (ours), the handovers (Form 03) and the activation (Form 04)."""
+    from kyso.accounts.demo import DEMO_PASSWORD
+    from kyso.lifecycle.models import IssuanceRequest, RequestList
+
+    person = demo.user("thuebao").person
+    driver = sized(live_server, *WIDTHS["desktop"])
+
+    def as_(username):
+        driver.delete_all_cookies()
+        login(driver, username, DEMO_PASSWORD)
+
+    def press(path, xpath, name):
+        driver.get(driver.url(path))
+        _check(driver, name)
+        button = driver.find_element(By.XPATH, xpath)
+        driver.execute_script("window.kysoOldPage = true")
+        button.click()
+        answered(driver)
+
+    def request_action(req, code):
+        press(f"/lifecycle/requests/{req.pk}/", f"//form[contains(@action, '/{code}/')]//button[@type='submit']",
+              f"chung-thu-{code}-desktop")
+
+    def list_op(lst, op):
+        press("/lifecycle/lists/", f"//input[@name='list' and @value='{lst.pk}']/ancestor::form//button[@value='{op}']",
+              f"chung-thu-danh-sach-{op}-desktop")
+
+    def compile_for(unit_code):
+        driver.get(driver.url("/lifecycle/lists/"))
+        form = driver.find_element(By.XPATH, "//input[@name='op' and @value='compile']/ancestor::form")
+        Select(form.find_element(By.NAME, "unit")).select_by_value(str(demo.unit(unit_code).pk))
+        driver.execute_script("window.kysoOldPage = true")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        answered(driver)
+        WebDriverWait(driver, 15).until(lambda d: RequestList.objects.filter(unit__code=unit_code).exists())
+        return RequestList.objects.get(unit__code=unit_code)
+
+    try:
+        as_("badinh")
+        driver.get(driver.url("/lifecycle/requests/new/"))
+        Select(driver.find_element(By.ID, "person")).select_by_value(str(person.pk))
+        driver.find_element(By.ID, "title").send_keys("Chuyên viên")
+        driver.find_element(By.CSS_SELECTOR, "#form01 button[type=submit]").click()
+        WebDriverWait(driver, 15).until(lambda d: IssuanceRequest.objects.filter(full_name=person.full_name).exists())
+        req = IssuanceRequest.objects.get(full_name=person.full_name)
+        request_action(req, "confirm")
+        district = compile_for("HN.BD")
+        list_op(district, "send")
+        as_("hanoi")
+        province = compile_for("HN")
+        list_op(province, "send")
+        as_("cntt")
+        list_op(province, "receive")
+        request_action(req, "valid")
+        press("/lifecycle/lists/", "//input[@value='compile_approval']/ancestor::form//button",
+              "chung-thu-lap-danh-sach-phe-duyet-desktop")
+        WebDriverWait(driver, 15).until(lambda d: RequestList.objects.filter(is_approval_list=True).exists())
+        approval = RequestList.objects.get(is_approval_list=True)
+        as_("lanhdao")
+        list_op(approval, "approve")
+        as_("cntt")
+        list_op(approval, "send_to_ca")
+        assert "PIN" in driver.page_source                  # the PIN envelopes, once, to the IT Center
+        request_action(req, "handover_unit")
+        as_("badinh")
+        request_action(req, "handover_subscriber")
+        as_("cntt")
+        request_action(req, "activate")
+        req.refresh_from_db()
+        assert req.state == "activated", req.state
+        driver.get(driver.url(f"/lifecycle/requests/{req.pk}/"))
+        _check(driver, "chung-thu-da-kich-hoat-desktop")
+        assert "Mẫu số 04" in driver.page_source
+    finally:
+        driver.quit()
