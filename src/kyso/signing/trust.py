@@ -46,9 +46,11 @@ class TrustStore:
 
     def content_key(self) -> tuple:
         """Everything a validation against this store depends on, by value (DER bytes): the key of cached
-        outcomes (`certcache`). A changed CRL, OCSP response, root or intermediate is another key."""
-        return (tuple(der(c) for c in self.roots), tuple(der(c) for c in self.intermediates), tuple(self.crls),
-                tuple(self.ocsps), self.allow_fetching)
+        outcomes (`certcache`). A changed CRL, OCSP response, root or intermediate is another key; the order they
+        came in is not (the database lists our CAs in whatever order its pages hold them, and on PostgreSQL that
+        order changes when a CRL number is taken: an unsorted key missed the cache on every other call)."""
+        return (tuple(sorted(der(c) for c in self.roots)), tuple(sorted(der(c) for c in self.intermediates)),
+                tuple(sorted(self.crls)), tuple(sorted(self.ocsps)), self.allow_fetching)
 
     def is_root(self, cert: x509.Certificate) -> bool:
         return any(cert == r for r in self.roots)
@@ -90,7 +92,7 @@ class TrustStore:
 
 def _own_cas() -> tuple[list[x509.Certificate], list[x509.Certificate], list[bytes]]:
     roots, inter, crls = [], [], []
-    for ca in CertificateAuthority.objects.all():
+    for ca in CertificateAuthority.objects.order_by("pk"):
         cert = ca.certificate
         (roots if ca.parent_id is None else inter).append(cert)
         try:

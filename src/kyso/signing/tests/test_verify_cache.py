@@ -136,3 +136,19 @@ def test_an_expired_ca_in_the_trust_store_does_not_stop_reuse(signer, dossier_xm
         hits = certcache.outcomes.hits
         assert _verdict(verify_bytes(doc, trust=trust)) == ("TOTAL_PASSED", None)
         assert certcache.outcomes.hits > hits
+
+
+def test_the_order_of_the_trust_store_does_not_change_the_outcome_key(signer, dossier_xml, one_page_pdf):
+    """The same CAs and CRLs listed in another order (PostgreSQL returns rows in the order its pages hold them,
+    which an update changes) are the same trust store: the outcome is reused (before: a new key each time)."""
+    issued, key = signer
+    trust = default_trust().with_extra([_expired_root()])
+    assert len(trust.roots) > 1 and len(trust.crls) > 1
+    same = TrustStore(list(reversed(trust.roots)), list(reversed(trust.intermediates)), list(reversed(trust.crls)))
+    assert same.content_key() == trust.content_key()
+    for doc in (sign_xml(dossier_xml, key, issued.certificate),
+                sign_pdf(one_page_pdf, key, issued.certificate, level="B-B")):
+        assert _verdict(verify_bytes(doc, trust=trust)) == ("TOTAL_PASSED", None)
+        hits = certcache.outcomes.hits
+        assert _verdict(verify_bytes(doc, trust=same)) == ("TOTAL_PASSED", None)
+        assert certcache.outcomes.hits > hits
