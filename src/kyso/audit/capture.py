@@ -24,7 +24,7 @@ from typing import Callable
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from .chain import AuditUnavailable, append, jsonable
+from .chain import AuditUnavailable, append, batch, jsonable
 
 _action_stack: contextvars.ContextVar[tuple] = contextvars.ContextVar("kyso_audit_action", default=())
 
@@ -87,10 +87,12 @@ def _unit_path(instance, opts: Options) -> str:
 
 @contextmanager
 def action(name: str):
-    """Name the business action for every change made inside the block."""
+    """Name the business action for every change made inside the block; its records are chained together at
+    the block's end (`chain.batch`)."""
     token = _action_stack.set(_action_stack.get() + (name,))
     try:
-        yield
+        with batch():
+            yield
     finally:
         _action_stack.reset(token)
 

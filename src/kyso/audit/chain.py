@@ -16,11 +16,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import hmac
 import json
 import logging
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,13 +134,18 @@ def _lock_head() -> ChainHead:
 _last_head: dict[str, tuple[int, str]] = {}
 
 
-def _advance_if_head(conn, seq: int, prev_hash: str, new_hash: str) -> int | None:
-    """Move the head from (seq, prev_hash) to (seq + 1, new_hash) if it is still there; since_checkpoint or None."""
+def _advance_if_head(conn, seq: int, prev_hash: str, new_hash: str, n: int = 1, reset_at: int | None = None
+                     ) -> int | None:
+    """Move the head from (seq, prev_hash) to (seq + n, new_hash) if it is still there; since_checkpoint or None.
+    With `reset_at`, a count reaching it is set back to 0 in the same statement: the caller signs the checkpoint."""
     table = ChainHead._meta.db_table
+    since = "since_checkpoint + %s" if reset_at is None else \
+        "CASE WHEN since_checkpoint + %s >= %s THEN 0 ELSE since_checkpoint + %s END"
+    args = [n] if reset_at is None else [n, reset_at, n]
     with conn.cursor() as cur:
-        cur.execute(f"UPDATE {table} SET seq = %s, hash = %s, since_checkpoint = since_checkpoint + 1 "
+        cur.execute(f"UPDATE {table} SET seq = %s, hash = %s, since_checkpoint = {since} "
                     f"WHERE id = 1 AND seq = %s AND hash = %s RETURNING since_checkpoint",
-                    [seq + 1, new_hash, seq, prev_hash])
+                    [seq + n, new_hash, *args, seq, prev_hash])
         row = cur.fetchone()
     return row[0] if row else None
 
@@ -167,6 +174,12 @@ def append(action: str, *, object_type: str = "", object_id="", object_repr: str
             request_id=ctx.request_id[:64],
             client_ip=(ctx.client_ip or "")[:45],
         )
+        pending = getattr(conn, "_kyso_audit_batch", None)
+        if pending is not None:
+            marker = _Pending(rec)
+            transaction.on_commit(marker, using=conn.alias)
+            pending.append(marker)
+            return rec
         since = None
         last = _last_head.get(conn.alias)
         if last is not None:
@@ -191,6 +204,100 @@ def append(action: str, *, object_type: str = "", object_id="", object_repr: str
     return rec
 
 
+# ----------------------------------------------------------------------------- batches
+
+
+class _Pending:
+    """A record written inside a batch, waiting to be chained at the batch's end. It is also registered as an
+    on-commit callback (doing nothing) for one reason: Django forgets the callbacks registered inside a savepoint
+    that rolls back, so a record of a change that was rolled back is known and never written."""
+
+    __slots__ = ("rec",)
+
+    def __init__(self, rec: AuditRecord):
+        self.rec = rec
+
+    def __call__(self):
+        pass
+
+
+@contextmanager
+def batch():
+    """Chain the records written inside the block at its end, all at once: one update of the head and one
+    multi-row insert instead of two statements per record, and the head — the one lock every writer of the
+    agency queues on — is held only from the block's end to the commit, not during the work (issue 19). Only
+    inside a transaction (the records are chained before it can commit); nested blocks join the outermost."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block or getattr(conn, "_kyso_audit_batch", None) is not None:
+        yield
+        return
+    conn._kyso_audit_batch = []
+    try:
+        yield
+    finally:
+        try:
+            if not conn.needs_rollback:   # a broken block rolls back every record of the batch anyway
+                _flush(conn)
+        finally:
+            conn._kyso_audit_batch = None
+
+
+def pending() -> list[AuditRecord]:
+    """The records of the open batch not yet written, without those of changes rolled back since. Readers of the
+    trail inside a batch (the four-eyes rule) look at them too. They are written only at the batch's end: written
+    earlier, inside a savepoint opened after the changes they record, a rollback of that savepoint would take
+    the records away and leave the changes."""
+    conn = transaction.get_connection()
+    waiting = getattr(conn, "_kyso_audit_batch", None)
+    if not waiting:
+        return []
+    alive = {id(fn) for _sids, fn, _robust in conn.run_on_commit if isinstance(fn, _Pending)}
+    return [p.rec for p in waiting if id(p) in alive]
+
+
+def _flush(conn) -> None:
+    recs = pending()
+    conn.run_on_commit = [entry for entry in conn.run_on_commit if not isinstance(entry[1], _Pending)]
+    conn._kyso_audit_batch = []
+    if recs:
+        _write_chained(conn, recs)
+
+
+def _write_chained(conn, recs: list[AuditRecord]) -> None:
+    every = settings.KYSO_AUDIT_CHECKPOINT_EVERY
+    try:
+        since = None
+        last = _last_head.get(conn.alias)
+        if last is not None:
+            _seal_all(recs, *last)
+            since = _advance_if_head(conn, *last, recs[-1].hash, len(recs), reset_at=every)
+        if since is None:
+            head = _lock_head()
+            _seal_all(recs, head.seq, head.hash)
+            since = _advance_if_head(conn, head.seq, head.hash, recs[-1].hash, len(recs), reset_at=every)
+        AuditRecord.objects.bulk_create(recs)
+        _last_head[conn.alias] = (recs[-1].seq, recs[-1].hash)
+    except Exception as exc:  # any failure to record aborts the change (fail closed)
+        _last_head.pop(conn.alias, None)
+        raise AuditUnavailable("audit.write_failed") from exc
+    if since == 0:
+        # The checkpoint of this head in the same transaction: no second transaction on the head per step.
+        try:
+            cp = _signed_checkpoint(recs[-1].seq, recs[-1].hash)
+        except Exception:  # noqa: BLE001 - the records are MACed; the next checkpoint will cover them
+            log.exception("audit checkpoint failed")
+            return
+        cp.save(force_insert=True)
+        conn.run_on_commit = [e for e in conn.run_on_commit if e[1] is not _checkpoint_quietly]   # covered
+        transaction.on_commit(functools.partial(_log_checkpoint, cp))
+
+
+def _seal_all(recs: list[AuditRecord], prev_seq: int, prev_hash: str) -> None:
+    for rec in recs:
+        _seal(rec, prev_seq, prev_hash)
+        prev_seq, prev_hash = rec.seq, rec.hash
+
+
 def _seal(rec: AuditRecord, prev_seq: int, prev_hash: str) -> None:
     """Chain `rec` after (prev_seq, prev_hash): its sequence number, hash and keyed MAC."""
     rec.seq, rec.prev_hash = prev_seq + 1, prev_hash
@@ -203,6 +310,11 @@ def _checkpoint_queued() -> bool:
     """One checkpoint per transaction: a long import past the threshold would otherwise queue one per record,
     all signing the same head at commit. (A rolled-back savepoint drops its callbacks, so it is queued again.)"""
     return any(entry[1] is _checkpoint_quietly for entry in transaction.get_connection().run_on_commit)
+
+
+def is_own_hook(fn) -> bool:
+    """Whether an after-commit callback is the trail's own (a checkpoint, its copy outside the database)."""
+    return fn is _checkpoint_quietly or getattr(fn, "func", None) is _log_checkpoint
 
 
 def _checkpoint_quietly():
@@ -229,25 +341,36 @@ def checkpoint_log_path() -> Path:
 
 def create_checkpoint() -> Checkpoint | None:
     """Sign the current chain head. Returns None when the chain is empty."""
-    key = checkpoint_key()
     with transaction.atomic():
         head = _lock_head()
         if head.seq == 0:
             return None
-        at = timezone.now()
-        signature = key.sign(_checkpoint_message(head.seq, head.hash, at), "sha256")
-        cp = Checkpoint.objects.create(
-            seq=head.seq, head_hash=head.hash, at=at, key_label=key.label, key_fingerprint=key.fingerprint,
-            algorithm=f"{key.key_type}-sha256", signature=base64.b64encode(signature).decode(),
-        )
+        cp = _signed_checkpoint(head.seq, head.hash)
+        cp.save(force_insert=True)
         head.since_checkpoint = 0
         head.save(update_fields=["since_checkpoint"])
+    _log_checkpoint(cp)
+    return cp
+
+
+def _signed_checkpoint(seq: int, head_hash: str) -> Checkpoint:
+    """A checkpoint of (seq, head_hash) signed now, not yet saved."""
+    key = checkpoint_key()
+    at = timezone.now()
+    signature = key.sign(_checkpoint_message(seq, head_hash, at), "sha256")
+    return Checkpoint(
+        seq=seq, head_hash=head_hash, at=at, key_label=key.label, key_fingerprint=key.fingerprint,
+        algorithm=f"{key.key_type}-sha256", signature=base64.b64encode(signature).decode(),
+    )
+
+
+def _log_checkpoint(cp: Checkpoint) -> None:
+    """The copy of a checkpoint outside the database (written once its transaction committed)."""
     path = checkpoint_log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps({"seq": cp.seq, "hash": cp.head_hash, "at": _at_text(cp.at), "sig": cp.signature,
                              "key": cp.key_fingerprint}) + "\n")
-    return cp
 
 
 def _checkpoint_signature_ok(public_key, seq: int, head_hash: str, at: dt.datetime, signature_b64: str) -> bool:
