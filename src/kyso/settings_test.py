@@ -23,3 +23,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
+
+# The in-memory SQLite test database is one connection, shared by the live server's request threads (two browsers
+# at once: the leader's tablet and phone): requests to it take turns, or their savepoints interleave.
+from kyso.settings import MIDDLEWARE  # noqa: E402
+
+MIDDLEWARE = ["kyso.core.testing.SharedConnectionTurns", *MIDDLEWARE]

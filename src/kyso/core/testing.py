@@ -93,6 +93,27 @@ def api(demo):
     return make
 
 
+_shared_connection = threading.Lock()
+
+
+class SharedConnectionTurns:
+    """Test-only middleware (settings_test): while the database is the in-memory SQLite test database — one
+    connection that pytest-django's live server shares with all its request threads — one request at a time."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+            return self.get_response(request)
+        turn = _shared_connection.acquire(timeout=30)   # a view calling this server itself must not hang the suite
+        try:
+            return self.get_response(request)
+        finally:
+            if turn:
+                _shared_connection.release()
+
+
 def in_threads(fn, n: int) -> list:
     """Run `fn(i)` for i in 0..n-1 in n threads released together, each on its own database connection; return
     the outcomes in order (what `fn` returned, or the exception it raised). Skips the test where the database
