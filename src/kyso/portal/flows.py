@@ -12,16 +12,19 @@ Work waits for the nearest officers (the receiving office's own; the province's 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kyso.core import steps
 from kyso.core.errors import Forbidden, InvalidState, KysoError
 from kyso.core.workflow import QueueEntry, Transition, Workflow, capped_count
 from kyso.lifecycle.flows import nearest, waiting_for
+from kyso.org.models import Unit
 
 from .models import ACTION_LABELS, Status, Step, WorkflowStep
 from .permissions import PORTAL_APPROVE, PORTAL_PROCESS, PORTAL_RECEIVE
@@ -31,6 +34,7 @@ ORDER = [RECEIVE, ASSIGN, PROCESS, APPROVE, SIGN, RETURN]
 WORKING = [Status.IN_PROGRESS.value, Status.RESULT_READY.value]
 BEFORE_RESULT = [RECEIVE, ASSIGN, PROCESS, APPROVE]
 COUNT_CAP = 1000    # a queue longer than this reads "1000+" on the home page: never a count over millions of rows
+MAX_RUNS = 240      # most runs (office × step × status) a queue's most urgent dossiers are read in (`most_urgent`)
 
 
 @dataclass(frozen=True)
@@ -42,22 +46,38 @@ class DossierStep(Transition):
     not_for: tuple[str, ...] = ()                # (read by the nearest-officer queue)
 
 
-def _has(step: str) -> Exists:
-    return Exists(WorkflowStep.objects.filter(procedure=OuterRef("procedure"), step=step))
+def _due_first(row) -> tuple:
+    """The order of ORDER BY due_date, id on PostgreSQL: dossiers without a due date last."""
+    due, pk = row
+    return (due is None, due or dt.date.min, pk)
+
+
+def leading_to(step: str) -> dict[str, list[int]]:
+    """For each step a dossier may have done last, the procedures in which `step` is the next configured one
+    (the procedure has `step` and nothing configured lies between). Read from the few `WorkflowStep` rows, so
+    that a queue is plain conditions on the dossier's own columns — (step, procedure), both in the queue index —
+    and not a sub-query per dossier (issue 19: queues of tens of thousands of dossiers at month end)."""
+    configured: dict[int, set[str]] = {}
+    for procedure, name in WorkflowStep.objects.values_list("procedure_id", "step"):
+        configured.setdefault(procedure, set()).add(name)
+    i = ORDER.index(step)
+    out: dict[str, list[int]] = {}
+    for procedure, have in sorted(configured.items()):
+        if step not in have:
+            continue
+        for j, done in enumerate(ORDER[:i]):
+            if not have.intersection(ORDER[j + 1:i]):
+                out.setdefault(done, []).append(procedure)
+    return out
 
 
 def _next_is(step: str) -> Callable[[], Q]:
     """The dossier's next configured step is `step`, and its status lets the work go on."""
     def q() -> Q:
-        i = ORDER.index(step)
         out = Q(pk__in=[])
-        for j, done in enumerate(ORDER[:i]):
-            term = Q(step=done)
-            between = ORDER[j + 1:i]
-            if between:
-                term &= ~Exists(WorkflowStep.objects.filter(procedure=OuterRef("procedure"), step__in=between))
-            out |= term
-        return out & Q(_has(step), status__in=WORKING)
+        for done, procedures in leading_to(step).items():
+            out |= Q(step=done, procedure_id__in=procedures)
+        return out & Q(status__in=WORKING)
     return q
 
 
@@ -155,8 +175,8 @@ class DossierFlow(Workflow):
             count = capped_count(qs, COUNT_CAP)
             if not count:
                 continue
-            urgent = qs.order_by("due_date", "pk").values_list("pk", flat=True)[: self.queue_limit]  # index-only
-            records = list(self.model_class._default_manager.filter(pk__in=list(urgent)).order_by("due_date", "pk"))
+            urgent = self.most_urgent(qs, actor, t)
+            records = list(self.model_class._default_manager.filter(pk__in=urgent).order_by("due_date", "pk"))
             dues = [d for d in (self.due_of(r) for r in records) if d]
             first_due = min(dues) if dues else None
             if count <= len(records):   # the whole queue is on the page: no further query
@@ -165,6 +185,28 @@ class DossierFlow(Workflow):
                 overdue = capped_count(qs.filter(status__in=WORKING, due_date__lt=today), COUNT_CAP)
             out.append(QueueEntry(self, t, records, count, overdue=overdue, next_due=first_due))
         return out
+
+    def most_urgent(self, qs, actor, t: Transition) -> list[int]:
+        """The ids of the `queue_limit` dossiers of `qs` due first. One ORDER BY over a whole queue sorts every
+        dossier in it; on PostgreSQL the queue is read instead as one short run per office, step and status —
+        each a range of the queue index already in due-date order, cut after `queue_limit` — glued by UNION ALL
+        and cut again: at most offices × steps × 2 × `queue_limit` index entries, whatever the queue's length.
+        A scope of more offices than `MAX_RUNS` allows (the whole agency) keeps the one query."""
+        one = qs.order_by("due_date", "pk").values_list("due_date", "pk")
+        leading = leading_to(t.name) if t.name in ORDER else None
+        if connection.vendor != "postgresql" or not t.perm or t.at != "unit__path" or leading is None:
+            return [pk for _due, pk in one[: self.queue_limit]]
+        offices = list(Unit.objects.filter(steps.scope_q(actor, t.perm, "path")).values_list("pk", flat=True)
+                       [: MAX_RUNS + 1])
+        runs = [(office, done, status) for office in offices for done in leading for status in WORKING]
+        if not runs:
+            return []
+        if len(runs) > MAX_RUNS:
+            return [pk for _due, pk in one[: self.queue_limit]]
+        parts = [one.filter(unit_id=office, step=done, status=status)[: self.queue_limit]
+                 for office, done, status in runs]
+        glued = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        return [pk for _due, pk in sorted(glued, key=_due_first)[: self.queue_limit]]
 
     def holders(self, obj) -> list[tuple[Transition, str]]:
         out = []
