@@ -12,6 +12,7 @@ Work waits for the nearest officers (the receiving office's own; the province's 
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -52,14 +53,24 @@ def _due_first(row) -> tuple:
     return (due is None, due or dt.date.min, pk)
 
 
+# The workflow configuration read once for all the queues of one page (`DossierFlow.queues`), not once per queue.
+_reading: contextvars.ContextVar[dict | None] = contextvars.ContextVar("portal_configured_steps", default=None)
+
+
+def _configured() -> dict[int, set[str]]:
+    """The steps each procedure has (`WorkflowStep`)."""
+    configured: dict[int, set[str]] = {}
+    for procedure, name in WorkflowStep.objects.values_list("procedure_id", "step"):
+        configured.setdefault(procedure, set()).add(name)
+    return configured
+
+
 def leading_to(step: str) -> dict[str, list[int]]:
     """For each step a dossier may have done last, the procedures in which `step` is the next configured one
     (the procedure has `step` and nothing configured lies between). Read from the few `WorkflowStep` rows, so
     that a queue is plain conditions on the dossier's own columns — (step, procedure), both in the queue index —
     and not a sub-query per dossier (issue 19: queues of tens of thousands of dossiers at month end)."""
-    configured: dict[int, set[str]] = {}
-    for procedure, name in WorkflowStep.objects.values_list("procedure_id", "step"):
-        configured.setdefault(procedure, set()).add(name)
+    configured = _reading.get() or _configured()
     i = ORDER.index(step)
     out: dict[str, list[int]] = {}
     for procedure, have in sorted(configured.items()):
@@ -154,20 +165,32 @@ class DossierFlow(Workflow):
         if getattr(t, "submitter", False):
             qs = self.model_class._default_manager.filter(step__in=t.source, submitted_by=actor)
         else:
-            qs = super().queue_for(actor, t)
-            if t.perm:
-                qs = qs.filter(waiting_for(actor, t))
-            if t.name == PROCESS:
-                qs = qs.filter(Q(assignee__isnull=True) | Q(assignee=actor))
+            qs = self._for(actor, t, super().queue_for(actor, t))
         when = getattr(t, "when", None)
         return qs.filter(when()) if when else qs
+
+    def _for(self, actor, t: Transition, qs):
+        """What makes a dossier of the queue wait for this officer rather than for another one."""
+        if t.perm:
+            qs = qs.filter(waiting_for(actor, t))
+        if t.name == PROCESS:
+            qs = qs.filter(Q(assignee__isnull=True) | Q(assignee=actor))
+        return qs
 
     def queues(self, actor) -> list[QueueEntry]:
         """The core's queues with capped counts (issue 19: the home page of an officer over millions of dossiers):
         how many wait and how many are overdue, each counted up to `COUNT_CAP`; the records shown are the most
         urgent (earliest due date first), so the first of them carries the queue's earliest deadline."""
+        token = _reading.set(_configured())
+        try:
+            return self._queues(actor)
+        finally:
+            _reading.reset(token)
+
+    def _queues(self, actor) -> list[QueueEntry]:
         out = []
         today = steps.today()
+        offices: dict[str, list[int]] = {}
         for t in self.transitions:
             if not t.queue:
                 continue
@@ -175,7 +198,7 @@ class DossierFlow(Workflow):
             count = capped_count(qs, COUNT_CAP)
             if not count:
                 continue
-            urgent = self.most_urgent(qs, actor, t)
+            urgent = self.most_urgent(qs, actor, t, offices)
             records = list(self.model_class._default_manager.filter(pk__in=urgent).order_by("due_date", "pk"))
             dues = [d for d in (self.due_of(r) for r in records) if d]
             first_due = min(dues) if dues else None
@@ -186,7 +209,7 @@ class DossierFlow(Workflow):
             out.append(QueueEntry(self, t, records, count, overdue=overdue, next_due=first_due))
         return out
 
-    def most_urgent(self, qs, actor, t: Transition) -> list[int]:
+    def most_urgent(self, qs, actor, t: Transition, offices: dict | None = None) -> list[int]:
         """The ids of the `queue_limit` dossiers of `qs` due first. One ORDER BY over a whole queue sorts every
         dossier in it; on PostgreSQL the queue is read instead as one short run per office, step and status —
         each a range of the queue index already in due-date order, cut after `queue_limit` — glued by UNION ALL
@@ -196,14 +219,22 @@ class DossierFlow(Workflow):
         leading = leading_to(t.name) if t.name in ORDER else None
         if connection.vendor != "postgresql" or not t.perm or t.at != "unit__path" or leading is None:
             return [pk for _due, pk in one[: self.queue_limit]]
-        offices = list(Unit.objects.filter(steps.scope_q(actor, t.perm, "path")).values_list("pk", flat=True)
-                       [: MAX_RUNS + 1])
-        runs = [(office, done, status) for office in offices for done in leading for status in WORKING]
+        offices = {} if offices is None else offices      # the offices of each right's scope, read once per page
+        if t.perm not in offices:
+            offices[t.perm] = list(Unit.objects.filter(steps.scope_q(actor, t.perm, "path"))
+                                   .values_list("pk", flat=True)[: MAX_RUNS + 1])
+        runs = [(office, done, status) for office in offices[t.perm] for done in leading for status in WORKING]
         if not runs:
             return []
         if len(runs) > MAX_RUNS:
             return [pk for _due, pk in one[: self.queue_limit]]
-        parts = [one.filter(unit_id=office, step=done, status=status)[: self.queue_limit]
+        # Each run by equalities only: an IN list on the state (the queue's own conditions) would make PostgreSQL
+        # read the index range unordered and sort it all again.
+        base = self._for(actor, t, self.model_class._default_manager.filter(**(t.filter or {})))
+        if t.separate_from:
+            base = steps.exclude_separated(actor, self.step(t.name), base)
+        parts = [base.filter(unit_id=office, step=done, status=status, procedure_id__in=leading[done])
+                 .order_by("due_date", "pk").values_list("due_date", "pk")[: self.queue_limit]
                  for office, done, status in runs]
         glued = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
         return [pk for _due, pk in sorted(glued, key=_due_first)[: self.queue_limit]]

@@ -220,8 +220,9 @@ class Dossier(models.Model):
             models.Index(fields=["due_date", "unit"], name="portal_dos_open_due",
                          condition=models.Q(status__in=["in_progress", "supplement", "result_ready"])),
             # the officers' queues (home page, /tasks/): the open dossiers by office and last step, covering what
-            # the queue conditions read (index-only counts; the ids of the most urgent, then only those rows)
-            models.Index(fields=["unit", "step", "status", "due_date"], include=["procedure", "id"],
+            # the queue conditions read — procedure, assignee (index-only counts; the ids of the most urgent, then
+            # only those rows)
+            models.Index(fields=["unit", "step", "status", "due_date"], include=["procedure", "assignee", "id"],
                          name="portal_dos_open_queue",
                          condition=models.Q(status__in=["in_progress", "supplement", "result_ready"])),
             models.Index(fields=["received_on", "unit"], name="portal_dos_day_unit"),
