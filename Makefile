@@ -38,6 +38,7 @@ test: system-packages install ## the layers contract, then the whole suite
 	$(VENV)/bin/pytest -n $${KYSO_TEST_WORKERS:-2} $(PYTEST_ARGS)
 
 bench: install ## benchmarks against peers in the same run (see bench/README.md)
+	@tools/system-packages.sh bench
 	$(PY) -m bench.run
 
 check: install

@@ -5,6 +5,11 @@ set -euo pipefail
 PKGS="softhsm2 opensc xmlsec1 poppler-utils libengine-pkcs11-openssl libnss3-tools chromium chromium-driver gettext"
 # one probe per package: the file it puts on the machine
 PROBES="/usr/bin/softhsm2-util /usr/bin/pkcs11-tool /usr/bin/xmlsec1 /usr/bin/pdfsig /usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so /usr/bin/certutil /usr/bin/chromium /usr/bin/chromedriver /usr/bin/msgfmt"
+# `tools/system-packages.sh bench`: also what `make bench` drives its peers with (ApacheBench for OCSP over HTTP)
+if [ "${1:-}" = bench ]; then
+  PKGS="$PKGS apache2-utils"
+  PROBES="$PROBES /usr/bin/ab"
+fi
 missing=""
 set -- $PROBES
 for pkg in $PKGS; do
