@@ -59,7 +59,10 @@ class AtLeast(int):
 
 
 def capped_count(qs, cap: int = COUNT_CAP) -> int:
-    """How many rows `qs` has, counting no further than `cap` (SELECT COUNT(*) FROM (… LIMIT cap + 1))."""
+    """How many rows `qs` has, counting no further than `cap` (SELECT COUNT(*) FROM (… LIMIT cap + 1)). A queue
+    the person has no right to (`.none()`) is 0 without building the statement: half of a home page's queues."""
+    if qs.query.is_empty():
+        return 0
     n = qs.order_by()[:cap + 1].count()
     return AtLeast(cap) if n > cap else n
 
