@@ -275,7 +275,7 @@ def _write_chained(conn, recs: list[AuditRecord]) -> None:
             head = _lock_head()
             _seal_all(recs, head.seq, head.hash)
             since = _advance_if_head(conn, head.seq, head.hash, recs[-1].hash, len(recs), reset_at=every)
-        AuditRecord.objects.bulk_create(recs)
+        AuditRecord.objects.bulk_create(recs, batch_size=1000)   # an import of thousands of rows: bounded statements
         _last_head[conn.alias] = (recs[-1].seq, recs[-1].hash)
     except Exception as exc:  # any failure to record aborts the change (fail closed)
         _last_head.pop(conn.alias, None)

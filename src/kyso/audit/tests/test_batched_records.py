@@ -151,3 +151,23 @@ def test_records_of_two_writers_at_once_form_one_chain(demo, transactional_db):
 def _save(unit, n):
     unit.phone = f"0244{n:07d}"
     unit.save()
+
+
+def test_a_step_of_thousands_of_changes_writes_every_record_in_bounded_statements(demo):
+    """An import in one step: 2,500 records chained in order, written many rows per statement, 1,000 at most."""
+    from kyso.audit import record
+
+    head = ChainHead.objects.get().seq
+
+    def body(_attempt):
+        for i in range(2500):
+            record("test.batch.import_row", object_type="test.row", object_id=i)
+
+    with acting_as(label="tester"), CaptureQueriesContext(connection) as ctx:
+        steps.run(TRY, body)
+    inserts = [q for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "audit_auditrecord"')]
+    # PostgreSQL: 1,000 rows per statement; SQLite: as many as its limit of bound variables allows
+    assert len(inserts) == 3 if connection.vendor == "postgresql" else len(inserts) < 100
+    assert list(AuditRecord.objects.filter(seq__gt=head).order_by("seq").values_list("object_id", flat=True)) \
+        == [str(i) for i in range(2500)]
+    assert chain.verify().ok
