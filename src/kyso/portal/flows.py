@@ -198,8 +198,7 @@ class DossierFlow(Workflow):
             count = capped_count(qs, COUNT_CAP)
             if not count:
                 continue
-            urgent = self.most_urgent(qs, actor, t, offices)
-            records = list(self.model_class._default_manager.filter(pk__in=urgent).order_by("due_date", "pk"))
+            records = self.urgent_records(qs, actor, t, offices)
             dues = [d for d in (self.due_of(r) for r in records) if d]
             first_due = min(dues) if dues else None
             if count <= len(records):   # the whole queue is on the page: no further query
@@ -210,34 +209,38 @@ class DossierFlow(Workflow):
         return out
 
     def most_urgent(self, qs, actor, t: Transition, offices: dict | None = None) -> list[int]:
-        """The ids of the `queue_limit` dossiers of `qs` due first. One ORDER BY over a whole queue sorts every
+        """The ids of the `queue_limit` dossiers of `qs` due first (`urgent_records`)."""
+        return [d.pk for d in self.urgent_records(qs, actor, t, offices)]
+
+    def urgent_records(self, qs, actor, t: Transition, offices: dict | None = None) -> list:
+        """The `queue_limit` dossiers of `qs` due first, earliest first. One ORDER BY over a whole queue sorts every
         dossier in it; on PostgreSQL the queue is read instead as one short run per office, step and status —
         each a range of the queue index already in due-date order, cut after `queue_limit` — glued by UNION ALL
-        and cut again: at most offices × steps × 2 × `queue_limit` index entries, whatever the queue's length.
-        A scope of more offices than `MAX_RUNS` allows (the whole agency) keeps the one query."""
-        one = qs.order_by("due_date", "pk").values_list("due_date", "pk")
+        and cut again: at most offices × steps × 2 × `queue_limit` rows, whatever the queue's length. A scope of
+        more offices than `MAX_RUNS` allows (the whole agency) keeps the one query (ids first, index-only)."""
+        manager = self.model_class._default_manager
         leading = leading_to(t.name) if t.name in ORDER else None
-        if connection.vendor != "postgresql" or not t.perm or t.at != "unit__path" or leading is None:
-            return [pk for _due, pk in one[: self.queue_limit]]
-        offices = {} if offices is None else offices      # the offices of each right's scope, read once per page
-        if t.perm not in offices:
-            offices[t.perm] = list(Unit.objects.filter(steps.scope_q(actor, t.perm, "path"))
-                                   .values_list("pk", flat=True)[: MAX_RUNS + 1])
-        runs = [(office, done, status) for office in offices[t.perm] for done in leading for status in WORKING]
+        runs = None
+        if connection.vendor == "postgresql" and t.perm and t.at == "unit__path" and leading is not None:
+            offices = {} if offices is None else offices      # the offices of each right's scope, once per page
+            if t.perm not in offices:
+                offices[t.perm] = list(Unit.objects.filter(steps.scope_q(actor, t.perm, "path"))
+                                       .values_list("pk", flat=True)[: MAX_RUNS + 1])
+            runs = [(office, done, status) for office in offices[t.perm] for done in leading for status in WORKING]
+        if runs is None or len(runs) > MAX_RUNS:
+            ids = list(qs.order_by("due_date", "pk").values_list("pk", flat=True)[: self.queue_limit])
+            return sorted(manager.filter(pk__in=ids), key=lambda d: _due_first((d.due_date, d.pk)))
         if not runs:
             return []
-        if len(runs) > MAX_RUNS:
-            return [pk for _due, pk in one[: self.queue_limit]]
         # Each run by equalities only: an IN list on the state (the queue's own conditions) would make PostgreSQL
         # read the index range unordered and sort it all again.
-        base = self._for(actor, t, self.model_class._default_manager.filter(**(t.filter or {})))
+        base = self._for(actor, t, manager.filter(**(t.filter or {})))
         if t.separate_from:
             base = steps.exclude_separated(actor, self.step(t.name), base)
         parts = [base.filter(unit_id=office, step=done, status=status, procedure_id__in=leading[done])
-                 .order_by("due_date", "pk").values_list("due_date", "pk")[: self.queue_limit]
-                 for office, done, status in runs]
+                 .order_by("due_date", "pk")[: self.queue_limit] for office, done, status in runs]
         glued = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        return [pk for _due, pk in sorted(glued, key=_due_first)[: self.queue_limit]]
+        return sorted(glued, key=lambda d: _due_first((d.due_date, d.pk)))[: self.queue_limit]
 
     def holders(self, obj) -> list[tuple[Transition, str]]:
         out = []
