@@ -226,7 +226,9 @@ def batch():
     """Chain the records written inside the block at its end, all at once: one update of the head and one
     multi-row insert instead of two statements per record, and the head — the one lock every writer of the
     agency queues on — is held only from the block's end to the commit, not during the work (issue 19). Only
-    inside a transaction (the records are chained before it can commit); nested blocks join the outermost."""
+    inside a transaction (the records are chained before it can commit); nested blocks join the outermost.
+    Savepoints are those of `transaction.atomic` (Django does not track hand-made `transaction.savepoint()`s).
+    `audit.record()` inside the block returns the record before its sequence number and hash are known."""
     conn = transaction.get_connection()
     if not conn.in_atomic_block or getattr(conn, "_kyso_audit_batch", None) is not None:
         yield
@@ -234,12 +236,21 @@ def batch():
     conn._kyso_audit_batch = []
     try:
         yield
-    finally:
-        try:
-            if not conn.needs_rollback:   # a broken block rolls back every record of the batch anyway
+    except BaseException:
+        # The changes made before the error stay unless a savepoint takes them: their records are written too.
+        # If that cannot be done (on PostgreSQL a failed statement aborts the transaction), the transaction may
+        # not commit (fail closed) and the error that came first is the one the caller sees.
+        if not conn.needs_rollback:     # a broken block rolls back every record of the batch anyway
+            try:
                 _flush(conn)
-        finally:
-            conn._kyso_audit_batch = None
+            except Exception:  # noqa: BLE001
+                log.warning("audit records of a failed block not written; its transaction is rolled back")
+                transaction.set_rollback(True)
+        raise
+    else:
+        _flush(conn)
+    finally:
+        conn._kyso_audit_batch = None
 
 
 def pending() -> list[AuditRecord]:
@@ -257,8 +268,7 @@ def pending() -> list[AuditRecord]:
 
 def _flush(conn) -> None:
     recs = pending()
-    conn.run_on_commit = [entry for entry in conn.run_on_commit if not isinstance(entry[1], _Pending)]
-    conn._kyso_audit_batch = []
+    conn._kyso_audit_batch = []      # the markers stay in the on-commit list (no-ops): removing entries would shift
     if recs:
         _write_chained(conn, recs)
 
@@ -275,6 +285,8 @@ def _write_chained(conn, recs: list[AuditRecord]) -> None:
             head = _lock_head()
             _seal_all(recs, head.seq, head.hash)
             since = _advance_if_head(conn, head.seq, head.hash, recs[-1].hash, len(recs), reset_at=every)
+            if since is None:
+                raise IntegrityError("the locked chain head moved")
         AuditRecord.objects.bulk_create(recs, batch_size=1000)   # an import of thousands of rows: bounded statements
         _last_head[conn.alias] = (recs[-1].seq, recs[-1].hash)
     except Exception as exc:  # any failure to record aborts the change (fail closed)
@@ -284,12 +296,13 @@ def _write_chained(conn, recs: list[AuditRecord]) -> None:
         # The checkpoint of this head in the same transaction: no second transaction on the head per step.
         try:
             cp = _signed_checkpoint(recs[-1].seq, recs[-1].hash)
-        except Exception:  # noqa: BLE001 - the records are MACed; the next checkpoint will cover them
+        except Exception:  # noqa: BLE001 - the records are MACed; a checkpoint after the commit tries again
             log.exception("audit checkpoint failed")
+            if not _checkpoint_queued():
+                transaction.on_commit(_checkpoint_quietly)
             return
         cp.save(force_insert=True)
-        conn.run_on_commit = [e for e in conn.run_on_commit if e[1] is not _checkpoint_quietly]   # covered
-        transaction.on_commit(functools.partial(_log_checkpoint, cp))
+        transaction.on_commit(functools.partial(_log_checkpoint_quietly, cp))
 
 
 def _seal_all(recs: list[AuditRecord], prev_seq: int, prev_hash: str) -> None:
@@ -313,8 +326,18 @@ def _checkpoint_queued() -> bool:
 
 
 def is_own_hook(fn) -> bool:
-    """Whether an after-commit callback is the trail's own (a checkpoint, its copy outside the database)."""
-    return fn is _checkpoint_quietly or getattr(fn, "func", None) is _log_checkpoint
+    """Whether an after-commit callback is the trail's own (a checkpoint, its copy outside the database, the
+    marker of a record of a batch)."""
+    return fn is _checkpoint_quietly or getattr(fn, "func", None) is _log_checkpoint_quietly or isinstance(fn, _Pending)
+
+
+def _log_checkpoint_quietly(cp: Checkpoint) -> None:
+    """After the commit: a failure to write the copy must not stop the other after-commit work (jobs,
+    notifications); the checkpoint itself is in the database, and `kyso audit verify` checks the copy."""
+    try:
+        _log_checkpoint(cp)
+    except Exception:  # noqa: BLE001
+        log.exception("audit checkpoint copy not written")
 
 
 def _checkpoint_quietly():
