@@ -183,9 +183,11 @@ class RequestList(models.Model):
         return self.number
 
     def all_requests(self) -> list["IssuanceRequest"]:
-        """Every request in this list and in the lower units' lists compiled into it."""
-        out = list(self.requests.all()) + list(self.approval_requests.all())
-        for child in self.children.all():
+        """Every request in this list and in the lower units' lists compiled into it, in the order they came in
+        (Form 02's numbering; without an order PostgreSQL lists rows as its pages hold them, and an updated
+        request — a CSR attached — moves)."""
+        out = list(self.requests.order_by("pk")) + list(self.approval_requests.order_by("pk"))
+        for child in self.children.order_by("pk"):
             out += child.all_requests()
         return out
 

@@ -109,3 +109,17 @@ def test_load_issued_reads_every_format():
                  pkcs7.serialize_certificates([cert], serialization.Encoding.DER)):
         assert exchange.load_issued(data) == [cert]
     assert exchange.email_of(cert) == "a@vss.gov.vn"
+
+
+@pytest.mark.django_db
+def test_form_02_lists_the_requests_in_the_order_they_came_in(api, demo):
+    """A request changed after it was listed (a CSR attached) keeps its number on Form 02: on PostgreSQL an
+    updated row moves in the table, and an unordered read listed it last."""
+    reqs, _key, lst = _sent_requests(api, demo)
+    first = IssuanceRequest.objects.filter(pk=reqs[0].pk)
+    state = first.get().state
+    first.update(state=RequestState.SUPPLEMENT)     # an indexed column changed: the row moves to a new place
+    first.update(state=state)
+    from kyso.lifecycle.models import RequestList
+
+    assert [r.pk for r in RequestList.objects.get(pk=lst["id"]).all_requests()] == [r.pk for r in reqs]
