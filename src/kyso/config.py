@@ -165,7 +165,8 @@ TABLE: tuple[Setting, ...] = (
     # --- Django settings only
     Setting("KYSO_ARCHIVE_RENEWAL_PURPOSES", None, "purposes of the archived files whose signatures are renewed",
             SETTINGS_ONLY, shown="`signing/renewal.py` DEFAULT_PURPOSES"),
-    Setting("KYSO_ALGORITHM_END_DATES", None, "added or moved end dates of hash algorithms (name → date)",
+    Setting("KYSO_ALGORITHM_END_DATES", None, "end dates moved or added in the algorithm policy (`sha256`, `rsa2048`, "
+            "`ec-secp256r1` → date), read by the verdicts and the archive renewal job",
             SETTINGS_ONLY, shown="the algorithm policy of `signing/algorithms.py`"),
     # --- development, tests and benchmarks
     Setting("KYSO_TEST_WORKERS", "2", "pytest-xdist processes of `make test`", DEVELOPMENT),

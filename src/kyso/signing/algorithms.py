@@ -2,7 +2,11 @@
 size is reliable until a date. One policy for PDF, XML and CMS signatures (EN 319 102-1, 5.2.8 and 5.6.2.5):
 an algorithm is acceptable when the validation time is before its end date, or when a proof of existence (a
 trusted time-stamp) shows the signature existed before that date; otherwise the signature is INDETERMINATE /
-CRYPTO_CONSTRAINTS_FAILURE_NO_POE. The report names this policy."""
+CRYPTO_CONSTRAINTS_FAILURE_NO_POE. The report names this policy.
+
+The operator moves or adds end dates (KYSO_ALGORITHM_END_DATES: {"sha256": "2040-12-31", "rsa2048": "2029-12-31",
+"ec-secp256r1": …}) here, in the policy itself: the verdicts and the archive renewal job (which renews a record
+before an algorithm of its last time-stamp reaches its end date) read the same dates."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from django.conf import settings
 from django.utils.translation import gettext as _
 from pyhanko.sign.validation.utils import CMSAlgorithmUsagePolicy
 from pyhanko_certvalidator.policy_decl import AcceptAllAlgorithms
@@ -57,13 +62,37 @@ class Finding:
     until: dt.datetime      # end of reliability
 
 
+def moved() -> dict[str, dt.datetime]:
+    """End dates moved or added by the operator (KYSO_ALGORITHM_END_DATES), end of the day given."""
+    return {k.lower(): dt.datetime.fromisoformat(v).replace(hour=23, minute=59, second=59, tzinfo=dt.timezone.utc)
+            for k, v in (getattr(settings, "KYSO_ALGORITHM_END_DATES", None) or {}).items()}
+
+
+def digest_name(name: str) -> str:
+    return _DIGEST_ALIASES.get(name.lower(), name.lower().replace("-", "_"))
+
+
 def digest_until(name: str) -> dt.datetime | None:
-    key = _DIGEST_ALIASES.get(name.lower(), name.lower().replace("-", "_"))
-    return DIGESTS.get(key, NEVER)
+    key = digest_name(name)
+    return moved().get(key, DIGESTS.get(key, NEVER))
+
+
+def key_name(public_key) -> str:
+    """The policy's name of a key: "rsa2048", "ec-secp256r1", "ed25519"."""
+    if isinstance(public_key, (rsa.RSAPublicKey, dsa.DSAPublicKey)):
+        return f"{'rsa' if isinstance(public_key, rsa.RSAPublicKey) else 'dsa'}{public_key.key_size}"
+    if isinstance(public_key, ec.EllipticCurvePublicKey):
+        return f"ec-{public_key.curve.name.lower()}"
+    return type(public_key).__name__.replace("PublicKey", "").lower()
 
 
 def key_until(public_key) -> tuple[str, dt.datetime | None]:
     """(description, end date) of a public key by type and size; unknown types are not reliable."""
+    what, until = _key_until(public_key)
+    return what, moved().get(key_name(public_key), until)
+
+
+def _key_until(public_key) -> tuple[str, dt.datetime | None]:
     if isinstance(public_key, rsa.RSAPublicKey):
         return f"RSA {public_key.key_size} bits", _by_size(public_key.key_size, RSA_SIZES)
     if isinstance(public_key, dsa.DSAPublicKey):

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from asn1crypto import cms
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,35 +62,18 @@ def purposes() -> tuple[str, ...]:
     return (*getattr(settings, "KYSO_ARCHIVE_RENEWAL_PURPOSES", DEFAULT_PURPOSES), RENEWED_PURPOSE)
 
 
-def overrides() -> dict[str, dt.datetime]:
-    """End dates moved or added by the operator (KYSO_ALGORITHM_END_DATES: {"rsa2048": "2029-12-31", …})."""
-    return {k: dt.datetime.fromisoformat(v).replace(tzinfo=dt.timezone.utc)
-            for k, v in getattr(settings, "KYSO_ALGORITHM_END_DATES", {}).items()}
-
-
-def _key_name(cert: x509.Certificate) -> str:
-    key = cert.public_key()
-    if isinstance(key, rsa.RSAPublicKey):
-        return f"rsa{key.key_size}"
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        return f"ec-{key.curve.name}"
-    return type(key).__name__.lower()
-
-
 def strength_of_tsa(cert: x509.Certificate, digests: list[str]) -> Strength:
     """Until when a time-stamp of this TSA certificate with these digest algorithms stays strong: the certificate's
-    expiry, and the end dates of the algorithm policy (`algorithms`, the one the verifier judges by) for the
-    digests and the key, as moved by the operator."""
+    expiry, and the end dates of the algorithm policy (`algorithms`: the one the verdicts judge by, with the dates
+    the operator moved) for the digests and the key — no table of its own."""
     limits = [(cert.not_valid_after_utc, "tsa")]
-    moved = overrides()
     for name in digests:
-        until = moved.get(name, algorithms.digest_until(name))
+        until = algorithms.digest_until(name)
         if until is not None:
-            limits.append((until, name))
-    name = _key_name(cert)
-    until = moved.get(name, algorithms.key_until(cert.public_key())[1])
+            limits.append((until, algorithms.digest_name(name)))
+    until = algorithms.key_until(cert.public_key())[1]
     if until is not None:
-        limits.append((until, name))
+        limits.append((until, algorithms.key_name(cert.public_key())))
     weak_at, why = min(limits)
     return Strength(None, weak_at, why)
 
