@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
+from PIL import Image
+
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
 
@@ -84,3 +86,27 @@ def to_png(pdf: bytes, name: str, *, resolution: int = 60) -> list[Path]:
         src.write_bytes(pdf)
         subprocess.run(["pdftoppm", "-png", "-r", str(resolution), str(src), str(target / name)], check=True)
     return sorted(target.glob(f"{name}-*.png"))
+
+
+def rules(pdf: bytes, page: int = 0, *, min_length: float = 20) -> list[Box]:
+    """The horizontal lines drawn on a page (the rules under the issuer and the motto, table borders), read from a
+    72 dpi rendering so that one pixel is one point, from the top of the page as `layout` measures."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "doc.pdf"
+        src.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-gray", "-r", "72", "-f", str(page + 1), "-l", str(page + 1), "-singlefile",
+                        str(src), str(Path(tmp) / "p")], check=True)
+        with Image.open(Path(tmp) / "p.pgm") as img:
+            width, height, px = img.width, img.height, img.load()
+    found = []
+    for y in range(height):
+        x = 0
+        while x < width:
+            if px[x, y] < 128:
+                start = x
+                while x < width and px[x, y] < 128:
+                    x += 1
+                if x - start >= min_length:
+                    found.append(Box("", start, y, x, y + 1, page))
+            x += 1
+    return found

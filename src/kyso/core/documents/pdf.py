@@ -88,6 +88,10 @@ def _date_with_fields(doc: m.OfficialDocument):
                       italic=True)
 
 
+def _rule(length: float) -> HRFlowable:
+    return HRFlowable(width=length, thickness=0.7, color=colors.black, spaceBefore=0, spaceAfter=4, hAlign="CENTER")
+
+
 def _header(doc: m.OfficialDocument, width: float):
     flow = []
     if doc.form_label:
@@ -95,15 +99,19 @@ def _header(doc: m.OfficialDocument, width: float):
     date_line = m.vn_date_phrase(doc.place, doc.date) if (doc.place and doc.date) else ""
     if doc.issue_fields and doc.place:
         date_line = _date_with_fields(doc)
+    # Decree 30, Appendix I: the rule under the motto is as long as its second line; the rule under the issuer is
+    # from a third to a half of its line, both centred under the words (the header table centres them, `ALIGN`).
     motto = [_p(m.MOTTO_1, size=12, align="center", bold=True), _p(m.MOTTO_2, size=13, align="center", bold=True),
-             HRFlowable(width="45%", thickness=0.7, color=colors.black, spaceBefore=0, spaceAfter=4, hAlign="CENTER")]
+             _rule(pdfmetrics.stringWidth(m.MOTTO_2, FONT + "-Bold", 13))]
     if doc.governing_body or doc.issuer:
         left = []
         if doc.governing_body:
             left.append(_p(doc.governing_body.upper(), size=12, align="center"))
         if doc.issuer:
             left.append(_p(doc.issuer.upper(), size=12, align="center", bold=True))
-        left.append(HRFlowable(width="30%", thickness=0.7, color=colors.black, spaceBefore=0, spaceAfter=4, hAlign="CENTER"))
+        line = min(pdfmetrics.stringWidth(doc.issuer.upper() or doc.governing_body.upper(), FONT + "-Bold", 12),
+                   width * 0.42)
+        left.append(_rule(line * 0.4))
         if doc.number:
             left.append(_number_with_field(doc) if doc.issue_fields else _p(doc.number, size=13, align="center"))
         if doc.summary:
@@ -114,8 +122,8 @@ def _header(doc: m.OfficialDocument, width: float):
             right.append(date_line if isinstance(date_line, Flowable)
                          else _p(date_line, size=13, align="center", italic=True))
         t = Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
-        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         flow.append(t)
     else:
         flow += motto
@@ -204,6 +212,8 @@ def _signatures(doc: m.OfficialDocument, width: float, spots: list | None = None
         cell = []
         if s.date_line:
             cell.append(_p(s.date_line, size=13, align="center", italic=True))
+        elif any(o.date_line for o in doc.signatures):      # captions side by side stand level
+            cell.append(Spacer(1, 13 * 1.3 + 2))
         for i, line in enumerate(s.caption):
             cell.append(_p(line, size=13, align="center", bold=True))
         if s.note:

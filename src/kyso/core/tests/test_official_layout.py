@@ -8,7 +8,7 @@ import datetime as dt
 
 from kyso.core import pagecheck
 from kyso.core.documents import OfficialDocument, Paragraph, SignatureBlock, render_pdf
-from kyso.core.pdflayout import layout, to_png
+from kyso.core.pdflayout import layout, rules, to_png
 from kyso.eoffice.drafting import render_draft
 
 BODY = ("Thực hiện Quyết định số 508/QĐ-BHXH, Bảo hiểm xã hội thành phố Hà Nội đề nghị các đơn vị rà soát danh "
@@ -32,6 +32,14 @@ def test_a_letter_in_the_decree_30_layout():
     body, issuer = page.find("BẢO HIỂM XÃ HỘI VIỆT NAM"), page.find("BẢO HIỂM XÃ HỘI THÀNH PHỐ HÀ NỘI")
     assert motto.cx > mid and motto2.cx > mid and motto2.y0 > motto.y0              # motto at the right
     assert body.cx < mid and issuer.cx < mid and issuer.y0 > body.y0                # issuing body at the left
+    lines = rules(pdf)
+    under_issuer = next(r for r in lines if issuer.y1 - 2 < r.y0 < issuer.y1 + 12 and r.cx < mid)
+    issuer_line = page.find("BẢO HIỂM XÃ HỘI THÀNH PHỐ")                          # its first (longest) line
+    assert abs(under_issuer.cx - issuer_line.cx) < 3                                # centred under the issuer
+    assert issuer_line.x1 - issuer_line.x0 < 3 * (under_issuer.x1 - under_issuer.x0) + 3
+    assert 2 * (under_issuer.x1 - under_issuer.x0) < issuer_line.x1 - issuer_line.x0 + 3   # a third to a half
+    under_motto = next(r for r in lines if motto2.y1 - 2 < r.y0 < motto2.y1 + 12 and r.cx > mid)
+    assert abs(under_motto.cx - motto2.cx) < 3 and abs(under_motto.x1 - under_motto.x0 - (motto2.x1 - motto2.x0)) < 6
     number = page.find("Số:")
     summary = page.find("V/v rà soát thuê bao chứng thư số")
     assert number.cx < mid and summary.y0 > number.y1 and abs(summary.cx - issuer.cx) < 40   # V/v under the number
