@@ -144,6 +144,17 @@ def check(sig: r.SignatureReport, digests=(), public_keys=(), *, poe: dt.datetim
     return False
 
 
+def signer_info_digests(signer_info) -> list[str]:
+    """The digests a CMS SignerInfo uses: its digestAlgorithm and the hash of its signatureAlgorithm (they may
+    differ: an ecdsa-with-SHA1 signature over SHA-256 attributes is a SHA-1 signature)."""
+    names = [signer_info["digest_algorithm"]["algorithm"].native]
+    try:
+        names.append(signer_info["signature_algorithm"].hash_algo)
+    except (ValueError, KeyError):
+        pass            # RSASSA-PKCS1-v1_5 / ECDSA without a hash of its own: the digestAlgorithm's
+    return names
+
+
 def judge(sig: r.SignatureReport, digests) -> None:
     """Once the signature value is right: the algorithm policy (digests, the signer's key, the hash of the
     certificate's own signature) and the signing time against the certificate's validity."""

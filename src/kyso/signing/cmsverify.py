@@ -31,7 +31,7 @@ def verify_cms(data: bytes, report: r.DocumentReport, trust: TrustStore, content
     for _i, _signer_info in enumerate(signed["signer_infos"]):
         sig = r.SignatureReport(kind="CMS")
         report.signatures.append(sig)
-        if not _signer_certificate_present(signed, _signer_info):
+        if not signer_certificate_present(signed, _signer_info):
             sig.check("certificate.missing", False, _("The signature does not carry its signer's certificate."),
                       indeterminate=r.NO_SIGNING_CERTIFICATE_FOUND)
             break
@@ -63,11 +63,11 @@ def verify_cms(data: bytes, report: r.DocumentReport, trust: TrustStore, content
                                               for c in (signed["certificates"] or []) if c.name == "certificate"])
         sig.signing_time = sig.signing_time or _signing_time(_signer_info)
         sig.level = level
-        algorithms.judge(sig, [_signer_info["digest_algorithm"]["algorithm"].native])
+        algorithms.judge(sig, algorithms.signer_info_digests(_signer_info))
         break  # pyHanko validates the first SignerInfo
 
 
-def _signer_certificate_present(signed: cms.SignedData, signer_info) -> bool:
+def signer_certificate_present(signed: cms.SignedData, signer_info) -> bool:
     sid = signer_info["sid"]
     certs = [c.chosen for c in (signed["certificates"] or []) if c.name == "certificate"]
     if sid.name == "issuer_and_serial_number":

@@ -285,6 +285,10 @@ def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes)
     reader = emb.reader
     if not changed_refs:
         return
+    # /NeedAppearances turned on after signing: readers redraw every text and choice field from its value,
+    # so each such widget is judged as a new appearance (a field holding a value over signed words)
+    redrawn = _need_appearances(reader.root) and not _need_appearances(
+        reader.get_historical_resolver(emb.signed_revision).root)
     try:
         pages = list(_pages(reader.root["/Pages"]))
     except Exception:  # noqa: BLE001
@@ -312,9 +316,10 @@ def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes)
             if not isinstance(annot, generic.DictionaryObject):
                 continue
             ap_refs = _appearance_refs(annot)
-            if a not in changed_refs and not (ap_refs & changed_refs):
+            redraw = redrawn and _field_type(annot) in ("/Tx", "/Ch")
+            if a not in changed_refs and not (ap_refs & changed_refs) and not redraw:
                 continue
-            if _invisible(annot):
+            if _invisible(annot, redraw):
                 continue
             name = _annot_name(annot)
             rect = _rect(annot)
@@ -386,7 +391,24 @@ def _rect(annot) -> tuple[float, float, float, float] | None:
     return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
 
 
-def _invisible(annot) -> bool:
+def _need_appearances(root) -> bool:
+    try:
+        form = root.get("/AcroForm")
+        return isinstance(form, generic.DictionaryObject) and bool(form.get("/NeedAppearances", False))
+    except Exception:  # noqa: BLE001 - an unreadable form asks for nothing
+        return False
+
+
+def _field_type(annot):
+    node, depth = annot, 0
+    while isinstance(node, generic.DictionaryObject) and depth < 32:
+        if "/FT" in node:
+            return node.get("/FT")
+        node, depth = node.get("/Parent"), depth + 1
+    return None
+
+
+def _invisible(annot, redraw: bool = False) -> bool:
     try:
         flags = int(annot.get("/F", 0))
     except (TypeError, ValueError):
@@ -397,7 +419,7 @@ def _invisible(annot) -> bool:
     if rect is not None and (rect[2] - rect[0] < 0.5 or rect[3] - rect[1] < 0.5):
         return True
     ap = annot.get("/AP")
-    if not isinstance(ap, generic.DictionaryObject) or "/N" not in ap:
+    if not redraw and (not isinstance(ap, generic.DictionaryObject) or "/N" not in ap):
         return annot.get("/Subtype") in ("/Widget", "/Link", "/Popup")
     return False
 

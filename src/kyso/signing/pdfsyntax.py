@@ -17,6 +17,7 @@ from pyhanko.pdf_utils import generic
 _OBJ = re.compile(rb"(?<![0-9])(\d{1,10})\s+(\d{1,5})\s+obj\b")
 _HEX = re.compile(rb"<[0-9A-Fa-f\s]*>")
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s*%%EOF")
+_EOF_END = re.compile(rb"%%EOF[\r\n\x00 \t\x0c]*\Z")
 _TRAILING_OK = re.compile(rb"[ \t\r\n\x0c\x00]*")
 
 
@@ -49,6 +50,9 @@ def byte_range_problem(sig_object, data: bytes) -> tuple[ByteRange | None, str]:
         return None, "/ByteRange does not start at the beginning of the file"
     if br.start2 <= br.len1 or br.end > len(data):
         return None, "/ByteRange points outside the file or overlaps itself"
+    if not _EOF_END.search(data[max(br.end - 64, 0):br.end]):
+        # ISO 32000-2, 12.8.1: the byte range covers the whole revision (up to its %%EOF) but /Contents
+        return None, "/ByteRange ends before the end of its revision"
     gap = data[br.len1:br.start2]
     if not _HEX.fullmatch(gap):
         return None, "the gap in /ByteRange is not exactly the /Contents hexadecimal string"

@@ -13,6 +13,7 @@ import re
 
 from cryptography import x509
 from django.utils.translation import gettext as _
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import async_validate_pdf_signature
@@ -21,6 +22,7 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from kyso.core.errors import InvalidInput
 
 from . import algorithms, pdfchanges, pdfpoe, pdfsyntax
+from .cmsverify import signer_certificate_present
 from . import report as r
 from .embedded import pdf_level
 from .pdf import MAX_PDF_BYTES
@@ -98,6 +100,8 @@ def _embedded(reader, field_ref, fq_name, sig_object, data, sig):
         problem = "unreadable signature dictionary"
     elif subfilter not in SUBFILTERS:
         problem = f"unsupported /SubFilter {subfilter[:40]}"
+    elif not isinstance(sig_object.get("/Filter"), generic.NameObject):
+        problem = "no /Filter (ISO 32000-2, 12.8.1: required)"
     br = None
     if not problem:
         br, problem = pdfsyntax.byte_range_problem(sig_object, data)
@@ -121,6 +125,10 @@ def verify_signature(emb: EmbeddedPdfSignature, sig: r.SignatureReport, trust: T
     """Integrity, signature value, timestamp and certificate of one PDF signature (no change analysis).
     `existed_at`: when a later document time-stamp proves the signature existed — its own time-stamp is judged
     at that time (its authority's certificate may have expired since), not now."""
+    if not signer_certificate_present(emb.signed_data, emb.signer_info):
+        sig.check("certificate.missing", False, _("The signature does not carry its signer's certificate."),
+                  indeterminate=r.NO_SIGNING_CERTIFICATE_FOUND)
+        return
     try:
         status = asyncio.run(async_validate_pdf_signature(emb, signer_validation_context=trust.validation_context(),
                                         ts_validation_context=trust.validation_context(at=existed_at),
@@ -136,7 +144,7 @@ def verify_signature(emb: EmbeddedPdfSignature, sig: r.SignatureReport, trust: T
     sig.level = pdf_level(emb, status)
     if sig.level == "B-LTA" and existed_at is None:
         sig.level = "B-LT"          # a document time-stamp follows, but none of them holds
-    algorithms.judge(sig, [emb.md_algorithm])
+    algorithms.judge(sig, [emb.md_algorithm, *algorithms.signer_info_digests(emb.signer_info)[1:]])
 
 
 

@@ -91,6 +91,12 @@ def fill(sig: r.SignatureReport, status, trust=None, other_certs=()) -> None:
                                                                    "validation constraints (for example, its key "
                                                                    "usage does not allow signing documents).")),
     }
+    if name in ("CRYPTO_CONSTRAINTS_FAILURE", "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"):
+        # EN 319 102-1, 5.2.8: without a proof of existence before the algorithm's end date, _NO_POE
+        sig.check("crypto.algorithms", False, _("The signature uses an algorithm that is no longer reliable."),
+                  indeterminate=r.CRYPTO_CONSTRAINTS_FAILURE_NO_POE if sig.timestamp_time is None
+                  else "CRYPTO_CONSTRAINTS_FAILURE")
+        return
     code, message = messages.get(name, ("certificate.chain_invalid", _("The certificate chain is not valid.")))
     if name == "CHAIN_CONSTRAINTS_FAILURE" and not usage_allows_signing(cert):
         code, message = "certificate.key_usage", _("The signing certificate may not be used for signing documents.")
