@@ -231,18 +231,24 @@ class Workflow:
     def where(self, obj) -> str:
         """In words: the record's state and who holds it now ("Đã xác nhận — đang chờ Cán bộ Trung tâm CNTT
         (Trung tâm Công nghệ thông tin): Tiếp nhận"). Shown after every action."""
-        state = self.state_label(self.state_of(obj))
+        state = self.where_state(obj)
         pending = self.holders(obj)
         if not pending:
             return str(_("Now: %(state)s. Nothing more waits on it.") % {"state": state})
         names = steps.unit_names([p for _t, p in pending if p])
-        parts = []
-        for t, path in pending:
-            who = ", ".join(steps.role_labels_for(t.perm)) if t.perm else ""
-            where = names.get(path, "")
-            holder = f"{who} ({where})" if who and where else (who or where)
-            parts.append(f"{holder}: {t.label}" if holder else str(t.label))
+        parts = [self.holder_text(obj, t, path, names) for t, path in pending]
         return str(_("Now: %(state)s — waiting for %(who)s.") % {"state": state, "who": "; ".join(parts)})
+
+    def where_state(self, obj) -> str:
+        """The record's state as `where` says it."""
+        return self.state_label(self.state_of(obj))
+
+    def holder_text(self, obj, t: Transition, path: str, names: dict[str, str]) -> str:
+        """One holder as `where` says it: the roles of the step's permission, the unit (`names` by path), the step."""
+        who = ", ".join(steps.role_labels_for(t.perm)) if t.perm else ""
+        where = names.get(path, "")
+        holder = f"{who} ({where})" if who and where else (who or where)
+        return f"{holder}: {t.label}" if holder else str(t.label)
 
 
 def workflows() -> Iterable[Workflow]:

@@ -250,29 +250,18 @@ class DossierFlow(Workflow):
             out.append((t, "" if getattr(t, "submitter", False) else nearest(t.perm, path) if t.perm and path else path))
         return out
 
-    def where(self, obj) -> str:
-        """The dossier's state in words and who holds it now (the submitter, or the officers at the office)."""
-        if obj.status != Status.IN_PROGRESS:
-            state = obj.get_status_display()
-        else:
-            state = ACTION_LABELS.get(obj.step, obj.step)
-        pending = self.holders(obj)
-        if not pending:
-            return str(_("Now: %(state)s. Nothing more waits on it.") % {"state": state})
-        names = steps.unit_names([p for _t, p in pending if p])
-        parts = []
-        for t, path in pending:
-            if getattr(t, "submitter", False):
-                parts.append(f"{obj.submitter_name}: {t.label}")
-                continue
-            if t.name == PROCESS and obj.assignee_id:
-                person = getattr(obj.assignee, "display_name", "") or obj.assignee.username
-                parts.append(f"{person} ({names.get(path, '')}): {t.label}" if names.get(path) else f"{person}: {t.label}")
-                continue
-            who = ", ".join(steps.role_labels_for(t.perm)) if t.perm else ""
-            where = names.get(path, "")
-            parts.append(f"{who} ({where}): {t.label}" if where else f"{who}: {t.label}")
-        return str(_("Now: %(state)s — waiting for %(who)s.") % {"state": state, "who": "; ".join(parts)})
+    def where_state(self, obj) -> str:
+        """A dossier at work says its step; one done, refused or waiting for a supplement says its status."""
+        return ACTION_LABELS.get(obj.step, obj.step) if obj.status == Status.IN_PROGRESS else obj.get_status_display()
+
+    def holder_text(self, obj, t, path, names) -> str:
+        """The submitter by name for his step; the assigned officer by name for processing; else the roles."""
+        if getattr(t, "submitter", False):
+            return f"{obj.submitter_name}: {t.label}"
+        if t.name == PROCESS and obj.assignee_id:
+            person = getattr(obj.assignee, "display_name", "") or obj.assignee.username
+            return f"{person} ({names.get(path, '')}): {t.label}" if names.get(path) else f"{person}: {t.label}"
+        return super().holder_text(obj, t, path, names)
 
 
 def next_step(dossier) -> str | None:
