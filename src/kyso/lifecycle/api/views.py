@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kyso.accounts import scope
+from kyso.core.api.inputs import valid
 from kyso.core.api.permissions import HasKysoPermission
 from kyso.core.errors import InvalidInput, NotFound
 from kyso.core.exports import xlsx_response
@@ -62,9 +63,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=s.FileRequestSerializer, responses={201: s.RequestSerializer})
     def create(self, request):
-        ser = s.FileRequestSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
+        d = dict(valid(s.FileRequestSerializer, request))
         person = unit = None
         if d.get("person"):
             person = Person.objects.filter(pk=d["person"]).first()
@@ -96,16 +95,14 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.ReviewSerializer, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        ser = s.ReviewSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._do(services.review, valid=ser.validated_data["valid"], guidance=ser.validated_data["guidance"])
+        data = valid(s.ReviewSerializer, request)
+        return self._do(services.review, valid=data["valid"], guidance=data["guidance"])
 
     @extend_schema(request=s.Form01Serializer, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
-        ser = s.Form01Serializer(data=request.data, partial=True)
-        ser.is_valid(raise_exception=True)
-        return self._do(services.edit_request, dict(ser.validated_data))
+        data = valid(s.Form01Serializer, request, partial=True)
+        return self._do(services.edit_request, dict(data))
 
     @extend_schema(request=None, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"])
@@ -115,16 +112,14 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.ReasonSerializer, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
-        ser = s.ReasonSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._do(services.hold, ser.validated_data["reason"])
+        data = valid(s.ReasonSerializer, request)
+        return self._do(services.hold, data["reason"])
 
     @extend_schema(request=s.OutcomeSerializer, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"], url_path="ca-outcome")
     def ca_outcome(self, request, pk=None):
-        ser = s.OutcomeSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._do(services.ca_outcome, ser.validated_data["outcome"], ser.validated_data["reason"])
+        data = valid(s.OutcomeSerializer, request)
+        return self._do(services.ca_outcome, data["outcome"], data["reason"])
 
     @extend_schema(request=None, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"], url_path="notify-outcome")
@@ -140,17 +135,15 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.HandoverSerializer, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"], url_path="handover-unit")
     def handover_unit(self, request, pk=None):
-        ser = s.HandoverSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._do(services.handover_to_unit, by_post=ser.validated_data["by_post"])
+        data = valid(s.HandoverSerializer, request)
+        return self._do(services.handover_to_unit, by_post=data["by_post"])
 
     @extend_schema(request={"multipart/form-data": s.SignedRecordSerializer}, responses={201: s.RecordSerializer})
     @action(detail=True, methods=["post"], url_path="signed-record")
     def signed_record(self, request, pk=None):
         """Handover by confidential post: the signed Form 03 coming back (PDF)."""
-        ser = s.SignedRecordSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        rec = services.attach_signed_record(request.user, self.get_object(), ser.validated_data["file"].read())
+        data = valid(s.SignedRecordSerializer, request)
+        rec = services.attach_signed_record(request.user, self.get_object(), data["file"].read())
         return Response(s.RecordSerializer(rec).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.RequestSerializer)
@@ -190,9 +183,7 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=s.CompileSerializer, responses={201: s.ListSerializer})
     def create(self, request):
-        ser = s.CompileSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+        d = valid(s.CompileSerializer, request)
         if d.get("approval"):
             lst = services.compile_approval_list(request.user, d.get("requests"))
         else:
@@ -252,9 +243,8 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=False, methods=["post"], url_path="import-issued")
     def import_issued(self, request):
         """External CA: the issued certificates come back and are matched to the requests."""
-        ser = s.ImportIssuedSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        certs = services.import_issued(request.user, ser.validated_data["file"].read())
+        data = valid(s.ImportIssuedSerializer, request)
+        certs = services.import_issued(request.user, data["file"].read())
         return Response(s.CertificateSerializer(certs, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -295,9 +285,8 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def import_register(self, request):
         """Certificates issued before Kyso: a register and the certificate files; all rows or none. Answers 202 at
         once with the job (`url`, `page`) that imports them; its `result` is the report (every refused row)."""
-        ser = s.ImportSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        reg = ser.validated_data["register"]
+        data = valid(s.ImportSerializer, request)
+        reg = data["register"]
         uploads = [(f.name, f.read()) for f in request.FILES.getlist("files")]
         job = importing.start_import(request.user, reg.name, reg.read(), uploads)
         return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
@@ -307,9 +296,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def bulk_revoke(self, request):
         """Revoke many certificates (e.g. a unit dissolved): answers 202 at once with the job (`url`, `page`);
         a worker does the work, never this request."""
-        ser = s.BulkRevokeSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+        d = valid(s.BulkRevokeSerializer, request)
         job = bulk.start_revoke_many(request.user, d["certificates"], reason=d["reason"], detail=d["detail"],
                                      phone_notice=d["phone_notice"])
         return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
@@ -325,9 +312,7 @@ class RevocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=s.RevocationCreateSerializer, responses={201: s.RevocationSerializer})
     def create(self, request):
-        ser = s.RevocationCreateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+        d = valid(s.RevocationCreateSerializer, request)
         cert = services.visible_certificates(request.user).filter(pk=d["certificate"]).first()
         if cert is None:
             raise NotFound("lifecycle.certificate.not_found", _("No such certificate."))
@@ -370,9 +355,8 @@ class RevocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=s.ReturnDeviceSerializer, responses=s.RevocationSerializer)
     @action(detail=True, methods=["post"], url_path="return-device")
     def return_device(self, request, pk=None):
-        ser = s.ReturnDeviceSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return self._do(services.return_device, **ser.validated_data)
+        data = valid(s.ReturnDeviceSerializer, request)
+        return self._do(services.return_device, **data)
 
 
 class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -389,18 +373,14 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=s.DeviceCreateSerializer, responses={201: s.DeviceSerializer})
     def create(self, request):
-        ser = s.DeviceCreateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+        d = valid(s.DeviceCreateSerializer, request)
         dev = services.register_device(request.user, serial=d["serial"], unit=_unit(d["unit"]), model=d["model"])
         return Response(s.DeviceSerializer(dev).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DeviceChangeSerializer, responses=s.DeviceSerializer)
     @action(detail=True, methods=["post"])
     def change(self, request, pk=None):
-        ser = s.DeviceChangeSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+        d = valid(s.DeviceChangeSerializer, request)
         kw = {}
         if d.get("holder"):
             holder = Subscriber.objects.filter(pk=d["holder"]).first()

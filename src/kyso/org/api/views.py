@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kyso.core import authz as scope
+from kyso.core.api.inputs import valid
 from kyso.core.api.permissions import HasKysoPermission
 from kyso.core.errors import InvalidInput, NotFound
 
@@ -44,17 +45,15 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     @extend_schema(request=UnitWriteSerializer, responses={201: UnitSerializer})
     def create(self, request, *args, **kwargs):
-        ser = UnitWriteSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        unit = services.create_unit(ser.validated_data, actor=request.user)
+        data = valid(UnitWriteSerializer, request)
+        unit = services.create_unit(data, actor=request.user)
         return Response(UnitSerializer(unit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=UnitWriteSerializer, responses={200: UnitSerializer})
     def update(self, request, *args, **kwargs):
         unit = self.get_object()
-        ser = UnitWriteSerializer(data=request.data, partial=True)
-        ser.is_valid(raise_exception=True)
-        unit = services.update_unit(unit, ser.validated_data, actor=request.user)
+        data = valid(UnitWriteSerializer, request, partial=True)
+        unit = services.update_unit(unit, data, actor=request.user)
         return Response(UnitSerializer(unit).data)
 
     @extend_schema(responses={200: UnitSerializer(many=True)})
@@ -85,20 +84,18 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer})
     def create(self, request, *args, **kwargs):
-        ser = PersonWriteSerializer(data=request.data, context={"creating": True})
-        ser.is_valid(raise_exception=True)
-        person = services.create_person(ser.validated_data, actor=request.user)
+        data = valid(PersonWriteSerializer, request, context={"creating": True})
+        person = services.create_person(data, actor=request.user)
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PersonWriteSerializer, responses={200: PersonSerializer})
     def update(self, request, *args, **kwargs):
         person = self.get_object()
-        ser = PersonWriteSerializer(data=request.data, partial=True)
-        ser.is_valid(raise_exception=True)
-        person = services.update_person(person, ser.validated_data, actor=request.user)
-        data = PersonSerializer(person).data
-        data["pending_contact_changes"] = ContactChangeSerializer(person.pending_changes, many=True).data
-        return Response(data)
+        data = valid(PersonWriteSerializer, request, partial=True)
+        person = services.update_person(person, data, actor=request.user)
+        out = PersonSerializer(person).data
+        out["pending_contact_changes"] = ContactChangeSerializer(person.pending_changes, many=True).data
+        return Response(out)
 
 
 class ImportView(APIView):
@@ -148,13 +145,12 @@ class ContactChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     @extend_schema(request=ContactChangeRequestSerializer, responses={201: ContactChangeSerializer})
     def create(self, request):
-        ser = ContactChangeRequestSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        person = Person.objects.select_related("unit").filter(pk=ser.validated_data["person"]).first()
+        data = valid(ContactChangeRequestSerializer, request)
+        person = Person.objects.select_related("unit").filter(pk=data["person"]).first()
         own = person is not None and person.pk == request.user.person_id
         if person is None or not (own or scope.can(request.user, perms.ORG_MANAGE_PERSON, person.unit)):
             raise NotFound("org.person.not_found", _("No such person."))
-        change = contacts.request_change(person, ser.validated_data["field"], ser.validated_data["new_value"],
+        change = contacts.request_change(person, data["field"], data["new_value"],
                                          actor=request.user)
         if change is None:
             raise InvalidInput("org.contact.unchanged", _("The new value is the current one."))
@@ -163,9 +159,8 @@ class ContactChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     @extend_schema(request=ContactCodeSerializer, responses={200: ContactChangeSerializer})
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        ser = ContactCodeSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        change = contacts.confirm_with_code(self.get_object(), ser.validated_data["code"], actor=request.user)
+        data = valid(ContactCodeSerializer, request)
+        change = contacts.confirm_with_code(self.get_object(), data["code"], actor=request.user)
         return Response(ContactChangeSerializer(change).data)
 
     @extend_schema(request=None, responses={200: ContactChangeSerializer})
@@ -192,9 +187,7 @@ class DutyExceptionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixin
                                      perms.ORG_DUTY_EXCEPTION, "unit__path")
 
     def create(self, request, *args, **kwargs):
-        ser = DutyExceptionSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+        d = valid(DutyExceptionSerializer, request)
         exc = duties.set_exception(d["unit"], step=d["step"], other=d["other"], reason=d["reason"],
                                    valid_until=d["valid_until"], actor=request.user)
         return Response(DutyExceptionSerializer(exc).data, status=status.HTTP_201_CREATED)

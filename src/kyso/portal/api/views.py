@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyso import audit
 from kyso.accounts.scope import has_permission_anywhere
+from kyso.core.api.inputs import valid
 from kyso.core.api.parsers import JsonObjectParser as JSONParser, MultiPartParser
 from kyso.core.api.permissions import HasKysoPermission
 from kyso.core.documents import render_pdf
@@ -117,9 +118,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
                                                 description="Required for I-VAN providers")])
     def create(self, request):
-        ser = s.SubmitSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = ser.validated_data
+        data = valid(s.SubmitSerializer, request)
         sub = intake.submitter_of(request.user)
         channel = Channel.IVAN if sub.kind == SubmitterKind.IVAN else Channel.PORTAL
         key = request.headers.get("Idempotency-Key")
@@ -133,56 +132,50 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             dossier, replayed = intake.submit_once(request.user, key=idempotency.check_key(key),
                                                    digest=idempotency.body_hash(request.data), **kw)
             if replayed:
-                return Response(s.DossierSerializer(dossier, context={"request": request}).data, status=status.HTTP_200_OK,
-                                headers={"Idempotent-Replayed": "true"})
-        return Response(s.DossierSerializer(dossier, context={"request": request}).data, status=status.HTTP_201_CREATED)
+                return self._answer(dossier, status=status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
+        return self._answer(dossier, status=status.HTTP_201_CREATED)
 
     def _dossier(self, code):
         return dossiers.get(self.request.user, code)
 
+    def _answer(self, dossier, **kwargs):
+        return Response(s.DossierSerializer(dossier, context={"request": self.request}).data, **kwargs)
+
     @extend_schema(request=s.StepRequestSerializer, responses=s.DossierSerializer)
     @action(detail=True, methods=["post"])
     def steps(self, request, code=None):
-        ser = s.StepRequestSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = processing.advance(request.user, self._dossier(code), ser.validated_data["step"],
-                               note=ser.validated_data.get("note", ""), assignee=ser.validated_data.get("assignee", ""))
-        return Response(s.DossierSerializer(d, context={"request": request}).data)
+        data = valid(s.StepRequestSerializer, request)
+        d = processing.advance(request.user, self._dossier(code), data["step"],
+                               note=data.get("note", ""), assignee=data.get("assignee", ""))
+        return self._answer(d)
 
     @extend_schema(request=s.SupplementRequestSerializer, responses=s.DossierSerializer)
     @action(detail=True, methods=["post"], url_path="supplement-request")
     def supplement_request(self, request, code=None):
-        ser = s.SupplementRequestSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = processing.request_supplement(request.user, self._dossier(code), ser.validated_data["missing"],
-                                        ser.validated_data.get("note", ""))
-        return Response(s.DossierSerializer(d, context={"request": request}).data)
+        data = valid(s.SupplementRequestSerializer, request)
+        d = processing.request_supplement(request.user, self._dossier(code), data["missing"], data.get("note", ""))
+        return self._answer(d)
 
     @extend_schema(request=s.SupplementSerializer, responses=s.DossierSerializer)
     @action(detail=True, methods=["post"])
     def supplement(self, request, code=None):
-        ser = s.SupplementSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = processing.supplement(request.user, self._dossier(code), _uploads(ser.validated_data["files"]),
-                                ser.validated_data.get("note", ""))
-        return Response(s.DossierSerializer(d, context={"request": request}).data)
+        data = valid(s.SupplementSerializer, request)
+        d = processing.supplement(request.user, self._dossier(code), _uploads(data["files"]), data.get("note", ""))
+        return self._answer(d)
 
     @extend_schema(request=s.ApologySerializer, responses=s.DossierSerializer)
     @action(detail=True, methods=["post"])
     def apology(self, request, code=None):
-        ser = s.ApologySerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = processing.apologise(request.user, self._dossier(code), ser.validated_data["reason"],
-                               ser.validated_data["new_date"])
-        return Response(s.DossierSerializer(d, context={"request": request}).data)
+        data = valid(s.ApologySerializer, request)
+        d = processing.apologise(request.user, self._dossier(code), data["reason"], data["new_date"])
+        return self._answer(d)
 
     @extend_schema(request=s.RefusalSerializer, responses=s.DossierSerializer)
     @action(detail=True, methods=["post"])
     def refusal(self, request, code=None):
-        ser = s.RefusalSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = processing.refuse(request.user, self._dossier(code), ser.validated_data["reasons"])
-        return Response(s.DossierSerializer(d, context={"request": request}).data)
+        data = valid(s.RefusalSerializer, request)
+        d = processing.refuse(request.user, self._dossier(code), data["reasons"])
+        return self._answer(d)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<doc_id>[0-9]+)")
@@ -239,9 +232,8 @@ class DeskDecodeView(APIView):
 
     @extend_schema(request={"multipart/form-data": s.DeskDecodeSerializer}, responses=s.PrefillSerializer)
     def post(self, request):
-        ser = s.DeskDecodeSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return Response(s.PrefillSerializer(barcode.prefill(barcode.decode_image(ser.validated_data["image"].read()))).data)
+        data = valid(s.DeskDecodeSerializer, request)
+        return Response(s.PrefillSerializer(barcode.prefill(barcode.decode_image(data["image"].read()))).data)
 
 
 class DeskReceiveView(APIView):
@@ -254,9 +246,7 @@ class DeskReceiveView(APIView):
     @extend_schema(request={"multipart/form-data": s.DeskReceiveSerializer, "application/json": s.DeskReceiveSerializer},
                    responses={201: s.DossierSerializer})
     def post(self, request):
-        ser = s.DeskReceiveSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        v = ser.validated_data
+        v = valid(s.DeskReceiveSerializer, request)
         unit = Unit.objects.filter(code=v["unit"], is_active=True).first()
         if unit is None:
             raise NotFound("portal.intake.unit_not_found", _("There is no active office with code %(code)s."), code=v["unit"])
