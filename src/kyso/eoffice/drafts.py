@@ -17,17 +17,11 @@ from .drafting import render_draft
 from .flows import DRAFT, DRAFT_STEP, OUTGOING, refused
 from .models import TITLES, Attachment, DocType, OutgoingDocument, OutgoingState as S, Recipient, Urgency
 from .permissions import EOFFICE_DRAFT, EOFFICE_REVIEW, EOFFICE_SIGN
-from .rules import PDF, check_attachments, check_pdf, event, issuing_unit_for, notify, symbol_for
+from .rules import PDF, check_attachments, check_pdf, event, field_errors, issuing_unit_for, notify, symbol_for
 
 
 def _check_fields(subject, doc_type, urgency, caption, on_behalf_of) -> None:
-    errors = {}
-    if not subject:
-        errors["subject"] = _("The summary is required.")
-    if doc_type not in DocType.values:
-        errors["doc_type"] = _("Unknown kind of document.")
-    if urgency not in Urgency.values:
-        errors["urgency"] = _("Unknown urgency.")
+    errors = field_errors(subject, doc_type, urgency)
     if caption not in CAPTIONS:
         errors["caption"] = _("The caption must be KT., TL. or TUQ.")
     if caption and not on_behalf_of:

@@ -20,22 +20,16 @@ from kyso.workdays.calendar import add_working_days, today
 
 from .flows import HANDLING_DAYS, INCOMING, RECEIVE, REGISTER
 from .models import Attachment, DocType, IncomingDocument, IncomingState, Urgency
-from .rules import MAX_FILE_BYTES, PDF, check_attachments, event, next_number, notify, notify_role, person_name, \
-    too_large
+from .rules import MAX_FILE_BYTES, PDF, check_attachments, event, field_errors, next_number, notify, notify_role, \
+    person_name, too_large
 
 MAX_HANDLING_DAYS = 60
 
 
 def _check_fields(subject: str, sender: str, doc_type: str, urgency: str) -> None:
-    errors = {}
-    if not subject:
-        errors["subject"] = _("The summary is required.")
+    errors = field_errors(subject, doc_type, urgency)
     if not sender:
         errors["sender"] = _("The sender is required.")
-    if doc_type not in DocType.values:
-        errors["doc_type"] = _("Unknown kind of document.")
-    if urgency not in Urgency.values:
-        errors["urgency"] = _("Unknown urgency.")
     if errors:
         raise InvalidInput("eoffice.incoming.invalid", _("The registration has errors."), fields=errors)
 

@@ -12,7 +12,7 @@ from kyso.org.models import Unit
 from kyso.signing.pdf import _check_pdf as parse_pdf
 from kyso.signing.pdf import _existing_signatures, _refuse_malformed
 
-from .models import BookCounter, DocType, Event, OutgoingDocument
+from .models import BookCounter, DocType, Event, OutgoingDocument, Urgency
 
 AGENCY_ABBR = "BHXH"
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -23,6 +23,19 @@ PDF = "application/pdf"
 def too_large() -> InvalidInput:
     return InvalidInput("eoffice.file.too_large", _("The file is larger than the allowed %(mb)s MB."),
                         mb=MAX_FILE_BYTES // (1024 * 1024))
+
+
+def field_errors(subject: str, doc_type: str, urgency: str) -> dict:
+    """What every document needs, outgoing or incoming: a summary, a known kind and a known urgency.
+    Returns the per-field errors (empty if none); the caller adds its own and raises."""
+    errors = {}
+    if not subject:
+        errors["subject"] = _("The summary is required.")
+    if doc_type not in DocType.values:
+        errors["doc_type"] = _("Unknown kind of document.")
+    if urgency not in Urgency.values:
+        errors["urgency"] = _("Unknown urgency.")
+    return errors
 
 
 def event(doc, verb: str, actor=None, note: str = "") -> None:

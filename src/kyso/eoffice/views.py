@@ -5,6 +5,8 @@ success where the document went and who holds it now."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -71,6 +73,32 @@ def _not_found(request):
     return render(request, "core/404.html", status=404)
 
 
+def _document(get):
+    """A page of one document: the view receives the document this person may see (`get(user, pk)`), or the
+    person is answered 404."""
+    def decorate(view):
+        @login_required
+        @functools.wraps(view)
+        def page(request, pk, **kwargs):
+            try:
+                doc = get(request.user, pk)
+            except KysoError:
+                return _not_found(request)
+            return view(request, doc, **kwargs)
+        return page
+    return decorate
+
+
+def _file(stored, pdf_name: str, other_name: str) -> HttpResponse:
+    """A stored file: a PDF shown inline, anything else (XML) downloaded."""
+    data = read(stored)
+    if stored.media_type != "application/pdf":
+        resp = HttpResponse(data, content_type="application/octet-stream")
+        resp["Content-Disposition"] = f'attachment; filename="{other_name}"'
+        return resp
+    return _pdf(data, pdf_name)
+
+
 @login_required
 def attachment_file(request, pk):
     """An attachment, for whoever may see its document."""
@@ -84,12 +112,7 @@ def attachment_file(request, pk):
             services.get_incoming(request.user, att.incoming_id)
     except KysoError:
         return _not_found(request)
-    stored = att.file or att.draft
-    if stored.media_type != "application/pdf":
-        resp = HttpResponse(read(stored), content_type="application/octet-stream")
-        resp["Content-Disposition"] = 'attachment; filename="phu-luc.xml"'
-        return resp
-    return _pdf(read(stored), "phu-luc.pdf")
+    return _file(att.file or att.draft, "phu-luc.pdf", "phu-luc.xml")
 
 
 @login_required
@@ -198,12 +221,8 @@ def _outgoing_steps(request, doc) -> dict:
     }
 
 
-@login_required
-def outgoing(request, pk):
-    try:
-        doc = services.get_outgoing(request.user, pk)
-    except KysoError:
-        return _not_found(request)
+@_document(services.get_outgoing)
+def outgoing(request, doc):
     if request.method == "POST":
         step = _outgoing_steps(request, doc).get(request.POST.get("op", ""))
         if step is None:
@@ -231,12 +250,8 @@ def _pdf(data: bytes, name: str, inline=True) -> HttpResponse:
     return resp
 
 
-@login_required
-def outgoing_file(request, pk, kind):
-    try:
-        doc = services.get_outgoing(request.user, pk)
-    except KysoError:
-        return _not_found(request)
+@_document(services.get_outgoing)
+def outgoing_file(request, doc, kind):
     stored = {"draft": doc.draft, "signed": doc.signed_file, "issued": doc.issued_file}.get(kind)
     if stored is None:
         return _not_found(request)
@@ -294,12 +309,8 @@ def _assign(request, doc):
                            instructions=post.get("instructions", ""))
 
 
-@login_required
-def incoming(request, pk):
-    try:
-        doc = services.get_incoming(request.user, pk)
-    except KysoError:
-        return _not_found(request)
+@_document(services.get_incoming)
+def incoming(request, doc):
     if request.method == "POST":
         op = request.POST.get("op", "")
         if op == "assign":
@@ -321,21 +332,12 @@ def incoming(request, pk):
         "attachments": doc.attachments.all()})
 
 
-@login_required
-def incoming_file(request, pk, kind):
-    try:
-        doc = services.get_incoming(request.user, pk)
-    except KysoError:
-        return _not_found(request)
+@_document(services.get_incoming)
+def incoming_file(request, doc, kind):
     stored = doc.report_pdf if kind == "report" else doc.file
     if stored is None:
         return _not_found(request)
-    data = read(stored)
-    if stored.media_type != "application/pdf":
-        resp = HttpResponse(data, content_type="application/octet-stream")
-        resp["Content-Disposition"] = 'attachment; filename="document.xml"'
-        return resp
-    return _pdf(data, "bao-cao-xac-thuc.pdf" if kind == "report" else "van-ban-den.pdf")
+    return _file(stored, "bao-cao-xac-thuc.pdf" if kind == "report" else "van-ban-den.pdf", "document.xml")
 
 
 @login_required

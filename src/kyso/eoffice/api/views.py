@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from kyso.accounts.models import User
 from kyso.core import dates
+from kyso.core.api.inputs import valid
 from kyso.core.api.parsers import FormParser, JsonObjectParser as JSONParser, MultiPartParser
 from kyso.core.errors import InvalidInput, NotFound
 from kyso.files.storage import read
@@ -21,12 +22,6 @@ from .. import services
 from . import serializers as s
 
 MAX_UPLOAD = services.MAX_FILE_BYTES
-
-
-def _valid(serializer_class, request):
-    ser = serializer_class(data=request.data)
-    ser.is_valid(raise_exception=True)
-    return ser.validated_data
 
 
 def _user(login: str, code: str):
@@ -85,7 +80,7 @@ class OutgoingList(APIView):
 
     @extend_schema(operation_id="eoffice_outgoing_create", request=s.DraftInput, responses={201: s.OutgoingSerializer})
     def post(self, request):
-        data = _valid(s.DraftInput, request)
+        data = valid(s.DraftInput, request)
         signer = _user(data["signer"], "eoffice.signer.unknown")
         content, name = _upload(request.FILES.get("file"), required=False)
         doc = services.create_draft(
@@ -142,7 +137,7 @@ class OutgoingAction(APIView):
                    responses=s.OutgoingSerializer)
     def post(self, request, pk, action):
         doc = services.get_outgoing(request.user, pk)
-        data = _valid(s.OutgoingActionInput, request)
+        data = valid(s.OutgoingActionInput, request)
         doc = _outgoing_step(action, doc, request.user, data, request)
         return Response(s.OutgoingSerializer(doc).data)
 
@@ -160,7 +155,7 @@ class IncomingList(APIView):
     @extend_schema(operation_id="eoffice_incoming_register", request=s.ReceiveInput,
                    responses={201: s.IncomingSerializer})
     def post(self, request):
-        data = _valid(s.ReceiveInput, request)
+        data = valid(s.ReceiveInput, request)
         unit = Unit.objects.filter(code=data["unit"]).first()
         if unit is None:
             raise InvalidInput("eoffice.unit.unknown", _("No unit %(u)s."), u=data["unit"])
@@ -186,7 +181,7 @@ class IncomingAction(APIView):
                    responses=s.IncomingSerializer)
     def post(self, request, pk, action):
         doc = services.get_incoming(request.user, pk)
-        data = _valid(s.IncomingActionInput, request)
+        data = valid(s.IncomingActionInput, request)
         if action == "assign":
             assignee = _user(data["assignee"], "eoffice.assignee.unknown")
             doc = services.assign(doc, request.user, assignee, days=data["days"], instructions=data["instructions"])
