@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -167,9 +167,7 @@ def actions_for(user, req):
 
 @login_required
 def request_detail(request, pk):
-    req = services.visible_requests(request.user).filter(pk=pk).first()
-    if req is None:
-        raise Http404
+    req = get_object_or_404(services.visible_requests(request.user), pk=pk)
     acts, in_list, can_edit = actions_for(request.user, req)
     return page(request, "lifecycle/request.html", {
         "req": req, "personal": req.pk in privacy.reveal(request.user, [req], via="page"), "steps": deadlines.steps_of("request", req.pk), "today": today(), "where": REQUEST.where(req),
@@ -187,9 +185,7 @@ def request_detail(request, pk):
 @login_required
 @require_POST
 def request_action(request, pk, action):
-    req = services.visible_requests(request.user).filter(pk=pk).first()
-    if req is None:
-        raise Http404
+    req = get_object_or_404(services.visible_requests(request.user), pk=pk)
     text, user = request.POST.get("text", ""), request.user
     handlers = {
         "confirm": lambda: services.confirm_request(user, req),
@@ -221,9 +217,7 @@ def form(request, kind, pk, fmt):
             raise Http404
         doc = privacy.form01_for(user, req, via=f"page.form01.{fmt}")
     else:
-        lst = services.visible_lists(user).filter(pk=pk).first()
-        if lst is None:
-            raise Http404
+        lst = get_object_or_404(services.visible_lists(user), pk=pk)
         if fmt == "xlsx":
             return xlsx_response(privacy.form02_xlsx_for(user, lst, via="page.form02.xlsx"), "mau-02.xlsx")
         doc = privacy.form02_for(user, lst, via=f"page.form02.{fmt}")
@@ -312,9 +306,7 @@ def lists(request):
 
 @login_required
 def list_detail(request, pk):
-    lst = services.visible_lists(request.user).filter(pk=pk).first()
-    if lst is None:
-        raise Http404
+    lst = get_object_or_404(services.visible_lists(request.user), pk=pk)
     if request.method == "POST":
         _list_action(request, lst, request.POST.get("op"))
         return redirect("lifecycle:list", pk=pk)
@@ -324,9 +316,7 @@ def list_detail(request, pk):
 
 @login_required
 def certificate(request, pk):
-    cert = services.visible_certificates(request.user).filter(pk=pk).first()
-    if cert is None:
-        raise Http404
+    cert = get_object_or_404(services.visible_certificates(request.user), pk=pk)
     sub = cert.subscriber
     if request.method == "POST":
         if request.POST.get("op") == "renew":
@@ -348,9 +338,7 @@ def certificate(request, pk):
 
 @login_required
 def revocation(request, pk):
-    rev = services.visible_revocations(request.user).filter(pk=pk).first()
-    if rev is None:
-        raise Http404
+    rev = get_object_or_404(services.visible_revocations(request.user), pk=pk)
     user = request.user
     if request.method == "POST":
         op = request.POST.get("op")
