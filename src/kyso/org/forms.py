@@ -6,7 +6,22 @@ from kyso.core import dates
 from .models import Person, Unit, UnitLevel
 
 
-class UnitForm(forms.ModelForm):
+class ServiceForm(forms.ModelForm):
+    """A form whose record the service checks and saves (one place for UI, API and import): the model's own
+    checks are not run here. Its unit field (`unit_field`) offers the units in `units` — the person's scope."""
+
+    unit_field = "unit"
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.unit_field].queryset = units if units is not None else Unit.objects.all()
+
+    def _post_clean(self):
+        pass
+
+
+class UnitForm(ServiceForm):
+    unit_field = "parent"
     parent = forms.ModelChoiceField(Unit.objects.none(), required=False, label=_("parent unit"))
     level = forms.ModelChoiceField(UnitLevel.objects.all(), label=_("level"))
 
@@ -15,16 +30,8 @@ class UnitForm(forms.ModelForm):
         fields = ["code", "name", "short_name", "level", "parent", "function", "has_own_seal", "address",
                   "email_domain", "phone", "gov_code", "province_name", "is_active"]
 
-    def __init__(self, *args, parent_choices=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = parent_choices if parent_choices is not None else Unit.objects.all()
 
-    def _post_clean(self):
-        # Business rules are checked by the service (one place for UI, API and import).
-        pass
-
-
-class PersonForm(forms.ModelForm):
+class PersonForm(ServiceForm):
     unit = forms.ModelChoiceField(Unit.objects.none(), label=_("unit"))
 
     class Meta:
@@ -33,14 +40,6 @@ class PersonForm(forms.ModelForm):
                   "id_issue_date", "id_issue_place", "residence", "title", "unit", "email", "phone_office",
                   "phone_home", "phone_mobile", "fax", "is_active"]
         field_classes = {"birth_date": dates.DateField, "id_issue_date": dates.DateField}
-
-    def __init__(self, *args, unit_choices=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices if unit_choices is not None else Unit.objects.all()
-
-    def _post_clean(self):
-        # Business rules are checked by the service (one place for UI, API and import).
-        pass
 
 
 class ImportForm(forms.Form):

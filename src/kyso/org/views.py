@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,17 +25,6 @@ def _require(request, perm):
 
 def _visible_units(user, perm=perms.ORG_VIEW_UNIT):
     return scope.filter_by_scope(Unit.objects.select_related("level"), user, perm, "path")
-
-
-def _form_errors_from(form, exc: KysoError):
-    for field, value in (exc.fields or {}).items():
-        message = value[1] if isinstance(value, tuple) else value
-        if field in form.fields:
-            form.add_error(field, str(message))
-        else:
-            form.add_error(None, f"{field}: {message}")
-    if not exc.fields:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -77,20 +65,15 @@ def unit_detail(request, code):
 def unit_edit(request, code=None):
     _require(request, perms.ORG_MANAGE_UNIT)
     unit = _unit_or_404(request, code, perms.ORG_MANAGE_UNIT) if code else None
-    form = UnitForm(request.POST or None, instance=unit, parent_choices=_visible_units(request.user, perms.ORG_MANAGE_UNIT),
+    form = UnitForm(request.POST or None, instance=unit, units=_visible_units(request.user, perms.ORG_MANAGE_UNIT),
                     initial={"parent": request.GET.get("parent")} if not unit else None)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data}
-        try:
-            with transaction.atomic():
-                if unit is None:
-                    unit = services.create_unit(data, actor=request.user)
-                else:
-                    unit = services.update_unit(Unit.objects.get(pk=unit.pk), data, actor=request.user)
-            messages.success(request, _("Unit saved."))
-            return redirect("org:unit", code=unit.code)
-        except KysoError as exc:
-            _form_errors_from(form, exc)
+        saved = actions.act(request, lambda: services.update_unit(Unit.objects.get(pk=unit.pk), data, actor=request.user)
+                            if unit else services.create_unit(data, actor=request.user),
+                            success=_("Unit saved."), form=form)
+        if saved:
+            return redirect("org:unit", code=saved.code)
     return render(request, "org/form.html", {"form": form, "title": _("Edit unit") if unit else _("New unit")})
 
 
@@ -165,22 +148,19 @@ def person_edit(request, pk=None):
     person = _person_or_404(request, pk, perms.ORG_MANAGE_PERSON) if pk else None
     units = _visible_units(request.user, perms.ORG_MANAGE_PERSON)
     initial = {"unit": Unit.objects.filter(code=request.GET.get("unit")).first()} if not person else None
-    form = PersonForm(request.POST or None, instance=person, unit_choices=units, initial=initial)
+    form = PersonForm(request.POST or None, instance=person, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                if person is None:
-                    person = services.create_person(form.cleaned_data, actor=request.user)
-                else:
-                    person = services.update_person(Person.objects.get(pk=person.pk), form.cleaned_data, actor=request.user)
-            messages.success(request, _("Staff record saved."))
-            for change in getattr(person, "pending_changes", []):
+        data = form.cleaned_data
+        saved = actions.act(request, lambda: services.update_person(Person.objects.get(pk=person.pk), data,
+                                                                    actor=request.user)
+                            if person else services.create_person(data, actor=request.user),
+                            success=_("Staff record saved."), form=form)
+        if saved:
+            for change in getattr(saved, "pending_changes", []):
                 messages.warning(request, _("The new %(what)s waits for confirmation: a code was sent to the old "
                                             "one, or another officer approves it.") % {
                     "what": contacts.FIELD_LABELS[change.field]})
-            return redirect("org:person", pk=person.pk)
-        except KysoError as exc:
-            _form_errors_from(form, exc)
+            return redirect("org:person", pk=saved.pk)
     return render(request, "org/form.html", {"form": form, "title": _("Edit staff record") if person else _("New staff record")})
 
 
