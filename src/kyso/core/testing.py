@@ -7,6 +7,7 @@ database: the `demo` fixture reloads it when it is missing.
 
 from __future__ import annotations
 
+import io
 import threading
 from dataclasses import dataclass
 
@@ -112,6 +113,13 @@ class SharedConnectionTurns:
         finally:
             if turn:
                 _shared_connection.release()
+
+
+def named_file(data: bytes, name: str) -> io.BytesIO:
+    """Bytes posted as an uploaded file called `name` (the test client guesses its type from the name)."""
+    f = io.BytesIO(data)
+    f.name = name
+    return f
 
 
 def in_threads(fn, n: int) -> list:

@@ -83,27 +83,11 @@ def test_a_revocation_driven_in_the_browser(demo, live_server):
     """Journey "thu hồi" end to end through the pages: the subscriber files Form 05 on his certificate's page, the
     managing unit confirms, the IT Center sends it to the CA (ours: revoked at once) and tells the unit, the unit
     records the device's return (Form 03) — each person in his own session, each step by its button."""
-    from django.db import transaction
-
-    from kyso import audit
     from kyso.accounts.demo import DEMO_PASSWORD
-    from kyso.core.context import acting_as
-    from kyso.lifecycle import services
-    from kyso.lifecycle.models import Certificate, KeyDevice, Record, RevocationRequest, Source
-    from kyso.pki.issuance import SubjectInfo
-    from kyso.pki.testing import make_signer
+    from kyso.lifecycle.models import Certificate, KeyDevice, Record, RevocationRequest
+    from kyso.lifecycle.tests.factories import our_certificate_on_device
 
-    person = demo.user("thuebao").person
-    admin = demo.user("admin")
-    with acting_as(admin), transaction.atomic(), audit.action("test.setup"):
-        issued, _key = make_signer("person", SubjectInfo(common_name=person.full_name, email=person.email))
-        sub = services.subscriber_for("person", person, person.unit)
-        dev = services.register_device(admin, serial="TK-TRINH-DUYET-1", unit=person.unit)
-        services.change_device(admin, dev, "issued", holder=sub)
-        cert = Certificate.objects.create(serial=issued.serial, issuer=issued.certificate.issuer.rfc4514_string(),
-                                          subject=issued.subject_dn, not_before=issued.not_before,
-                                          not_after=issued.not_after, status="active", kind="person",
-                                          subscriber=sub, device=dev, source=Source.EMBEDDED, issued=issued)
+    cert = our_certificate_on_device(demo, "TK-TRINH-DUYET-1")
 
     def state():
         rev = RevocationRequest.objects.filter(certificate=cert).first()
@@ -131,7 +115,7 @@ def test_a_revocation_driven_in_the_browser(demo, live_server):
     finally:
         driver.quit()
     assert Certificate.objects.get(pk=cert.pk).status == "revoked"
-    assert KeyDevice.objects.get(pk=dev.pk).state == "returned"
+    assert KeyDevice.objects.get(pk=cert.device_id).state == "returned"
     assert Record.objects.filter(form="03", title__contains="Thu hồi").exists()
 
 

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from kyso.core.errors import InvalidInput
+from kyso.core.testing import named_file
 from kyso.core.tables import read_table
 from kyso.lifecycle.models import Certificate
 from kyso.org.models import Person
@@ -121,22 +122,16 @@ def test_a_file_within_the_limits_is_read():
     assert [r for _n, r in table.rows] == [{"name": "Nguyễn Văn A", "code": "HN.BD"}]
 
 
-def _named(data, name):
-    f = io.BytesIO(data)
-    f.name = name
-    return f
-
-
 @pytest.mark.django_db
 def test_every_import_refuses_the_bomb_in_vietnamese_and_writes_nothing(api, bomb):
     before = (Person.objects.count(), Certificate.objects.count(), SimSubscription.objects.count())
     calls = [
-        (api("hanoi"), "/api/v1/imports/staff/", {"file": _named(bomb, "nhan-su.xlsx")}),
-        (api("admin"), "/api/v1/imports/units/", {"file": _named(bomb, "don-vi.xlsx")}),
-        (api("badinh"), "/api/v1/lifecycle/certificates/import/", {"register": _named(bomb, "so.xlsx")}),
+        (api("hanoi"), "/api/v1/imports/staff/", {"file": named_file(bomb, "nhan-su.xlsx")}),
+        (api("admin"), "/api/v1/imports/units/", {"file": named_file(bomb, "don-vi.xlsx")}),
+        (api("badinh"), "/api/v1/lifecycle/certificates/import/", {"register": named_file(bomb, "so.xlsx")}),
         (api("badinh"), "/api/v1/lifecycle/certificates/import/",
-         {"register": _named(b"Loai\n", "so.csv"), "files": [_named(bomb, "chung-thu.zip")]}),
-        (api("cntt"), "/api/v1/sims/import/", {"file": _named(bomb, "sim.xlsx")}),
+         {"register": named_file(b"Loai\n", "so.csv"), "files": [named_file(bomb, "chung-thu.zip")]}),
+        (api("cntt"), "/api/v1/sims/import/", {"file": named_file(bomb, "sim.xlsx")}),
     ]
     for client, url, body in calls:
         start = time.perf_counter()

@@ -15,6 +15,10 @@ from django.db import transaction
 from kyso import audit
 from kyso.core.context import acting_as
 from kyso.core.documents import OfficialDocument, Paragraph, render_pdf
+from kyso.lifecycle import services
+from kyso.lifecycle.models import Certificate, Source
+from kyso.pki.issuance import SubjectInfo
+from kyso.pki.testing import make_signer
 
 
 class ExternalCa:
@@ -75,6 +79,21 @@ def certificate_for(subscriber_kind: str, *, person=None, unit=None, days: int =
             subject=cert.subject.rfc4514_string(), not_before=cert.not_valid_before_utc,
             not_after=cert.not_valid_after_utc, status=status, kind=subscriber_kind, subscriber=sub,
             source=Source.IMPORTED, der=der(cert))
+
+
+def our_certificate_on_device(demo, serial: str):
+    """A certificate our CA issued to the demo subscriber (thuebao), on a key device in his hands."""
+    person = demo.user("thuebao").person
+    admin = demo.user("admin")
+    with acting_as(admin), transaction.atomic(), audit.action("test.certificate"):
+        issued, _key = make_signer("person", SubjectInfo(common_name=person.full_name, email=person.email))
+        sub = services.subscriber_for("person", person, person.unit)
+        dev = services.register_device(admin, serial=serial, unit=person.unit)
+        services.change_device(admin, dev, "issued", holder=sub)
+        return Certificate.objects.create(
+            serial=issued.serial, issuer=issued.certificate.issuer.rfc4514_string(), subject=issued.subject_dn,
+            not_before=issued.not_before, not_after=issued.not_after, status="active", kind="person", subscriber=sub,
+            device=dev, source=Source.EMBEDDED, issued=issued)
 
 
 def in_state(req, state: str):

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
+from kyso.core.testing import named_file
 from kyso.jobs.worker import drain
 from kyso.lifecycle.models import Certificate, KeyDevice
 
@@ -51,8 +52,8 @@ def _outcome(client, resp) -> dict:
 @pytest.mark.django_db
 def test_import_register_with_files_through_the_api(api, demo):
     boss, clerk, c1, c2, archive = _files(demo)
-    resp = api("badinh").post(URL, {"register": _named(_register(boss, clerk), "so.csv"),
-                                    "files": [_named(pem(c1), "giam-doc.pem"), _named(archive, "files.zip")]},
+    resp = api("badinh").post(URL, {"register": named_file(_register(boss, clerk), "so.csv"),
+                                    "files": [named_file(pem(c1), "giam-doc.pem"), named_file(archive, "files.zip")]},
                               format="multipart")
     assert _outcome(api("badinh"), resp) == {"applied": True, "imported": 3, "rejected": []}
     person_cert = Certificate.objects.get(serial=format(c1.serial_number, "x"))
@@ -64,17 +65,11 @@ def test_import_register_with_files_through_the_api(api, demo):
     old = Certificate.objects.get(serial="0a1b2c3d")
     assert old.status == "revoked" and old.revocation_reason == "d" and old.mobile_sim
     # the same register again: every row is a duplicate now
-    again = api("badinh").post(URL, {"register": _named(_register(boss, clerk), "so.csv"),
-                                     "files": [_named(pem(c1), "giam-doc.pem"), _named(archive, "files.zip")]},
+    again = api("badinh").post(URL, {"register": named_file(_register(boss, clerk), "so.csv"),
+                                     "files": [named_file(pem(c1), "giam-doc.pem"), named_file(archive, "files.zip")]},
                                format="multipart")
     report = _outcome(api("badinh"), again)
     assert report["applied"] is False and {r["code"] for r in report["rejected"]} == {"lifecycle.import.duplicate"}
-
-
-def _named(data, name):
-    f = io.BytesIO(data)
-    f.name = name
-    return f
 
 
 @pytest.mark.django_db
@@ -86,8 +81,8 @@ def test_one_bad_row_rejects_the_file_with_a_report(api, demo):
            "tổ chức,HN.BD,,,,zz-not-hex,01/01/2030,,,,\n"                 # unreadable serial
            "tổ chức,HCM,,,,ABCF,01/01/2030,,,,\n")                        # outside Ba Đình's scope
     before = Certificate.objects.count(), KeyDevice.objects.count()
-    resp = api("badinh").post(URL, {"register": _named(_register(boss, clerk, bad), "so.csv"),
-                                    "files": [_named(pem(c1), "giam-doc.pem"), _named(archive, "files.zip")]},
+    resp = api("badinh").post(URL, {"register": named_file(_register(boss, clerk, bad), "so.csv"),
+                                    "files": [named_file(pem(c1), "giam-doc.pem"), named_file(archive, "files.zip")]},
                               format="multipart")
     report = _outcome(api("badinh"), resp)
     assert report["applied"] is False and report["imported"] == 0

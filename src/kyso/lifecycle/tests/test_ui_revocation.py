@@ -4,35 +4,17 @@ CRL) and tells the unit, the unit returns the device (Form 03 "Thu hồi"); the 
 Office's organisation request and revokes the leftovers of units without a seal."""
 
 import pytest
+from cryptography import x509
 
 from kyso.jobs.worker import drain
-from cryptography import x509
-from django.db import transaction
+from kyso.lifecycle.models import IssuanceRequest, KeyDevice, Record, RevocationRequest
 
-from kyso import audit
-from kyso.core.context import acting_as
-from kyso.lifecycle import services
-from kyso.lifecycle.models import Certificate, IssuanceRequest, KeyDevice, Record, RevocationRequest, Source
-
-from .factories import certificate_for
+from .factories import certificate_for, our_certificate_on_device
 
 
 @pytest.mark.django_db
 def test_revocation_and_device_recovery_by_hand(demo, pki):
-    from kyso.pki.issuance import SubjectInfo
-    from kyso.pki.testing import make_signer
-
-    person = demo.user("thuebao").person
-    admin = demo.user("admin")
-    with acting_as(admin), transaction.atomic(), audit.action("test.ours"):
-        issued, _key = make_signer("person", SubjectInfo(common_name=person.full_name, email=person.email))
-        sub = services.subscriber_for("person", person, person.unit)
-        dev = services.register_device(admin, serial="TK-UI-1", unit=person.unit)
-        services.change_device(admin, dev, "issued", holder=sub)
-        cert = Certificate.objects.create(serial=issued.serial, issuer=issued.certificate.issuer.rfc4514_string(),
-                                          subject=issued.subject_dn, not_before=issued.not_before,
-                                          not_after=issued.not_after, status="active", kind="person", subscriber=sub,
-                                          device=dev, source=Source.EMBEDDED, issued=issued)
+    cert = our_certificate_on_device(demo, "TK-UI-1")
     thuebao, badinh, cntt = demo.client("thuebao"), demo.client("badinh"), demo.client("cntt")
     page = thuebao.get(f"/lifecycle/certificates/{cert.pk}/").content.decode()
     assert "Đề nghị thu hồi (Mẫu 05)" in page
@@ -51,7 +33,7 @@ def test_revocation_and_device_recovery_by_hand(demo, pki):
     assert crl.get_revoked_certificate_by_serial_number(int(cert.serial, 16)) is not None
     badinh.post(f"/lifecycle/revocations/{rev.pk}/", {"op": "return_device", "condition": ""})
     rev.refresh_from_db()
-    assert rev.state == "device_returned" and KeyDevice.objects.get(pk=dev.pk).state == "returned"
+    assert rev.state == "device_returned" and KeyDevice.objects.get(pk=cert.device_id).state == "returned"
     assert Record.objects.filter(form="03", title__contains="Thu hồi").exists()
     assert badinh.get(f"/lifecycle/forms/05/{rev.pk}.docx").status_code == 200
 
