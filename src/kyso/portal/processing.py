@@ -76,12 +76,17 @@ def advance(user, dossier: Dossier, step: str, *, note: str = "", assignee: str 
     return DOSSIER.perform(step, dossier, actor=user, body=body)
 
 
+def _listed(items: list[str], field: str, code: str, message) -> list[str]:
+    """The non-empty lines of a written list (what is missing, the reasons); none at all is refused."""
+    items = [i.strip() for i in items if i and i.strip()]
+    if not items:
+        raise InvalidInput(code, message, fields={field: ("required", message)})
+    return items
+
+
 def request_supplement(user, dossier: Dossier, missing: list[str], note: str = "") -> Dossier:
     """The one written request listing everything missing; the clock stops until the supplement arrives."""
-    missing = [m.strip() for m in missing if m and m.strip()]
-    if not missing:
-        raise InvalidInput("portal.supplement.nothing_listed", _("List what is missing from the dossier."),
-                           fields={"missing": ("required", _("List what is missing from the dossier."))})
+    missing = _listed(missing, "missing", "portal.supplement.nothing_listed", _("List what is missing from the dossier."))
     dossier = _lock(dossier)
 
     def body(attempt):
@@ -157,10 +162,7 @@ def apologise(user, dossier: Dossier, reason: str, new_date: dt.date) -> Dossier
 
 
 def refuse(user, dossier: Dossier, reasons: list[str]) -> Dossier:
-    reasons = [r.strip() for r in reasons if r and r.strip()]
-    if not reasons:
-        raise InvalidInput("portal.refusal.reason_required", _("Give the reasons for the refusal."),
-                           fields={"reasons": ("required", _("Give the reasons for the refusal."))})
+    reasons = _listed(reasons, "reasons", "portal.refusal.reason_required", _("Give the reasons for the refusal."))
     dossier = _lock(dossier)
 
     def body(attempt):
