@@ -16,6 +16,16 @@ class KysoError(Exception):
     default_code = "error"
     default_message = _("The request could not be processed.")
 
+    def __init_subclass__(cls, *, status: int | None = None, code: str | None = None, message=None, **kwargs):
+        """`class NotFound(KysoError, status=404, code="not_found", message=_("…"))`: a kind's defaults in one line."""
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.http_status = status
+        if code is not None:
+            cls.default_code = code
+        if message is not None:
+            cls.default_message = message
+
     def __init__(self, code: str | None = None, message=None, /, *, fields: dict | None = None, **params):
         self.code = code or self.default_code
         self._message = message if message is not None else self.default_message
@@ -53,47 +63,30 @@ class KysoError(Exception):
         return f"[{self.code}] {self.message}"
 
 
-class InvalidInput(KysoError):
+# The kinds every domain raises: `status` (HTTP), `code` (the default stable code) and `message` (the default msgid)
+# declared on the class line.
+
+class InvalidInput(KysoError, status=400, code="invalid_input", message=_("The data is not valid.")):
     """The input itself is wrong (format, range, missing field)."""
 
-    http_status = 400
-    default_code = "invalid_input"
-    default_message = _("The data is not valid.")
+
+class NotFound(KysoError, status=404, code="not_found", message=_("The requested object does not exist.")):
+    """The object does not exist, or lies outside the actor's scope (answered alike)."""
 
 
-class NotFound(KysoError):
-    http_status = 404
-    default_code = "not_found"
-    default_message = _("The requested object does not exist.")
-
-
-class Forbidden(KysoError):
+class Forbidden(KysoError, status=403, code="forbidden", message=_("You are not allowed to do this.")):
     """The actor's role or unit scope does not allow this."""
 
-    http_status = 403
-    default_code = "forbidden"
-    default_message = _("You are not allowed to do this.")
 
-
-class InvalidState(KysoError):
+class InvalidState(KysoError, status=409, code="invalid_state",
+                   message=_("This step is not allowed in the current state.")):
     """A step out of order: the object is not in a state that allows this action."""
 
-    http_status = 409
-    default_code = "invalid_state"
-    default_message = _("This step is not allowed in the current state.")
 
-
-class Conflict(KysoError):
+class Conflict(KysoError, status=409, code="conflict", message=_("This conflicts with an existing record.")):
     """The action would duplicate or contradict something that already exists."""
 
-    http_status = 409
-    default_code = "conflict"
-    default_message = _("This conflicts with an existing record.")
 
-
-class IntegrityFailure(KysoError):
+class IntegrityFailure(KysoError, status=500, code="integrity_failure",
+                       message=_("Stored data failed its integrity check.")):
     """Stored data failed an integrity check (hash mismatch, broken chain)."""
-
-    http_status = 500
-    default_code = "integrity_failure"
-    default_message = _("Stored data failed its integrity check.")
