@@ -9,15 +9,14 @@ from kyso.core import workflow
 from kyso.core.errors import Forbidden, InvalidState
 from kyso.org import contacts
 from kyso.org.models import ContactChange
+from kyso.org.tests.factories import phone_change
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def change(demo, as_user):
-    officer = demo.user("hanoi")
-    with as_user(officer):
-        return contacts.request_change(demo.user("thuebao").person, "phone_mobile", "0987123456", actor=officer)
+def change(demo):
+    return phone_change(demo, "hanoi")
 
 
 def test_the_queue_lists_exactly_who_may_act(change, demo):

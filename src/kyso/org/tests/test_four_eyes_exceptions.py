@@ -6,16 +6,15 @@ import datetime as dt
 import pytest
 
 from kyso.audit.models import AuditRecord
-from kyso.org import contacts
+
+from .factories import phone_change
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def change(demo, as_user):
-    officer = demo.user("badinh")
-    with as_user(officer):
-        return contacts.request_change(demo.user("thuebao").person, "phone_mobile", "0987123456", actor=officer)
+def change(demo):
+    return phone_change(demo, "badinh")
 
 
 def _exception(api, **overrides):
