@@ -295,6 +295,15 @@ class _RegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def _end(self, record):
         raise NotImplementedError
 
+    def _records(self, user):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        """The records the caller keeps (`_records`), `?tax_code=` narrowing them to one employer."""
+        qs = self._records(self.request.user)
+        tax = self.request.query_params.get("tax_code")
+        return qs.filter(employer_tax_code=tax) if tax else qs
+
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
@@ -307,11 +316,6 @@ class IvanRegistrationViewSet(_RegistryViewSet):
 
     serializer_class = s.IvanRegistrationSerializer
 
-    def get_queryset(self):
-        qs = registry.registrations(self.request.user)
-        tax = self.request.query_params.get("tax_code")
-        return qs.filter(employer_tax_code=tax) if tax else qs
-
     def perform_create(self, serializer):
         v = serializer.validated_data
         serializer.instance = registry.register_ivan(
@@ -319,6 +323,7 @@ class IvanRegistrationViewSet(_RegistryViewSet):
             name=v["employer_name"], unit_code=v["unit"]["code"], valid_from=v.get("valid_from"),
             valid_to=v.get("valid_to"))
 
+    _records = staticmethod(registry.registrations)
     _end = staticmethod(registry.end_registration)
 
 
@@ -338,11 +343,6 @@ class SignerAuthorisationViewSet(_RegistryViewSet):
         registry.reveal(page if page is not None else queryset, via="api.list")
         return page
 
-    def get_queryset(self):
-        qs = registry.authorisations(self.request.user)
-        tax = self.request.query_params.get("tax_code")
-        return qs.filter(employer_tax_code=tax) if tax else qs
-
     def perform_create(self, serializer):
         v = serializer.validated_data
         serializer.instance = registry.authorise_signer(
@@ -350,4 +350,5 @@ class SignerAuthorisationViewSet(_RegistryViewSet):
             person_id=v["person_id"], person_name=v["person_name"], unit_code=v["unit"]["code"],
             valid_from=v.get("valid_from"), valid_to=v.get("valid_to"))
 
+    _records = staticmethod(registry.authorisations)
     _end = staticmethod(registry.end_authorisation)
