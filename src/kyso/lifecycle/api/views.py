@@ -43,7 +43,35 @@ def _request_data(user, req, via="api"):
     return s.RequestSerializer(req, context={"revealed": privacy.reveal(user, [req], via)}).data
 
 
-class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+# A step on one record from a POST action: `_run` gives the record (read again) and what the step returned, `_do`
+# answers the record as the view set does (`_answer`). No docstring: the API schema would show it for the view sets.
+class _Steps:
+
+    def _answer(self, obj):
+        return self.serializer_class(obj).data
+
+    def _run(self, func, *args, **kwargs):
+        obj = self.get_object()
+        result = func(self.request.user, obj, *args, **kwargs)
+        obj.refresh_from_db()
+        return obj, result
+
+    def _do(self, func, *args, **kwargs):
+        return Response(self._answer(self._run(func, *args, **kwargs)[0]))
+
+
+def _step(name: str, func, responses, url_path: str | None = None, doc: str | None = None):
+    """A POST action `name` without a body: the step `func(user, record)`, answered by the view set's `_do`."""
+    def view(self, request, pk=None):
+        return self._do(func)
+
+    view.__name__ = view.__qualname__ = name
+    view.__doc__ = doc
+    return extend_schema(request=None, responses=responses)(
+        action(detail=True, methods=["post"], url_path=url_path)(view))
+
+
+class RequestViewSet(_Steps, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.RequestSerializer
     permission_classes = [HasKysoPermission]
     required_permission = LC_VIEW
@@ -81,16 +109,10 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         req = services.file_request(request.user, kind=d.pop("kind"), person=person, unit=unit, data=d, **files)
         return Response(_request_data(request.user, req), status=status.HTTP_201_CREATED)
 
-    def _do(self, func, *args, **kwargs):
-        req = self.get_object()
-        func(self.request.user, req, *args, **kwargs)
-        req.refresh_from_db()
-        return Response(_request_data(self.request.user, req))
+    def _answer(self, req):
+        return _request_data(self.request.user, req)
 
-    @extend_schema(request=None, responses=s.RequestSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        return self._do(services.confirm_request)
+    confirm = _step("confirm", services.confirm_request, s.RequestSerializer)
 
     @extend_schema(request=s.ReviewSerializer, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"])
@@ -104,10 +126,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = valid(s.Form01Serializer, request, partial=True)
         return self._do(services.edit_request, dict(data))
 
-    @extend_schema(request=None, responses=s.RequestSerializer)
-    @action(detail=True, methods=["post"])
-    def resubmit(self, request, pk=None):
-        return self._do(services.resubmit)
+    resubmit = _step("resubmit", services.resubmit, s.RequestSerializer)
 
     @extend_schema(request=s.ReasonSerializer, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"])
@@ -121,10 +140,8 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = valid(s.OutcomeSerializer, request)
         return self._do(services.ca_outcome, data["outcome"], data["reason"])
 
-    @extend_schema(request=None, responses=s.RequestSerializer)
-    @action(detail=True, methods=["post"], url_path="notify-outcome")
-    def notify_outcome(self, request, pk=None):
-        return self._do(services.notify_unit_of_outcome)
+    notify_outcome = _step("notify_outcome", services.notify_unit_of_outcome, s.RequestSerializer,
+                           url_path="notify-outcome")
 
     @extend_schema(request=None, responses=s.RequestSerializer)
     @action(detail=True, methods=["post"], url_path="supplement-done")
@@ -146,15 +163,10 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         rec = services.attach_signed_record(request.user, self.get_object(), data["file"].read())
         return Response(s.RecordSerializer(rec).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.RequestSerializer)
-    @action(detail=True, methods=["post"], url_path="handover-subscriber")
-    def handover_subscriber(self, request, pk=None):
-        return self._do(services.handover_to_subscriber)
+    handover_subscriber = _step("handover_subscriber", services.handover_to_subscriber, s.RequestSerializer,
+                                url_path="handover-subscriber")
 
-    @extend_schema(request=None, responses=s.RequestSerializer)
-    @action(detail=True, methods=["post"])
-    def activate(self, request, pk=None):
-        return self._do(services.activate)
+    activate = _step("activate", services.activate, s.RequestSerializer)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path=r"form01\.(?P<fmt>pdf|docx)")
@@ -173,7 +185,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return _doc(documents.form04_for_request(self.get_object()), fmt, "mau-04")
 
 
-class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ListViewSet(_Steps, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.ListSerializer
     permission_classes = [HasKysoPermission]
     required_permission = LC_VIEW
@@ -193,31 +205,17 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             lst = services.compile_list(request.user, _unit(d["unit"]), d.get("requests"))
         return Response(s.ListSerializer(lst).data, status=status.HTTP_201_CREATED)
 
-    def _do(self, func, **kw):
-        lst = self.get_object()
-        result = func(self.request.user, lst, **kw)
-        lst.refresh_from_db()
-        return lst, result
 
-    @extend_schema(request=None, responses=s.ListSerializer)
-    @action(detail=True, methods=["post"])
-    def send(self, request, pk=None):
-        return Response(s.ListSerializer(self._do(services.send_list)[0]).data)
+    send = _step("send", services.send_list, s.ListSerializer)
 
-    @extend_schema(request=None, responses=s.ListSerializer)
-    @action(detail=True, methods=["post"])
-    def receive(self, request, pk=None):
-        return Response(s.ListSerializer(self._do(services.receive_list)[0]).data)
+    receive = _step("receive", services.receive_list, s.ListSerializer)
 
-    @extend_schema(request=None, responses=s.ListSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return Response(s.ListSerializer(self._do(services.approve_list)[0]).data)
+    approve = _step("approve", services.approve_list, s.ListSerializer)
 
     @extend_schema(request=None, responses=s.SentToCaSerializer)
     @action(detail=True, methods=["post"], url_path="send-to-ca")
     def send_to_ca(self, request, pk=None):
-        lst, issued = self._do(services.send_to_ca)
+        lst, issued = self._run(services.send_to_ca)
         return Response(s.SentToCaSerializer(lst, context={"issued": issued}).data)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
@@ -302,7 +300,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-class RevocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RevocationViewSet(_Steps, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.RevocationSerializer
     permission_classes = [HasKysoPermission]
     required_permission = LC_VIEW
@@ -320,37 +318,20 @@ class RevocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                                           phone_notice=d["phone_notice"])
         return Response(s.RevocationSerializer(rev).data, status=status.HTTP_201_CREATED)
 
-    def _do(self, func, **kw):
-        rev = self.get_object()
-        func(self.request.user, rev, **kw)
-        rev.refresh_from_db()
-        return Response(s.RevocationSerializer(rev).data)
 
-    @extend_schema(request=None, responses=s.RevocationSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        return self._do(services.confirm_revocation)
+    confirm = _step("confirm", services.confirm_revocation, s.RevocationSerializer)
 
-    @extend_schema(request=None, responses=s.RevocationSerializer)
-    @action(detail=True, methods=["post"], url_path="send-to-ca")
-    def send_to_ca(self, request, pk=None):
-        return self._do(services.send_revocation)
+    send_to_ca = _step("send_to_ca", services.send_revocation, s.RevocationSerializer, url_path="send-to-ca")
 
-    @extend_schema(request=None, responses=s.RevocationSerializer)
-    @action(detail=True, methods=["post"], url_path="ca-confirmed")
-    def ca_confirmed(self, request, pk=None):
-        """External CA: its confirmation of the revocation arrived."""
-        return self._do(services.ca_confirmed_revocation)
+    ca_confirmed = _step("ca_confirmed", services.ca_confirmed_revocation, s.RevocationSerializer,
+                         url_path="ca-confirmed", doc="External CA: its confirmation of the revocation arrived.")
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path=r"form05\.(?P<fmt>pdf|docx)")
     def form05(self, request, pk=None, fmt="pdf"):
         return _doc(privacy.form05_for(request.user, self.get_object(), via=f"api.form05.{fmt}"), fmt, "mau-05")
 
-    @extend_schema(request=None, responses=s.RevocationSerializer)
-    @action(detail=True, methods=["post"], url_path="notify-unit")
-    def notify_unit(self, request, pk=None):
-        return self._do(services.notify_unit_to_recover)
+    notify_unit = _step("notify_unit", services.notify_unit_to_recover, s.RevocationSerializer, url_path="notify-unit")
 
     @extend_schema(request=s.ReturnDeviceSerializer, responses=s.RevocationSerializer)
     @action(detail=True, methods=["post"], url_path="return-device")
