@@ -25,11 +25,15 @@ def _base(dossier: Dossier, form_label: str, title: str, blocks: list, *, signer
     )
 
 
+def _submitter(dossier: Dossier) -> FieldLine:
+    return FieldLine([Field("Tổ chức, cá nhân", dossier.submitter_name), Field("Mã số thuế", dossier.submitter_tax_code)])
+
+
 def receipt(dossier: Dossier) -> OfficialDocument:
     files = [[str(i + 1), f.form.code if f.form else "", f.file.name, f.signer or "—"] for i, f in
              enumerate(dossier.files.select_related("form", "file").order_by("id"))]
     return _base(dossier, "Mẫu số 01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", [
-        FieldLine([Field("Tổ chức, cá nhân", dossier.submitter_name), Field("Mã số thuế", dossier.submitter_tax_code)]),
+        _submitter(dossier),
         FieldLine([Field("Hình thức nộp", dossier.get_channel_display()), Field("Loại hồ sơ", dossier.get_kind_display())]),
         FieldLine([Field("Tiếp nhận lúc", vn_datetime(dossier.received_at))]),
         Table(["STT", "Mẫu", "Tệp", "Người ký"], files or [["—", "", "", ""]], widths=[1, 2, 5, 5]),
@@ -77,8 +81,10 @@ def control_slip(dossier: Dossier) -> OfficialDocument:
 
 def result(dossier: Dossier, note: str) -> OfficialDocument:
     return _base(dossier, "", "THÔNG BÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", [
-        FieldLine([Field("Kết quả", dossier.procedure.result_type)]),
-        Paragraph(note or "Hồ sơ đã được giải quyết theo đề nghị."),
+        _submitter(dossier),
+        Paragraph(f"Cơ quan bảo hiểm xã hội đã giải quyết hồ sơ mã {dossier.code} như sau:"),
+        FieldLine([Field("Nội dung giải quyết", note or "Hồ sơ đã được giải quyết theo đề nghị.")]),
+        FieldLine([Field("Kết quả trả", dossier.procedure.result_type)]),
         FieldLine([Field("Ngày tiếp nhận", vn_date(dossier.received_on)), Field("Ngày hẹn trả", vn_date(dossier.due_date))]),
     ], signer_caption="THỦ TRƯỞNG CƠ QUAN")
 
