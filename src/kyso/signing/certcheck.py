@@ -4,10 +4,12 @@ revocation, key usage — one function for PDF, XML and CMS, built on pyhanko-ce
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import functools
 
 from cryptography import x509
+from cryptography.x509 import ocsp
 from django.utils import translation
 from django.utils.translation import gettext as _
 from pyhanko_certvalidator import CertificateValidator
@@ -21,6 +23,7 @@ from .trust import TrustStore
 # for PDF and CMS (pyhanko_status.KEY_USAGE); certvalidator's own usage check would demand all listed.
 SIGNING_USAGES = ("digital_signature", "content_commitment")
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
+EXPIRED_CERTS_ON_CRL = x509.ObjectIdentifier("2.5.29.60")
 
 
 def usage_allows_signing(cert: x509.Certificate) -> bool:
@@ -52,6 +55,7 @@ def check_certificate(sig: r.SignatureReport, cert: x509.Certificate, *, trust: 
                       at: dt.datetime | None, other_certs=(), has_timestamp: bool = False) -> None:
     """Validate `cert` at time `at` (the timestamp time when there is one, else now) and record the outcome.
     The outcome is computed once per signer, CA set and revocation data (`certcache`), then replayed."""
+    trust = issued_while_valid(trust, cert)
     if trust.allow_fetching:
         checks = _validate(cert, trust, at, other_certs, has_timestamp)
     else:
@@ -64,6 +68,38 @@ def check_certificate(sig: r.SignatureReport, cert: x509.Certificate, *, trust: 
             ttl=certcache.AT_TTL if at is not None else certcache.NOW_TTL, until=until)
     for args, kwargs in checks:
         sig.check(*args, **kwargs)
+
+
+def issued_while_valid(trust: TrustStore, cert: x509.Certificate) -> TrustStore:
+    """`trust` without the revocation data about `cert` issued after `cert` expired: it proves nothing about it
+    (a CA may drop an expired certificate from its CRLs, RFC 5280 § 3.3 — unless the CRL says it keeps them,
+    ExpiredCertsOnCRL), and a past-signature validation (EN 319 102-1 § 5.6.2.4) needs data issued while the
+    certificate was valid — which the archive renewal job gathers before the expiry."""
+    expiry = cert.not_valid_after_utc
+    if expiry > dt.datetime.now(dt.timezone.utc):
+        return trust
+    crls = [c for c in trust.crls if not _crl_after(c, cert, expiry)]
+    ocsps = [o for o in trust.ocsps if not _ocsp_after(o, cert, expiry)]
+    if len(crls) == len(trust.crls) and len(ocsps) == len(trust.ocsps):
+        return trust
+    return dataclasses.replace(trust, crls=crls, ocsps=ocsps)
+
+
+def _crl_after(der: bytes, cert: x509.Certificate, expiry: dt.datetime) -> bool:
+    try:
+        lst = x509.load_der_x509_crl(der)
+    except ValueError:
+        return False
+    keeps_expired = any(ext.oid == EXPIRED_CERTS_ON_CRL for ext in lst.extensions)
+    return lst.issuer == cert.issuer and lst.last_update_utc > expiry and not keeps_expired
+
+
+def _ocsp_after(der: bytes, cert: x509.Certificate, expiry: dt.datetime) -> bool:
+    try:
+        resp = ocsp.load_der_ocsp_response(der)
+        return resp.serial_number == cert.serial_number and resp.produced_at_utc > expiry
+    except ValueError:
+        return False
 
 
 class _Recorder:

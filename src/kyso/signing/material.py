@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp as x509_ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtensionOID
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyso.core.errors import InvalidState
@@ -222,10 +223,17 @@ def _refuse_revoked(good: bool, cert: x509.Certificate) -> None:
                            subject=cert.subject.rfc4514_string()[:200])
 
 
+def _expired(cert: x509.Certificate) -> bool:
+    return cert.not_valid_after_utc < timezone.now()
+
+
 def gather(certs: Iterable[x509.Certificate], *, known: Iterable[x509.Certificate] = (),
            refuse_revoked: bool = True) -> Material:
     """Everything a verifier needs offline for the given end certificates (signer, TSAs); a revoked one is
-    refused unless `refuse_revoked` is off (renewing an archive keeps the proof that it was revoked later)."""
+    refused unless `refuse_revoked` is off (renewing an archive keeps the proof that it was revoked later).
+    A certificate that has already expired gets no revocation data: data issued after its expiry proves nothing
+    about it (a CA may drop it from its CRLs) and would only hide the data gathered while it was valid, which
+    a past-signature validation (EN 319 102-1 § 5.6.2.4) needs — the renewal job gathers that in time."""
     known_list = _known_certificates(known)
     out = Material()
     done: set[bytes] = set()
@@ -239,7 +247,7 @@ def gather(certs: Iterable[x509.Certificate], *, known: Iterable[x509.Certificat
             if fp in done:
                 continue
             done.add(fp)
-            if not _no_check(here):
+            if not _no_check(here) and not _expired(here):
                 before = len(out.certs)
                 _revocation(here, issuer, out, refuse_revoked)
                 # responder certificates that came with an OCSP response need their own chain (and revocation

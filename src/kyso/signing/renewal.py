@@ -1,8 +1,10 @@
 """Archive renewal (ETSI EN 319 142-1 / 132-1 § LTA; EN 319 102-1 § 5.6.2.3): an archived signed record keeps its
 proof only while its last time-stamp is strong — until the time-stamping authority's certificate expires and
 while the algorithms used (digest, key) are not past the end dates of the algorithm policy. A periodic job finds
-the records whose last time-stamp loses its strength within a margin and extends them (`longterm.extend`: fresh
-validation data, a new archive time-stamp); the renewed document is archived as a new file, the old one stays,
+the records whose last time-stamp loses its strength within a margin — or whose signer's certificate expires
+within it before the proof that it was not revoked has been gathered again and time-stamped — and extends them
+(`longterm.extend`: fresh validation data, a new document / archive time-stamp; a detached CAdES signature with
+the signed file found in the archive by its hash); the renewed document is archived as a new file, the old one stays,
 and every renewal — or why it could not be done — is recorded (audited) for the page `signing:renewals`."""
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ OTHER_MEDIA = ("text/xml", "application/pkcs7-signature")
 class Strength:
     last_time: dt.datetime | None    # when the last time-stamp was made (None: no time-stamp at all)
     weak_at: dt.datetime | None      # when it stops being strong
-    why: str = ""                    # "tsa" (its certificate expires) or an algorithm name
+    why: str = ""                    # "tsa" (its certificate expires), an algorithm name, "signer" (no revocation
+                                     # data yet) or "signer-proof" (to gather again before the signer's expiry)
 
 
 @dataclass
@@ -87,52 +90,88 @@ def _token_strength(signed_data: cms.SignedData) -> Strength:
     return found
 
 
-def _pdf_parts(data: bytes) -> tuple[list[x509.Certificate], list[cms.SignedData]]:
-    signers, tokens = [], []
+@dataclass
+class Parts:
+    signers: list[x509.Certificate]
+    tokens: list[cms.SignedData]        # every time-stamp
+    archive: list[cms.SignedData]       # the document / archive time-stamps (over the validation data)
+
+
+def _pdf_parts(data: bytes) -> Parts:
+    out = Parts([], [], [])
     for emb in PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures:
         if emb.sig_object_type == "/DocTimeStamp":
-            tokens.append(emb.signed_data)
+            out.tokens.append(emb.signed_data)
+            out.archive.append(emb.signed_data)
         else:
-            signers.append(cms_signer(emb.signed_data))
-            tokens += [t["content"] for t in timestamp_tokens(emb.signer_info)]
-    return signers, tokens
+            out.signers.append(cms_signer(emb.signed_data))
+            out.tokens += [t["content"] for t in timestamp_tokens(emb.signer_info)]
+    return out
 
 
-def _xml_parts(data: bytes) -> tuple[list[x509.Certificate], list[cms.SignedData]]:
+def _xml_parts(data: bytes) -> Parts:
     root = xades_lt.parse(data)
     sigs = list(root.iter(f"{{{xades_lt.DS}}}Signature"))
-    return [xades_lt.signer_of(s) for s in sigs], [t["content"] for s in sigs for t in xades_lt.tokens(s)]
+    return Parts([xades_lt.signer_of(s) for s in sigs], [t["content"] for s in sigs for t in xades_lt.tokens(s)],
+                 [t["content"] for s in sigs for t in xades_lt.tokens(s, archive_only=True)])
 
 
-def _cms_parts(data: bytes) -> tuple[list[x509.Certificate], list[cms.SignedData]]:
+def _cms_parts(data: bytes) -> Parts:
     signed_data = cades.load(data)["content"]
-    return ([cms_signer(signed_data)],
-            [t["content"] for si in signed_data["signer_infos"] for t in timestamp_tokens(si)])
+    return Parts([cms_signer(signed_data)],
+                 [t["content"] for si in signed_data["signer_infos"] for t in timestamp_tokens(si)],
+                 [t["content"] for t, _position in cades.archive_timestamps(signed_data)])
 
 
 PARTS = {"pdf": _pdf_parts, "xml": _xml_parts, "cms": _cms_parts}
 
 
+def _gen_time(signed_data: cms.SignedData) -> dt.datetime:
+    return signed_data["encap_content_info"]["content"].parsed["gen_time"].native
+
+
 def strength(data: bytes) -> Strength | None:
     """The strength of the document's proof; None when the document carries no signature. It is the strength of
-    its last time-stamp — and, while the document carries no revocation data yet (below B-LT), not past the
-    first signer certificate's expiry: after that day the proof that it was not revoked when it signed can no
-    longer be gathered (CRLs drop expired certificates), so the validation data must be added before."""
+    its last time-stamp — and not past a signer certificate's expiry until the proof that the certificate was
+    not revoked has been gathered within the margin before that day and time-stamped (EN 319 102-1 § 5.6.2.4:
+    a past-signature validation needs revocation data issued while the certificate was valid, with a proof of
+    existence — a later document or archive time-stamp; after that day the proof can no longer be gathered,
+    CRLs drop expired certificates). Below B-LT the record carries no such data at all."""
     fmt = detect(data)
-    signers, tokens = PARTS[fmt](data) if fmt in PARTS else ([], [])
-    if not signers:
+    parts = PARTS[fmt](data) if fmt in PARTS else Parts([], [], [])
+    if not parts.signers:
         return None
-    if tokens:
+    if parts.tokens:
         # the last one made; same second (gen_time has no fraction here): the later in the document
-        found = max(enumerate(map(_token_strength, tokens)), key=lambda pair: (pair[1].last_time, pair[0]))[1]
+        found = max(enumerate(map(_token_strength, parts.tokens)), key=lambda pair: (pair[1].last_time, pair[0]))[1]
     else:
         found = Strength(None, None, "none")
+    if found.weak_at is None:
+        return found
     material = document_material(data, fmt)
-    if found.weak_at is not None and not (material.crls or material.ocsps):
-        expiry = min(cert.not_valid_after_utc for cert in signers)
+    has_proof = bool(material.crls or material.ocsps)
+    archived_at = max(map(_gen_time, parts.archive), default=None)
+    for cert in parts.signers:
+        expiry = cert.not_valid_after_utc
+        if has_proof and archived_at is not None and archived_at >= expiry - margin():
+            continue        # gathered and time-stamped within the margin before the expiry (or after it: too late)
         if expiry < found.weak_at:
-            found.weak_at, found.why = expiry, "signer"
+            found.weak_at, found.why = expiry, "signer-proof" if has_proof else "signer"
     return found
+
+
+def signed_content(data: bytes) -> bytes | None:
+    """The file a detached CAdES signature (.p7s) signed, found in the archive by its SHA-256 (the archive names
+    every file by it): an archive-time-stamp-v3 covers the signed content's hash. None when it is not there."""
+    signed_data = cades.load(data)["content"]
+    if signed_data["encap_content_info"]["content"].native is not None:
+        return None     # not detached: the content is inside
+    info = signed_data["signer_infos"][0]
+    digests = [a["values"][0].native for a in info["signed_attrs"] if a["type"].native == "message_digest"]
+    if info["digest_algorithm"]["algorithm"].native != "sha256" or len(digests) != 1:
+        return None
+    found = StoredFile.objects.filter(sha256=digests[0].hex()).order_by("pk").first()
+    return read(found) if found is not None else None
 
 
 def candidates():
@@ -153,7 +192,8 @@ def _renew_one(source: StoredFile, found: Strength, now: dt.datetime) -> Archive
                                  "the time-stamping authority's certificate first."),
                                date=timezone.localtime(new.weak_at).strftime("%d/%m/%Y"))
         try:
-            data = extend(read(source))
+            data = read(source)
+            data = extend(data, signed_content(data) if detect(data) == "cms" else None)
         except KysoError:
             raise
         except Exception as exc:  # noqa: BLE001 - a document the libraries cannot handle is a failure to report
@@ -173,6 +213,9 @@ def _reason(found: Strength) -> str:
     if found.why == "signer":
         return str(_("The signer's certificate expires on %(date)s and the record does not yet carry the proof "
                      "that it was not revoked.") % {"date": date})
+    if found.why == "signer-proof":
+        return str(_("The signer's certificate expires on %(date)s: the proof that it was not revoked is gathered "
+                     "again before then and time-stamped.") % {"date": date})
     if found.why == "tsa":
         return str(_("The certificate of the authority of its last time-stamp expires on %(date)s.") % {"date": date})
     return str(_("The algorithm %(algorithm)s of its last time-stamp is strong only until %(date)s.")

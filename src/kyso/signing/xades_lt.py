@@ -194,12 +194,12 @@ def _b64(el) -> bytes:
     return base64.b64decode("".join((el.text or "").split()))
 
 
-def tokens(sig_el) -> list:
+def tokens(sig_el, *, archive_only: bool = False) -> list:
     from asn1crypto import cms
 
     paths = (f".//{{{XADES}}}SignatureTimeStamp/{{{XADES}}}EncapsulatedTimeStamp",
              f".//{{{XADES141}}}ArchiveTimeStamp/{{{XADES}}}EncapsulatedTimeStamp")
-    return [cms.ContentInfo.load(_b64(el)) for path in paths for el in sig_el.findall(path)]
+    return [cms.ContentInfo.load(_b64(el)) for path in paths[archive_only:] for el in sig_el.findall(path)]
 
 
 def _key_info_certs(sig_el) -> list[x509.Certificate]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kyso.core.context import acting_as
 from kyso.files.storage import read, store
+from kyso.pki.profiles import MAX_DAYS
 from kyso.signing import algorithms, renewal
 from kyso.signing.pdf import sign_pdf
 from kyso.signing.verify import verify_bytes
@@ -22,8 +23,9 @@ def _archived(demo, signer, chain, pdf):
                      unit_path=demo.unit("HN.BD").path)
 
 
-def test_an_end_date_moved_in_the_policy_is_the_verdicts_and_the_jobs(demo, signer, chain, one_page_pdf, settings,
+def test_an_end_date_moved_in_the_policy_is_the_verdicts_and_the_jobs(demo, make, chain, one_page_pdf, settings,
                                                                      monkeypatch):
+    signer = make("person", key_spec="rsa2048", days=MAX_DAYS)     # outlives the authority's certificate
     issued, key = signer
     archived = _archived(demo, signer, chain, one_page_pdf)
     untimed = sign_pdf(one_page_pdf, key, issued.certificate, chain=chain[:-1], level="B-B")
