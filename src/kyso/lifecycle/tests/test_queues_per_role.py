@@ -36,6 +36,16 @@ def only(demo, **expected):
     assert got == want
 
 
+def compiled_and_sent(demo, as_user, officer, unit_code: str, send_step: str):
+    """The officer compiles his unit's list (Form 02) — it then waits for him alone, at `send_step` — and sends it."""
+    with as_user(officer):
+        lst = services.compile_list(officer, demo.unit(unit_code))
+    only(demo, **{officer.username: {("list", send_step, lst.pk)}})
+    with as_user(officer):
+        services.send_list(officer, lst)
+    return lst
+
+
 def client(demo, username):
     c = Client(HTTP_ACCEPT_LANGUAGE="vi")
     c.force_login(demo.user(username))
@@ -57,19 +67,11 @@ def test_a_request_from_a_district_to_the_it_center_and_back(demo, as_user):
            "Đình): Đưa vào danh sách của đơn vị (Mẫu 02)" in page
     only(demo, badinh={("request", "list", req.pk)})
 
-    with as_user(badinh):
-        district = services.compile_list(badinh, demo.unit("HN.BD"))
-    only(demo, badinh={("list", "send", district.pk)})
-    with as_user(badinh):
-        services.send_list(badinh, district)
+    district = compiled_and_sent(demo, as_user, badinh, "HN.BD", "send")
     only(demo, hanoi={("list", "compile_into", district.pk)})
     assert "BHXH thành phố Hà Nội" in REQUEST.where(IssuanceRequest.objects.get(pk=req.pk))
 
-    with as_user(hanoi):
-        province = services.compile_list(hanoi, demo.unit("HN"))
-    only(demo, hanoi={("list", "send", province.pk)})
-    with as_user(hanoi):
-        services.send_list(hanoi, province)
+    province = compiled_and_sent(demo, as_user, hanoi, "HN", "send")
     only(demo, cntt={("list", "receive", province.pk)})
     assert "Trung tâm Công nghệ thông tin" in REQUEST.where(IssuanceRequest.objects.get(pk=req.pk))
 
@@ -126,11 +128,7 @@ def test_the_it_centers_own_units_wait_for_the_it_centers_officers(demo, as_user
     with as_user(cntt):
         services.confirm_request(cntt, req)
     only(demo, cntt={("request", "list_itc", req.pk)})
-    with as_user(cntt):
-        own = services.compile_list(cntt, demo.unit("VSS.CNTT"))
-    only(demo, cntt={("list", "send_itc", own.pk)})
-    with as_user(cntt):
-        services.send_list(cntt, own)
+    own = compiled_and_sent(demo, as_user, cntt, "VSS.CNTT", "send_itc")
     only(demo, cntt={("list", "receive", own.pk)})
     with as_user(cntt):
         services.receive_list(cntt, own)
