@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import re
 
 from asn1crypto import cms
 from cryptography import x509
@@ -19,6 +21,22 @@ from .trust import TrustStore
 def load(data: bytes) -> cms.SignedData:
     """The SignedData of a CMS file (DER or PEM), parsed in full (`cades.load`)."""
     return cades.load(data)["content"]
+
+
+_SIGNED_DATA = bytes.fromhex("06092a864886f70d010702")     # OBJECT IDENTIFIER 1.2.840.113549.1.7.2
+_PEM_HEAD = re.compile(rb"-----BEGIN (?:PKCS7|CMS)-----(.*?)(?:-----|\Z)", re.S)
+
+
+def claims_signature(data: bytes) -> bool:
+    """The outer ContentInfo says signedData (DER, or PEM, also when cut short)."""
+    m = _PEM_HEAD.search(data[:1024])
+    if m:
+        b64 = re.sub(rb"[^A-Za-z0-9+/]", b"", m.group(1))[:64]
+        data = base64.b64decode(b64[: len(b64) // 4 * 4])
+    if len(data) < 2 or data[0] != 0x30:
+        return False
+    start = 2 + (data[1] & 0x7F if data[1] & 0x80 else 0)
+    return data[start:start + len(_SIGNED_DATA)] == _SIGNED_DATA
 
 
 def verify_cms(data: bytes, report: r.DocumentReport, trust: TrustStore, content: bytes | None = None) -> None:

@@ -87,9 +87,9 @@ def document_material(data: bytes, fmt: str) -> Material:
     try:
         return {"pdf": _pdf_material, "xml": _xml_material, "cms": _cms_material}[fmt](data)
     except (PdfError, ValueError, TypeError, KeyError, etree.LxmlError) as exc:
-        log.info("no embedded validation material read: %s", exc)
+        log.debug("no embedded validation material read: %s", exc)
     except Exception as exc:  # noqa: BLE001 - hostile input: the verifier itself reports what is broken
-        log.info("no embedded validation material read: %s", exc)
+        log.debug("no embedded validation material read: %s", exc)
     return Material()
 
 

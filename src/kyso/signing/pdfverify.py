@@ -34,10 +34,25 @@ log = logging.getLogger(__name__)
 SUBFILTERS = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached", "/adbe.pkcs7.sha1"}
 _CLAIM = re.compile(rb"/ByteRange\s*\[|/Type\s*/Sig\b|/FT\s*/Sig\b")
 _BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+# a signature value, or a signature field that points to one (/V) — not a blank field
+_SIGNED_FIELD = rb"/FT\s*/Sig\b(?:(?!endobj).){0,2000}?/V\s+\d+\s+\d+\s+R|/V\s+\d+\s+\d+\s+R(?:(?!endobj).){0,2000}?/FT\s*/Sig\b"
+_SIGNATURE_VALUE = re.compile(rb"/ByteRange\s*\[|/Type\s*/Sig\b|" + _SIGNED_FIELD, re.S)
 
 
 def claims_signature(data: bytes) -> bool:
     return _CLAIM.search(data) is not None
+
+
+def _unexplained_signature(data: bytes, reader) -> bool:
+    """The bytes claim a signature the reader does not see: a signature value, or a signature field when the
+    reader sees no field at all (a blank signature field of an unsigned document explains `/FT /Sig`)."""
+    if _SIGNATURE_VALUE.search(data):
+        return True
+    try:
+        blank = next(enumerate_sig_fields(reader, filled_status=False), None)
+    except Exception:  # noqa: BLE001 - a form the reader cannot walk explains nothing
+        blank = None
+    return blank is None and claims_signature(data)
 
 
 def verify_pdf(data: bytes, report: r.DocumentReport, trust: TrustStore) -> None:
@@ -54,8 +69,9 @@ def verify_pdf(data: bytes, report: r.DocumentReport, trust: TrustStore) -> None
                 "detail": str(exc)[:200]}) from exc
         _verify_signed_prefixes(data, report, trust)
         return
-    if not fields and _BYTE_RANGE.search(data):
-        # a signature dictionary no form field points to: judge what can be judged
+    if not fields and _unexplained_signature(data, reader):
+        # a signature dictionary no form field points to (or in a part of the file the reader skipped, e.g. an
+        # update cut short): judge what can be judged
         _verify_signed_prefixes(data, report, trust)
         return
     verify_fields(data, reader, fields, report, trust)

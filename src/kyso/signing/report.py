@@ -126,7 +126,8 @@ class DocumentReport:
             if _RANK[sig.indication] > _RANK[worst]:
                 worst = sig.indication
         if not self.signatures:
-            return FAILED if worst == PASSED else worst
+            # EN 319 102-1, 5.1.3: no signature to validate — the signed data is not found (INDETERMINATE)
+            return INDETERMINATE if worst == PASSED else worst
         return worst
 
     @property
@@ -141,13 +142,19 @@ class DocumentReport:
         return self._sub
 
     @property
+    def unsigned(self) -> bool:
+        """No signature, and no document check saying why (a signature unreadable, detached content missing)."""
+        return not self.signatures and not any(c.ok is not True and c.code.startswith(("format.", "document."))
+                                               for c in self.document_checks)
+
+    @property
     def exit_code(self) -> int:
         return EXIT_CODES[self.indication]
 
     @property
     def codes(self) -> list[str]:
         out = [c.code for c in self.document_checks if c.ok is not True]
-        if not self.signatures:
+        if self.unsigned:
             out.append("document.no_signature")
         for sig in self.signatures:
             out.extend(sig.codes)
@@ -156,7 +163,7 @@ class DocumentReport:
     @property
     def messages(self) -> list[str]:
         out = [str(c.message) for c in self.document_checks if c.ok is not True]
-        if not self.signatures:
+        if self.unsigned:
             out.append(_("The document carries no signature."))
         for i, sig in enumerate(self.signatures, 1):
             out.extend(f"{_('Signature')} {i}: {c.message}" for c in sig.checks if c.ok is not True)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kyso.core.errors import InvalidInput, KysoError
 
+from . import cmsverify, pdfverify
+
 from .embedded import with_document_material
 from . import policy
 from . import report as r, speedups
@@ -18,7 +20,7 @@ from .cmsverify import verify_cms
 from .pdfverify import verify_pdf
 from .report import DocumentReport
 from .trust import TrustStore, default_trust
-from .xmlinput import looks_like_xml, to_utf8
+from .xmlinput import claims_signature as xml_claims_signature, looks_like_xml, to_utf8
 from .xmlverify import verify_xml
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -39,6 +41,11 @@ def detect(data: bytes) -> str:
         return "xml"
     if head.startswith(b"-----BEGIN PKCS7") or head.startswith(b"-----BEGIN CMS") or head[:1] == b"\x30":
         return "cms"
+    # a damaged header does not hide a signature: a file that claims one gets a verdict
+    if pdfverify.claims_signature(data):
+        return "pdf"
+    if xml_claims_signature(data):
+        return "xml"
     raise InvalidInput("signing.input.unknown_format",
                        _("The file is neither a PDF, an XML document nor a CMS/PKCS#7 signature."))
 
@@ -64,21 +71,49 @@ def verify_bytes(data: bytes, *, filename: str | None = None, trust: TrustStore 
         trust = with_document_material(trust or default_trust(), data, fmt)
         report = DocumentReport(format=fmt, filename=filename or "", size=len(original),
                                 sha256=hashlib.sha256(original).hexdigest(), validated_at=timezone.now())
-        _verify_guarded(fmt, data, report, trust, content)
+        _verify_guarded(fmt, data, report, trust, content, original)
     policy.apply(report, dtype, expected_title=expected_title, caption=caption, main_document=main_document)
     return report
 
 
-def _verify_guarded(fmt: str, data: bytes, report: DocumentReport, trust: TrustStore, content: bytes | None) -> None:
+# refused before anything is parsed, whatever the file claims
+_REFUSED = frozenset({"signing.input.too_large", "signing.input.xml_dtd", "signing.input.empty"})
+FORMAT_NAMES = {"pdf": "PDF", "xml": "XML", "cms": "CMS/PKCS#7"}
+
+
+def claims_signature(data: bytes) -> bool:
+    """The file says it is signed — a PDF signature dictionary, an XML signature, a CMS signedData — however
+    damaged the rest is."""
+    return pdfverify.claims_signature(data) or xml_claims_signature(data) or cmsverify.claims_signature(data)
+
+
+def _verify_guarded(fmt: str, data: bytes, report: DocumentReport, trust: TrustStore, content: bytes | None,
+                    original: bytes) -> None:
     try:
         _verify_format(fmt, data, report, trust, content)
+    except InvalidInput as exc:
+        # EN 319 102-1: a file that claims a signature gets an indication; a refusal only for one that claims none
+        if exc.code in _REFUSED or not (claims_signature(data) or claims_signature(original)):
+            raise
+        log.debug("signed %s file unreadable: %s", fmt, exc.code)
+        if exc.code.startswith("signing.input."):
+            report.fail_document("format.unreadable", False, _("The file claims to be signed, but it is not a "
+                                                               "well-formed %(format)s file: the signature cannot "
+                                                               "be read.") % {"format": FORMAT_NAMES[fmt]},
+                                 indication=r.FAILED, sub=r.FORMAT_FAILURE)
+        else:
+            _unprocessable(report)
     except KysoError:
         raise
     except Exception:  # noqa: BLE001 - a file of a known format always gets a verdict, never a 5xx
         log.debug("verification of a %s file stopped", fmt, exc_info=True)
-        report.fail_document("format.unprocessable", False, _("The signature could not be processed: the file "
-                                                              "does not follow the format it claims."),
-                             indication=r.FAILED, sub=r.FORMAT_FAILURE)
+        _unprocessable(report)
+
+
+def _unprocessable(report: DocumentReport) -> None:
+    report.fail_document("format.unprocessable", False, _("The signature could not be processed: the file "
+                                                          "does not follow the format it claims."),
+                         indication=r.FAILED, sub=r.FORMAT_FAILURE)
 
 
 def _verify_format(fmt: str, data: bytes, report: DocumentReport, trust: TrustStore, content: bytes | None) -> None:

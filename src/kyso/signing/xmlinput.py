@@ -36,6 +36,18 @@ def wide_encoding(data: bytes) -> tuple[str, int] | None:
     return None
 
 
+_CLAIM = re.compile(rb"http://www\.w3\.org/2000/09/xmldsig#|<(?:[A-Za-z_][\w.-]*:)?Signature(?![\w.:-])")
+
+
+def claims_signature(data: bytes) -> bool:
+    """The file holds an XML signature, or the start of one (the XMLDSig namespace or a Signature element),
+    even when it is not well-formed: such a file gets a verdict, never a refusal."""
+    found = wide_encoding(data)
+    if found is not None:
+        data = data[found[1]:].decode(found[0], errors="replace").encode("utf-8")
+    return _CLAIM.search(data) is not None
+
+
 def looks_like_xml(data: bytes) -> bool:
     if wide_encoding(data) is not None:
         return True

@@ -21,7 +21,7 @@ from signxml.util import _remove_sig
 
 from kyso.core import display
 
-from . import algorithms, certcache
+from . import algorithms, certcache, xmlstructure
 from . import report as r
 from .certcheck import check_certificate, describe
 from .embedded import xades_level
@@ -250,6 +250,10 @@ def _timestamp(sig_el, trust: TrustStore, sig: r.SignatureReport, at: dt.datetim
 def verify_xml(data: bytes, report: r.DocumentReport, trust: TrustStore) -> None:
     root = parse(data)
     sigs = list(root.iter(f"{{{DS}}}Signature"))
+    if not sigs and xmlstructure.orphans(root):
+        report.fail_document("format.structure", False, _("The file holds parts of an XML signature outside any "
+                                                          "Signature element."),
+                             indication=r.FAILED, sub=r.FORMAT_FAILURE)
     for sig_el in sigs:
         is_xades = sig_el.find(f".//{{{XADES}}}QualifyingProperties") is not None
         sig = r.SignatureReport(kind="XAdES" if is_xades else "XMLDSig")
@@ -263,6 +267,12 @@ def verify_xml(data: bytes, report: r.DocumentReport, trust: TrustStore) -> None
 
 
 def _verify_one(data, root, sig_el, sig, is_xades, trust) -> None:
+    missing = xmlstructure.problem(sig_el)
+    if missing:
+        sig.check("format.structure", False, _("The XML signature does not have the structure XMLDSig requires: "
+                                               "the element %(name)s is missing, empty or out of place.")
+                  % {"name": missing}, fail=r.FORMAT_FAILURE)
+        return
     certs = _certs(sig_el)
     if not certs:
         sig.check("certificate.missing", False, _("The signature carries no signing certificate."),

@@ -40,10 +40,15 @@ def test_xxe_is_refused_when_signing_too(signer):
 
 
 def test_malformed_and_truncated_xml(signer, dossier_xml):
+    """Cut short, a signed XML is still a claim of a signature: TOTAL_FAILED / FORMAT_FAILURE in Vietnamese, no
+    parser text; a malformed XML that claims no signature is refused."""
     issued, key = signer
     signed = sign_xml(dossier_xml, key, issued.certificate)
+    report = verify_bytes(signed[: len(signed) // 2])
+    assert (report.indication, report.sub_indication) == ("TOTAL_FAILED", "FORMAT_FAILURE"), report.to_dict()
+    assert report.codes == ["format.unreadable"] and "XML" in report.messages[0] and "line" not in report.messages[0]
     with pytest.raises(InvalidInput) as exc:
-        verify_bytes(signed[: len(signed) // 2])
+        verify_bytes(dossier_xml[: len(dossier_xml) // 2])
     assert exc.value.code == "signing.input.xml_malformed"
 
 
@@ -106,17 +111,34 @@ def test_pdf_shadow_attack_content_changed_after_signing(signer, one_page_pdf):
 
 
 def test_truncated_and_garbage_pdf(signer, one_page_pdf):
+    """A signed PDF cut anywhere after its signature begins is TOTAL_FAILED / FORMAT_FAILURE (EN 319 102-1: a
+    file that claims a signature gets an indication); cut before, it claims none: refused as malformed, or read
+    as the unsigned document it then is. Garbage after a PDF header is refused."""
     from kyso.signing.pdf import sign_pdf
+    from kyso.signing.pdfverify import claims_signature
 
     issued, key = signer
     signed = sign_pdf(one_page_pdf, key, issued.certificate, level="B-B")
-    for broken in (signed[: len(signed) // 3], b"%PDF-1.7\n" + b"\x00garbage" * 100):
+    start = min(signed.index(m) for m in (b"/FT /Sig", b"/FT/Sig", b"/ByteRange") if m in signed)
+    cuts = [len(signed) * n // 12 for n in range(1, 12)] + [start + 12, len(signed) - 8, len(signed) - 1]
+    claimed = 0
+    for cut in sorted(set(cuts)):
+        broken = signed[:cut]
+        if claims_signature(broken):
+            claimed += 1
+            report = verify_bytes(broken)
+            assert (report.indication, report.sub_indication) == ("TOTAL_FAILED", "FORMAT_FAILURE"), (cut, report.to_dict())
+            continue
         try:
             report = verify_bytes(broken)
         except InvalidInput as exc:
-            assert exc.code.startswith("signing.input.")
+            assert exc.code == "signing.input.pdf_malformed", (cut, exc.code)
         else:
-            assert report.indication != "TOTAL_PASSED"
+            assert (report.indication, report.sub_indication) == ("INDETERMINATE", "SIGNED_DATA_NOT_FOUND"), cut
+    assert claimed >= 3
+    with pytest.raises(InvalidInput) as exc:
+        verify_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
+    assert exc.value.code == "signing.input.pdf_malformed"
 
 
 def test_cms_garbage(pki):
@@ -156,13 +178,10 @@ def test_fuzz_bit_flips_in_signed_xml(signer, dossier_xml, pos, byte):
     if signed[pos] == byte:
         return
     signed[pos] = byte
-    try:
-        report = verify_bytes(bytes(signed))
-    except InvalidInput as exc:
-        assert exc.code.startswith("signing.input.")
-    else:
-        # A changed byte may be insignificant whitespace in the certificate's base64; otherwise it fails.
-        assert report.indication in ("TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE")
+    # still a signed XML: always an indication, never a refusal (a changed byte may be insignificant white
+    # space in the certificate's base64; otherwise it fails)
+    report = verify_bytes(bytes(signed))
+    assert report.indication in ("TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE")
 
 
 _SIGNED = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 
 import pytest
 from asn1crypto import cms as asn1_cms, crl as asn1_crl
@@ -18,6 +19,7 @@ from django.core.management import call_command
 from pyhanko.sign.fields import MDPPerm
 from rest_framework.test import APIClient
 
+from . import corpus_malformed as M
 from . import corpus_pdf as P
 from . import corpus_xml as X
 from .helpers import foreign_ca, key_pem, pem, person_cert, run
@@ -400,6 +402,78 @@ CMS_CASES = [
 def test_cms_corpus(rsa_kit, case, tmp_path, capsys):
     name, build, indication, sub, reason = case
     assert_case(build(rsa_kit), f"{name}.p7s", indication, sub, reason, tmp_path, capsys)
+
+
+# ---- Malformed signed files: an indication, never a refusal (EN 319 102-1, 5.2.2) ---------------------------
+
+def _xades(k):
+    return X.signxml_sign(k.cert, k.key, xades=True)
+
+
+NO_SIGNATURE = "SIGNED_DATA_NOT_FOUND"
+MALFORMED_CASES = [
+    # id, file name, builder, indication, sub-indication, reason
+    ("xml-cut-in-signature-value", "xml", lambda k: M.cut_at(k.xmlsec(), b"<SignatureValue>", 20), FAILED, FORMAT,
+     "a signed XML cut short inside its SignatureValue"),
+    ("xml-cut-at-signature-start", "xml", lambda k: M.cut_at(k.xmlsec(), b"<Signature"), FAILED, FORMAT,
+     "cut right after the Signature start tag's name"),
+    ("xml-cut-before-root-end", "xml", lambda k: k.xmlsec().rstrip()[:-3], FAILED, FORMAT,
+     "the closing tag of the root cut off"),
+    ("xades-cut-in-signed-properties", "xml", lambda k: M.cut_at(_xades(k), b"SignedProperties", 30), FAILED,
+     FORMAT, "a XAdES cut short inside its signed properties"),
+    ("xml-utf16-cut-odd-byte", "xml", lambda k: M.cut_fraction(X.reencode(k.xmlsec(), "utf-16-le"), 0.8)[:-1],
+     FAILED, FORMAT, "UTF-16 with its byte-order mark, cut at an odd byte"),
+    ("xml-damaged-declaration", "xml", lambda k: b"X" + k.xmlsec()[1:], FAILED, FORMAT,
+     "the first byte of the XML declaration damaged: still a signed XML"),
+    ("xml-no-signed-info", "xml", lambda k: M.without(k.xmlsec(), "ds:SignedInfo"), FAILED, FORMAT,
+     "well-formed, but the signature has no SignedInfo"),
+    ("xml-empty-signature", "xml", lambda k: M.empty_signature(k.xmlsec()), FAILED, FORMAT, "<Signature/> empty"),
+    ("xml-no-signature-value", "xml", lambda k: M.without(k.xmlsec(), "ds:SignatureValue"), FAILED, FORMAT,
+     "no SignatureValue"),
+    ("xml-empty-digest-value", "xml", lambda k: M.emptied(k.xmlsec(), "ds:SignedInfo/ds:Reference/ds:DigestValue"),
+     FAILED, FORMAT, "an empty DigestValue"),
+    ("xml-reference-without-digest-method", "xml",
+     lambda k: M.without(k.xmlsec(), "ds:SignedInfo/ds:Reference/ds:DigestMethod"), FAILED, FORMAT,
+     "a Reference without DigestMethod"),
+    ("xml-no-canonicalization-method", "xml",
+     lambda k: M.without(k.xmlsec(), "ds:SignedInfo/ds:CanonicalizationMethod"), FAILED, FORMAT,
+     "SignedInfo without CanonicalizationMethod"),
+    ("xml-key-info-before-signature-value", "xml", lambda k: M.key_info_first(k.xmlsec()), FAILED, FORMAT,
+     "the parts of the signature out of the schema's order"),
+    ("xml-signature-parts-outside-signature", "xml", lambda k: M.orphan_signed_info(k.xmlsec()), FAILED, FORMAT,
+     "SignedInfo and SignatureValue left without their Signature element"),
+    ("xades-no-signature-value", "xml", lambda k: M.without(_xades(k), "ds:SignatureValue"), FAILED, FORMAT,
+     "a XAdES without SignatureValue"),
+    ("cms-cut-half", "p7s", lambda k: M.cut_fraction(_openssl_cms(k), 0.5), FAILED, FORMAT,
+     "a CMS signedData cut in half"),
+    ("cms-cut-last-byte", "p7s", lambda k: _openssl_cms(k)[:-1], FAILED, FORMAT, "the last byte missing"),
+    ("cms-pem-cut", "p7s", lambda k: M.pem_cut(_openssl_cms(k), 0.6), FAILED, FORMAT,
+     "PEM cut short, no END line"),
+    ("cms-trailing-bytes", "p7s", lambda k: M.der_trailing(_openssl_cms(k)), FAILED, FORMAT,
+     "bytes after the end of the DER structure"),
+    ("cms-signer-infos-not-a-set", "p7s", lambda k: M.signer_infos_not_a_set(_openssl_cms(k)), FAILED, FORMAT,
+     "signerInfos is no SET: the structure is broken"),
+    ("cms-no-signer-infos", "p7s", lambda k: M.without_signer_infos(_openssl_cms(k)), INDET, NO_SIGNATURE,
+     "a well-formed signedData with an empty signerInfos: no signature to validate"),
+    ("cms-detached-no-signer-infos", "p7s", lambda k: M.without_signer_infos(_openssl_cms(k, detached=True)), INDET,
+     NO_SIGNATURE, "detached, no content and no SignerInfo"),
+    ("pdf-cut-in-contents", "pdf", lambda k: M.cut_at(_signed(k), b"/Contents <", 200), FAILED, FORMAT,
+     "a signed PDF cut short inside the signature's /Contents"),
+    ("pdf-cut-before-eof", "pdf", lambda k: _signed(k).rstrip()[:-5], FAILED, FORMAT,
+     "a signed PDF without its final %%EOF"),
+]
+# what an XML parser or an ASN.1 decoder says, in English, never reaches the report
+_ENGLISH = re.compile(r"\b(line|column|tag|expected|bytes|error|data|premature|couldn't|parsing)\b", re.I)
+
+
+@pytest.mark.parametrize("case", MALFORMED_CASES, ids=[c[0] for c in MALFORMED_CASES])
+def test_malformed_corpus(rsa_kit, case, tmp_path, capsys):
+    name, ext, build, indication, sub, reason = case
+    cli = assert_case(build(rsa_kit), f"{name}.{ext}", indication, sub, reason, tmp_path, capsys)
+    assert cli["messages"] and not any(_ENGLISH.search(m) for m in cli["messages"]), cli["messages"]
+    if sub == FORMAT:
+        assert {"format.unreadable", "format.structure", "format.invalid"} & set(cli["codes"]), cli["codes"]
+        assert "document.no_signature" not in cli["codes"]
 
 
 def _intermediate_without_revocation(k):

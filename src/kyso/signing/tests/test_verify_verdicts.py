@@ -228,10 +228,11 @@ def test_garbage_is_refused_with_a_code(pki, data, code):
     assert exc.value.code == code
 
 
-def test_unsigned_documents_fail(pki, dossier_xml, one_page_pdf):
+def test_unsigned_documents_are_indeterminate(pki, dossier_xml, one_page_pdf):
+    """No signature to validate: EN 319 102-1 gives SIGNED_DATA_NOT_FOUND, an INDETERMINATE sub-indication."""
     for doc in (dossier_xml, one_page_pdf):
         report = verify_bytes(doc)
-        assert report.indication == "TOTAL_FAILED"
+        assert report.indication == "INDETERMINATE"
         assert report.sub_indication == "SIGNED_DATA_NOT_FOUND"
         assert "document.no_signature" in report.codes
 
