@@ -8,11 +8,37 @@ draws his title, signature image and name (`signing.pdf.Appearance`)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+
+from pypdf import PdfReader, PdfWriter
 
 from kyso.core.documents.model import URGENCY_MARKS, OfficialDocument, Paragraph, SignatureBlock
 from kyso.core.documents.pdf import render_pdf
 
 NBSP = "\u00a0"
+LEADER_MM = (75, 45)            # the leader's stamp: title, signature image, name (`signing.pdf.leader_page`)
+BLANK_KEY = "/KysoSignatureBlank"  # where the draft left room for it: "page x1 y1 x2 y2" in points
+
+
+def _with_blank(pdf: bytes, spot) -> bytes:
+    page, (x1, _y1, x2, y2) = spot
+    width, height = LEADER_MM[0] * 72 / 25.4, LEADER_MM[1] * 72 / 25.4
+    cx = (x1 + x2) / 2
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_metadata({BLANK_KEY: f"{page} {cx - width / 2:.2f} {y2 - height:.2f} {cx + width / 2:.2f} {y2:.2f}"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def leader_box(pdf: bytes) -> tuple[int, tuple[float, float, float, float]] | None:
+    """The room a Kyso draft left for the leader's stamp — its top level with "Nơi nhận", at the right (Decree
+    30, Appendix I) — or None for a draft uploaded as a PDF."""
+    value = (PdfReader(io.BytesIO(pdf)).metadata or {}).get(BLANK_KEY)
+    if not value:
+        return None
+    page, *box = str(value).split()
+    return int(page), tuple(float(v) for v in box)
 
 
 def render_draft(*, organization: str, symbol_suffix: str, place: str, subject: str, body: str,
@@ -29,5 +55,7 @@ def render_draft(*, organization: str, symbol_suffix: str, place: str, subject: 
         urgency=URGENCY_MARKS.get(urgency, urgency if urgency != "normal" else ""), confidentiality=confidentiality,
         distribution=distribution or ["Như trên", "Lưu: VT"],
         # an empty block keeps "Nơi nhận" on the left and the space on the right free for the signature
-        signatures=[SignatureBlock(caption=[])], issue_fields=True)
-    return render_pdf(doc)
+        signatures=[SignatureBlock(caption=[], blank_mm=LEADER_MM[1])], issue_fields=True)
+    spots: list = []
+    pdf = render_pdf(doc, spots=spots)
+    return _with_blank(pdf, spots[-1])

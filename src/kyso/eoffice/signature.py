@@ -20,6 +20,7 @@ from kyso.signing.images import signature_image_of
 from kyso.signing.pdf import Appearance
 from kyso.signing.service import sign_for
 
+from .drafting import leader_box
 from .flows import OUTGOING
 from .models import SIGNED_VIA, OutgoingDocument, OutgoingState as S
 from .queries import find_outgoing
@@ -29,11 +30,14 @@ log = logging.getLogger(__name__)
 PREFIX = "eoffice:"
 
 
-def _leader_appearance(doc: OutgoingDocument) -> Appearance:
+def _leader_appearance(doc: OutgoingDocument, draft: bytes) -> Appearance:
+    """The leader's stamp where a Kyso draft left room for it (level with "Nơi nhận", right); an uploaded draft's
+    at the default place, bottom right of its last page."""
     person = getattr(doc.signer, "person", None)
+    page, box = leader_box(draft) or (None, None)
     return Appearance(kind="leader", title=doc.signer_title, caption=doc.caption, on_behalf_of=doc.on_behalf_of,
                       name=person.full_name if person else doc.signer.get_username(),
-                      signature_image=signature_image_of(person) if person else None)
+                      signature_image=signature_image_of(person) if person else None, page=page, box=box)
 
 
 def _signed(doc: OutgoingDocument, user, signed: bytes, via: str) -> None:
@@ -51,8 +55,9 @@ def sign_with_token(doc: OutgoingDocument, user, *, certificate: str, pin: str) 
     """The leader signs at his desk. The token's own step counts a wrong PIN (kept although signing fails), so
     the document's step is checked first and taken only with the signed bytes."""
     OUTGOING.check("sign", doc, user)
-    signed = sign_for(user, read(doc.draft), certificate=certificate, pin=pin, level="B-T",
-                      appearance=_leader_appearance(doc))
+    draft = read(doc.draft)
+    signed = sign_for(user, draft, certificate=certificate, pin=pin, level="B-T",
+                      appearance=_leader_appearance(doc, draft))
     return OUTGOING.perform("sign", doc, actor=user, body=lambda attempt: _signed(doc, user, signed, "token"))
 
 
@@ -67,8 +72,9 @@ def request_phone_signature(doc: OutgoingDocument, user, *, channel: str = "auto
             raise NotFound("mobile.credential.none", _("%(user)s has no usable mobile signing credential."),
                            user=str(user))
         cred = creds[0]
-        prepared = prepare_pdf(read(doc.draft), cred.certificate.certificate, chain=chain()[:-1], level="B-T",
-                               appearance=_leader_appearance(doc))
+        draft = read(doc.draft)
+        prepared = prepare_pdf(draft, cred.certificate.certificate, chain=chain()[:-1], level="B-T",
+                               appearance=_leader_appearance(doc, draft))
         req = mobile.request_signature(signer=user, hashes=[prepared.to_sign], credential=cred, requested_by=user,
                                        display_text=f"Ký {doc.get_doc_type_display()}: {doc.subject}"[:480],
                                        client_ref=f"{PREFIX}{doc.pk}")

@@ -110,6 +110,7 @@ class SignatureBlock:
     name: str = ""
     note: str = ""  # e.g. "(Ký, ghi rõ họ tên)"
     date_line: str = ""  # a place-and-date line above the caption, as Forms 02 and 04 have
+    blank_mm: float = 22  # the room left for the signature (a draft keeps room for the leader's whole stamp)
 
 
 @dataclass

@@ -218,7 +218,7 @@ def _signatures(doc: m.OfficialDocument, width: float, spots: list | None = None
             cell.append(_p(line, size=13, align="center", bold=True))
         if s.note:
             cell.append(_p(s.note, size=12, align="center", italic=True))
-        cell.append(_SignatureSpace(22 * mm, spots))
+        cell.append(_SignatureSpace(s.blank_mm * mm, spots))
         if s.name:
             cell.append(_p(s.name, size=13, align="center", bold=True))
         cols.append(cell)
