@@ -7,7 +7,9 @@ On success the page says what happened and — when the record has a workflow �
 it now. On a `KysoError` the message (and per-field messages on the form, which keeps what was typed) is
 shown; the failed step has already rolled back its own savepoint, so the request's transaction commits
 only what the runner kept on purpose (a wrong PIN counted). Anything that did not come through the runner
-is rolled back whole.
+(a date refused before the step began) is rolled back whole — `fn` runs in a savepoint of its own, so only
+its work goes: the page that follows keeps a usable transaction for what it still does, such as the audited
+read of the personal data it shows again with the error.
 """
 
 from __future__ import annotations
@@ -47,15 +49,23 @@ class Failed:
 def act(request, fn: Callable[[], Any], *, success=None, flow=None, record=None, form=None) -> Any:
     """Run `fn` (a call into the domain) for a page. Returns its result, or a falsy `Failed`."""
     try:
-        result = fn()
+        with transaction.atomic():
+            try:
+                result = fn()
+            except KysoError as exc:
+                if not getattr(exc, "rolled_back", False):
+                    raise              # leaves the savepoint: everything `fn` did is undone
+                failed = exc           # the runner undid the step and kept on purpose what must stay
+            else:
+                failed = None
     except KysoError as exc:
-        if not getattr(exc, "rolled_back", False):
-            transaction.set_rollback(True)
+        failed = exc
+    if failed is not None:
         if form is not None:
-            form_errors(form, exc)
+            form_errors(form, failed)
         else:
-            messages.error(request, exc.message)
-        return Failed(exc)
+            messages.error(request, failed.message)
+        return Failed(failed)
     if success:
         messages.success(request, str(success))
     target = record if record is not None else result

@@ -86,19 +86,31 @@ def edit_request(request, pk):
     req = services.visible_requests(request.user).filter(pk=pk).first()
     if req is None or not REQUEST.may("edit", req, request.user) or not privacy.entitled(request.user, req):
         raise Http404
+    typed, errors = {}, {}
     if request.method == "POST":
-        data = {k: request.POST.get(k, "").strip() for k in services.FORM01_FIELDS if k in request.POST}
-        if "validity_years" in data:
-            data["validity_years"] = int(data["validity_years"]) if data["validity_years"].isdigit() else 0
-            if not 1 <= data["validity_years"] <= 5:
-                messages.error(request, _("The validity asked is 1 to 5 years (Form 01)."))
-                return redirect("lifecycle:edit-request", pk=pk)
-        if actions.act(request, lambda: services.edit_request(request.user, req, _with_dates(data)), flow=REQUEST, record=req,
-                       success=_("Request updated (version %(v)s).") % {"v": req.version + 1}):
+        typed = {k: request.POST.get(k, "").strip() for k in services.FORM01_FIELDS if k in request.POST}
+        done = actions.act(request, lambda: services.edit_request(request.user, req, _read(typed)), flow=REQUEST,
+                           record=req, success=_("Request updated (version %(v)s).") % {"v": req.version + 1})
+        if done:
             return redirect("lifecycle:request", pk=pk)
+        errors = {name: " ".join(msgs) for name, msgs in done.error.as_dict().get("fields", {}).items()}
     privacy.reveal(request.user, [req], via="page.edit")
-    fields = [(name, req._meta.get_field(name).verbose_name, getattr(req, name)) for name in services.FORM01_FIELDS]
+    fields = [(name, req._meta.get_field(name).verbose_name, typed.get(name, getattr(req, name)), errors.get(name))
+              for name in services.FORM01_FIELDS]       # after an error: what was typed, with its field's error
     return page(request, "lifecycle/edit_request.html", {"req": req, "fields": fields})
+
+
+def _read(typed: dict) -> dict:
+    """The typed values as the domain takes them; a value that is not one is refused with its field named."""
+    data = dict(typed)
+    if "validity_years" in data:
+        years = int(data["validity_years"]) if data["validity_years"].isdigit() else 0
+        if not 1 <= years <= 5:
+            msg = _("The validity asked is 1 to 5 years (Form 01).")
+            code = "lifecycle.request.validity"
+            raise InvalidInput(code, msg, fields={"validity_years": (code, msg)})
+        data["validity_years"] = years
+    return _with_dates(data)
 
 
 def _with_dates(data: dict) -> dict:

@@ -71,11 +71,15 @@ def test_a_form01_correction_with_an_impossible_date_is_refused_and_nothing_chan
     page = client.get(f"/lifecycle/requests/{req.pk}/edit/").content.decode()
     assert 'type="date"' not in page and 'placeholder="dd/mm/yyyy"' in page
     born = req.birth_date
-    r = client.post(f"/lifecycle/requests/{req.pk}/edit/", {"birth_date": "31/02/1980", "title": "Chuyên viên chính"},
-                    follow=True)
+    r = client.post(f"/lifecycle/requests/{req.pk}/edit/", {"birth_date": "31/02/1980", "title": "Chuyên viên chính",
+                                                            "residence": "Số 9 Ngõ Huế, Hà Nội"})
     req.refresh_from_db()
     assert req.birth_date == born and req.title != "Chuyên viên chính" and req.version == 1
-    assert "31/02/1980" in r.content.decode()        # the error names what was typed
+    body = r.content.decode()
+    assert r.status_code == 200, body[:2000]          # the form again, not an error page
+    assert 'value="31/02/1980"' in body                # every typed value kept …
+    assert 'value="Chuyên viên chính"' in body and 'value="Số 9 Ngõ Huế, Hà Nội"' in body
+    assert '<ul class="errorlist"><li>Ngày này không tồn tại' in body     # … with the field's own error
     r = client.post(f"/lifecycle/requests/{req.pk}/edit/", {"birth_date": "05/03/1980"})
     req.refresh_from_db()
     assert r.status_code == 302 and req.birth_date == dt.date(1980, 3, 5)
