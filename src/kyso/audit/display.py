@@ -16,12 +16,13 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyso.core import steps
 
 from .models import AuditRecord
 
-VERBS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted"), "import": _("Imported"),
+VERBS = {"create": pgettext_lazy("audit action", "Created"), "update": _("Changed"), "delete": _("Deleted"), "import": _("Imported"),
          "read": _("Read"), "login": _("Logged in"), "logout": _("Logged out"), "failed": _("Refused"),
          "sign": _("Signed"), "signed": _("Signed"), "send": _("Sent"), "load": _("Demo data loaded")}
 CHANNELS = {"web": _("web page"), "api": _("API"), "cli": _("command line"), "task": _("background job"),

@@ -90,7 +90,7 @@ class OutgoingDocument(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     number = models.PositiveIntegerField(null=True, blank=True)
     symbol = models.CharField(_("symbol"), max_length=60, blank=True)
-    issued_on = models.DateField(_("issue date"), null=True, blank=True)
+    issued_on = models.DateField(pgettext_lazy("document", "issue date"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
                                   blank=True)
     external_recipients = models.TextField(_("recipients outside Kyso"), blank=True)

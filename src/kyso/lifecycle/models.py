@@ -121,7 +121,7 @@ class IssuanceRequest(models.Model):
     phone_office = models.CharField(_("office phone"), max_length=20, blank=True)
     phone_mobile = models.CharField(_("mobile phone"), max_length=20, blank=True)
     fax = models.CharField(_("fax"), max_length=20, blank=True)
-    title = models.CharField(_("title"), max_length=150, blank=True)
+    title = models.CharField(pgettext_lazy("Form 01", "title"), max_length=150, blank=True)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="certificate_requests")
     email = models.EmailField(_("government e-mail"))
     old_certificate_serial = models.CharField(_("old certificate number"), max_length=64, blank=True)

@@ -3,6 +3,7 @@ record. The renewed document is a new archived file; the old one stays (nothing 
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ArchiveRenewal(models.Model):
@@ -14,7 +15,7 @@ class ArchiveRenewal(models.Model):
                                verbose_name=_("archived file"))
     renewed = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+", null=True,
                                 blank=True, verbose_name=_("renewed file"))
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(pgettext_lazy("archive renewal", "outcome"), max_length=10, choices=Outcome.choices)
     code = models.CharField(max_length=80, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     weak_at = models.DateTimeField(_("last time-stamp strong until"), null=True, blank=True)

@@ -66,7 +66,7 @@ def report_pdf(report: DocumentReport) -> bytes:
                 rows.append([_("Objects"), ", ".join(map(str, m.objects[:60]))])
             rows.extend([_("What a person sees differently"), str(v)] for v in m.visible)
             blocks.append(Table(header=[_("Changes after this signature"), ""], rows=rows, widths=[1, 3], size=10))
-        blocks.append(Table(header=[_("Outcome"), _("Check")], rows=[
+        blocks.append(Table(header=[pgettext("signature check", "Outcome"), _("Check")], rows=[
             [_("Passed") if c.ok else pgettext("check result", "Failed") if c.ok is False else _("Undecided"), str(c.message)]
             for c in sig.checks
         ], widths=[1, 5], size=10))
