@@ -76,7 +76,7 @@ def test_the_page_says_where_the_dossier_went_and_the_submitter_sees_his_supplem
     c.force_login(demo.user("badinh"))
     text = c.post(f"/portal/d/{code}/", {"op": "step", "step": "assign", "assignee": "motcua.bd"},
                   follow=True).content.decode()
-    assert "Hiện tại: Phân công — đang chờ" in text and "(BHXH quận Ba Đình): Xử lý" in text
+    assert "Hiện tại: Đã phân công — đang chờ" in text and "(BHXH quận Ba Đình): Xử lý" in text
     text = c.post(f"/portal/d/{code}/", {"op": "supplement_request", "missing": "Tờ khai TK1-TS"},
                   follow=True).content.decode()
     assert "Chờ bổ sung" in text or "chờ bổ sung" in text
