@@ -13,7 +13,11 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-_SKIP_TAGS = {"script", "style", "code", "pre", "kbd", "samp", "template", "noscript"}
+_SKIP_TAGS = {"script", "style", "template", "noscript"}
+# What a page shows as a code (a dossier code, a unit code, an address, a key's identifier) is read for English words
+# only: an English name written as an identifier (`email`, `in_service_on`) is a word a person reads, not a code.
+_CODE_TAGS = {"code", "pre", "kbd", "samp"}
+_ENGLISH_IDENTIFIER = re.compile(r"^(?:[a-z]{3,}|[a-z]+(?:_[a-z]+)+)$")
 _ISO_DATE = re.compile(r"(?<![\d/.-])\d{4}-\d{2}-\d{2}(?![\d-])")
 _ISO_TIME = re.compile(r"\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)")
 _YEAR_MONTH = re.compile(r"(?<![\d/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])(?![\d-])")
@@ -54,12 +58,16 @@ class _Text(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.depth_skip = 0
+        self.depth_code = 0
         self.chunks: list[str] = []
+        self.code_chunks: list[str] = []
         self.attrs_text: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in _SKIP_TAGS:
             self.depth_skip += 1
+        if tag in _CODE_TAGS:
+            self.depth_code += 1
         for name, value in attrs:
             if name in ("title", "placeholder", "aria-label", "alt") and value:
                 self.attrs_text.append(value)
@@ -69,16 +77,32 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag):
         if tag in _SKIP_TAGS and self.depth_skip:
             self.depth_skip -= 1
+        if tag in _CODE_TAGS and self.depth_code:
+            self.depth_code -= 1
 
     def handle_data(self, data):
         if not self.depth_skip and data.strip():
-            self.chunks.append(" ".join(data.split()))
+            (self.code_chunks if self.depth_code else self.chunks).append(" ".join(data.split()))
 
 
 def visible_text(html: str) -> list[str]:
+    parsed = _parsed(html)
+    return parsed.chunks + parsed.attrs_text
+
+
+def _parsed(html: str) -> _Text:
     parser = _Text()
     parser.feed(html)
-    return parser.chunks + parser.attrs_text
+    return parser
+
+
+def _english_in_code(chunk: str) -> list[str]:
+    """English in what a page shows as a code: a sentence, or a word written as an identifier."""
+    if _VIETNAMESE.search(chunk):
+        return []
+    if _looks_english(chunk):
+        return [chunk[:120]]
+    return [t for t in re.split(r"[\s,;()]+", chunk) if _ENGLISH_IDENTIFIER.match(t)]
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +134,11 @@ def problems(html: str, *, allowed: tuple[str, ...] = (), allowed_words: frozens
     see on purpose (login names)."""
     found: list[Problem] = []
     english = english_msgids()
-    for chunk in visible_text(html):
+    parsed = _parsed(html)
+    for chunk in parsed.code_chunks:
+        if not any(a in chunk for a in allowed):
+            found.extend(Problem("english", word) for word in _english_in_code(chunk) if word not in allowed_words)
+    for chunk in parsed.chunks + parsed.attrs_text:
         if any(a in chunk for a in allowed):
             continue
         if chunk in english:

@@ -52,6 +52,15 @@ def _map_headers(raw_headers: list, aliases: dict[str, list[str]]) -> tuple[list
     return mapped, unknown
 
 
+def heading(aliases: dict[str, list[str]], key: str) -> str:
+    """The heading people write for a column: its first name (the key itself only for a column without one)."""
+    return (aliases.get(key) or [key])[0]
+
+
+def headings(aliases: dict[str, list[str]], keys=None) -> list[str]:
+    return [heading(aliases, k) for k in (aliases if keys is None else keys)]
+
+
 def _too_large(limit: int) -> InvalidInput:
     return InvalidInput("import.too_large", _("The file is too large (at most %(mb)s MB)."), mb=max(1, limit // _MB))
 
@@ -101,7 +110,7 @@ def read_table(filename: str, data: bytes, aliases: dict[str, list[str]], requir
     mapped, unknown = _map_headers(headers, aliases)
     missing = [c for c in required if c not in mapped]
     if missing:
-        raise InvalidInput("import.missing_columns", _("Missing columns: %(columns)s."), columns=", ".join(missing))
+        raise InvalidInput("import.missing_columns", _("Missing columns: %(columns)s."), columns=", ".join(headings(aliases, missing)))
     rows = []
     for offset, values in enumerate(raw[header_index + 1:], start=header_index + 2):
         if not any(v not in (None, "") for v in values):

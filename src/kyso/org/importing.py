@@ -15,45 +15,55 @@ from django.utils.translation import gettext_lazy as _
 from kyso.core import authz as scope
 from kyso.core import steps
 from kyso.core.errors import KysoError
-from kyso.core.tables import read_table, truthy
+from kyso.core.tables import headings, read_table, truthy
 
 from . import contacts, services
 from . import permissions as perms
 from .models import IdType, Person, Unit, UnitFunction, UnitLevel
 
 UNIT_COLUMNS = {
-    "code": ["mã đơn vị", "ma dv", "unit code"],
-    "name": ["tên đơn vị", "ten don vi", "unit name"],
-    "level": ["cấp", "cấp đơn vị", "level code"],
-    "parent_code": ["mã đơn vị cha", "đơn vị cấp trên", "parent", "ma don vi cap tren"],
-    "short_name": ["tên viết tắt"],
-    "function": ["chức năng", "loại đơn vị"],
-    "has_own_seal": ["có con dấu riêng", "con dấu riêng", "seal", "has seal"],
-    "address": ["địa chỉ"],
-    "email_domain": ["tên miền thư điện tử", "miền thư điện tử", "tên miền email", "domain"],
-    "phone": ["điện thoại"],
-    "gov_code": ["mã định danh", "mã định danh điện tử"],
-    "province_name": ["tỉnh/thành phố", "tỉnh", "province"],
+    "code": ["Mã đơn vị", "ma dv", "unit code"],
+    "name": ["Tên đơn vị", "ten don vi", "unit name"],
+    "level": ["Cấp", "cấp đơn vị", "level code"],
+    "parent_code": ["Mã đơn vị cấp trên", "mã đơn vị cha", "đơn vị cấp trên", "parent", "ma don vi cap tren"],
+    "short_name": ["Tên viết tắt"],
+    "function": ["Chức năng", "loại đơn vị"],
+    "has_own_seal": ["Có con dấu riêng", "con dấu riêng", "seal", "has seal"],
+    "address": ["Địa chỉ"],
+    "email_domain": ["Tên miền thư điện tử", "miền thư điện tử", "tên miền email", "domain"],
+    "phone": ["Điện thoại"],
+    "gov_code": ["Mã định danh điện tử", "mã định danh"],
+    "province_name": ["Tỉnh/thành phố", "tỉnh", "province"],
 }
 STAFF_COLUMNS = {
-    "full_name": ["họ và tên", "họ tên", "name"],
-    "gender": ["giới tính", "sex"],
-    "birth_date": ["ngày sinh", "date of birth"],
-    "birth_place": ["nơi sinh", "place of birth"],
-    "id_type": ["loại giấy tờ", "loại giấy tờ tùy thân"],
-    "id_number": ["số cccd", "số cmnd", "số cccd/cmnd/hộ chiếu", "số giấy tờ", "số định danh", "id"],
-    "id_issue_date": ["ngày cấp", "issue date"],
-    "id_issue_place": ["nơi cấp", "issue place"],
-    "residence": ["địa chỉ thường trú", "thường trú"],
-    "title": ["chức danh", "chức vụ"],
-    "unit_code": ["mã đơn vị", "đơn vị", "unit"],
-    "email": ["thư điện tử", "email công vụ", "e-mail", "địa chỉ thư điện tử"],
-    "phone_mobile": ["di động", "điện thoại di động", "mobile"],
-    "phone_office": ["điện thoại cơ quan", "điện thoại"],
-    "phone_home": ["điện thoại nhà riêng", "điện thoại nr"],
-    "fax": [],
-    "nationality": ["quốc tịch"],
+    "full_name": ["Họ và tên", "họ tên", "name"],
+    "gender": ["Giới tính", "sex"],
+    "birth_date": ["Ngày sinh", "date of birth"],
+    "birth_place": ["Nơi sinh", "place of birth"],
+    "id_type": ["Loại giấy tờ", "loại giấy tờ tùy thân"],
+    "id_number": ["Số CCCD/CMND/hộ chiếu", "số cccd", "số cmnd", "số giấy tờ", "số định danh", "id"],
+    "id_issue_date": ["Ngày cấp", "issue date"],
+    "id_issue_place": ["Nơi cấp", "issue place"],
+    "residence": ["Địa chỉ thường trú", "thường trú"],
+    "title": ["Chức danh", "chức vụ"],
+    "unit_code": ["Mã đơn vị", "đơn vị", "unit"],
+    "email": ["Thư điện tử công vụ", "thư điện tử", "email công vụ", "e-mail", "địa chỉ thư điện tử"],
+    "phone_mobile": ["Điện thoại di động", "di động", "mobile"],
+    "phone_office": ["Điện thoại cơ quan", "điện thoại"],
+    "phone_home": ["Điện thoại nhà riêng", "điện thoại nr"],
+    "fax": ["Số fax"],
+    "nationality": ["Quốc tịch"],
 }
+UNIT_REQUIRED = ["code", "name", "level"]
+STAFF_REQUIRED = ["full_name", "gender", "birth_date", "id_number", "id_issue_date", "unit_code", "email"]
+
+
+def columns_in_words() -> list[tuple]:
+    """The columns of each file by the headings people write, for the import page."""
+    return [(label, {"required": headings(columns, required),
+                     "optional": headings(columns, [k for k in columns if k not in required])})
+            for label, columns, required in ((_("Units"), UNIT_COLUMNS, UNIT_REQUIRED),
+                                             (_("Staff"), STAFF_COLUMNS, STAFF_REQUIRED))]
 
 
 @dataclass
@@ -102,7 +112,7 @@ def import_units(filename: str, data: bytes, *, actor=None, dry_run: bool = Fals
     report = ImportReport("units")
     if actor is not None:
         scope.require(actor, perms.ORG_MANAGE_UNIT)
-    table = read_table(filename, data, UNIT_COLUMNS, required=["code", "name", "level"])
+    table = read_table(filename, data, UNIT_COLUMNS, required=UNIT_REQUIRED)
     report.total = len(table.rows)
     levels = {lv.code: lv for lv in UnitLevel.objects.all()}
     existing = {u.code: u for u in Unit.objects.all()}
@@ -223,8 +233,7 @@ def import_staff(filename: str, data: bytes, *, actor=None, dry_run: bool = Fals
     report = ImportReport("staff")
     if actor is not None:
         scope.require(actor, perms.ORG_IMPORT)
-    table = read_table(filename, data, STAFF_COLUMNS,
-                       required=["full_name", "gender", "birth_date", "id_number", "id_issue_date", "unit_code", "email"])
+    table = read_table(filename, data, STAFF_COLUMNS, required=STAFF_REQUIRED)
     report.total = len(table.rows)
     units = {u.code: u for u in Unit.objects.all()}
     seen_ids: dict[tuple, int] = {}

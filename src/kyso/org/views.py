@@ -177,4 +177,4 @@ def import_view(request):
             return redirect(job["page"])
         except KysoError as exc:
             form.add_error("file", exc.message)
-    return render(request, "org/import.html", {"form": form})
+    return render(request, "org/import.html", {"form": form, "columns": importing.columns_in_words()})

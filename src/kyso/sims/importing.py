@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kyso.accounts import scope
 from kyso.core.errors import Forbidden, InvalidInput, KysoError
-from kyso.core.tables import read_table
+from kyso.core.tables import headings, read_table
 from kyso.jobs.models import Job
 from kyso.jobs.uploads import files_of, submit_files
 from kyso.org.importing import ImportReport, _s
@@ -22,22 +22,32 @@ from . import services
 from .models import DataPlan
 from .permissions import SIMS_MANAGE
 
+# Each column by the heading people write in their file (the first name, shown on the import page), then the other
+# headings understood; the English name of the key is accepted too, for the files made before (never shown).
 COLUMNS = {
-    "email": ["thư điện tử", "email công vụ", "e-mail", "email"],
-    "id_number": ["số cccd", "số định danh", "số giấy tờ"],
-    "msisdn": ["số điện thoại", "số thuê bao", "số di động", "phone"],
-    "carrier": ["nhà mạng", "nhà cung cấp"],
-    "iccid": ["số serial sim", "serial sim", "số serial", "iccid", "sim serial"],
-    "in_service_on": ["ngày sử dụng", "ngày đưa vào sử dụng", "ngày kích hoạt", "in service"],
-    "plan": ["gói cước", "gói", "mức", "tier"],
-    "unit_code": ["mã đơn vị thanh toán", "đơn vị thanh toán", "paying unit"],
-    "certificate": ["số hiệu chứng thư số", "số serial chứng thư", "chứng thư số", "certificate serial"],
-    "data_fee": ["cước dữ liệu", "data fee"],
-    "line_fee": ["cước thuê bao", "line fee"],
-    "connection_fee": ["cước hòa mạng", "connection fee"],
-    "contract": ["hợp đồng", "số hợp đồng"],
-    "note": ["ghi chú"],
+    "email": ["Thư điện tử công vụ", "thư điện tử", "email công vụ", "e-mail", "email"],
+    "id_number": ["Số CCCD", "số định danh", "số giấy tờ"],
+    "msisdn": ["Số điện thoại", "số thuê bao", "số di động", "phone"],
+    "carrier": ["Nhà mạng", "nhà cung cấp"],
+    "iccid": ["Số serial SIM", "serial sim", "số serial", "iccid", "sim serial"],
+    "in_service_on": ["Ngày sử dụng", "ngày đưa vào sử dụng", "ngày kích hoạt", "in service"],
+    "plan": ["Gói cước", "gói", "mức", "tier"],
+    "unit_code": ["Mã đơn vị thanh toán", "đơn vị thanh toán", "paying unit"],
+    "certificate": ["Số hiệu chứng thư số", "số serial chứng thư", "chứng thư số", "certificate serial"],
+    "data_fee": ["Cước dữ liệu", "data fee"],
+    "line_fee": ["Cước thuê bao", "line fee"],
+    "connection_fee": ["Cước hòa mạng", "connection fee"],
+    "contract": ["Số hợp đồng", "hợp đồng"],
+    "note": ["Ghi chú"],
 }
+REQUIRED = ["msisdn", "carrier", "iccid", "in_service_on"]      # and the holder: his e-mail or his CCCD number
+HOLDER = ["email", "id_number"]
+
+
+def columns_in_words() -> dict:
+    """The columns by the headings people write, for the import page."""
+    return {"holder": headings(COLUMNS, HOLDER), "required": headings(COLUMNS, REQUIRED),
+            "optional": headings(COLUMNS, [k for k in COLUMNS if k not in REQUIRED + HOLDER])}
 MAX_ROWS = 10_000  # the agency's leaders with a tablet number in the low thousands
 FIELD_COLUMN = {"person": "email", "unit": "unit_code", "data_fee": "data_fee", "line_fee": "line_fee",
                 "connection_fee": "connection_fee"}
@@ -74,7 +84,7 @@ def _person(row: dict, people: tuple[dict, dict]) -> Person | None:
 def import_subscriptions(filename: str, data: bytes, *, actor, dry_run: bool = False) -> ImportReport:
     if not scope.has_permission_anywhere(actor, SIMS_MANAGE):
         raise Forbidden("forbidden", _("You are not allowed to do this for this unit."))
-    table = read_table(filename, data, COLUMNS, required=["msisdn", "carrier", "iccid", "in_service_on"])
+    table = read_table(filename, data, COLUMNS, required=REQUIRED)
     if len(table.rows) > MAX_ROWS:
         raise InvalidInput("import.too_many_rows", _("Too many rows (at most %(max)s)."), max=MAX_ROWS)
     report = ImportReport("sims", total=len(table.rows))

@@ -150,7 +150,7 @@ def import_view(request):
             messages.success(request, _("The file is being checked and imported; this page shows the outcome."))
             return redirect("jobs:detail", pk=job.pk)
         status = 400
-    return render(request, "sims/import.html", {"columns": importing.COLUMNS}, status=status)
+    return render(request, "sims/import.html", {"columns": importing.columns_in_words()}, status=status)
 
 
 @login_required
