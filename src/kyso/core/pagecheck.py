@@ -13,10 +13,10 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-_SKIP_TAGS = {"script", "style", "template", "noscript"}
+_SKIP_TAGS = {"script", "style", "pre", "template", "noscript"}       # <pre>: data shown whole (a PEM certificate)
 # What a page shows as a code (a dossier code, a unit code, an address, a key's identifier) is read for English words
 # only: an English name written as an identifier (`email`, `in_service_on`) is a word a person reads, not a code.
-_CODE_TAGS = {"code", "pre", "kbd", "samp"}
+_CODE_TAGS = {"code", "kbd", "samp"}
 _ENGLISH_IDENTIFIER = re.compile(r"^(?:[a-z]{3,}|[a-z]+(?:_[a-z]+)+)$")
 _ISO_DATE = re.compile(r"(?<![\d/.-])\d{4}-\d{2}-\d{2}(?![\d-])")
 _ISO_TIME = re.compile(r"\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)")
