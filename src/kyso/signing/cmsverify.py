@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import re
 
 from asn1crypto import cms
@@ -46,43 +47,54 @@ def verify_cms(data: bytes, report: r.DocumentReport, trust: TrustStore, content
                              _("The signature is detached: the signed content is not in the file."),
                              indication=r.INDETERMINATE, sub=r.SIGNED_DATA_NOT_FOUND)
         return
-    for _i, _signer_info in enumerate(signed["signer_infos"]):
+    for signer_info in signed["signer_infos"]:
         sig = r.SignatureReport(kind="CMS")
         report.signatures.append(sig)
-        if not signer_certificate_present(signed, _signer_info):
-            sig.check("certificate.missing", False, _("The signature does not carry its signer's certificate."),
-                      indeterminate=r.NO_SIGNING_CERTIFICATE_FOUND)
-            break
-        # Archive time-stamps first: the signature's own time-stamp is judged at the time they prove.
-        level, existed_at = cms_level(signed, sig, trust, content)
-        try:
-            raw = None
-            if content is not None:
-                import hashlib
+        _verify_signer(_only(signed, signer_info), signer_info, sig, trust, content)
 
-                algo = _signer_info["digest_algorithm"]["algorithm"].native
-                raw = hashlib.new(algo, content).digest()
-            if content is not None and signed["encap_content_info"]["content"].native is None:
-                # detached (CAdES): pyHanko also checks the signature time-stamp
-                status = asyncio.run(async_validate_detached_cms(
-                    content, signed, signer_validation_context=trust.validation_context(),
-                    ts_validation_context=trust.validation_context(at=existed_at), key_usage_settings=KEY_USAGE,
-                    algorithm_policy=algorithms.COMPUTE_ALL))
-            else:
-                status = asyncio.run(async_validate_cms_signature(signed, raw_digest=raw,
-                                                                  validation_context=trust.validation_context(),
-                                                                  key_usage_settings=KEY_USAGE,
-                                                                  algorithm_policy=algorithms.COMPUTE_ALL))
-        except Exception as exc:  # noqa: BLE001
-            sig.check("format.invalid", False, _("The signature is malformed: %(detail)s") % {"detail": str(exc)[:200]},
-                      fail=r.FORMAT_FAILURE)
-            continue
-        fill(sig, status, trust, other_certs=[x509.load_der_x509_certificate(c.chosen.dump())
-                                              for c in (signed["certificates"] or []) if c.name == "certificate"])
-        sig.signing_time = sig.signing_time or _signing_time(_signer_info)
-        sig.level = level
-        algorithms.judge(sig, algorithms.signer_info_digests(_signer_info))
-        break  # pyHanko validates the first SignerInfo
+
+def _only(signed: cms.SignedData, signer_info) -> cms.SignedData:
+    """The SignedData with this one SignerInfo (pyHanko validates a SignedData of exactly one signer): every
+    signer of a file is judged, and the document's indication is the worst of them."""
+    if len(signed["signer_infos"]) == 1:
+        return signed
+    one = signed.untag().copy()
+    one["signer_infos"] = cms.SignerInfos([cms.SignerInfo.load(signer_info.dump())])
+    return one
+
+
+def _verify_signer(signed: cms.SignedData, signer_info, sig: r.SignatureReport, trust: TrustStore,
+                   content: bytes | None) -> None:
+    if not signer_certificate_present(signed, signer_info):
+        sig.check("certificate.missing", False, _("The signature does not carry its signer's certificate."),
+                  indeterminate=r.NO_SIGNING_CERTIFICATE_FOUND)
+        return
+    # Archive time-stamps first: the signature's own time-stamp is judged at the time they prove.
+    level, existed_at = cms_level(signed, sig, trust, content)
+    try:
+        raw = None
+        if content is not None:
+            raw = hashlib.new(signer_info["digest_algorithm"]["algorithm"].native, content).digest()
+        if content is not None and signed["encap_content_info"]["content"].native is None:
+            # detached (CAdES): pyHanko also checks the signature time-stamp
+            status = asyncio.run(async_validate_detached_cms(
+                content, signed, signer_validation_context=trust.validation_context(),
+                ts_validation_context=trust.validation_context(at=existed_at), key_usage_settings=KEY_USAGE,
+                algorithm_policy=algorithms.COMPUTE_ALL))
+        else:
+            status = asyncio.run(async_validate_cms_signature(signed, raw_digest=raw,
+                                                              validation_context=trust.validation_context(),
+                                                              key_usage_settings=KEY_USAGE,
+                                                              algorithm_policy=algorithms.COMPUTE_ALL))
+    except Exception as exc:  # noqa: BLE001
+        sig.check("format.invalid", False, _("The signature is malformed: %(detail)s") % {"detail": str(exc)[:200]},
+                  fail=r.FORMAT_FAILURE)
+        return
+    fill(sig, status, trust, other_certs=[x509.load_der_x509_certificate(c.chosen.dump())
+                                          for c in (signed["certificates"] or []) if c.name == "certificate"])
+    sig.signing_time = sig.signing_time or _signing_time(signer_info)
+    sig.level = level
+    algorithms.judge(sig, algorithms.signer_info_digests(signer_info))
 
 
 def signer_certificate_present(signed: cms.SignedData, signer_info) -> bool:

@@ -78,6 +78,23 @@ SIGNATURE_METHODS = frozenset(m for m in SignatureMethod if "HMAC" not in m.name
 _DIGEST_NAME = re.compile(r"(md5|sha3-\d+|sha\d+)", re.I)
 
 
+def _comment_in_value(root, sig_el) -> bool:
+    """A comment with text right before or after it (<v>85<!---->00000</v>): a reference to the document drops
+    comments (XMLDSig 4.4.3.3, canonicalisation without comments), so the signature still verifies, but a reader
+    that takes one text node reads another value (the comment was put there after signing, or never signed)."""
+    if any("WithComments" in (t.get("Algorithm") or "") for t in sig_el.iter(f"{{{DS}}}Transform")):
+        return False
+    for comment in root.iter(etree.Comment):
+        parent = comment.getparent()
+        if parent is None:
+            continue
+        previous = comment.getprevious()
+        before = parent.text if previous is None else previous.tail
+        if (before or "").strip() or (comment.tail or "").strip():
+            return True
+    return False
+
+
 def _algorithm_names(sig_el) -> tuple[str, list[str]]:
     """(SignatureMethod URI, digest names used by the signature method and the references)."""
     method = sig_el.find(f"{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod")
@@ -281,6 +298,11 @@ def _verify_one(data, root, sig_el, sig, is_xades, trust) -> None:
     describe(certs[0], sig)
     id_values = id_attributes(root)
     if not _coverage(root, sig_el, sig, id_values):
+        return
+    if _comment_in_value(root, sig_el):
+        sig.check("coverage.comment", False, _("A comment stands inside a signed value; the comment is not signed "
+                                               "and some software then reads another value."),
+                  indeterminate=r.SIG_CONSTRAINTS_FAILURE)
         return
     if not _strict_base64(sig_el):
         sig.check("format.base64", False, _("A base64 value of the signature holds characters that are not "

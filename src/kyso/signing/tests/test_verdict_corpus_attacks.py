@@ -5,12 +5,17 @@ indication and sub-indication ETSI EN 319 102-1 gives and a one-line reason; CLI
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec
+from rest_framework.test import APIClient
 
 from . import corpus_attacks as A
 from . import corpus_cms as C
 from . import corpus_endesive as E
 from . import corpus_pdf as P
+from . import corpus_xml as X
+from .helpers import foreign_ca
 from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, Kit, RsaKit, assert_case
 
 CRYPTO = "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"
@@ -211,3 +216,130 @@ def rsa_kit(make, chain, tmp_path):
 def test_endesive_pdf_corpus(rsa_kit, case, tmp_path, capsys):
     name, build, indication, sub, reason = case
     assert_case(build(rsa_kit), f"{name}.pdf", indication, sub, reason, tmp_path, capsys)
+
+
+# ---- XML ---------------------------------------------------------------------------------------------------
+
+def _xml_foreign_key_victim_cert(k):
+    """The attacker signs with his own key and puts the victim's certificate in KeyInfo (not signed)."""
+    _ca, _cert, key = foreign_ca()
+    return X.with_certificate(X.xmlsec_sign(k.tmp, X.template(key_info=False), _cert, key), k.cert)
+
+
+def _xml_key_info(k, inner: bytes):
+    return k.xmlsec(X.template(key_info=False)).replace(b"</Signature>", b"<KeyInfo>" + inner + b"</KeyInfo></Signature>")
+
+
+def _xml_second_signature(k, *, broken: bool):
+    signed = k.xmlsec()
+    sig = signed[signed.index(b"<Signature"):signed.index(b"</Signature>") + len(b"</Signature>")]
+    second = X.flip_signature_value(sig) if broken else sig
+    return signed.replace(b"<MaThuTuc>", second.replace(b"<Signature", b"<Signature Id=\"s2\"", 1) + b"<MaThuTuc>", 1)
+
+
+def _xml_nested_signature(k):
+    signed = k.xmlsec()
+    sig = signed[signed.index(b"<Signature"):signed.index(b"</Signature>") + len(b"</Signature>")]
+    return signed.replace(sig, b"").replace(b"</Ten>", sig + b"</Ten>", 1)
+
+
+FILTER2 = ('<Transform Algorithm="http://www.w3.org/2002/06/xmldsig-filter2"><XPath '
+           'xmlns="http://www.w3.org/2002/06/xmldsig-filter2" Filter="subtract">//*[local-name()="MucLuong"]</XPath>'
+           '</Transform>')
+XPATH_REBOUND = ('<Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><XPath '
+                 'xmlns:ds="http://kyso.vss.gov.vn/hoso/1">not(ancestor-or-self::ds:Signature)</XPath></Transform>')
+RETRIEVE = b'<RetrievalMethod URI="%s" Type="http://www.w3.org/2000/09/xmldsig#rawX509Certificate"/>'
+
+XML_ATTACKS = [
+    ("xml-comment-in-signed-text", lambda k: k.xmlsec().replace(b"<MucLuong>8500000", b"<MucLuong>85<!---->00000"),
+     INDET, SIG_CONSTRAINTS, "a comment added inside a signed value after signing (exc-c14n drops comments, a "
+     "reader taking the first text node sees 85)"),
+    ("xml-comment-outside-values", lambda k: k.xmlsec().replace(b"<MaThuTuc>", b"<!-- ghi chu --><MaThuTuc>"),
+     PASSED, None, "a comment between elements: no value changes (exc-c14n without comments)"),
+    ("xml-second-signature-broken", lambda k: _xml_second_signature(k, broken=True), FAILED, "SIG_CRYPTO_FAILURE",
+     "a forged Signature element inserted first after signing (and the original no longer matches)"),
+    ("xml-signature-nested", _xml_nested_signature, INDET, SIG_CONSTRAINTS,
+     "the signature moved into a child element (still enveloped, digest intact): not a child of the root"),
+    ("xml-retrieval-method-only", lambda k: _xml_key_info(k, RETRIEVE % b"http://127.0.0.1:9/cert.der"), INDET,
+     "NO_SIGNING_CERTIFICATE_FOUND", "KeyInfo names the certificate by a RetrievalMethod URL (never fetched)"),
+    ("xml-retrieval-method-file", lambda k: _xml_key_info(k, RETRIEVE % b"file:///etc/ssl/certs/ca-certificates.crt"),
+     INDET, "NO_SIGNING_CERTIFICATE_FOUND", "KeyInfo's RetrievalMethod names a local file (never read)"),
+    ("xml-foreign-key-victim-certificate", _xml_foreign_key_victim_cert, FAILED, "SIG_CRYPTO_FAILURE",
+     "signed with another key, the victim's certificate put in KeyInfo"),
+    ("xml-xpath-filter2", lambda k: k.xmlsec(X.template(transforms=X.ENVELOPED + FILTER2 + X.EXC_C14N)), FAILED,
+     FORMAT, "an XPath Filter 2.0 transform subtracting a signed value (refused)"),
+    ("xml-xpath-ds-rebound", lambda k: k.xmlsec(X.template(transforms=X.ENVELOPED + XPATH_REBOUND + X.EXC_C14N)),
+     FAILED, FORMAT, "the enveloped XPath with ds bound to another namespace (excludes other elements)"),
+    ("xml-utf16be-no-bom", lambda k: X.reencode(k.xmlsec(), "utf-16-be", bom=False, declared="UTF-16"), PASSED,
+     None, "UTF-16BE without a byte-order mark, recognised from '<?'"),
+    ("xml-utf32-bom", lambda k: b"\xff\xfe\x00\x00" + k.xmlsec().decode().replace('encoding="UTF-8"', 'encoding="UTF-32"', 1)
+     .encode("utf-32-le"), PASSED, None, "UTF-32LE with a byte-order mark"),
+]
+
+
+@pytest.mark.parametrize("case", XML_ATTACKS, ids=[c[0] for c in XML_ATTACKS])
+def test_xml_attack_corpus(rsa_kit, case, tmp_path, capsys):
+    name, build, indication, sub, reason = case
+    assert_case(build(rsa_kit), f"{name}.xml", indication, sub, reason, tmp_path, capsys)
+
+
+@pytest.mark.parametrize("data", [
+    "<?xml version=\"1.0\" encoding=\"cp037\"?><HoSo/>".encode("cp037"),
+    ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE h [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+     '<h>&x;<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"/></h>').encode("utf-16-be"),
+], ids=["ebcdic", "utf16be-dtd-no-bom"])
+def test_refused_xml_is_a_clean_exit_3(data, db, tmp_path, capsys):
+    """EBCDIC is no encoding Kyso reads, a DTD is refused before parsing: exit 3 with a message, no traceback,
+    HTTP 400 — never a verdict from a half-read file."""
+    path = tmp_path / "x.xml"
+    path.write_bytes(data)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exc:
+        call_command("verify", str(path), "--json")
+    out = capsys.readouterr()
+    assert exc.value.code == 3 and "Traceback" not in out.err, out
+    resp = APIClient().post("/api/v1/verify", {"file": SimpleUploadedFile("x.xml", data)}, format="multipart")
+    assert resp.status_code == 400, resp.content
+
+
+# ---- CMS by hand (asn1crypto + cryptography) -----------------------------------------------------------------
+
+def _cms_two_signers(k, *, second_broken: bool):
+    content = b"Quyet dinh so 15/QD-BHXH"
+    first = C.signer_info(k.cert, k.key, content)
+    second = C.signer_info(k.cert, k.key, content)
+    if second_broken:
+        sig = bytearray(second["signature"].native)
+        sig[-1] ^= 1
+        second["signature"] = bytes(sig)
+    return C.signed_data([first, second], [k.cert, *k.chain], content=content)
+
+
+CMS_ATTACKS = [
+    ("cms-hand", lambda k: C.attached(k.cert, k.key, k.chain), PASSED, None, "CMS written with asn1crypto"),
+    ("cms-hand-no-signed-attributes", lambda k: C.attached(k.cert, k.key, k.chain, signed_attrs=False), PASSED,
+     None, "a SignerInfo without signed attributes (the signature over the content itself, RFC 5652 5.4)"),
+    ("cms-hand-no-signer-certificate", lambda k: C.attached(k.cert, k.key, k.chain, certs=list(k.chain)), INDET,
+     "NO_SIGNING_CERTIFICATE_FOUND", "the chain is there, the signer's certificate is not"),
+    ("cms-no-message-digest", lambda k: C.attached(k.cert, k.key, k.chain, drop=("message_digest",)), FAILED,
+     FORMAT, "signed attributes without messageDigest (RFC 5652, 5.3)"),
+    ("cms-content-type-mismatch", lambda k: C.attached(k.cert, k.key, k.chain, content_type="signed_data"), FAILED,
+     FORMAT, "the contentType attribute is not the eContentType (RFC 5652, 11.1)"),
+    ("cms-no-content-type", lambda k: C.attached(k.cert, k.key, k.chain, drop=("content_type",)), FAILED, FORMAT,
+     "signed attributes without contentType (RFC 5652, 5.3)"),
+    ("cms-md5", lambda k: C.attached(k.cert, k.key, k.chain, md="md5"), INDET, CRYPTO, "digest MD5"),
+    ("cms-sha1-signature-sha256-digest", lambda k: C.attached(k.cert, k.key, k.chain, sig_md="sha1"), INDET, CRYPTO,
+     "digestAlgorithm SHA-256, the signature over the attributes sha1WithRSAEncryption"),
+    ("cms-signature-algorithm-lies", lambda k: C.attached(k.cert, k.key, k.chain, sig_alg="sha512_rsa"), FAILED,
+     "SIG_CRYPTO_FAILURE", "signed with SHA-256, declared sha512WithRSAEncryption"),
+    ("cms-second-signer-broken", lambda k: _cms_two_signers(k, second_broken=True), FAILED, "SIG_CRYPTO_FAILURE",
+     "two SignerInfos, the second one's signature does not verify"),
+    ("cms-two-signers", lambda k: _cms_two_signers(k, second_broken=False), PASSED, None,
+     "two SignerInfos, both valid"),
+]
+
+
+@pytest.mark.parametrize("case", CMS_ATTACKS, ids=[c[0] for c in CMS_ATTACKS])
+def test_cms_attack_corpus(rsa_kit, case, tmp_path, capsys):
+    name, build, indication, sub, reason = case
+    assert_case(build(rsa_kit), f"{name}.p7s", indication, sub, reason, tmp_path, capsys)
