@@ -105,3 +105,33 @@ def screenshot(driver, name: str) -> Path:
     path = output_dir("browser") / f"{name}.png"
     driver.save_screenshot(str(path))
     return path
+
+
+def fits_every_width(driver) -> list[str]:
+    """The widths (phone, tablet, desktop) at which the current page scrolls sideways; the browser's own size is
+    put back afterwards (Chromium's device emulation, as the drives' browsers are made)."""
+    own = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    wide = []
+    for name, (width, height) in WIDTHS.items():
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": name != "desktop"})
+        if not fits_width(driver):
+            wide.append(name)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": own[0], "height": own[1], "deviceScaleFactor": 1, "mobile": own[0] < WIDTHS["desktop"][0]})
+    return wide
+
+
+def look(driver, name: str) -> None:
+    """What every page of a drive goes through: loaded, with a heading; its screenshot kept (`screenshot`); no
+    serious or critical axe-core violation; no sideways scrolling at phone, tablet or desktop width."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    assert driver.find_element(By.TAG_NAME, "h1").text.strip(), f"{name}: no heading"
+    screenshot(driver, name)
+    problems = axe_violations(driver)
+    assert not problems, f"{name}: {problems}"
+    wide = fits_every_width(driver)
+    assert not wide, f"{name} is wider than the screen of a {', '.join(wide)}"

@@ -7,7 +7,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from kyso.core.browser import WIDTHS, axe_violations, fits_width, login, screenshot, sized
+from kyso.core.browser import WIDTHS, login, look, sized
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,15 +27,6 @@ def answered(driver) -> None:
         "return !window.kysoOldPage && document.readyState === 'complete'"))
 
 
-def _check(driver, name: str) -> None:
-    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
-    assert driver.find_element(By.TAG_NAME, "h1").text.strip(), name
-    screenshot(driver, name)
-    problems = axe_violations(driver)
-    assert not problems, f"{name}: {problems}"
-    assert fits_width(driver), f"{name} is wider than the screen"
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("size", list(WIDTHS))
 def test_the_five_journeys_read_well_on_every_screen(demo, live_server, size):
@@ -48,7 +39,7 @@ def test_the_five_journeys_read_well_on_every_screen(demo, live_server, size):
             login(driver, username, DEMO_PASSWORD)
             for i, path in enumerate(paths):
                 driver.get(driver.url(path))
-                _check(driver, f"{journey}-{i}-{size}")
+                look(driver, f"{journey}-{i}-{size}")
     finally:
         driver.quit()
 
@@ -66,12 +57,12 @@ def test_form01_filed_in_the_browser(demo, live_server):
         driver.find_element(By.ID, "title").send_keys("Chuyên viên")                  # no person chosen: an error
         driver.find_element(By.CSS_SELECTOR, "#form01 button[type=submit]").click()
         WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".msg-error"))
-        _check(driver, "chung-thu-form01-loi-phone")
+        look(driver, "chung-thu-form01-loi-phone")
         assert driver.find_element(By.ID, "title").get_attribute("value") == "Chuyên viên"   # kept after the error
         Select(driver.find_element(By.ID, "person")).select_by_value(str(person.pk))
         driver.find_element(By.CSS_SELECTOR, "#form01 button[type=submit]").click()
         WebDriverWait(driver, 15).until(lambda d: "/requests/new/" not in d.current_url)
-        _check(driver, "chung-thu-form01-da-nop-phone")
+        look(driver, "chung-thu-form01-da-nop-phone")
         req = IssuanceRequest.objects.get(full_name=person.full_name)
         assert driver.current_url.endswith(f"/lifecycle/requests/{req.pk}/") and req.title == "Chuyên viên"
     finally:
@@ -97,7 +88,7 @@ def test_a_revocation_driven_in_the_browser(demo, live_server):
     try:
         login(driver, "thuebao", DEMO_PASSWORD)
         driver.get(driver.url(f"/lifecycle/certificates/{cert.pk}/"))
-        _check(driver, "thu-hoi-mau-05-tablet")
+        look(driver, "thu-hoi-mau-05-tablet")
         Select(driver.find_element(By.NAME, "reason")).select_by_value("b")
         driver.find_element(By.NAME, "detail").send_keys("Nghi lộ khóa bí mật")
         driver.find_element(By.CSS_SELECTOR, "form button.btn-danger").click()
@@ -109,7 +100,7 @@ def test_a_revocation_driven_in_the_browser(demo, live_server):
             driver.delete_all_cookies()
             login(driver, username, DEMO_PASSWORD)
             driver.get(driver.url(f"/lifecycle/revocations/{rev.pk}/"))
-            _check(driver, f"thu-hoi-{op}-tablet")
+            look(driver, f"thu-hoi-{op}-tablet")
             driver.find_element(By.CSS_SELECTOR, f"button[name=op][value={op}]").click()
             WebDriverWait(driver, 15).until(lambda d, after=after: state() == after)
     finally:
@@ -136,7 +127,7 @@ def test_a_certificate_from_form01_to_activation_in_the_browser(demo, live_serve
 
     def press(path, xpath, name):
         driver.get(driver.url(path))
-        _check(driver, name)
+        look(driver, name)
         button = driver.find_element(By.XPATH, xpath)
         driver.execute_script("window.kysoOldPage = true")
         button.click()
@@ -194,7 +185,7 @@ def test_a_certificate_from_form01_to_activation_in_the_browser(demo, live_serve
         req.refresh_from_db()
         assert req.state == "activated", req.state
         driver.get(driver.url(f"/lifecycle/requests/{req.pk}/"))
-        _check(driver, "chung-thu-da-kich-hoat-desktop")
+        look(driver, "chung-thu-da-kich-hoat-desktop")
         assert "Mẫu số 04" in driver.page_source
     finally:
         driver.quit()

@@ -1,10 +1,11 @@
-"""Issue 17, point 8: an employer signs his dossier in the browser with the USB token on his own computer, and the
-office takes it to a signed result through its pages.
+"""Issue 17, point 8: an employer — or a citizen — signs his dossier in the browser with the USB token on his own
+computer, and the office takes it to a signed result through its pages.
 
 The token is a real SoftHSM2 token holding the employer's key and its certificate from a public CA (tax code in
 the certificate); the signing helper (`python -m kyso_signer`) runs as its own process on 127.0.0.1 and answers
 only the portal's origin; Chromium drives the real submit page. Kyso never sees the key: the dossier that arrives
-is signed by the token, verified by the intake as any uploaded signed file, and the signer is the employer."""
+is signed by the token, verified by the intake as any uploaded signed file, and the signer is the employer (his
+organisation certificate, tax code in it) or the citizen himself (his personal certificate, ID number in it)."""
 
 import base64
 import json
@@ -14,6 +15,8 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+
+from dataclasses import dataclass
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -27,8 +30,25 @@ from kyso.signing.xml import DS
 from . import helpers as h
 
 PIN = "135790"
-TAX_CODE = "0101234567"
-NAME = "Công ty TNHH Ánh Dương"
+
+
+@dataclass
+class Who:
+    kind: str
+    login: str
+    password: str
+    name: str
+    tax_code: str
+    uid: str
+
+    @property
+    def person(self) -> bool:
+        return self.kind == "citizen"
+
+
+EMPLOYER = Who("employer", "congty.anhduong", "Cty@2026-ky-so", "Công ty TNHH Ánh Dương", "0101234567",
+               "MST:0101234567")
+CITIZEN = Who("citizen", "nguyen.van.an", "Dan@2026-ky-so", "Nguyễn Văn An", "", "CCCD:001085012345")
 
 
 def _free_port() -> int:
@@ -37,7 +57,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _token_with_certificate(label: str):
+def _token_with_certificate(label: str, who: Who):
     """A USB token as the CA hands it over: an ECDSA key generated on it and the certificate beside it."""
     from pkcs11 import Attribute, CertificateType, ObjectClass
 
@@ -48,25 +68,26 @@ def _token_with_certificate(label: str):
     store = pkcs11_store(label, PIN)
     key = store.generate("khoa-ky", "p256")
     with acting_as(label="test"), transaction.atomic():
-        issued = issue_to_holder(key.public_key(), ca=h.public_ca(), name=NAME, uid=f"MST:{TAX_CODE}",
-                                 key_location=f"pkcs11:token={label};object=khoa-ky")
+        issued = issue_to_holder(key.public_key(), ca=h.public_ca(), name=who.name, uid=who.uid,
+                                 key_location=f"pkcs11:token={label};object=khoa-ky", person=who.person)
     session = store.session()
     private = session.get_key(object_class=ObjectClass.PRIVATE_KEY, label="khoa-ky")
     session.create_object({
         Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-        Attribute.TOKEN: True, Attribute.ID: private[Attribute.ID], Attribute.LABEL: NAME,
+        Attribute.TOKEN: True, Attribute.ID: private[Attribute.ID], Attribute.LABEL: who.name,
         Attribute.SUBJECT: issued.certificate.subject.public_bytes(),
         Attribute.VALUE: issued.certificate.public_bytes(serialization.Encoding.DER)})
     return issued
 
 
-@pytest.fixture
-def helper(live_server, tmp_path, settings):
-    """The signing helper on the employer's computer, started for the portal's origin only."""
+@pytest.fixture(params=[EMPLOYER, CITIZEN], ids=["employer", "citizen"])
+def helper(request, live_server, tmp_path, settings):
+    """The signing helper on the submitter's computer, started for the portal's origin only."""
     from kyso.pki.softhsm import ensure_softhsm_env
 
+    who = request.param
     label = f"usb-{os.urandom(3).hex()}"
-    issued = _token_with_certificate(label)
+    issued = _token_with_certificate(label, who)
     pin_file = tmp_path / "pin"
     pin_file.write_text(PIN)
     port = _free_port()
@@ -78,7 +99,7 @@ def helper(live_server, tmp_path, settings):
     line = proc.stdout.readline()
     assert "sẵn sàng" in line, (line, proc.stderr.read() if proc.poll() is not None else "")
     settings.KYSO_SIGNER_HELPER_URL = f"http://127.0.0.1:{port}"
-    yield f"http://127.0.0.1:{port}", issued
+    yield f"http://127.0.0.1:{port}", issued, who
     proc.terminate()
     proc.wait(timeout=10)
 
@@ -94,17 +115,17 @@ def _get(url: str, origin: str):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_an_employer_signs_and_submits_with_his_usb_token(demo, live_server, helper, tmp_path):
+def test_a_submitter_signs_and_submits_with_his_usb_token(demo, live_server, helper, tmp_path):
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     from kyso.accounts.demo import DEMO_PASSWORD
-    from kyso.core.browser import WIDTHS, axe_violations, login, screenshot, sized
+    from kyso.core.browser import WIDTHS, login, look, sized
     from kyso.portal import seed
     from kyso.portal.models import Dossier
 
-    url, issued = helper
+    url, issued, who = helper
     # the helper answers the portal's page, and no other web page
     status, certs = _get(f"{url}/certificates", live_server.url)
     der_b64 = base64.b64encode(issued.certificate.public_bytes(serialization.Encoding.DER)).decode()
@@ -113,9 +134,12 @@ def test_an_employer_signs_and_submits_with_his_usb_token(demo, live_server, hel
 
     with acting_as(label="test"), transaction.atomic():
         seed.apply()
-    sub, _issued, _key = h.submitter("congty.anhduong", "employer", "HN.BD", name=NAME, tax_code=TAX_CODE)
+    sub, _issued, _key = h.submitter(who.login, who.kind, "HN.BD", name=who.name, tax_code=who.tax_code,
+                                     with_cert=False)
     with acting_as(label="test"), transaction.atomic():
-        sub.user.set_password("Cty@2026-ky-so")
+        sub.has_digital_signature = True
+        sub.save()
+        sub.user.set_password(who.password)
         sub.user.save()
     forms = [tmp_path / "D02-TS.xml", tmp_path / "TK1-TS.xml"]
     forms[0].write_bytes(h.d02())
@@ -123,12 +147,11 @@ def test_an_employer_signs_and_submits_with_his_usb_token(demo, live_server, hel
 
     driver = sized(live_server, *WIDTHS["desktop"])
     try:
-        login(driver, "congty.anhduong", "Cty@2026-ky-so")
+        login(driver, who.login, who.password)
         driver.get(driver.url("/portal/submit/"))
         Select(driver.find_element(By.ID, "procedure-token")).select_by_value("600")
         driver.find_element(By.ID, "unsigned").send_keys("\n".join(str(f) for f in forms))
-        screenshot(driver, "cong-ky-usb-token-truoc")
-        assert not axe_violations(driver)
+        look(driver, f"cong-ky-usb-token-{who.kind}-truoc")
         driver.find_element(By.ID, "token-sign-button").click()
         def finished(d):
             if "/portal/d/" in d.current_url:
@@ -141,7 +164,7 @@ def test_an_employer_signs_and_submits_with_his_usb_token(demo, live_server, hel
 
         outcome = WebDriverWait(driver, 60).until(finished)
         assert outcome == "submitted", outcome
-        screenshot(driver, "cong-ky-usb-token-da-nop")
+        look(driver, f"cong-ky-usb-token-{who.kind}-da-nop")
 
         # the office takes it to a signed result, each officer through the dossier's page
         code = Dossier.objects.get(submitted_by=sub.user).code
@@ -150,15 +173,15 @@ def test_an_employer_signs_and_submits_with_his_usb_token(demo, live_server, hel
             driver.delete_all_cookies()
             login(driver, username, DEMO_PASSWORD)
             driver.get(driver.url(f"/portal/d/{code}/"))
+            look(driver, f"cong-{who.kind}-{step}")
             form = driver.find_element(By.XPATH, f"//input[@name='step' and @value='{step}']/ancestor::form")
-            screenshot(driver, f"cong-{step}")
             form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
             WebDriverWait(driver, 30).until(
                 lambda d, step=step: not d.find_elements(By.XPATH, f"//input[@name='step' and @value='{step}']"))
         driver.delete_all_cookies()
-        login(driver, "congty.anhduong", "Cty@2026-ky-so")
+        login(driver, who.login, who.password)
         driver.get(driver.url(f"/portal/d/{code}/"))
-        screenshot(driver, "cong-ket-qua-nguoi-nop")
+        look(driver, f"cong-{who.kind}-ket-qua-nguoi-nop")
         assert "Kết quả" in driver.page_source
     finally:
         driver.quit()
@@ -167,7 +190,7 @@ def test_an_employer_signs_and_submits_with_his_usb_token(demo, live_server, hel
     assert dossier.status == "returned" and dossier.documents.filter(kind="result").exists()
     files = list(dossier.files.order_by("pk"))
     assert [f.indication for f in files] == ["TOTAL_PASSED", "TOTAL_PASSED"]
-    assert all(NAME in f.signer for f in files)
+    assert all(who.name in f.signer for f in files)
     for f in files:                     # signed by the key on the token: its certificate is in the signature
         tree = etree.fromstring(read(f.file))
         assert ["".join(c.text.split()) for c in tree.iter(f"{{{DS}}}X509Certificate")] == [der_b64]
