@@ -109,6 +109,7 @@ class DocumentReport:
     signatures: list[SignatureReport] = field(default_factory=list)
     document_checks: list[Check] = field(default_factory=list)
     validated_at: dt.datetime | None = None
+    trust: object = field(default=None, repr=False)    # the TrustStore judged against (the ETSI report's objects)
     _indication: str | None = None
     _sub: str | None = None
 

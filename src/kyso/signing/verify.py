@@ -70,7 +70,8 @@ def verify_bytes(data: bytes, *, filename: str | None = None, trust: TrustStore 
         # checks
         trust = with_document_material(trust or default_trust(), data, fmt)
         report = DocumentReport(format=fmt, filename=filename or "", size=len(original),
-                                sha256=hashlib.sha256(original).hexdigest(), validated_at=timezone.now())
+                                sha256=hashlib.sha256(original).hexdigest(), validated_at=timezone.now(),
+                                trust=trust)
         _verify_guarded(fmt, data, report, trust, content, original)
     policy.apply(report, dtype, expected_title=expected_title, caption=caption, main_document=main_document)
     return report

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from kyso.accounts import scope
 from kyso.core.errors import KysoError
 
+from .etsireport import etsi_report
 from .forms import VerifyForm
 from .models import ArchiveRenewal
 from .permissions import ARCHIVE_VIEW
@@ -25,8 +26,9 @@ def verify_page(request):
     report, error = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            report = verify_bytes(upload.read(), filename=upload.name,
+            report = verify_bytes(data, filename=upload.name,
                                   doc_type=form.cleaned_data.get("doc_type") or None,
                                   main_document=form.cleaned_data.get("main_document", ""))
         except KysoError as exc:
@@ -34,6 +36,10 @@ def verify_page(request):
         if report is not None and request.POST.get("as") == "pdf":
             response = HttpResponse(report_pdf(report), content_type="application/pdf")
             response["Content-Disposition"] = 'attachment; filename="bao-cao-kiem-tra-chu-ky.pdf"'
+            return response
+        if report is not None and request.POST.get("as") == "etsi":
+            response = HttpResponse(etsi_report(report, data), content_type="application/xml")
+            response["Content-Disposition"] = 'attachment; filename="bao-cao-kiem-tra-chu-ky-etsi.xml"'
             return response
     status = 400 if (error is not None or (request.method == "POST" and not form.is_valid())) else 200
     return render(request, "signing/verify.html", {

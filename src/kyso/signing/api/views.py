@@ -1,4 +1,5 @@
-"""`POST /api/v1/verify`: multipart upload → the validation report as JSON (or PDF with ?as=pdf).
+"""`POST /api/v1/verify`: multipart upload → the validation report as JSON (or PDF with ?as=pdf, the ETSI
+TS 119 102-2 XML validation report with ?as=etsi).
 
 Public like the web page: verifying a signature needs no account."""
 
@@ -13,6 +14,7 @@ from rest_framework.views import APIView
 
 from kyso.core.errors import InvalidInput
 
+from ..etsireport import etsi_report
 from ..pdf import Appearance
 from ..reporting import report_pdf
 from ..service import Pending, sign_for
@@ -25,7 +27,7 @@ class VerifyView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(request={"multipart/form-data": VerifyRequestSerializer},
-                   parameters=[OpenApiParameter("as", str, enum=["json", "pdf"], required=False)],
+                   parameters=[OpenApiParameter("as", str, enum=["json", "pdf", "etsi"], required=False)],
                    responses={200: DocumentReportSerializer}, operation_id="verify_document", tags=["signing"])
     def post(self, request):
         upload = request.FILES.get("file")
@@ -35,13 +37,18 @@ class VerifyView(APIView):
         if upload.size > MAX_BYTES:
             raise InvalidInput("signing.input.too_large", _("The file is larger than the allowed %(mb)s MB."),
                                mb=MAX_BYTES // (1024 * 1024))
-        report = verify_bytes(upload.read(), filename=upload.name, doc_type=request.data.get("doc_type") or None,
+        data = upload.read()
+        report = verify_bytes(data, filename=upload.name, doc_type=request.data.get("doc_type") or None,
                               expected_title=request.data.get("expected_title", ""),
                               caption=request.data.get("caption", ""),
                               main_document=(request.data.get("main_document") or "")[:100])
         if request.query_params.get("as") == "pdf":
             response = HttpResponse(report_pdf(report), content_type="application/pdf")
             response["Content-Disposition"] = 'attachment; filename="verification-report.pdf"'
+            return response
+        if request.query_params.get("as") == "etsi":
+            response = HttpResponse(etsi_report(report, data), content_type="application/xml")
+            response["Content-Disposition"] = 'attachment; filename="validation-report-etsi.xml"'
             return response
         return Response(report.to_dict())
 

@@ -68,3 +68,27 @@ def test_public_page_checks_art8_for_a_chosen_document_type(client, signer, one_
     resp = client.post("/signing/verify/", {"file": SimpleUploadedFile("qd.pdf", signed), "as": "html",
                                             "doc_type": "nonsense"}, HTTP_ACCEPT_LANGUAGE="vi")
     assert resp.status_code == 400
+
+
+def test_every_report_names_the_algorithm_policy(client, signer, one_page_pdf, tmp_path):
+    """PDF and CMS as well as XML (issue 14, what to build 5): the JSON, the page and the PDF report name the
+    algorithm policy the verdict was judged under."""
+    import subprocess
+
+    from rest_framework.test import APIClient
+
+    from kyso.signing.cades import sign_cms
+    from kyso.signing.pdf import sign_pdf
+
+    issued, key = signer
+    for name, data in (("qd.pdf", sign_pdf(one_page_pdf, key, issued.certificate, level="B-B")),
+                       ("qd.p7s", sign_cms(one_page_pdf, key, issued.certificate, level="B-B"))):
+        body = APIClient().post("/api/v1/verify", {"file": SimpleUploadedFile(name, data)}, format="multipart").json()
+        assert body["format"] in ("pdf", "cms") and body["algorithm_policy"] == "Kyso-ALG-2026 (ETSI TS 119 312)"
+        page = client.post("/signing/verify/", {"file": SimpleUploadedFile(name, data), "as": "html"},
+                           HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+        assert "Kyso-ALG-2026 (ETSI TS 119 312)" in page
+        pdf = client.post("/signing/verify/", {"file": SimpleUploadedFile(name, data), "as": "pdf"}).content
+        (tmp_path / "r.pdf").write_bytes(pdf)
+        text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, check=True).stdout
+        assert b"Kyso-ALG-2026 (ETSI TS 119 312)" in b" ".join(text.split()), name

@@ -16,10 +16,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from lxml import etree
 from pyhanko.sign.fields import MDPPerm
 from rest_framework.test import APIClient
 
 from . import corpus_malformed as M
+from .etsi_check import assert_schema_shaped, expected_indications, indications
 from . import corpus_pdf as P
 from . import corpus_xml as X
 from .helpers import foreign_ca, key_pem, pem, person_cert, run
@@ -143,15 +145,20 @@ def kit(make, chain):
 
 
 def verdicts(data: bytes, name: str, tmp_path, capsys):
-    """(CLI exit code, CLI JSON, API JSON) for one file."""
+    """(CLI exit code, CLI JSON, API JSON) for one file; the CLI's ETSI TS 119 102-2 report must be
+    schema-shaped and say the same."""
     path = tmp_path / name
     path.write_bytes(data)
     capsys.readouterr()
     with pytest.raises(SystemExit) as exc:
-        call_command("verify", str(path), "--json")
+        call_command("verify", str(path), "--json", "--etsi-report", str(tmp_path / f"{name}.etsi.xml"))
     out = capsys.readouterr()
     assert "Traceback" not in out.err, out.err
     cli = json.loads(out.out)
+    etsi = (tmp_path / f"{name}.etsi.xml").read_bytes()
+    assert_schema_shaped(etree.fromstring(etsi))
+    assert indications(etsi) == expected_indications(cli), (name, etsi.decode()[:3000])
+    assert cli["algorithm_policy"].startswith("Kyso-ALG-2026"), cli.get("algorithm_policy")
     resp = APIClient().post("/api/v1/verify", {"file": SimpleUploadedFile(name, data)}, format="multipart")
     assert resp.status_code in (200, 400), resp.content
     return exc.value.code, cli, resp.json()

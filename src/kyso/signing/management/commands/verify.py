@@ -1,5 +1,5 @@
-"""`kyso verify FILE [--trust PEM]… [--json] [--report-pdf OUT]` — exit 0 valid, 1 invalid,
-2 indeterminate, 3 error."""
+"""`kyso verify FILE [--trust PEM]… [--json] [--report-pdf OUT] [--etsi-report OUT.xml]` — exit 0 valid,
+1 invalid, 2 indeterminate, 3 error. `--etsi-report` writes the ETSI TS 119 102-2 validation report (XML)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kyso.core.cli import acting_as_cli
 from kyso.core.errors import KysoError
+from kyso.signing.etsireport import etsi_report
 from kyso.signing.reporting import INDICATION_LABELS, report_pdf
 from kyso.signing.trust import default_trust
 from kyso.signing.verify import verify_bytes
@@ -37,6 +38,7 @@ class Command(BaseCommand):
                                                                   "is an attachment of (Art. 8.7)")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
         parser.add_argument("--report-pdf", help="also write the report as a PDF")
+        parser.add_argument("--etsi-report", help="also write the ETSI TS 119 102-2 validation report (XML)")
 
     def handle(self, *args, **o):
         try:
@@ -47,6 +49,7 @@ class Command(BaseCommand):
                                       content=content, doc_type=o["doc_type"], expected_title=o["expected_title"],
                                       caption=o["caption"], main_document=o["main_document"])
                 pdf = report_pdf(report) if o["report_pdf"] else None
+                etsi = etsi_report(report, data) if o["etsi_report"] else None
         except (KysoError, OSError, ValueError) as exc:
             code = getattr(exc, "code", "signing.cli.file")
             message = getattr(exc, "message", str(exc))
@@ -64,6 +67,8 @@ class Command(BaseCommand):
             sys.exit(3)
         if pdf:
             Path(o["report_pdf"]).write_bytes(pdf)
+        if etsi:
+            Path(o["etsi_report"]).write_bytes(etsi)
         if o["json"]:
             self.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:
