@@ -55,7 +55,9 @@ def unit_detail(request, code):
     children = unit.children.select_related("level").order_by("code")
     people = unit.people.order_by("full_name") if scope.can(request.user, perms.ORG_VIEW_PERSON, unit) else None
     return render(request, "org/unit_detail.html", {
-        "unit": unit, "children": children, "people": people, "ancestors": unit.ancestors(),
+        "unit": unit, "children": children, "people": people,
+        # the path above the unit: a link only where the person may open the unit (else its name alone)
+        "ancestors": [(a, scope.can(request.user, perms.ORG_VIEW_UNIT, a)) for a in unit.ancestors()],
         "can_manage": scope.can(request.user, perms.ORG_MANAGE_UNIT, unit),
         "can_add_person": scope.can(request.user, perms.ORG_MANAGE_PERSON, unit),
     })
