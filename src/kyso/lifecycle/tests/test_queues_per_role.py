@@ -4,7 +4,10 @@ permission and the deadline read one declaration (`flows.py`). Work waits for th
 Đình's own officer, not the province above it), the IT Center's own units wait for the IT Center's
 officers, and after each step the page says where the record went and who holds it now."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.test import Client
 
 from kyso.core import workflow
@@ -12,7 +15,10 @@ from kyso.lifecycle import services
 from kyso.lifecycle.flows import REQUEST
 from kyso.lifecycle.models import IssuanceRequest, RequestList
 
+from .factories import certificate_for
+
 pytestmark = pytest.mark.django_db
+VN = dt.timezone(dt.timedelta(hours=7))
 
 ROLES = ["admin", "cntt", "lanhdao", "hanoi", "badinh", "hcm", "vanthu.hn", "vanthu.bd", "thuebao", "giamdoc.hn",
          "motcua.hn", "motcua.bd", "kiemtoan"]
@@ -139,3 +145,78 @@ def test_the_it_centers_own_units_wait_for_the_it_centers_officers(demo, as_user
         mine = services.file_request(leader, kind="person", person=leader.person)
     assert mine.subscriber.managing_unit.code == "VSS.CNTT"     # nobody's officer at the root: the IT Center
     assert ("request", "confirm_itc", mine.pk) in waiting(demo)["cntt"]
+
+
+def test_a_revocation_from_the_subscriber_to_the_returned_device(demo, as_user, monkeypatch):
+    """Form 05 (reason b, an external CA): the subscriber's unit confirms, the IT Center sends, records the CA's
+    confirmation and tells the unit, the unit returns the device — each step waits for exactly one role."""
+    monkeypatch.setenv("KYSO_CA_EXCHANGE", "external")
+    thuebao, badinh, cntt, admin = (demo.user(u) for u in ("thuebao", "badinh", "cntt", "admin"))
+    cert = certificate_for("person", person=thuebao.person)
+    with as_user(admin):
+        device = services.register_device(admin, serial="TK-7001", unit=demo.unit("HN.BD"))
+        services.change_device(admin, device, "issued", holder=cert.subscriber)
+        cert.device = device
+        cert.save()
+    only(demo)
+    with as_user(thuebao):
+        rev = services.request_revocation(thuebao, cert, reason="b", detail="Chuyển công tác")
+    only(demo, badinh={("revocation", "confirm", rev.pk)})
+    page = client(demo, "badinh").get("/").content.decode()
+    assert "Đề nghị thu hồi cần xác nhận (Mẫu 05)" in page
+    with as_user(badinh):
+        services.confirm_revocation(badinh, rev)
+    only(demo, cntt={("revocation", "send", rev.pk)})
+    with as_user(cntt):
+        services.send_revocation(cntt, rev)
+    only(demo, cntt={("revocation", "ca_confirmed", rev.pk)})
+    with as_user(cntt):
+        services.ca_confirmed_revocation(cntt, rev)
+    only(demo, cntt={("revocation", "notify_unit", rev.pk)})
+    with as_user(cntt):
+        services.notify_unit_to_recover(cntt, rev)
+    only(demo, badinh={("revocation", "return_device", rev.pk)})
+    with as_user(badinh):
+        services.return_device(badinh, rev)
+    only(demo)
+
+
+def test_a_recovered_device_waits_for_its_units_officer_until_returned(demo, as_user):
+    """A key device recovered at Ba Đình is sealed and returned by Ba Đình's officer — not by the province above,
+    not by the IT Center — and nobody else sees it waiting."""
+    admin, badinh = demo.user("admin"), demo.user("badinh")
+    with as_user(admin):
+        device = services.register_device(admin, serial="TK-7002", unit=demo.unit("HN.BD"))
+    only(demo)
+    with as_user(badinh):
+        services.change_device(badinh, device, "issued", holder=services.subscriber_for(
+            "person", demo.user("thuebao").person, demo.unit("HN.BD")))
+        services.change_device(badinh, device, "recovered", holder=None)
+    only(demo, badinh={("device", "seal", device.pk)})
+    with as_user(badinh):
+        services.change_device(badinh, device, "sealed")
+    only(demo, badinh={("device", "return", device.pk)})
+    with as_user(badinh):
+        services.change_device(badinh, device, "returned")
+    only(demo)
+
+
+def test_the_home_page_marks_a_step_overdue_in_working_days(demo, as_user):
+    """A revocation confirmed on the Friday before Tết is due one working day later — Monday 23/02/2026, after the
+    holiday. On 20/02 (a week later, still Tết) the IT Center's home page shows it waiting, not late; on 24/02 it
+    is marked overdue, with its deadline."""
+    thuebao, badinh = demo.user("thuebao"), demo.user("badinh")
+    cert = certificate_for("person", person=thuebao.person)
+    with time_machine.travel(dt.datetime(2026, 2, 13, 16, 0, tzinfo=VN), tick=False):
+        with as_user(thuebao):
+            rev = services.request_revocation(thuebao, cert, reason="b", detail="Chuyển công tác")
+        with as_user(badinh):
+            services.confirm_revocation(badinh, rev)
+    with time_machine.travel(dt.datetime(2026, 2, 20, 9, 0, tzinfo=VN), tick=False):
+        home = client(demo, "cntt").get("/").content.decode()
+    assert "23/02/2026" in home and "quá hạn" not in home
+    with time_machine.travel(dt.datetime(2026, 2, 24, 9, 0, tzinfo=VN), tick=False):
+        home = client(demo, "cntt").get("/").content.decode()
+        tasks = client(demo, "cntt").get("/tasks/lifecycle.revocation/send/").content.decode()
+    assert '<span class="badge badge-danger">1 quá hạn</span>' in home and "1 bước đã quá hạn." in home
+    assert 'class="overdue"' in tasks and "23/02/2026" in tasks
