@@ -78,6 +78,15 @@ SIGNATURE_METHODS = frozenset(m for m in SignatureMethod if "HMAC" not in m.name
 _DIGEST_NAME = re.compile(r"(md5|sha3-\d+|sha\d+)", re.I)
 
 
+def _signed_properties_referenced(sig_el) -> bool:
+    """EN 319 132-1, 4.3.1: every SignedProperties is covered by a Reference of SignedInfo (otherwise its
+    signing time and signing certificate are anybody's to rewrite)."""
+    uris = {(ref.get("URI") or "")[1:] for ref in sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
+            if (ref.get("URI") or "").startswith("#")}
+    props = list(sig_el.iter(f"{{{XADES}}}SignedProperties"))
+    return bool(props) and all(p.get("Id") in uris for p in props)
+
+
 def _comment_in_value(root, sig_el) -> bool:
     """A comment with text right before or after it (<v>85<!---->00000</v>): a reference to the document drops
     comments (XMLDSig 4.4.3.3, canonicalisation without comments), so the signature still verifies, but a reader
@@ -247,8 +256,9 @@ def _timestamp(sig_el, trust: TrustStore, sig: r.SignatureReport, at: dt.datetim
         status = asyncio.run(validate_tst_signed_data(
             signed_data, trust.validation_context(at=at), lambda algo: hashlib.new(algo, c14n_value).digest()))
     except Exception as exc:  # noqa: BLE001 - a broken token is reported, not raised
+        # FORMAT_FAILURE comes with TOTAL_FAILED (EN 319 102-1, 5.1.3), as a time-stamp that does not match
         sig.check("timestamp.invalid", False, _("The signature timestamp is not valid: %(detail)s") % {"detail": str(exc)[:200]},
-                  indeterminate=r.FORMAT_FAILURE)
+                  fail=r.FORMAT_FAILURE)
         return None
     if not status.get("intact") or not status.get("valid"):
         sig.check("timestamp.invalid", False, _("The signature timestamp does not match the signature."),
@@ -298,6 +308,10 @@ def _verify_one(data, root, sig_el, sig, is_xades, trust) -> None:
     describe(certs[0], sig)
     id_values = id_attributes(root)
     if not _coverage(root, sig_el, sig, id_values):
+        return
+    if is_xades and not _signed_properties_referenced(sig_el):
+        sig.check("format.invalid", False, _("The signed properties of the XAdES signature are not covered by "
+                                             "the signature."), fail=r.FORMAT_FAILURE)
         return
     if _comment_in_value(root, sig_el):
         sig.check("coverage.comment", False, _("A comment stands inside a signed value; the comment is not signed "

@@ -479,3 +479,36 @@ def hand_sign(data: bytes, cert, key, chain=(), *, filter_: str | None = "/Adobe
     hexed = der.hex().encode().ljust(2 * size, b"0")
     out[gap_start + 1:gap_end - 1] = hexed
     return bytes(out)
+
+
+def add_text_field(data: bytes, rect, value: bytes = b"TRA 900 000 DONG") -> bytes:
+    """A new text field (widget with an opaque appearance) added after signing."""
+    w = IncrementalPdfFileWriter(io.BytesIO(data))
+    page_ref = w.root["/Pages"].raw_get("/Kids")[0]
+    fld = w.add_object(generic.DictionaryObject({
+        N("/FT"): N("/Tx"), N("/T"): generic.TextStringObject("Moi"), N("/Type"): N("/Annot"),
+        N("/Subtype"): N("/Widget"), N("/Rect"): _num(*rect), N("/P"): page_ref, N("/F"): generic.NumberObject(4),
+        N("/V"): generic.TextStringObject(value.decode()),
+        N("/AP"): generic.DictionaryObject({N("/N"): w.add_object(_appearance(w, rect, value))})}))
+    page = page_ref.get_object()
+    page[N("/Annots")] = generic.ArrayObject([*page.get("/Annots", []), fld])
+    form = w.root["/AcroForm"]
+    form["/Fields"].append(fld)
+    raw = w.root.raw_get("/AcroForm")
+    if isinstance(raw, generic.IndirectObject):
+        w.mark_update(raw)
+    else:
+        w.update_root()
+    w.update_container(page)
+    return _write(w)
+
+
+def add_page(data: bytes) -> bytes:
+    """A second page appended to the page tree after signing."""
+    w = IncrementalPdfFileWriter(io.BytesIO(data))
+    page = w.root["/Pages"]["/Kids"][0]
+    new = generic.DictionaryObject({N("/Type"): N("/Page"), N("/MediaBox"): _num(0, 0, 595, 842),
+                                    N("/Resources"): page["/Resources"],
+                                    N("/Contents"): w.add_object(generic.StreamObject(stream_data=FORGED))})
+    w.insert_page(new)
+    return _write(w)

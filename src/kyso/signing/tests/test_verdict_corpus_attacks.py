@@ -21,8 +21,8 @@ from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS,
 CRYPTO = "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"
 
 
-def _signed(k, base=None, **kw):
-    return k.pdf.sign(base if base is not None else P.base_pdf(), **kw)
+def _signed(k, base=None, field=False, **kw):
+    return k.pdf.sign(base if base is not None else P.base_pdf(P.TEXT_RECT if field else None), **kw)
 
 
 def _hand(k, **kw):
@@ -123,6 +123,12 @@ PDF_ATTACKS = [
      "the page's indirect /Contents array gets one more stream"),
     ("shadow-contents-direct-array", lambda k: A.contents_direct_array(_signed(k)), INDET, SIG_CONSTRAINTS,
      "the page's /Contents becomes an array with one more stream"),
+    ("shadow-new-text-field", lambda k: A.add_text_field(_signed(k, field=True), P.TEXT_RECT), INDET,
+     SIG_CONSTRAINTS, "a new text field with an opaque value added over the signed words"),
+    ("pdf-new-text-field-blank", lambda k: A.add_text_field(_signed(k, field=True), P.BLANK_RECT), INDET,
+     SIG_CONSTRAINTS, "adding a new (non-signature) form field is no form filling (ISO 32000-2, 12.8.2.2)"),
+    ("pdf-p3-page-added", lambda k: A.add_page(_p3(k)), INDET, SIG_CONSTRAINTS,
+     "a page added after signing: no DocMDP level permits it"),
     # signature wrapping
     ("swa-signed-part-moved", lambda k: A.swa_moved(_signed(k)), FAILED, FORMAT,
      "signature wrapping: the second signed part moved, forged objects in its place"),
@@ -343,3 +349,44 @@ CMS_ATTACKS = [
 def test_cms_attack_corpus(rsa_kit, case, tmp_path, capsys):
     name, build, indication, sub, reason = case
     assert_case(build(rsa_kit), f"{name}.p7s", indication, sub, reason, tmp_path, capsys)
+
+
+XADES_NS = "http://uri.etsi.org/01903/v1.3.2#"
+
+
+def _xades_props(signing_time="2026-01-01T00:00:00Z", unsigned=""):
+    return (f'<Object><xades:QualifyingProperties xmlns:xades="{XADES_NS}" Target="#sig"><xades:SignedProperties '
+            f'Id="sp"><xades:SignedSignatureProperties><xades:SigningTime>{signing_time}</xades:SigningTime>'
+            f'</xades:SignedSignatureProperties></xades:SignedProperties>{unsigned}</xades:QualifyingProperties>'
+            '</Object>')
+
+
+def _xml_unreferenced_signed_properties(k):
+    """QualifyingProperties whose SignedProperties no Reference covers (anybody may rewrite them)."""
+    tpl = X.template().replace(b"<Signature xmlns=", b'<Signature Id="sig" xmlns=').replace(
+        b"</KeyInfo></Signature>", b"</KeyInfo>" + _xades_props().encode() + b"</Signature>")
+    return k.xmlsec(tpl)
+
+
+def _xml_broken_timestamp(k):
+    """A XAdES-T whose EncapsulatedTimeStamp is no time-stamp token (unsigned properties: added after signing)."""
+    signed = X.signxml_sign(k.cert, k.key, xades=True)
+    prefix = b"xades:" if b"<xades:SignedProperties" in signed else b""
+    ts = (b"<%sUnsignedProperties><%sUnsignedSignatureProperties><%sSignatureTimeStamp><%sEncapsulatedTimeStamp>"
+          b"MIIBAgMEBQY=</%sEncapsulatedTimeStamp></%sSignatureTimeStamp></%sUnsignedSignatureProperties>"
+          b"</%sUnsignedProperties>") % ((prefix,) * 8)
+    return signed.replace(b"</%sSignedProperties>" % prefix, b"</%sSignedProperties>" % prefix + ts, 1)
+
+
+XADES_ATTACKS = [
+    ("xml-xades-signed-properties-unreferenced", _xml_unreferenced_signed_properties, FAILED, FORMAT,
+     "XAdES SignedProperties that no Reference covers (EN 319 132-1 requires it signed)"),
+    ("xml-xades-timestamp-garbage", _xml_broken_timestamp, FAILED, FORMAT,
+     "a signature time-stamp that is no time-stamp token"),
+]
+
+
+@pytest.mark.parametrize("case", XADES_ATTACKS, ids=[c[0] for c in XADES_ATTACKS])
+def test_xades_attack_corpus(rsa_kit, case, tmp_path, capsys):
+    name, build, indication, sub, reason = case
+    assert_case(build(rsa_kit), f"{name}.xml", indication, sub, reason, tmp_path, capsys)
