@@ -25,7 +25,7 @@ from cryptography.x509 import ocsp
 from django.db import connection
 from django.utils import timezone
 
-from .ca import responder
+from .ca import key_of, responder
 from .models import CertificateAuthority, CertStatus, IssuedCertificate
 from .ocsp_store import LOCAL, CertRow, Stored, ca_versions, cert_row, store
 from .ocsp_der import ResponseWriter, key_hash
@@ -175,9 +175,11 @@ def presigned(ca: CertificateAuthority, algorithm: str, serial: int, row: CertRo
     return found
 
 
-def sign(ca: CertificateAuthority, algorithm: str, serial: int, row: CertRow | None, *, nonce: bytes | None = None) -> Stored:
-    """A response for `serial` in the state `row` (None: unknown), valid for VALIDITY from now."""
-    writer = _writer(ca)
+def sign(ca: CertificateAuthority, algorithm: str, serial: int, row: CertRow | None, *, nonce: bytes | None = None,
+         by_ca: bool = False) -> Stored:
+    """A response for `serial` in the state `row` (None: unknown), valid for VALIDITY from now; signed by the
+    delegated responder, or (`by_ca`) by the CA itself."""
+    writer = ResponseWriter(ca.certificate, key_of(ca)) if by_ca else _writer(ca)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     next_update = now + VALIDITY
     if row is None:

@@ -16,6 +16,7 @@ from cryptography.x509 import ocsp as x509_ocsp
 from . import crl as crls
 from . import ocsp as responder
 from .models import CertificateAuthority
+from .ocsp_store import cert_row
 
 
 def own_ca_named(subject: x509.Name, public_key=None) -> CertificateAuthority | None:
@@ -27,10 +28,16 @@ def own_ca_named(subject: x509.Name, public_key=None) -> CertificateAuthority | 
     return None
 
 
-def fresh_ocsp(cert: x509.Certificate, issuer: x509.Certificate) -> bytes | None:
-    """A freshly signed OCSP response (DER) about `cert` when `issuer` is one of our CAs, else None."""
-    if own_ca_named(issuer.subject, issuer.public_key()) is None:
+def fresh_ocsp(cert: x509.Certificate, issuer: x509.Certificate, *, by_ca: bool = False) -> bytes | None:
+    """A freshly signed OCSP response (DER) about `cert` when `issuer` is one of our CAs, else None; `by_ca`:
+    signed by the CA itself (RFC 6960 § 2.6) rather than by its delegated responder — for archives, whose
+    signatures may be older than the responder's current certificate."""
+    ca = own_ca_named(issuer.subject, issuer.public_key())
+    if ca is None:
         return None
+    if by_ca:
+        return responder.sign(ca, "sha256", cert.serial_number, cert_row(ca.pk, cert.serial_number),
+                              nonce=os.urandom(16), by_ca=True).der
     req = (x509_ocsp.OCSPRequestBuilder().add_certificate(cert, issuer, hashes.SHA256())
            .add_extension(x509.OCSPNonce(os.urandom(16)), critical=False).build())
     der = responder.respond(req.public_bytes(serialization.Encoding.DER))

@@ -187,9 +187,14 @@ def _crl_good(der: bytes, cert: x509.Certificate, issuer: x509.Certificate) -> b
 
 
 def _revocation(cert: x509.Certificate, issuer: x509.Certificate, into: Material, refuse: bool) -> None:
-    """Put one piece of revocation data about `cert` into `into`; with `refuse`, refuse a revoked certificate."""
-    der = revinfo.fresh_ocsp(cert, issuer)
-    if der is None and _fetching():
+    """Put one piece of revocation data about `cert` into `into`; with `refuse`, refuse a revoked certificate.
+    Renewing an archive (no `refuse`), our own CA answers itself: its delegated responder's certificate is renewed
+    every year, so the one answering now may not have existed when the signature was made and cannot vouch at
+    that time; the CA's own certificate can — an intermediate CA by OCSP, a root by its CRL (pyHanko's
+    past validation cannot place an OCSP response signed by a trust anchor itself)."""
+    ocsp_wanted = refuse or not _is_root(issuer)
+    der = revinfo.fresh_ocsp(cert, issuer, by_ca=not refuse) if ocsp_wanted else None
+    if der is None and _fetching() and ocsp_wanted:
         req = x509_ocsp.OCSPRequestBuilder().add_certificate(cert, issuer, hashes.SHA1()).build().public_bytes(DER)
         for url in _uris(cert, "ocsp"):
             der = _fetch(url, req, "application/ocsp-request")
