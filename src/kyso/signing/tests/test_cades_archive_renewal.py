@@ -49,7 +49,7 @@ def test_an_archived_p7s_is_renewed_with_its_signed_file(demo, signer, chain, se
     old_tsa = responder(get_ca(), "tsa")[0].certificate
     settings.KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS = _days_left(old_tsa) + 1
     assert renewal.strength(p7s).why == "tsa"
-    _new_tsa_certificate(days=MAX_DAYS)
+    new_tsa = _new_tsa_certificate(days=MAX_DAYS)
 
     with acting_as(label="job"), transaction.atomic():
         out = renewal.renew_due()
@@ -65,6 +65,7 @@ def test_an_archived_p7s_is_renewed_with_its_signed_file(demo, signer, chain, se
     assert report.signatures[0].level == "B-LTA"
     assert _openssl_accepts(tmp_path, renewed, chain[-1])
     assert AuditRecord.objects.filter(action="signing.archive.renew").exists()
+    settings.KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS = _days_left(new_tsa.certificate) - 1
     with acting_as(label="job"), transaction.atomic():
         again = renewal.renew_due()
     assert not again.renewed and not again.failed            # the renewed one is strong; the lost one listed once
