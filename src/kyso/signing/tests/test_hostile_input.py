@@ -52,6 +52,23 @@ def test_malformed_and_truncated_xml(signer, dossier_xml):
     assert exc.value.code == "signing.input.xml_malformed"
 
 
+def test_signed_xml_and_cms_cut_anywhere_get_a_verdict(signer, dossier_xml):
+    """Wherever a signed XML is cut once its signature has begun (the XMLDSig namespace appears), and wherever a
+    CMS signedData is cut: TOTAL_FAILED / FORMAT_FAILURE, never a refusal (EN 319 102-1)."""
+    from kyso.signing.cades import sign_cms
+
+    issued, key = signer
+    signed = sign_xml(dossier_xml, key, issued.certificate)
+    start = signed.index(b"http://www.w3.org/2000/09/xmldsig#") + 34
+    cms = sign_cms(dossier_xml, key, issued.certificate, level="B-B")
+    cuts = [signed[:n] for n in range(start, len(signed) - 1, 41)] + [cms[:n] for n in range(20, len(cms), 97)]
+    for broken in cuts:
+        report = verify_bytes(broken)
+        assert (report.indication, report.sub_indication, report.codes) == (
+            "TOTAL_FAILED", "FORMAT_FAILURE", ["format.unreadable"]), (len(broken), report.to_dict())
+    assert len(cuts) > 60
+
+
 def test_oversized_input_is_refused_before_parsing(pki):
     with pytest.raises(InvalidInput) as exc:
         verify_bytes(b"<a>" + b"x" * (51 * 1024 * 1024) + b"</a>")
