@@ -29,6 +29,17 @@ def test_a_letter_from_draft_to_the_recipients_book_in_the_browser(demo, hn_lead
         WebDriverWait(driver, 30, ignored_exceptions=wait).until(
             lambda d: d.find_element(By.ID, "doc-state").get_attribute("data-state") == state)
 
+    def open_as(driver, username, name):
+        driver.delete_all_cookies()
+        login(driver, username, DEMO_PASSWORD)
+        driver.get(driver.url(f"/eoffice/out/{doc.pk}/"))
+        look(driver, name)
+
+    def press(driver, op, state, name):
+        driver.find_element(By.CSS_SELECTOR, f"button[name=op][value={op}]").click()
+        state_is(driver, state)
+        look(driver, name)
+
     desk = sized(live_server, *WIDTHS["desktop"])
     try:
         # the drafter, at his desk: the draft written in the page, then sent to the leader for review
@@ -52,12 +63,8 @@ def test_a_letter_from_draft_to_the_recipients_book_in_the_browser(demo, hn_lead
         look(desk, "van-ban-da-trinh-desktop")
 
         # the leader, on his tablet: passes it for signature and asks to sign on his phone
-        login(tablet, "giamdoc.hn", DEMO_PASSWORD)
-        tablet.get(tablet.url(f"/eoffice/out/{doc.pk}/"))
-        look(tablet, "van-ban-xem-xet-tablet")
-        tablet.find_element(By.CSS_SELECTOR, "button[name=op][value=approve]").click()
-        state_is(tablet, "to_sign")
-        look(tablet, "van-ban-cho-ky-tablet")
+        open_as(tablet, "giamdoc.hn", "van-ban-xem-xet-tablet")
+        press(tablet, "approve", "to_sign", "van-ban-cho-ky-tablet")
         button = tablet.find_element(By.ID, "sign-phone")
         assert button.size["height"] >= 44
         button.click()
@@ -80,13 +87,8 @@ def test_a_letter_from_draft_to_the_recipients_book_in_the_browser(demo, hn_lead
         look(phone, "van-ban-da-ky-phone")
 
         # the clerk seals, numbers and dispatches it from his desk; the recipient's clerk finds it verified
-        desk.delete_all_cookies()
-        login(desk, "vanthu.hn", DEMO_PASSWORD)
-        desk.get(desk.url(f"/eoffice/out/{doc.pk}/"))
-        look(desk, "van-ban-van-thu-desktop")
-        desk.find_element(By.CSS_SELECTOR, "button[name=op][value=issue_dispatch]").click()
-        state_is(desk, "dispatched")
-        look(desk, "van-ban-da-gui-desktop")
+        open_as(desk, "vanthu.hn", "van-ban-van-thu-desktop")
+        press(desk, "issue_dispatch", "dispatched", "van-ban-da-gui-desktop")
         incoming = IncomingDocument.objects.get(source=doc)
         desk.delete_all_cookies()
         login(desk, "vanthu.bd", DEMO_PASSWORD)
