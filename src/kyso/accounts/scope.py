@@ -118,4 +118,11 @@ def home_unit(user) -> Unit | None:
     person = getattr(user, "person", None) if getattr(user, "person_id", None) else None
     if person is not None:
         return person.unit
+    return agency_root()
+
+
+def agency_root() -> Unit | None:
+    """The agency's root unit: where a step that concerns the whole agency (the CA's own operations, an account
+    of no unit) is checked, so that only roles held there take it — a role held in a province never reads as
+    "anywhere" (issue 16)."""
     return Unit.objects.filter(parent__isnull=True).order_by("path").first()

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyso.accounts import scope
 from kyso.core import steps
 from kyso.core.errors import InvalidInput, InvalidState, NotFound
 
@@ -21,10 +22,16 @@ from .models import CertificateAuthority, CertStatus, IssuedCertificate
 from .permissions import PKI_REVOKE
 from .reasons import REASONS
 
-# agency-wide steps (the CA serves the whole agency): the permission is checked "anywhere"
+# agency-wide steps (the CA serves the whole agency): the permission is checked at the agency's root unit, so only
+# roles held there take them — an IT officer of a province does not revoke, suspend or release (issue 16)
 REVOKE = steps.step("pki.certificate.revoke", perm=PKI_REVOKE, label=_("Revoke a certificate"))
 SUSPEND = steps.step("pki.certificate.suspend", perm=PKI_REVOKE, label=_("Suspend a certificate"))
 RELEASE = steps.step("pki.certificate.release", perm=PKI_REVOKE, label=_("Release a suspended certificate"))
+
+
+def _agency(actor):
+    """Where an agency-wide step is checked (not looked up for Kyso itself, which is not checked)."""
+    return scope.agency_root() if actor is not None else None
 
 
 def normalize_serial(serial) -> str:
@@ -95,7 +102,7 @@ def revoke(serial, reason: str = "unspecified", *, invalidity_date: dt.datetime 
         _bump(cert)
         return cert
 
-    return steps.run(REVOKE, body, actor=actor)
+    return steps.run(REVOKE, body, actor=actor, unit=_agency(actor))
 
 
 def suspend(serial, *, ca: CertificateAuthority | None = None, actor=None) -> IssuedCertificate:
@@ -112,7 +119,7 @@ def suspend(serial, *, ca: CertificateAuthority | None = None, actor=None) -> Is
         _bump(cert)
         return cert
 
-    return steps.run(SUSPEND, body, actor=actor)
+    return steps.run(SUSPEND, body, actor=actor, unit=_agency(actor))
 
 
 def release(serial, *, ca: CertificateAuthority | None = None, actor=None) -> IssuedCertificate:
@@ -127,4 +134,4 @@ def release(serial, *, ca: CertificateAuthority | None = None, actor=None) -> Is
         _bump(cert)
         return cert
 
-    return steps.run(RELEASE, body, actor=actor)
+    return steps.run(RELEASE, body, actor=actor, unit=_agency(actor))

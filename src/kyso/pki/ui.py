@@ -1,14 +1,15 @@
 """The CA's pages for IT Center officers, leaders and auditors."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kyso.accounts import scope
-from kyso.core.errors import Forbidden, KysoError
+from kyso.core.actions import act
+from kyso.core.errors import Forbidden
 
 from . import revocation
 from .models import CertificateAuthority, IssuedCertificate
@@ -35,25 +36,29 @@ def index(request):
     return render(request, "pki/index.html", {"cas": CertificateAuthority.objects.all(), "page": page, "q": q, "status": status})
 
 
+_OPS = {
+    "revoke": (lambda request, serial: revocation.revoke(serial, request.POST.get("reason", "unspecified"),
+                                                         actor=request.user),
+               gettext_lazy("Certificate revoked; the CRL and OCSP answer it at once.")),
+    "suspend": (lambda request, serial: revocation.suspend(serial, actor=request.user), gettext_lazy("Certificate suspended.")),
+    "release": (lambda request, serial: revocation.release(serial, actor=request.user), gettext_lazy("Certificate released.")),
+}
+
+
+def _may_change(user) -> bool:
+    """Revoke, suspend and release are agency-wide steps: offered to whom holds the right at the agency's root."""
+    return scope.can(user, PKI_REVOKE, scope.agency_root())
+
+
 @login_required
 def certificate(request, serial):
     _require(request, PKI_VIEW)
     cert = revocation.find(serial)
     if request.method == "POST":
-        _require(request, PKI_REVOKE)
-        try:
-            op = request.POST.get("op")
-            if op == "revoke":
-                revocation.revoke(serial, request.POST.get("reason", "unspecified"), actor=request.user)
-                messages.success(request, _("Certificate revoked; the CRL and OCSP answer it at once."))
-            elif op == "suspend":
-                revocation.suspend(serial, actor=request.user)
-                messages.success(request, _("Certificate suspended."))
-            elif op == "release":
-                revocation.release(serial, actor=request.user)
-                messages.success(request, _("Certificate released."))
-        except KysoError as exc:
-            messages.error(request, exc.message)
+        op = _OPS.get(request.POST.get("op", ""))
+        if op is not None:   # the step runner checks the right, audits, rolls a refusal back; `act` shows its error
+            change, done = op
+            act(request, lambda: change(request, cert.serial), success=done)
         return redirect("pki:certificate", serial=cert.serial)
     return render(request, "pki/certificate.html", {"cert": cert, "reasons": [r for r in REASONS if r != "certificateHold"],
-                                                    "can_revoke": scope.has_permission_anywhere(request.user, PKI_REVOKE)})
+                                                    "can_revoke": _may_change(request.user)})

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from django.utils.translation import gettext_lazy as _
 
+from kyso.accounts import scope
 from kyso.core.api.permissions import HasKysoPermission
 from kyso.core.errors import InvalidInput
 
@@ -81,5 +82,5 @@ class IssuedCertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      ).get("token") if cert.key_location.startswith("pkcs11:") else None
         if not token:
             raise InvalidInput("pki.pin.no_token", _("The key of this certificate is not on a token."))
-        pins.reset(token, actor=request.user)
+        pins.reset(token, actor=request.user, unit=scope.agency_root())   # the CA's tokens: agency-wide (issue 16)
         return Response(IssuedCertificateSerializer(cert).data)

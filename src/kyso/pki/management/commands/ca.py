@@ -1,4 +1,7 @@
-"""`kyso ca init|issue|revoke|suspend|release|chain|crl|list|show`: the CA from the command line."""
+"""`kyso ca init|issue|revoke|suspend|release|chain|crl|list|show`: the CA from the command line.
+
+`revoke`, `suspend` and `release` take `--user LOGIN` (or KYSO_CLI_USER): the step is then that Kyso user's, his right
+checked at the agency's root and the audit record his; without it, the server's operator's."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from kyso.core.cli import acting_as_cli, fail
+from kyso.core.cli import acting_as_cli, add_user_argument, fail, run, user_from
 from kyso.core.errors import KysoError
 from kyso.pki import ca as pki_ca
 from kyso.pki import bootstrap, crl, issuance, revocation
@@ -20,6 +23,7 @@ from kyso.pki.profiles import SUBSCRIBER_PROFILES
 
 class Command(BaseCommand):
     help = "Kyso's certification authority: initialise, issue, revoke, suspend, publish."
+    STEPS = ("revoke", "suspend", "release")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -41,9 +45,12 @@ class Command(BaseCommand):
         p.add_argument("--serial", required=True)
         p.add_argument("--reason", default="unspecified", choices=list(revocation.REASONS))
         p.add_argument("--invalidity-date", default=None, help="ISO 8601 date-time when the key was compromised")
+        add_user_argument(p)
         for name in ("suspend", "release", "show"):
             sp = sub.add_parser(name)
             sp.add_argument("--serial", required=True)
+            if name != "show":
+                add_user_argument(sp)   # the step as that Kyso user (his right checked, the audit record his)
         p = sub.add_parser("chain", help="export the CA chain (issuing CA, root) as PEM")
         p.add_argument("--out", required=True)
         p.add_argument("--ca", default=pki_ca.ISSUING)
@@ -56,6 +63,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **o):
         try:
+            if action in self.STEPS:   # `run` acts as --user (or the operator): his right, his audit record
+                getattr(self, f"do_{action}")(**o)
+                return
             with acting_as_cli():
                 getattr(self, f"do_{action}")(**o)
         except KysoError as exc:
@@ -103,7 +113,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Đã cấp chứng thư số {issued.serial} cho {issued.common_name}, "
                           f"hiệu lực đến {issued.not_after:%d/%m/%Y} → {out}")
 
-    def do_revoke(self, serial, reason, invalidity_date, **o):
+    def do_revoke(self, serial, reason, invalidity_date, user="", **o):
         when = None
         if invalidity_date:
             try:
@@ -112,17 +122,20 @@ class Command(BaseCommand):
                 raise CommandError("[pki.invalidity_date.format] --invalidity-date phải theo ISO 8601", returncode=2) from None
             if when.tzinfo is None:
                 when = when.replace(tzinfo=dt.timezone.utc)
-        cert = revocation.revoke(serial, reason, invalidity_date=when)
+        actor = user_from(user)
+        cert = run(lambda: revocation.revoke(serial, reason, invalidity_date=when, actor=actor), user=actor)
         crl.publish_quietly(cert.ca.name)
         self.stdout.write(f"Đã thu hồi {cert.serial} ({reason}).")
 
-    def do_suspend(self, serial, **o):
-        cert = revocation.suspend(serial)
+    def do_suspend(self, serial, user="", **o):
+        actor = user_from(user)
+        cert = run(lambda: revocation.suspend(serial, actor=actor), user=actor)
         crl.publish_quietly(cert.ca.name)
         self.stdout.write(f"Đã tạm dừng {cert.serial}.")
 
-    def do_release(self, serial, **o):
-        cert = revocation.release(serial)
+    def do_release(self, serial, user="", **o):
+        actor = user_from(user)
+        cert = run(lambda: revocation.release(serial, actor=actor), user=actor)
         crl.publish_quietly(cert.ca.name)
         self.stdout.write(f"Đã khôi phục {cert.serial}.")
 
