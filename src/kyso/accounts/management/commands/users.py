@@ -1,4 +1,8 @@
-"""`kyso users create|assign|lock|unlock|token`: accounts from the command line."""
+"""`kyso users create|assign|lock|unlock|token`: accounts from the command line.
+
+`lock` and `unlock` take `--user LOGIN` (or KYSO_CLI_USER): the step is then that Kyso user's — his right checked
+where the account belongs (its staff record's unit; the agency's root for an account without one) and the audit
+record his; without it, the server's operator's."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -6,7 +10,7 @@ from django.db import transaction
 from kyso.accounts import services
 from kyso.accounts.models import User
 from kyso.accounts.roles import Role
-from kyso.core.cli import acting_as_cli, fail
+from kyso.core.cli import acting_as_cli, add_user_argument, fail, run, user_from
 from kyso.core.errors import KysoError
 from kyso.org.models import Person
 from kyso.org.services import get_unit
@@ -27,8 +31,10 @@ class Command(BaseCommand):
         p.add_argument("unit", help="unit code")
         p = sub.add_parser("unlock")
         p.add_argument("username")
+        add_user_argument(p)
         p = sub.add_parser("lock", help="lock an account: its web sessions and CSC access tokens end")
         p.add_argument("username")
+        add_user_argument(p)
         p = sub.add_parser("token")
         p.add_argument("username")
         p.add_argument("name")
@@ -42,7 +48,20 @@ class Command(BaseCommand):
             raise CommandError(f"[accounts.not_found] Không có tài khoản {username}", returncode=2)
         return user
 
+    def _lock(self, action, username, actor):
+        """A step of the step runner as `actor` (or the operator): refused outside his scope, audited as his."""
+        account = self._user(username)
+        if action == "lock":
+            run(lambda: services.lock(account, actor=actor), user=actor)
+            self.stdout.write("Đã khóa; các phiên đăng nhập của tài khoản đã kết thúc.")
+        else:
+            run(lambda: services.unlock(account, actor=actor), user=actor)
+            self.stdout.write("Đã mở khóa.")
+
     def handle(self, *args, action, **o):
+        if action in ("lock", "unlock"):
+            self._lock(action, o["username"], user_from(o.get("user")))
+            return
         try:
             with acting_as_cli(), transaction.atomic():
                 if action == "create":
@@ -58,12 +77,6 @@ class Command(BaseCommand):
                 elif action == "assign":
                     a = services.assign_role(self._user(o["username"]), o["role"], get_unit(o["unit"]))
                     self.stdout.write(f"Đã phân quyền: {a}")
-                elif action == "unlock":
-                    services.unlock(self._user(o["username"]))
-                    self.stdout.write("Đã mở khóa.")
-                elif action == "lock":
-                    services.lock(self._user(o["username"]))
-                    self.stdout.write("Đã khóa; các phiên đăng nhập của tài khoản đã kết thúc.")
                 elif action == "token":
                     _t, key = services.issue_token(self._user(o["username"]), o["name"], o["days"], o["scope"])
                     self.stdout.write(key)
