@@ -74,12 +74,15 @@ def period_label(dossier: Dossier) -> str:
 FILE_READ = "portal.personal_data.read"
 
 
-def submitted_file(user, dossier: Dossier, file_id) -> DossierFile:
+def submitted_file(user, dossier: Dossier, file_id, *, via: str = "dossier.file") -> DossierFile:
     """A file the employer or citizen submitted (an employee list carries every employee's CCCD, birth date and
-    salary): its submitter reads it freely; every read by a staff member is in the audit trail (issue 16)."""
+    salary): its submitter reads it freely; every read by a staff member — a page or the API (`via`) — is one
+    record in the audit trail: who (the actor), which dossier, which file (issue 16). `dossier` is one `get()`
+    let the reader see, so a refused read has stopped before and writes nothing."""
     found = dossier.files.select_related("file").filter(pk=file_id).first()
     if found is None:
         raise NotFound("portal.dossier.file_not_found", _("The dossier has no such file."))
     if dossier.submitted_by_id != user.pk:
-        audit.record(FILE_READ, found, after={"via": "dossier.file", "dossier": dossier.code})
+        audit.record(FILE_READ, found, after={"via": via, "dossier": dossier.code, "file": found.file.name},
+                     object_repr=f"{dossier.code}: {found.file.name}"[:255], unit_path=dossier.unit.path)
     return found

@@ -184,6 +184,13 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         doc = get_object_or_404(d.documents.select_related("file"), pk=doc_id)
         return file_response(receipts.served_file(doc))
 
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"files/(?P<file_id>[0-9]+)")
+    def file(self, request, code=None, file_id=None):
+        """A file the submitter sent, as sent. An employee list carries every employee's CCCD: each read of it by
+        a staff member is in the audit trail (who, which dossier, which file); the submitter reads his own."""
+        return file_response(dossiers.submitted_file(request.user, self._dossier(code), file_id, via="api.dossier.file").file)
+
     @extend_schema(responses={(200, "application/pkcs7-mime"): bytes})
     @action(detail=True, methods=["get"], url_path="receipt")
     def receipt(self, request, code=None):

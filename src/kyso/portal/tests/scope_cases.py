@@ -200,3 +200,27 @@ portal.signer_authorisation     200/- 403/- 403/-   200/404 200/404 403/403   40
 portal.signer_authorisation.create 201/- 403/- 403/- 201/403 201/403 403/403 403/403 201/403   403/-
 portal.signer_authorisation.end 200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
 """
+
+
+# ---------------------------------------------------------------- issue 16: a submitted file's contents (CCCDs)
+
+def _with_file(t):
+    """A dossier with an employee list the employer sent (its reads by staff are audited)."""
+    from kyso.files.storage import store
+    from kyso.portal.models import DossierFile
+
+    _dossier(t)
+    dossier = Dossier.objects.get(code=t.extra["code"])
+    with acting_as(label="scope-table"), transaction.atomic():
+        stored = store(b"<D02-TS><CCCD>001099000001</CCCD></D02-TS>", name="D02-TS.xml", media_type="application/xml",
+                       purpose="portal.dossier", unit_path=dossier.unit.path)
+        t.extra["file"] = DossierFile.objects.create(dossier=dossier, file=stored).pk
+
+
+ENDPOINTS += [
+    Endpoint("portal.dossier_file", "GET", lambda t: f"{D}{t.extra['code']}/files/{t.extra['file']}/",
+             prepare=_with_file),
+]
+
+EXPECT += """portal.dossier_file             200/- 403/- 200/-   200/404 200/404 403/403   403/403 200/404   200/-
+"""
