@@ -116,7 +116,7 @@ def changes(rec: AuditRecord) -> list[tuple[str, str, str]]:
             for k in keys if before.get(k) != after.get(k)]
 
 
-VIA_PARTS = {"api": _("through the API"), "page": _("on a page"), "record": _("in an archived record"),
+VIA_PARTS = {"api": _("through the API"), "page": _("on a page"), "cli": _("at the command line"), "record": _("in an archived record"),
              "dossier": _("in an e-dossier"), "list": _("list"), "detail": _("details"), "export": _("export"),
              "edit": _("edit"), "file": _("submitted file")}
 _FORM = re.compile(r"^(?:form)?(\d\d)$")

@@ -2,6 +2,12 @@
 personal data, shown in full only to the holder and to the IT officers who administer his credentials, each of
 their reads audited; the auditor, who may list credentials, sees it masked (issue 16)."""
 
+import json
+
+from django.core.management import call_command
+from django.utils import translation
+
+from kyso.audit.display import via_text
 from kyso.audit.models import AuditRecord
 from kyso.mobile.administration import PHONE_READ
 
@@ -34,3 +40,13 @@ def test_the_holder_sees_his_own_without_a_trail(api, sim_credential):
     mine = api("lanhdao").get("/api/v1/mobile/credentials/").json()
     assert [c["msisdn"] for c in mine if c["credential_id"] == sim_credential.credential_id] == [sim_credential.msisdn]
     assert _reads(sim_credential) == 0
+
+
+def test_the_operators_listing_at_the_command_line_is_audited(sim_credential, capsys):
+    """`kyso mobile credentials` prints the numbers in full to the server's operator: each read is in the trail."""
+    call_command("mobile", "credentials")
+    assert sim_credential.msisdn in capsys.readouterr().out
+    [record] = AuditRecord.objects.filter(action=PHONE_READ, object_id=str(sim_credential.pk))
+    assert json.loads(record.after) == {"via": "cli.list"} and record.channel == "cli"
+    with translation.override("vi"):
+        assert via_text("cli.list") == "tại dòng lệnh, danh sách"

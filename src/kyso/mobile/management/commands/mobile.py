@@ -1,6 +1,7 @@
 """`kyso mobile enrol --user LOGIN --channel app|sim [--msisdn N] --pin PIN` ·
 `kyso mobile credentials [--user LOGIN]` · `kyso mobile requests [--user LOGIN] [--state pending]` ·
-`kyso mobile status ID` — the same services as the CSC API and the phone page."""
+`kyso mobile status ID` — the same services as the CSC API and the phone page. `credentials` prints the phone
+numbers in full to the server's operator, each read in the audit trail ("mobile.personal_data.read")."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import getpass
 import json
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from kyso.accounts.models import User
 from kyso.core.cli import acting_as_cli, fail
 from kyso.core.errors import KysoError, NotFound
-from kyso.mobile import services
+from kyso.mobile import administration, services
 from kyso.mobile.models import Credential, SignatureRequest
 
 
@@ -57,7 +59,10 @@ class Command(BaseCommand):
                 qs = Credential.objects.select_related("holder", "certificate")
                 if o["user"]:
                     qs = qs.filter(holder=_user(o["user"]))
-                for c in qs.order_by("pk"):
+                creds = list(qs.order_by("pk"))
+                with acting_as_cli(), transaction.atomic():   # each phone number read is in the audit trail
+                    administration.phones_shown(None, creds, via="cli.list")
+                for c in creds:
                     self.stdout.write(f"{c.credential_id}\t{c.holder.username}\t{c.channel}\t{c.msisdn or '-'}\t"
                                       f"{'enabled' if c.enabled else 'disabled'}\t{c.certificate.not_after:%Y-%m-%d}")
             elif o["action"] == "requests":
