@@ -21,7 +21,8 @@ from .models import Channel, Credential
 _FORMATS = {"pdf": "P", "xml": "X"}
 
 
-def sign_for_api(user, issued, data: bytes, *, fmt: str, level: str, sad: str = "", confirm: str = ""):
+def sign_for_api(user, issued, data: bytes, *, fmt: str, level: str, sad: str = "", confirm: str = "", pin: str = "",
+                 attempt=None):
     cred = Credential.objects.filter(certificate=issued).select_related("holder__person__unit").first()
     if cred is None:
         return None  # not a remote key: the device path applies
@@ -29,6 +30,10 @@ def sign_for_api(user, issued, data: bytes, *, fmt: str, level: str, sad: str = 
         raise Forbidden("signing.certificate.not_yours", _("You may only sign with your own certificate."))
     services.check_usable(cred)
     code = _FORMATS[fmt]
+    if pin and attempt is not None and not sad:
+        # A PIN sent here never signs on its own, but it is asked: a wrong one counts for this credential (and locks
+        # it) as everywhere else, so this door is no free guessing ground.
+        services.unlocked_key(cred, pin, attempt)
     if cred.channel == Channel.SIM:
         raise InvalidInput("mobile.document.sim", _("A PKI SIM signs after the prompt on the SIM: use the e-office "
                                                     "or send the document's hash through the CSC API."))

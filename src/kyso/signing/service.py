@@ -42,8 +42,9 @@ class Pending:
     poll_url: str
 
 
-# Registered by the apps that hold keys remotely: fn(user, issued, data, fmt, level, sad, confirm) returns
-# the signed bytes or a `Pending`, raises when sole control is not shown, or None when the key is not theirs.
+# Registered by the apps that hold keys remotely: fn(user, issued, data, fmt, level, sad, confirm, pin, attempt)
+# returns the signed bytes or a `Pending`, raises when sole control is not shown (a PIN sent along is still checked
+# and a wrong one counted for that credential), or None when the key is not theirs.
 RemoteSigner = Callable[..., "bytes | Pending | None"]
 _REMOTE: list[RemoteSigner] = []
 
@@ -95,7 +96,8 @@ def sign_for(user, data: bytes, *, certificate: str = "", pin: str = "", seal: b
         else:
             issued = _own_certificate(user, certificate)
             for remote in _REMOTE:
-                outcome = remote(user, issued, data, fmt=fmt, level=level or "B-T", sad=sad, confirm=confirm)
+                outcome = remote(user, issued, data, fmt=fmt, level=level or "B-T", sad=sad, confirm=confirm,
+                                 pin=pin, attempt=attempt)
                 if outcome is not None:
                     return outcome
             key = _token_key(issued, pin, attempt)

@@ -13,7 +13,8 @@ from rest_framework.test import APIClient
 
 from kyso.accounts.demo import DEMO_PASSWORD
 from kyso.audit.models import AuditRecord
-from kyso.mobile.tests.conftest import PIN, app_credential, last_otp, leader  # noqa: F401 - fixtures
+from kyso.mobile.models import SignatureRequest
+from kyso.mobile.tests.conftest import PIN, app_credential, last_otp, leader, sim_credential  # noqa: F401 - fixtures
 from kyso.pki import pins
 from kyso.pki.testing import TEST_PIN
 from kyso.signing.tests.test_sign_api import device_cert  # noqa: F401 - fixture
@@ -120,3 +121,29 @@ def test_a_usb_device_locks_after_wrong_pins_and_25_wrong_then_right_does_not_si
     r = api("cntt").post(f"/api/v1/pki/certificates/{device_cert.serial}/unlock-pin/")
     assert r.status_code == 200, r.json()
     assert _sign(client, one_page_pdf, device_cert.serial, pin=TEST_PIN).status_code == 200
+
+
+def test_a_sim_credential_never_signs_through_the_document_endpoint_and_counts_its_wrong_pins(
+        api, sim_credential, app_credential, one_page_pdf):
+    """A PKI SIM signs only after the prompt on the SIM: `POST /api/v1/sign` never signs with it — not on its PIN,
+    not on a phone confirmation — and says how it is signed instead; a wrong PIN sent there still counts for that
+    credential (not for the holder's other one) and locks it like anywhere else."""
+    holder, serial = api("lanhdao"), sim_credential.certificate.serial
+    for fields in ({"pin": PIN}, {}, {"confirm": "phone"}):
+        r = _sign(holder, one_page_pdf, serial, **fields)
+        assert r.status_code == 400, (fields, r.content[:300])
+        error = r.json()["error"]
+        assert error["code"] == "mobile.document.sim" and "CSC" in error["message"], error
+    assert not SignatureRequest.objects.filter(credential=sim_credential).exists()
+
+    codes = [_sign(holder, one_page_pdf, serial, pin=f"00000{i}").json()["error"]["code"]
+             for i in range(pins.max_failures())]
+    assert codes == ["mobile.pin.wrong"] * (pins.max_failures() - 1) + ["pki.pin.locked"]
+    sim_credential.refresh_from_db()
+    app_credential.refresh_from_db()
+    assert sim_credential.failed_pins == pins.max_failures() and sim_credential.pin_locked
+    assert app_credential.failed_pins == 0 and not app_credential.pin_locked
+    r = _sign(holder, one_page_pdf, serial, pin=PIN)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "pki.pin.locked"
+    assert not AuditRecord.objects.filter(action="signing.document.signed").exists()
+    assert not SignatureRequest.objects.filter(credential=sim_credential).exists()
