@@ -1,5 +1,7 @@
 """Issue 16, "make the checks permanent": a property-based fuzzer over the whole OpenAPI schema (schemathesis),
 logged in as each demo role, in the normal test suite: no generated request may end in a server error (5xx).
+Every kind of caller is fuzzed: the staff of each demo role, the portal's submitter accounts (the employer, the
+I-VAN provider and the commune committee of the portal demo, and a citizen), and anonymous requests.
 
 Every operation of the schema Kyso publishes gets a few generated requests per role — path and query parameters,
 JSON, form and multipart bodies of the shapes the schema allows (which reach deep into the domain) mixed with
@@ -17,16 +19,26 @@ from urllib.parse import urlencode
 import pytest
 import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings as hsettings, strategies as st
 from rest_framework.test import APIClient
 from schemathesis.generation.modes import GenerationMode
 
-from kyso.accounts.models import ApiToken
+from kyso.accounts.models import ApiToken, User
+from kyso.core.context import acting_as
+from kyso.org.models import Unit
+from kyso.portal.demo import DEMO_SUBMITTERS
+from kyso.portal.models import Submitter, SubmitterKind
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["admin", "cntt", "lanhdao", "hanoi", "badinh", "hcm", "vanthu.hn", "thuebao", "motcua.hn", "kiemtoan"]
+# The portal's API users: the submitters its demo creates, and a citizen (a kind the demo has no login for).
+CITIZEN = ("congdan.nguyenvana", SubmitterKind.CITIZEN, "HN.BD", "Nguyễn Văn A", "001085012345", "0987654321", False)
+SUBMITTERS = [*DEMO_SUBMITTERS, CITIZEN]
+ANONYMOUS = "anonymous"
+CALLERS = [*ROLES, *(row[0] for row in SUBMITTERS), ANONYMOUS]
 EXAMPLES = 3
 
 
@@ -87,11 +99,26 @@ def operations():
     return _operations()
 
 
-@pytest.mark.parametrize("role", ROLES)
+def _submitter_user(username: str):
+    """The portal login `username` (as the portal demo makes it, without its certificates and dossiers)."""
+    _name, kind, unit, name, tax, phone, has_sig = next(row for row in SUBMITTERS if row[0] == username)
+    with acting_as(label="test-setup", channel="cli"), transaction.atomic():
+        user = User.objects.create(username=username, email=f"{username}@example.vn")
+        Submitter.objects.create(user=user, kind=kind, name=name, tax_code=tax, unit=Unit.objects.get(code=unit),
+                                 email=user.email, phone=phone, has_digital_signature=has_sig)
+    return user
+
+
+@pytest.mark.parametrize("role", CALLERS)
 def test_no_server_error_for_any_generated_request(demo, role, operations):
     client = APIClient()
-    _token, key = ApiToken.issue(demo.user(role), "fuzz")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    if role != ANONYMOUS:
+        user = demo.user(role) if role in ROLES else _submitter_user(role)
+        _token, key = ApiToken.issue(user, "fuzz")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    # the caller is who the case says (a login that failed would fuzz only the refusal at the door)
+    me = client.get("/api/v1/me/")
+    assert me.status_code in (401, 403) if role == ANONYMOUS else me.json()["username"] == role, me.content[:200]
     failures = []
     start = time.monotonic()
     sent = 0
