@@ -16,7 +16,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from . import corpus_cms as C
-from .corpus_pdf import TEXT_RECT, N, _appearance, _num, _write
+from .corpus_pdf import TEXT_RECT, N, _appearance, _num, _write, base_pdf
 
 OPAQUE = b"1 g 0 0 270 40 re f 0 g BT /F1 24 Tf 12 10 Td (TRA 900 000 DONG) Tj ET"
 
@@ -161,7 +161,6 @@ def isa_root_repointed(data: bytes) -> bytes:
 def base_ocg(on: bool = False) -> bytes:
     """One page whose signed words are covered by an opaque box with other words in an optional content group
     that is OFF when signed (the signer does not see it)."""
-    from .corpus_pdf import base_pdf
 
     w = IncrementalPdfFileWriter(io.BytesIO(base_pdf()))
     ocg = w.add_object(generic.DictionaryObject({N("/Type"): N("/OCG"), N("/Name"): generic.TextStringObject("L")}))
@@ -199,7 +198,6 @@ def ocg_switched_on(data: bytes, *, in_place: bool = False) -> bytes:
 def base_field_value(rect=TEXT_RECT) -> bytes:
     """A text field over the signed words that already holds a value, with an empty appearance: the reader
     shows nothing there unless told to regenerate appearances (/NeedAppearances)."""
-    from .corpus_pdf import base_pdf
 
     w = IncrementalPdfFileWriter(io.BytesIO(base_pdf(rect)))
     fld = w.root["/AcroForm"]["/Fields"][0].get_object()
@@ -256,7 +254,6 @@ def unhide_annotation(data: bytes) -> bytes:
 def base_checkbox(rect=TEXT_RECT) -> bytes:
     """A checkbox over the signed words: its /Off appearance is empty, its /Yes appearance opaque with other
     words; signed in the /Off state."""
-    from .corpus_pdf import base_pdf
 
     w = IncrementalPdfFileWriter(io.BytesIO(base_pdf()))
     page_ref = w.root["/Pages"].raw_get("/Kids")[0]
@@ -289,7 +286,6 @@ def tick_checkbox(data: bytes) -> bytes:
 
 def base_nested_xobject(rect=TEXT_RECT) -> bytes:
     """A text field over the signed words whose appearance draws a nested form XObject (empty when signed)."""
-    from .corpus_pdf import base_pdf
 
     w = IncrementalPdfFileWriter(io.BytesIO(base_pdf(rect)))
     fld = w.root["/AcroForm"]["/Fields"][0].get_object()
@@ -332,7 +328,6 @@ def _find_stream(data: bytes, marker: bytes) -> int:
 def base_xobject_page(spare: bool = True, array: bool = False) -> bytes:
     """The signed words drawn through a form XObject /X1 (and, with `spare`, a second XObject with other words
     signed but used nowhere); with `array`, the page /Contents is an indirect array."""
-    from .corpus_pdf import base_pdf
 
     w = IncrementalPdfFileWriter(io.BytesIO(base_pdf()))
     page = w.root["/Pages"]["/Kids"][0].get_object()

@@ -4,11 +4,21 @@ indication and sub-indication ETSI EN 319 102-1 gives and a one-line reason; CLI
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
+from cryptography.hazmat.primitives import serialization
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import signers
+from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec
 from rest_framework.test import APIClient
+
+from kyso.signing.timestamps import KysoTimeStamper
 
 from . import corpus_attacks as A
 from . import corpus_cms as C
@@ -33,6 +43,19 @@ def _p3(k, base=None):
     return _signed(k, base, certify=MDPPerm.ANNOTATE)
 
 
+def _doc_timestamp(data: bytes) -> bytes:
+    """A document time-stamp (Kyso's TSA) appended by plain pyHanko: an LTA update."""
+    w = IncrementalPdfFileWriter(io.BytesIO(data))
+    return PdfTimeStamper(KysoTimeStamper(), field_name="TS1").timestamp_pdf(w, "sha256").getvalue()
+
+
+def _cert_entry_mismatch(k):
+    """/Cert names the victim's certificate; the CMS is signed by a stranger's key and certificate."""
+    _ca, cert, key = foreign_ca()
+    victim = generic.ByteStringObject(k.cert.public_bytes(serialization.Encoding.DER))
+    return A.hand_sign(P.base_pdf(), cert, key, extra={generic.NameObject("/Cert"): victim})
+
+
 def _endesive(k):
     return E.sign(P.base_pdf(), k.cert, k.key, k.chain)
 
@@ -45,10 +68,6 @@ def _prev_skips(k):
 def _lock_p1_then_fill(k):
     w_spec = SigFieldSpec(sig_field_name="Sig1", doc_mdp_update_value=MDPPerm.NO_CHANGES,
                           field_mdp_spec=FieldMDPSpec(action=FieldMDPAction.INCLUDE, fields=["Khac"]))
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import signers
-    import io
-
     w = IncrementalPdfFileWriter(io.BytesIO(P.base_pdf(P.BLANK_RECT)))
     meta = signers.PdfSignatureMetadata(field_name="Sig1")
     signed = signers.sign_pdf(w, meta, signer=k.pdf.pyhanko, new_field_spec=w_spec).getvalue()
@@ -58,7 +77,7 @@ def _lock_p1_then_fill(k):
 def _contents_empty(k):
     """/Contents <> with the rest of the gap blank (the ByteRange unchanged)."""
     data = _signed(k)
-    m = __import__("re").search(rb"/Contents\s*<([0-9a-fA-F]+)>", data)
+    m = re.search(rb"/Contents\s*<([0-9a-fA-F]+)>", data)
     return data[:m.start()] + b"/Contents <>".ljust(m.end() - m.start()) + data[m.end():]
 
 
@@ -161,7 +180,11 @@ PDF_ATTACKS = [
      "the contentType attribute is not the eContentType (RFC 5652, 11.1)"),
     ("usf-cms-sha1-signature", lambda k: _hand(k, sig_md="sha1"), INDET, CRYPTO,
      "digestAlgorithm SHA-256 but the signature over the attributes is ecdsa-with-SHA1"),
+    ("usf-cert-entry-mismatch", _cert_entry_mismatch, INDET, "NO_CERTIFICATE_CHAIN_FOUND",
+     "/Cert names a trusted certificate, the CMS is a stranger's: the CMS signer is judged, /Cert is ignored"),
     # DocMDP / FieldMDP both ways
+    ("pdf-p1-document-timestamp", lambda k: _doc_timestamp(_signed(k, certify=MDPPerm.NO_CHANGES)), PASSED, None,
+     "certified P=1, then a document time-stamp (an LTA update, permitted at every level)"),
     ("pdf-p1-then-signed", lambda k: A.hand_sign(_signed(k, certify=MDPPerm.NO_CHANGES), k.cert, k.key, k.chain,
                                                   name="Sig2"), INDET, SIG_CONSTRAINTS,
      "certified P=1 by pyHanko, then signed by hand (pyHanko refuses to): not even a signature may be added"),
