@@ -71,7 +71,8 @@ def test_form01_filed_in_the_browser(demo, live_server):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_revocation_driven_in_the_browser(demo, live_server):
-    """Journey "thu hồi" end to end through the pages: the subscriber files Form 05 on his certificate's page, the
+    """Journey "thu hồi" end to end through the pages: the subscriber files Form 05 on his certificate's page (on his
+    tablet; the officers at their desks), the
     managing unit confirms, the IT Center sends it to the CA (ours: revoked at once) and tells the unit, the unit
     records the device's return (Form 03) — each person in his own session, each step by its button."""
     from kyso.accounts.demo import DEMO_PASSWORD
@@ -84,7 +85,7 @@ def test_a_revocation_driven_in_the_browser(demo, live_server):
         rev = RevocationRequest.objects.filter(certificate=cert).first()
         return rev.state if rev else None
 
-    driver = sized(live_server, *WIDTHS["tablet"])
+    driver, desk = sized(live_server, *WIDTHS["tablet"]), sized(live_server, *WIDTHS["desktop"])
     try:
         login(driver, "thuebao", DEMO_PASSWORD)
         driver.get(driver.url(f"/lifecycle/certificates/{cert.pk}/"))
@@ -97,14 +98,15 @@ def test_a_revocation_driven_in_the_browser(demo, live_server):
         for username, op, after in (("badinh", "confirm", "confirmed"), ("cntt", "send_to_ca", "revoked"),
                                     ("cntt", "notify_unit", "unit_notified"),
                                     ("badinh", "return_device", "device_returned")):
-            driver.delete_all_cookies()
-            login(driver, username, DEMO_PASSWORD)
-            driver.get(driver.url(f"/lifecycle/revocations/{rev.pk}/"))
-            look(driver, f"thu-hoi-{op}-tablet")
-            driver.find_element(By.CSS_SELECTOR, f"button[name=op][value={op}]").click()
-            WebDriverWait(driver, 15).until(lambda d, after=after: state() == after)
+            desk.delete_all_cookies()                   # the officers at their desks
+            login(desk, username, DEMO_PASSWORD)
+            desk.get(desk.url(f"/lifecycle/revocations/{rev.pk}/"))
+            look(desk, f"thu-hoi-{op}-desktop")
+            desk.find_element(By.CSS_SELECTOR, f"button[name=op][value={op}]").click()
+            WebDriverWait(desk, 15).until(lambda d, after=after: state() == after)
     finally:
         driver.quit()
+        desk.quit()
     assert Certificate.objects.get(pk=cert.pk).status == "revoked"
     assert KeyDevice.objects.get(pk=cert.device_id).state == "returned"
     assert Record.objects.filter(form="03", title__contains="Thu hồi").exists()
@@ -114,7 +116,7 @@ def test_a_revocation_driven_in_the_browser(demo, live_server):
 def test_a_certificate_from_form01_to_activation_in_the_browser(demo, live_server):
     """Journey "chứng thư" end to end through the pages (Decision 508, letter 26): Form 01 filed and confirmed by the
     district, Form 02 lists compiled and sent level by level, received and reviewed at the IT Center, the approval
-    list approved by the leader, sent to the CA (ours), the handovers (Form 03) and the activation (Form 04)."""
+    list approved by the leader (on his tablet; the officers at their desks), sent to the CA (ours), the handovers (Form 03) and the activation (Form 04)."""
     from kyso.accounts.demo import DEMO_PASSWORD
     from kyso.lifecycle.models import IssuanceRequest, RequestList
 
@@ -172,8 +174,17 @@ def test_a_certificate_from_form01_to_activation_in_the_browser(demo, live_serve
               "chung-thu-lap-danh-sach-phe-duyet-desktop")
         WebDriverWait(driver, 15).until(lambda d: RequestList.objects.filter(is_approval_list=True).exists())
         approval = RequestList.objects.get(is_approval_list=True)
-        as_("lanhdao")
-        list_op(approval, "approve")
+        leader = sized(live_server, *WIDTHS["tablet"])         # the leader approves on his tablet
+        try:
+            login(leader, "lanhdao", DEMO_PASSWORD)
+            leader.get(leader.url("/lifecycle/lists/"))
+            look(leader, "chung-thu-danh-sach-approve-tablet")
+            leader.find_element(By.XPATH, f"//input[@name='list' and @value='{approval.pk}']/ancestor::form"
+                                          "//button[@value='approve']").click()
+            WebDriverWait(leader, 15).until(lambda d: RequestList.objects.get(pk=approval.pk).state == "approved")
+            look(leader, "chung-thu-da-phe-duyet-tablet")
+        finally:
+            leader.quit()
         as_("cntt")
         list_op(approval, "send_to_ca")
         assert "PIN" in driver.page_source                  # the PIN envelopes, once, to the IT Center
