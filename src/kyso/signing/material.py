@@ -190,9 +190,9 @@ def _revocation(cert: x509.Certificate, issuer: x509.Certificate, into: Material
     """Put one piece of revocation data about `cert` into `into`; with `refuse`, refuse a revoked certificate.
     Renewing an archive (no `refuse`), our own CA answers itself: its delegated responder's certificate is renewed
     every year, so the one answering now may not have existed when the signature was made and cannot vouch at
-    that time; the CA's own certificate can — an intermediate CA by OCSP, a root by its CRL (pyHanko's
-    past validation cannot place an OCSP response signed by a trust anchor itself)."""
-    ocsp_wanted = refuse or not _is_root(issuer)
+    that time; the CA's own certificate can — an intermediate CA by OCSP, our root by its CRL (pyHanko's
+    past validation cannot place an OCSP response signed by a trust anchor itself). Other CAs as when signing."""
+    ocsp_wanted = refuse or not _is_root(issuer) or revinfo.own_ca_named(issuer.subject, issuer.public_key()) is None
     der = revinfo.fresh_ocsp(cert, issuer, by_ca=not refuse) if ocsp_wanted else None
     if der is None and _fetching() and ocsp_wanted:
         req = x509_ocsp.OCSPRequestBuilder().add_certificate(cert, issuer, hashes.SHA1()).build().public_bytes(DER)
