@@ -18,14 +18,20 @@ from cryptography.x509.oid import NameOID
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyso.accounts import scope
+from kyso.core import steps
 from kyso.core.errors import InvalidInput
 
 from . import keystore, profiles, signer
 from .ca import get_ca, key_of, record_certificate
 from .models import CertificateAuthority, IssuedCertificate
+from .permissions import PKI_ISSUE
 
 MAX_CSR_BYTES = 64 * 1024
 TITLE_OID = NameOID.TITLE
+# an agency-wide step (the CA serves the whole agency): the right is checked at the agency's root unit, so an IT
+# officer of a province does not issue certificates (issue 16)
+ISSUE = steps.step("pki.certificate.issue", perm=PKI_ISSUE, label=_("Issue a certificate"))
 _UB = {"common_name": 64, "organization": 64, "organizational_unit": 64, "title": 64, "locality": 128, "province": 128}
 
 
@@ -163,8 +169,20 @@ def _csr_email(csr: x509.CertificateSigningRequest) -> str:
     return str(attrs[0].value) if attrs else ""
 
 
+def as_step(fn, *, actor=None):
+    """Run the issuance `fn()` as the step "pki.certificate.issue" by `actor`: his right checked at the agency's root
+    (not looked up for Kyso itself, which is not checked), audited as his, refused with the one error shape."""
+    return steps.run(ISSUE, lambda attempt: fn(), actor=actor, unit=scope.agency_root() if actor is not None else None)
+
+
 def issue_from_csr(csr_data: bytes | str, profile: str, days: int, *, subject: SubjectInfo | None = None,
-                   ca: CertificateAuthority | None = None) -> IssuedCertificate:
+                   ca: CertificateAuthority | None = None, actor=None) -> IssuedCertificate:
+    """Certify the key of a CSR: the step "pki.certificate.issue" by `actor` (None: Kyso itself)."""
+    return as_step(lambda: _issue_from_csr(csr_data, profile, days, subject=subject, ca=ca), actor=actor)
+
+
+def _issue_from_csr(csr_data: bytes | str, profile: str, days: int, *, subject: SubjectInfo | None,
+                    ca: CertificateAuthority | None) -> IssuedCertificate:
     _check_profile(profile)
     csr = load_csr(csr_data)
     try:

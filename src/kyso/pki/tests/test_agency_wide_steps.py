@@ -1,4 +1,4 @@
-"""Issue 16: the CA's own operations — revoke, suspend and release a certificate, unlock a token's PIN — are steps
+"""Issue 16: the CA's own operations — issue a certificate from a CSR, revoke, suspend and release a certificate, unlock a token's PIN — are steps
 of the step runner whatever calls them (API, page, command line), checked at the agency's root. An IT officer of a
 province holds the right in his province only, and that is never "anywhere": he is refused with the one error
 shape, nothing changes and nothing is written; the IT Center's step is audited as the person who took it."""
@@ -17,6 +17,7 @@ from kyso.org.models import Person, Unit
 from kyso.pki import revocation
 from kyso.pki.models import CertStatus, IssuedCertificate
 from kyso.pki.testing import make_signer
+from kyso.pki.tests.scope_cases import _csr
 
 pytestmark = pytest.mark.django_db
 
@@ -46,22 +47,37 @@ def _status(cert):
     return IssuedCertificate.objects.get(pk=cert.pk).status
 
 
-def _trail(action):
-    return list(AuditRecord.objects.filter(action=action).values_list("actor", flat=True))
+def _csr_body():
+    person = Person.objects.exclude(email="").first()
+    return _csr(type("Target", (), {"person": person})())
 
 
-@pytest.mark.parametrize("op", ["revoke", "suspend", "release"])
+def _case(op):
+    """(url, body, what the step changes) of an operation on the API: issuance adds a certificate, the others
+    change one certificate's status."""
+    if op == "issue":
+        return "/api/v1/pki/certificates/", _csr_body(), lambda: IssuedCertificate.objects.count(), 201
+    cert = _cert(op)
+    return (f"/api/v1/pki/certificates/{cert.serial}/{op}/", {"reason": "keyCompromise"} if op == "revoke" else None,
+            lambda: _status(cert), 200)
+
+
+def _trail(action, since=0):
+    """Who took the step `action` (its records after `since`, the count of records before)."""
+    return list(AuditRecord.objects.filter(action=action).order_by("seq").values_list("actor", flat=True)[since:])
+
+
+@pytest.mark.parametrize("op", ["issue", "revoke", "suspend", "release"])
 def test_through_the_api_only_the_it_center(api, provincial_it, op):
-    cert, outsider = _cert(op), api("cntt.hn")
-    before, records = _status(cert), AuditRecord.objects.count()
-    body = {"reason": "keyCompromise"} if op == "revoke" else None
-    url = f"/api/v1/pki/certificates/{cert.serial}/{op}/"
+    (url, body, state, done), outsider = _case(op), api("cntt.hn")
+    before, records, trail = state(), AuditRecord.objects.count(), _trail(f"pki.certificate.{op}")
     r = outsider.post(url, body, format="json")
     assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
-    assert _status(cert) == before and AuditRecord.objects.count() == records
+    assert state() == before and AuditRecord.objects.count() == records
     r = api("cntt").post(url, body, format="json")
-    assert r.status_code == 200, r.content
-    assert _status(cert) == AFTER[op] and _trail(f"pki.certificate.{op}") == ["cntt"]
+    assert r.status_code == done, r.content
+    assert state() == (before + 1 if op == "issue" else AFTER[op])
+    assert _trail(f"pki.certificate.{op}", since=len(trail)) == ["cntt"]
 
 
 def test_a_tokens_pin_is_unlocked_only_by_the_it_center(api, provincial_it):
@@ -92,14 +108,21 @@ def test_on_the_page_the_refusal_is_the_step_runners(provincial_it, op):
     assert _status(cert) == AFTER[op] and _trail(f"pki.certificate.{op}") == ["cntt"]
 
 
-@pytest.mark.parametrize("op", ["revoke", "suspend", "release"])
-def test_from_the_command_line_as_a_person(provincial_it, op):
-    cert = _cert(op)
-    before, records = _status(cert), AuditRecord.objects.count()
-    extra = ["--reason", "keyCompromise"] if op == "revoke" else []
+@pytest.mark.parametrize("op", ["issue", "revoke", "suspend", "release"])
+def test_from_the_command_line_as_a_person(provincial_it, op, tmp_path):
+    if op == "issue":
+        (tmp_path / "req.pem").write_text(_csr_body()["csr"])
+        args = ["--csr", str(tmp_path / "req.pem"), "--profile", "person", "--days", "365", "--out", str(tmp_path / "c.pem")]
+        state = IssuedCertificate.objects.count
+    else:
+        cert = _cert(op)
+        args = ["--serial", cert.serial, *(["--reason", "keyCompromise"] if op == "revoke" else [])]
+        state = lambda: _status(cert)  # noqa: E731
+    before, records, trail = state(), AuditRecord.objects.count(), _trail(f"pki.certificate.{op}")
     with pytest.raises(CommandError) as refused:
-        call_command("ca", op, "--serial", cert.serial, *extra, "--user", "cntt.hn")
+        call_command("ca", op, *args, "--user", "cntt.hn")
     assert "[forbidden]" in str(refused.value)
-    assert _status(cert) == before and AuditRecord.objects.count() == records
-    call_command("ca", op, "--serial", cert.serial, *extra, "--user", "cntt")
-    assert _status(cert) == AFTER[op] and _trail(f"pki.certificate.{op}") == ["cntt"]
+    assert state() == before and AuditRecord.objects.count() == records
+    call_command("ca", op, *args, "--user", "cntt")
+    assert state() == (before + 1 if op == "issue" else AFTER[op])
+    assert _trail(f"pki.certificate.{op}", since=len(trail)) == ["cntt"]

@@ -1,6 +1,6 @@
 """`kyso ca init|issue|revoke|suspend|release|chain|crl|list|show`: the CA from the command line.
 
-`revoke`, `suspend` and `release` take `--user LOGIN` (or KYSO_CLI_USER): the step is then that Kyso user's, his right
+`issue`, `revoke`, `suspend` and `release` take `--user LOGIN` (or KYSO_CLI_USER): the step is then that Kyso user's, his right
 checked at the agency's root and the audit record his; without it, the server's operator's."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from kyso.pki.profiles import SUBSCRIBER_PROFILES
 
 class Command(BaseCommand):
     help = "Kyso's certification authority: initialise, issue, revoke, suspend, publish."
-    STEPS = ("revoke", "suspend", "release")
+    STEPS = ("issue", "revoke", "suspend", "release")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -41,6 +41,7 @@ class Command(BaseCommand):
         p.add_argument("--out", required=True, help="certificate file (PEM)")
         for f in ("cn", "email", "title", "ou", "o", "locality", "province"):
             p.add_argument(f"--{f}", default=None, help=f"subject {f} (overrides the CSR)")
+        add_user_argument(p)   # the issuance as that Kyso user (his right checked at the agency's root, issue 16)
         p = sub.add_parser("revoke")
         p.add_argument("--serial", required=True)
         p.add_argument("--reason", default="unspecified", choices=list(revocation.REASONS))
@@ -90,25 +91,31 @@ class Command(BaseCommand):
                 setattr(base, k, v)
         return base
 
-    def do_issue(self, csr, token, pin, key_spec, profile, days, out, **o):
-        with transaction.atomic():
-            if csr:
-                path = Path(csr)
-                if not path.is_file():
-                    raise CommandError(f"[pki.csr.missing] Không tìm thấy tệp {csr}", returncode=2)
-                data = path.read_bytes()
+    def do_issue(self, csr, token, pin, key_spec, profile, days, out, user="", **o):
+        actor = user_from(user)
+        if csr:
+            path = Path(csr)
+            if not path.is_file():
+                raise CommandError(f"[pki.csr.missing] Không tìm thấy tệp {csr}", returncode=2)
+            data = path.read_bytes()
+
+            def issue():
                 base = None
                 if any(o.get(k) for k in ("cn", "email", "title", "ou", "o", "locality", "province")):
                     req = issuance.load_csr(data)
                     base = issuance.SubjectInfo.from_name(req.subject, email=issuance._csr_email(req))
-                issued = issuance.issue_from_csr(data, profile, days, subject=self._subject(o, base))
-            else:
-                if pin is None:
-                    raise CommandError("[pki.token.pin] --pin là bắt buộc với --token", returncode=2)
-                subject = self._subject(o, None)
-                if subject is None:
-                    raise CommandError("[pki.subject.missing_cn] --cn là bắt buộc với --token", returncode=2)
-                issued = issuance.issue_on_token(token, pin, profile, subject, days, key_spec=key_spec)
+                return issuance.issue_from_csr(data, profile, days, subject=self._subject(o, base), actor=actor)
+        else:
+            if pin is None:
+                raise CommandError("[pki.token.pin] --pin là bắt buộc với --token", returncode=2)
+            subject = self._subject(o, None)
+            if subject is None:
+                raise CommandError("[pki.subject.missing_cn] --cn là bắt buộc với --token", returncode=2)
+
+            def issue():
+                return issuance.as_step(lambda: issuance.issue_on_token(token, pin, profile, subject, days,
+                                                                        key_spec=key_spec), actor=actor)
+        issued = run(issue, user=actor)   # `run`: as --user (or the operator), one transaction, one error shape
         Path(out).write_bytes(issued.pem)
         self.stdout.write(f"Đã cấp chứng thư số {issued.serial} cho {issued.common_name}, "
                           f"hiệu lực đến {issued.not_after:%d/%m/%Y} → {out}")
