@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from kyso.core import authz as scope
 from kyso.core.errors import Forbidden, KysoError
 
-from . import chain, display, queries
+from . import chain, display, privacy, queries
 from .permissions import AUDIT_VERIFY, AUDIT_VIEW
 
 PAGE = 50
@@ -42,6 +42,8 @@ def record_detail(request, seq):
     rec = queries.visible_records(request.user).filter(seq=seq).first()
     if rec is None:
         raise Http404
+    if privacy.screen(request.user, [rec], via="audit.page"):   # personal data he may not see: masked (issue 16)
+        rec.before, rec.after = privacy.masked(rec.before), privacy.masked(rec.after)   # shown only, never saved
     return render(request, "audit/detail.html", {"rec": rec, "diff": display.changes(rec)})
 
 

@@ -5,7 +5,7 @@ from rest_framework.views import APIView
 
 from kyso.core.api.permissions import HasKysoPermission
 
-from .. import chain, queries
+from .. import chain, privacy, queries
 from ..permissions import AUDIT_VERIFY, AUDIT_VIEW
 from ..models import AuditRecord
 
@@ -16,6 +16,12 @@ class AuditRecordSerializer(serializers.ModelSerializer):
         fields = ["seq", "at", "actor", "channel", "action", "object_type", "object_id", "object_repr", "before",
                   "after", "request_id", "client_ip", "prev_hash", "hash"]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.seq in self.context.get("masked", ()):   # personal data the reader may not see (issue 16)
+            data["before"], data["after"] = privacy.masked(data["before"]), privacy.masked(data["after"])
+        return data
+
 
 class AuditRecordViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AuditRecordSerializer
@@ -25,6 +31,14 @@ class AuditRecordViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return queries.filtered(queries.visible_records(self.request.user), self.request.query_params)
+
+    def get_serializer(self, *args, **kwargs):
+        """The records shown are screened: personal data masked for whom may not see it, each read audited."""
+        if args and self.action in ("list", "retrieve"):
+            shown = list(args[0]) if kwargs.get("many") else [args[0]]
+            kwargs["context"] = {**self.get_serializer_context(),
+                                 "masked": privacy.screen(self.request.user, shown, via="audit.api")}
+        return super().get_serializer(*args, **kwargs)
 
 
 class VerifyView(APIView):
