@@ -107,7 +107,8 @@ class SimSubscription(models.Model):
         indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["person", "state"])]
 
     def __str__(self):
-        return f"{self.msisdn_local} — {self.person.full_name}"
+        # no line number: this is what the audit trail, queues and messages name it by (sims.privacy)
+        return f"SIM PKI {self.person.full_name} (…{self.iccid[-4:]})"
 
     @property
     def msisdn_local(self) -> str:

@@ -23,6 +23,7 @@ from kyso.core.errors import InvalidInput
 from kyso.core.exports import XlsxSheet, xlsx_response
 from kyso.org.models import Unit
 
+from . import privacy
 from .models import Carrier, MonthClose, SimSubscription, SubState
 from .permissions import SIMS_VIEW
 
@@ -53,10 +54,15 @@ class Line:
     connection_vnd: int
     plan_tier: int
     state_at_end: str
+    number: str | None = None   # the line's number as the report's reader may see it (privacy.numbers)
 
     @property
     def total_vnd(self) -> int:
         return self.data_vnd + self.line_vnd + self.connection_vnd
+
+    @property
+    def shown_number(self) -> str:
+        return self.number if self.number is not None else privacy.number(self.subscription, set())
 
 
 @dataclass
@@ -115,8 +121,10 @@ def bill(sub: SimSubscription, month: dt.date, events=None) -> Line | None:
     return Line(sub, days, _round(data), _round(line), connection, tier, state or sub.state)
 
 
-def payment_report(user, month, unit: Unit | None = None) -> Report:
-    """Every line billed in `month` within the user's scope (or the given unit's subtree), by unit and carrier."""
+def payment_report(user, month, unit: Unit | None = None, *, via: str | None = "sims.report") -> Report:
+    """Every line billed in `month` within the user's scope (or the given unit's subtree), by unit and carrier,
+    each line's number as the user may see it (read `via` a page, the API, the command line); `via=None` for a
+    report nobody reads line by line (closing a month): its numbers stay masked and no read is recorded."""
     month = month if isinstance(month, dt.date) else parse_month(month)
     month = month.replace(day=1)
     last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
@@ -137,6 +145,11 @@ def payment_report(user, month, unit: Unit | None = None) -> Report:
         if key not in groups:
             groups[key] = Group(sub.unit, sub.carrier)
         groups[key].lines.append(line)
+    if via is not None:
+        lines = [x for g in groups.values() for x in g.lines]
+        full = privacy.shown(user, [x.subscription for x in lines], via)
+        for x in lines:
+            x.number = privacy.number(x.subscription, full)
     return Report(month, unit, list(groups.values()), MonthClose.objects.filter(month=month).first())
 
 
@@ -149,7 +162,7 @@ def _carrier_label(value: str) -> str:
 
 
 def _rows(group: Group) -> list[list]:
-    return [[i, x.subscription.person.full_name, x.subscription.person.title, x.subscription.msisdn_local,
+    return [[i, x.subscription.person.full_name, x.subscription.person.title, x.shown_number,
              x.subscription.iccid, x.plan_tier, x.days, x.data_vnd, x.line_vnd, x.connection_vnd, x.total_vnd]
             for i, x in enumerate(group.lines, start=1)]
 

@@ -19,7 +19,7 @@ from kyso.core.errors import InvalidInput, KysoError
 from kyso.core.tables import check_size
 from kyso.org.models import Person, Unit
 
-from . import importing, report, services
+from . import importing, privacy, report, services
 from .flows import SUBSCRIPTION, refused
 from .models import Carrier, DataPlan, SubState
 from .permissions import SIMS_MANAGE, SIMS_VIEW
@@ -46,8 +46,9 @@ def index(request):
     qs = services.search(request.user, q=p.get("q", ""), unit=unit, state=p.get("state", ""),
                          carrier=p.get("carrier", ""), attention=p.get("attention") == "1")
     page = Paginator(qs, 50).get_page(p.get("page"))
+    full = privacy.shown(request.user, page.object_list, "sims.page")
     return render(request, "sims/index.html", {
-        "page": page, "params": p, "states": SubState.choices, "carriers": Carrier.choices,
+        "page": page, "rows": [(sub, privacy.number(sub, full)) for sub in page.object_list], "params": p, "states": SubState.choices, "carriers": Carrier.choices,
         "units": _units(request.user, SIMS_VIEW), "plans": DataPlan.objects.all(),
         "can_manage": scope.has_permission_anywhere(request.user, SIMS_MANAGE)})
 
@@ -122,7 +123,7 @@ def detail(request, pk):
         errors, status = _errors(result.error), 400
         sub.refresh_from_db()
     return render(request, "sims/detail.html", {
-        "sub": sub, "events": sub.events.select_related("plan", "actor"), "can_manage": can_manage,
+        "sub": sub, "number": privacy.number(sub, privacy.shown(request.user, [sub], "sims.page")), "events": sub.events.select_related("plan", "actor"), "can_manage": can_manage,
         "plans": DataPlan.objects.filter(is_active=True), "errors": errors, "form": request.POST,
         "today": timezone.localdate(), "suggested": services.plan_for(sub.person)}, status=status)
 
@@ -205,10 +206,10 @@ def payment(request):
     if unit is not None and not scope.can(request.user, SIMS_VIEW, unit):
         unit = None
     try:
-        rep = report.payment_report(request.user, report.parse_month(month_text), unit)
+        rep = report.payment_report(request.user, report.parse_month(month_text), unit, via="sims.page")
     except KysoError as exc:
         messages.error(request, exc.message)
-        rep = report.payment_report(request.user, report.parse_month(default), unit)
+        rep = report.payment_report(request.user, report.parse_month(default), unit, via="sims.page")
         month_text = default
     download = report.download(rep, request.GET.get("output", ""), inline=True)
     if download is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from .. import privacy
 from ..models import DataPlan, MonthClose, SimSubscription, SubscriptionEvent
 
 
@@ -37,7 +38,11 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class SubscriptionItemSerializer(serializers.ModelSerializer):
+    """A line; its number as the reader may see it: `context["full"]` (sims.privacy.shown) holds the lines shown
+    in full, any other is masked."""
+
     holder = serializers.CharField(source="person.email")
+    msisdn = serializers.SerializerMethodField()
     holder_name = serializers.CharField(source="person.full_name")
     title = serializers.CharField(source="person.title")
     unit = serializers.CharField(source="unit.code")
@@ -49,6 +54,9 @@ class SubscriptionItemSerializer(serializers.ModelSerializer):
         fields = ["id", "holder", "holder_name", "title", "unit", "msisdn", "carrier", "iccid", "certificate",
                   "in_service_on", "ended_on", "state", "plan", "data_fee_vnd", "line_fee_vnd", "connection_fee_vnd",
                   "contract"]
+
+    def get_msisdn(self, sub) -> str:
+        return privacy.number(sub, self.context.get("full", set()), local=False)
 
 
 class SubscriptionSerializer(SubscriptionItemSerializer):
@@ -132,7 +140,7 @@ class ReportLineSerializer(serializers.Serializer):
     holder = serializers.CharField(source="subscription.person.full_name")
     title = serializers.CharField(source="subscription.person.title")
     email = serializers.CharField(source="subscription.person.email")
-    msisdn = serializers.CharField(source="subscription.msisdn_local")
+    msisdn = serializers.CharField(source="shown_number")
     carrier = serializers.CharField(source="subscription.carrier")
     iccid = serializers.CharField(source="subscription.iccid")
     plan = serializers.IntegerField(source="plan_tier")

@@ -15,7 +15,7 @@ from kyso.core.tables import check_size
 from kyso.jobs.api.serializers import JobSerializer
 from kyso.org.models import Person
 
-from .. import importing, report, services
+from .. import importing, privacy, report, services
 from ..models import DataPlan
 from ..permissions import SIMS_VIEW
 from . import serializers as s
@@ -29,6 +29,11 @@ def _valid(serializer_class, request) -> dict:
         raise InvalidInput("sims.field.invalid", _("The field %(f)s is not valid."), f=name,
                            fields={k: ("sims.field.invalid", " ".join(str(m) for m in v)) for k, v in ser.errors.items()})
     return {k: ("" if v is None else v) for k, v in ser.validated_data.items()}
+
+
+def _full(request, subs) -> dict:
+    """The serializer context: which lines' numbers the caller sees in full (each such read audited)."""
+    return {"full": privacy.shown(request.user, subs, "sims.api")}
 
 
 def _plan(tier: str):
@@ -88,7 +93,8 @@ class SubscriptionList(APIView):
         qs = services.search(request.user, q=p.get("q", ""), unit=services.unit_by_code(p.get("unit")),
                              state=p.get("state", ""), carrier=p.get("carrier", ""),
                              attention=p.get("attention") in ("1", "true"))
-        return Response(s.SubscriptionItemSerializer(qs[:1000], many=True).data)
+        subs = list(qs[:1000])
+        return Response(s.SubscriptionItemSerializer(subs, many=True, context=_full(request, subs)).data)
 
     @extend_schema(operation_id="sims_subscription_register", request=s.RegisterInput,
                    responses={201: s.SubscriptionSerializer})
@@ -99,13 +105,14 @@ class SubscriptionList(APIView):
             in_service_on=d["in_service_on"], plan=_plan(d["plan"]), unit=services.unit_by_code(d["unit"]),
             certificate=d["certificate"], data_fee=d["data_fee_vnd"], line_fee=d["line_fee_vnd"],
             connection_fee=d["connection_fee_vnd"], contract=d["contract"], note=d["note"])
-        return Response(s.SubscriptionSerializer(sub).data, status=201)
+        return Response(s.SubscriptionSerializer(sub, context=_full(request, [sub])).data, status=201)
 
 
 class SubscriptionDetail(APIView):
     @extend_schema(operation_id="sims_subscription_get", responses=s.SubscriptionSerializer)
     def get(self, request, pk):
-        return Response(s.SubscriptionSerializer(services.get_subscription(request.user, pk)).data)
+        sub = services.get_subscription(request.user, pk)
+        return Response(s.SubscriptionSerializer(sub, context=_full(request, [sub])).data)
 
 
 class SubscriptionAction(APIView):
@@ -124,7 +131,7 @@ class SubscriptionAction(APIView):
                                         contract=d["contract"] if "contract" in request.data else None, note=reason)
         else:
             raise NotFound("sims.action.unknown", _("No such action: %(a)s."), a=action[:40])
-        return Response(s.SubscriptionSerializer(sub).data)
+        return Response(s.SubscriptionSerializer(sub, context=_full(request, [sub])).data)
 
 
 class Import(APIView):
@@ -152,7 +159,7 @@ class PaymentReport(APIView):
         unit = services.unit_by_code(p.get("unit"))
         if unit is not None and not scope.can(request.user, SIMS_VIEW, unit):
             raise NotFound("org.unit.not_found", _("No unit with code %(code)s."), code=unit.code)
-        rep = report.payment_report(request.user, report.parse_month(p.get("month", "")), unit)
+        rep = report.payment_report(request.user, report.parse_month(p.get("month", "")), unit, via="sims.api")
         return report.download(rep, p.get("output", "json")) or Response(s.PaymentReportSerializer(rep).data)
 
 

@@ -10,11 +10,12 @@ import json
 import sys
 from pathlib import Path
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from kyso.core.cli import ActionCommand, add_user_argument, run, user_from
+from kyso.core.cli import ActionCommand, acting_as_cli, add_user_argument, run, user_from
 from kyso.core.errors import InvalidInput
-from kyso.sims import importing, report, services
+from kyso.sims import importing, privacy, report, services
 from kyso.sims.api.serializers import PaymentReportSerializer, SubscriptionItemSerializer
 from kyso.sims.models import SimSubscription
 
@@ -48,7 +49,10 @@ class Command(ActionCommand):
             qs = qs.filter(unit__path__startswith=where.path)
         if state:
             qs = qs.filter(state=state)
-        rows = SubscriptionItemSerializer(qs, many=True).data
+        subs = list(qs)
+        with acting_as_cli(), transaction.atomic():   # each number printed is in the audit trail
+            full = privacy.shown(None, subs, "sims.cli")
+        rows = SubscriptionItemSerializer(subs, many=True, context={"full": full}).data
         if as_json:
             self.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
             return
@@ -75,7 +79,8 @@ class Command(ActionCommand):
         self.stdout.write(f"{closed.month:%Y-%m}\tđã chốt\t{closed.lines} thuê bao\t{closed.total_vnd} đồng")
 
     def do_report(self, month="", unit="", output="text", out="", **o):
-        rep = report.payment_report(None, report.parse_month(month), services.unit_by_code(unit))
+        with acting_as_cli(), transaction.atomic():   # each number printed is in the audit trail
+            rep = report.payment_report(None, report.parse_month(month), services.unit_by_code(unit), via="sims.cli")
         if output in ("xlsx", "pdf"):
             if not out:
                 raise InvalidInput("sims.cli.out", _("Give --out FILE for the %(f)s output."), f=output)
