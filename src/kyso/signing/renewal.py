@@ -130,6 +130,12 @@ def _gen_time(signed_data: cms.SignedData) -> dt.datetime:
     return signed_data["encap_content_info"]["content"].parsed["gen_time"].native
 
 
+def _tie_key(pair: tuple[int, cms.SignedData], archive: set[bytes]) -> tuple:
+    position, token = pair
+    found = _token_strength(token)
+    return found.last_time, token.dump() in archive, found.weak_at, position
+
+
 def strength(data: bytes) -> Strength | None:
     """The strength of the document's proof; None when the document carries no signature. It is the strength of
     its last time-stamp — and not past a signer certificate's expiry until the proof that the certificate was
@@ -142,8 +148,13 @@ def strength(data: bytes) -> Strength | None:
     if not parts.signers:
         return None
     if parts.tokens:
-        # the last one made; same second (gen_time has no fraction here): the later in the document
-        found = max(enumerate(map(_token_strength, parts.tokens)), key=lambda pair: (pair[1].last_time, pair[0]))[1]
+        # the last one made; within the same second (gen_time has no fraction here) an archive time-stamp before a
+        # signature time-stamp (it covers it), then the stronger (a renewal only adds a stronger one; a CAdES
+        # signer's unsigned attributes are a DER SET, sorted by their bytes, so their order says nothing), then
+        # the later in the document
+        archive = {token.dump() for token in parts.archive}
+        found = max(enumerate(parts.tokens), key=lambda pair: _tie_key(pair, archive))[1]
+        found = _token_strength(found)
     else:
         found = Strength(None, None, "none")
     if found.weak_at is None:

@@ -8,6 +8,7 @@ import io
 
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from kyso.audit.models import AuditRecord
 from kyso.core.context import acting_as
@@ -33,7 +34,25 @@ def _openssl_accepts(tmp_path, p7s: bytes, root) -> bool:
     return result.returncode == 0 and b"Verification successful" in result.stderr
 
 
-def test_an_archived_p7s_is_renewed_with_its_signed_file(demo, signer, chain, settings, tmp_path):
+def _same_strength_in_any_order(renewed: bytes, tsa) -> None:
+    """The signer's unsigned attributes are a DER SET (sorted by their bytes): when the renewal's archive time-stamp
+    falls in the same second as the first one, the order of the tokens says nothing, and the renewed record's
+    strength must be the new authority's in whichever order they come (the CI once saw the old one win)."""
+    parts = renewal.PARTS["cms"](renewed)
+    assert len(parts.tokens) >= 2
+    for order in (parts.tokens, parts.tokens[::-1]):
+        shuffled = renewal.Parts(parts.signers, list(order), list(parts.archive[::-1]))
+        original = renewal.PARTS["cms"]
+        renewal.PARTS["cms"] = lambda data: shuffled
+        try:
+            found = renewal.strength(renewed)
+        finally:
+            renewal.PARTS["cms"] = original
+        assert found.weak_at == tsa.not_valid_after_utc, (found, [t.dump()[:8] for t in order])
+
+
+def test_an_archived_p7s_is_renewed_with_its_signed_file(demo, signer, chain, settings, tmp_path, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)    # every time-stamp in the same second: the order is the DER's
     settings.KYSO_ALGORITHM_END_DATES = {"rsa2048": "2099-12-31"}
     issued, key = signer
     path = demo.unit("HN.BD").path
@@ -66,6 +85,7 @@ def test_an_archived_p7s_is_renewed_with_its_signed_file(demo, signer, chain, se
     assert _openssl_accepts(tmp_path, renewed, chain[-1])
     assert AuditRecord.objects.filter(action="signing.archive.renew").exists()
     settings.KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS = _days_left(new_tsa.certificate) - 1
+    _same_strength_in_any_order(renewed, new_tsa.certificate)
     with acting_as(label="job"), transaction.atomic():
         again = renewal.renew_due()
     assert not again.renewed and not again.failed            # the renewed one is strong; the lost one listed once
