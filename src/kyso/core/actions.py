@@ -17,8 +17,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from django.contrib import messages
-from django.db import transaction
-
+from . import steps
 from .errors import KysoError
 
 
@@ -48,18 +47,7 @@ class Failed:
 
 def act(request, fn: Callable[[], Any], *, success=None, flow=None, record=None, form=None) -> Any:
     """Run `fn` (a call into the domain) for a page. Returns its result, or a falsy `Failed`."""
-    try:
-        with transaction.atomic():
-            try:
-                result = fn()
-            except KysoError as exc:
-                if not getattr(exc, "rolled_back", False):
-                    raise              # leaves the savepoint: everything `fn` did is undone
-                failed = exc           # the runner undid the step and kept on purpose what must stay
-            else:
-                failed = None
-    except KysoError as exc:
-        failed = exc
+    result, failed = steps.settle(fn)
     if failed is not None:
         if form is not None:
             form_errors(form, failed)

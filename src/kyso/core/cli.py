@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kyso.core import context
+from kyso.core import context, steps
 from kyso.core.errors import KysoError
 
 
@@ -70,20 +70,8 @@ def run(fn, *, user=None):
     """Run `fn()` as a CLI step: the operator's (or `user`'s) context, one transaction, one error shape.
 
     A step refused by the runner keeps what it kept on purpose (a wrong PIN counted) and exits 2."""
-    from django.db import transaction
-
-    failure = result = None
     with acting_as_cli(user):
-        try:
-            with transaction.atomic():
-                try:
-                    result = fn()
-                except KysoError as exc:
-                    if not getattr(exc, "rolled_back", False):
-                        raise
-                    failure = exc
-        except KysoError as exc:
-            fail(exc)
+        result, failure = steps.settle(fn)
     if failure is not None:
         fail(failure)
     return result

@@ -172,6 +172,23 @@ def run(step: Step, body: Callable[[Attempt], T], *, actor=None, obj=None, unit=
     return result
 
 
+def settle(fn: Callable[[], T]) -> tuple[T | None, KysoError | None]:
+    """Run `fn()` (a call into the domain) in a savepoint of its own, for a caller that shows the error rather
+    than raising it (a page, the command line, the phone). A step the runner refused has undone itself and kept
+    what it kept on purpose (a wrong PIN counted): that stays. Any other `KysoError` (a date refused before the
+    step began) undoes all `fn` did. Returns (result, None) or (None, the error)."""
+    try:
+        with transaction.atomic():
+            try:
+                return fn(), None
+            except KysoError as exc:
+                if not getattr(exc, "rolled_back", False):
+                    raise
+                return None, exc
+    except KysoError as exc:
+        return None, exc
+
+
 _LABELS: dict[str, Any] = {}
 
 

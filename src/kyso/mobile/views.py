@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from kyso.accounts import scope
+from kyso.core import steps
 from kyso.core.errors import KysoError
 
 from . import services, simulator
@@ -43,12 +43,9 @@ def phone(request):
 
 def _answer(request, fn, ok_message):
     """Run the holder's answer; a failed step rolled itself back and kept what must stay (the PIN count)."""
-    try:
-        fn()
-    except KysoError as exc:
-        if not getattr(exc, "rolled_back", False):
-            transaction.set_rollback(True)
-        messages.error(request, exc.message)
+    _result, failed = steps.settle(fn)
+    if failed is not None:
+        messages.error(request, failed.message)
     else:
         messages.success(request, ok_message)
     return redirect("mobile:phone")
