@@ -9,12 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kyso.core import audited, authz, inbox, nav, steps
 
-from .capture import action, register
+from .capture import action, record, register
 from .duties import duties
 from .permissions import AUDIT_VIEW
 from .queries import visible_records
 
 audited.connect(register)
+audited.set_recorder(record)
 steps.set_auditor(action)
 steps.set_duties(duties)
 nav.register(_("Audit trail"), "audit:records", perm=AUDIT_VIEW, order=95)

@@ -9,6 +9,7 @@ from typing import Callable
 
 _pending: list[tuple[type, dict]] = []
 _sink: Callable | None = None
+_recorder: Callable | None = None
 
 
 def register(model, *, exclude=(), unit_path: Callable | None = None) -> None:
@@ -26,3 +27,16 @@ def connect(sink: Callable) -> None:
     while _pending:
         model, options = _pending.pop(0)
         sink(model, **options)
+
+
+def set_recorder(fn: Callable) -> None:
+    """Called by the audit app: `fn(action, obj, after=...)` writes one explicit record (a read of personal data)."""
+    global _recorder
+    _recorder = fn
+
+
+def record(action: str, obj, **kwargs):
+    """One explicit audit record, for apps below `audit` (org): refused, never skipped, when no trail is plugged in."""
+    if _recorder is None:
+        raise RuntimeError("kyso.core.audited: no audit trail connected (kyso.audit is not loaded)")
+    return _recorder(action, obj, **kwargs)

@@ -12,7 +12,7 @@ from kyso.core import authz as scope
 from kyso.core import actions
 from kyso.core.errors import Forbidden, KysoError
 
-from . import contacts, importing, services
+from . import contacts, importing, privacy, services
 from .forms import ImportForm, PersonForm, UnitForm
 from . import permissions as perms
 from .models import ContactChange, Person, Unit
@@ -85,7 +85,7 @@ def person_list(request):
     qs = scope.filter_by_scope(Person.objects.select_related("unit"), request.user, perms.ORG_VIEW_PERSON)
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(Q(full_name__icontains=q) | Q(email__icontains=q) | Q(id_number=q) | Q(title__icontains=q))
+        qs = qs.filter(privacy.search_q(request.user, q))
     unit_code = request.GET.get("unit", "")
     if unit_code:
         unit = Unit.objects.filter(code=unit_code).first()
@@ -110,8 +110,10 @@ def _person_or_404(request, pk, perm=perms.ORG_VIEW_PERSON):
 @login_required
 def person_detail(request, pk):
     person = _person_or_404(request, pk)
+    full = bool(privacy.reveal(request.user, [person], via="page.detail"))
     return render(request, "org/person_detail.html", {
         "person": person, "can_edit": scope.can(request.user, perms.ORG_MANAGE_PERSON, person.unit),
+        "personal": privacy.fields_for_page(person, full),
         "contact_changes": contacts.pending_changes(person).select_related("requested_by"),
     })
 
@@ -148,6 +150,8 @@ def contact_change(request, pk):
 def person_edit(request, pk=None):
     _require(request, perms.ORG_MANAGE_PERSON)
     person = _person_or_404(request, pk, perms.ORG_MANAGE_PERSON) if pk else None
+    if person is not None and request.method != "POST" and not privacy.reveal(request.user, [person], via="page.edit"):
+        raise Http404   # the form shows every field in full: only to whom may see them
     units = _visible_units(request.user, perms.ORG_MANAGE_PERSON)
     initial = {"unit": Unit.objects.filter(code=request.GET.get("unit")).first()} if not person else None
     form = PersonForm(request.POST or None, instance=person, units=units, initial=initial)

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from .. import privacy
 from ..models import ContactChange, DutyException, Gender, IdType, Person, Unit, UnitFunction
 
 
@@ -33,8 +34,18 @@ class UnitWriteSerializer(serializers.Serializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
+    """A staff record; its personal data in full only to whom `privacy` entitles (each such read audited), masked
+    for any other reader — and for a caller that names no reader (`context["reader"]`, `context["via"]`)."""
+
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        reader = self.context.get("reader")
+        if reader is not None and privacy.reveal(reader, [instance], via=self.context.get("via", "api")):
+            return data
+        return privacy.masked(data)
 
     class Meta:
         model = Person

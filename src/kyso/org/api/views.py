@@ -14,7 +14,7 @@ from kyso.core.api.inputs import valid
 from kyso.core.api.permissions import HasKysoPermission
 from kyso.core.errors import InvalidInput, NotFound
 
-from .. import contacts, duties, importing, services
+from .. import contacts, duties, importing, privacy, services
 from .. import permissions as perms
 from ..models import ContactChange, DutyException, Person, Unit
 from .serializers import (ContactChangeRequestSerializer, ContactChangeSerializer, ContactCodeSerializer,
@@ -76,24 +76,30 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         qs = scope.filter_by_scope(qs, self.request.user, perms.ORG_VIEW_PERSON, "unit__path")
         p = self.request.query_params
         if p.get("q"):
-            qs = qs.filter(Q(full_name__icontains=p["q"]) | Q(email__icontains=p["q"]) | Q(id_number=p["q"]))
+            qs = qs.filter(privacy.search_q(self.request.user, p["q"].strip()))
         if p.get("unit"):
             unit = Unit.objects.filter(code=p["unit"]).first()
             qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
         return qs
 
+    def get_serializer_context(self):
+        """Who reads, and through what: the personal data is shown and audited per person (`privacy`)."""
+        return {**super().get_serializer_context(), "reader": self.request.user,
+                "via": "api.list" if self.action == "list" else "api.detail"}
+
     @extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer})
     def create(self, request, *args, **kwargs):
         data = valid(PersonWriteSerializer, request, context={"creating": True})
         person = services.create_person(data, actor=request.user)
-        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+        return Response(PersonSerializer(person, context={"reader": request.user, "via": "api.edit"}).data,
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PersonWriteSerializer, responses={200: PersonSerializer})
     def update(self, request, *args, **kwargs):
         person = self.get_object()
         data = valid(PersonWriteSerializer, request, partial=True)
         person = services.update_person(person, data, actor=request.user)
-        out = PersonSerializer(person).data
+        out = PersonSerializer(person, context={"reader": request.user, "via": "api.edit"}).data
         out["pending_contact_changes"] = ContactChangeSerializer(person.pending_changes, many=True).data
         return Response(out)
 
