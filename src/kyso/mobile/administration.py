@@ -56,7 +56,9 @@ def enrol_for(officer, holder, *, channel: str, msisdn: str = "", key_spec: str 
     alone, by SMS, and he is told to change it (`change_pin`)."""
     person = getattr(holder, "person", None)
     scope.require(officer, MOBILE_MANAGE, holder_unit(holder))
-    phone = msisdn or (person.phone_mobile if person else "")
+    # The PIN goes to the holder's confirmed mobile phone (his staff record's), never to the number the officer
+    # types for a PKI SIM: whoever holds that SIM must still learn its PIN from the holder (sole control).
+    phone = person.phone_mobile if person else ""
     if not phone:
         raise InvalidInput("mobile.holder.no_phone", _("The holder has no mobile phone number for the initial PIN."))
     pin = f"{secrets.randbelow(10**6):06d}"

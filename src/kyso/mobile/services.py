@@ -72,6 +72,16 @@ def enrol_credential(user, *, channel: str, pin: str, msisdn: str = "", key_spec
     if person is None or not person.email:
         raise InvalidInput("mobile.holder.no_person", _("The holder must be a staff member with a government e-mail."))
     pin = keys.check_pin_format(pin)
+    if channel == Channel.APP:
+        # A remote key's one-time codes go to the holder's mobile phone as his staff record holds it — changed
+        # only when he confirms it on the old one or a second officer approves (org.contacts) — never to a
+        # number typed at enrolment, which would hand the second factor to whoever typed it.
+        if msisdn and (not person.phone_mobile or
+                       normalize_msisdn(msisdn) != normalize_msisdn(person.phone_mobile)):
+            raise InvalidInput("mobile.msisdn.not_confirmed",
+                               _("A remote key's one-time codes go to the holder's confirmed mobile phone: change it "
+                                 "in his staff record first (confirmed by him, or approved by a second officer)."))
+        msisdn = ""
     if channel == Channel.SIM:
         msisdn = normalize_msisdn(msisdn or person.phone_mobile)
         if SimCard.objects.filter(msisdn=msisdn).exists():
