@@ -1,8 +1,11 @@
 """Byte-level checks of a signed PDF that a parser alone does not make (PDF-Insecurity classes USF, SWA, ISA):
 
 - the signature dictionary is well formed: /ByteRange of four non-negative integers starting at 0, whose gap
-  is exactly the hexadecimal /Contents string, and which stays inside the file (universal signature forgery
-  and signature wrapping both need a ByteRange that lies about what it covers);
+  is exactly the hexadecimal /Contents string of that very dictionary — an uncompressed object of the signed
+  revision (ISO 32000-2, 12.8.1: the range covers the signature dictionary but its /Contents) — and which
+  stays inside the file (universal signature forgery and signature wrapping both need a ByteRange that lies
+  about what it covers; a dictionary added later that copies another signature's /ByteRange and /Contents
+  covers nothing of itself);
 - every byte after a signed revision belongs to a complete incremental update the reader analysed: objects
   with a cross-reference entry, a trailer, `startxref` and `%%EOF` (incremental saving attack: objects appended
   without a cross-reference section, which many readers still parse)."""
@@ -19,6 +22,7 @@ _HEX = re.compile(rb"<[0-9A-Fa-f\s]*>")
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s*%%EOF")
 _EOF_END = re.compile(rb"%%EOF[\r\n\x00 \t\x0c]*\Z")
 _TRAILING_OK = re.compile(rb"[ \t\r\n\x0c\x00]*")
+_OBJECT_ENDS = re.compile(rb"\bendobj\b|>>\s*stream[\r\n]")
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,9 @@ class ByteRange:
         return self.start2 + self.len2
 
 
-def byte_range_problem(sig_object, data: bytes) -> tuple[ByteRange | None, str]:
-    """(the ByteRange, "") when well formed, else (None, a short English reason for the log)."""
+def byte_range_problem(sig_object, data: bytes, ref=None) -> tuple[ByteRange | None, str]:
+    """(the ByteRange, "") when well formed, else (None, a short English reason for the log). `ref`: the
+    reference of the signature dictionary, whose object must hold the gap."""
     try:
         raw = sig_object.raw_get("/ByteRange")
     except KeyError:
@@ -71,7 +76,16 @@ def byte_range_problem(sig_object, data: bytes) -> tuple[ByteRange | None, str]:
         return None, "/Contents is not the string in the /ByteRange gap"
     if not _zero_padded_der(in_gap):
         return None, "/Contents holds other bytes than one DER structure and zero padding"
+    if ref is not None and not _holds_gap(data, ref, br):
+        return None, "the /ByteRange gap is not in the signature dictionary itself"
     return br, ""
+
+
+def _holds_gap(data: bytes, ref, br: ByteRange) -> bool:
+    """The object `ref` is written out (not compressed) in the signed part, and the gap lies inside it."""
+    header = re.compile(rb"(?<![0-9])%d\s+%d\s+obj\b" % (ref.idnum, ref.generation))
+    starts = [m.end() for m in header.finditer(data, 0, br.len1)]
+    return bool(starts) and not _OBJECT_ENDS.search(data, starts[-1], br.len1)
 
 
 def appended_problem(data: bytes, reader, signed_end: int, signed_revision: int) -> str:

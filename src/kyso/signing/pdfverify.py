@@ -31,7 +31,9 @@ from .trust import TrustStore
 
 log = logging.getLogger(__name__)
 
-SUBFILTERS = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached", "/adbe.pkcs7.sha1"}
+# adbe.pkcs7.sha1 (a SHA-1 digest signed; deprecated by ISO 32000-2, no PAdES sub-filter) and adbe.x509.rsa_sha1
+# are not verified: a malformed signature for this verifier, like any other sub-filter
+SUBFILTERS = {"/adbe.pkcs7.detached", "/ETSI.CAdES.detached"}
 _CLAIM = re.compile(rb"/ByteRange\s*\[|/Type\s*/Sig\b|/FT\s*/Sig\b")
 _BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
 # a signature value, or a signature field that points to one (/V) — not a blank field
@@ -120,7 +122,7 @@ def _embedded(reader, field_ref, fq_name, sig_object, data, sig):
         problem = "no /Filter (ISO 32000-2, 12.8.1: required)"
     br = None
     if not problem:
-        br, problem = pdfsyntax.byte_range_problem(sig_object, data)
+        br, problem = pdfsyntax.byte_range_problem(sig_object, data, _value_ref(field_ref))
     emb = None
     if not problem:
         try:
@@ -134,6 +136,15 @@ def _embedded(reader, field_ref, fq_name, sig_object, data, sig):
                                              "is not a valid PDF signature."), fail=r.FORMAT_FAILURE)
         return None, None
     return emb, br
+
+
+def _value_ref(field_ref):
+    """The reference of a signature field's /V (None when direct or unreadable: then nothing is located)."""
+    try:
+        raw = field_ref.get_object().raw_get("/V")
+    except Exception:  # noqa: BLE001
+        return None
+    return raw.reference if isinstance(raw, generic.IndirectObject) else None
 
 
 def verify_signature(emb: EmbeddedPdfSignature, sig: r.SignatureReport, trust: TrustStore,
