@@ -11,7 +11,12 @@ revision object by object; it is extended here where it is silent:
 - bytes after the signed range that are no complete, analysed update (incremental saving attack) make the
   change level OTHER (`pdfsyntax.appended_problem`);
 - shadow attacks (hide, replace, hide-and-replace): every annotation or widget whose appearance appeared or
-  changed after signing is visible change; `pdfvisual` tells whether it is drawn over signed page content.
+  changed after signing is visible change; `pdfvisual` tells whether it is drawn over signed page content. A
+  text or choice field given a value after signing without an appearance stream counts as a new appearance:
+  readers (poppler, pdf.js, Acrobat) build one from /DA and /V;
+- an annotation added or changed after signing that carries an action other than opening a link or a page
+  (JavaScript, SetOCGState, Hide, Launch, …) is no harmless annotation even where DocMDP P=3 permits
+  annotations: it can change what the document shows.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ PERMITTED = {1: ModificationLevel.LTA_UPDATES, 2: ModificationLevel.FORM_FILLING
 # An approval signature without DocMDP: later signatures and form filling, as pyHanko and readers accept.
 APPROVAL_DEFAULT = ModificationLevel.FORM_FILLING
 FLAG_HIDDEN, FLAG_NOVIEW = 1 << 1, 1 << 5
+# actions an annotation may carry after signing: they show another place or page, they change nothing
+SAFE_ACTIONS = frozenset({"/URI", "/GoTo", "/GoToR"})
 
 
 def _refs(arr) -> list[generic.Reference]:
@@ -298,6 +305,7 @@ def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes)
         old_pages = [p for _r, p in _pages(reader.get_historical_resolver(emb.signed_revision).root["/Pages"])]
     except Exception:  # noqa: BLE001
         old_pages = []
+    base = reader.get_historical_resolver(emb.signed_revision)
     for number, (page_ref, page) in enumerate(pages, 1):
         touched = page_ref in changed_refs or any(r in changed_refs for r in _refs(page.get("/Contents")))
         raw_contents = page.raw_get("/Contents") if "/Contents" in page else None
@@ -316,7 +324,12 @@ def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes)
             if not isinstance(annot, generic.DictionaryObject):
                 continue
             ap_refs = _appearance_refs(annot)
-            redraw = redrawn and _field_type(annot) in ("/Tx", "/Ch")
+            if a in changed_refs and _actions(annot) and _actions(annot) != _actions(_historical(base, a)):
+                out.problems.append(_("Page %(page)s: %(what)s added or changed after signing runs an action "
+                                      "(JavaScript, showing hidden content, …) that can change what the document "
+                                      "shows.") % {"page": number, "what": _annot_name(annot)})
+            text_field = _field_type(annot) in ("/Tx", "/Ch")
+            redraw = text_field and (redrawn or (a in changed_refs and _without_appearance(annot)))
             if a not in changed_refs and not (ap_refs & changed_refs) and not redraw:
                 continue
             if _invisible(annot, redraw):
@@ -340,6 +353,50 @@ def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes)
             out.problems.append(_("An appearance added or changed after signing covers signed page content "
                                   "(shadow attack)."))
     out.pages = sorted(set(out.pages))
+
+
+def _historical(base, ref):
+    try:
+        return base.get_object(ref)
+    except Exception:  # noqa: BLE001 - not in the signed revision: added after it
+        return None
+
+
+def _actions(annot) -> list[str]:
+    """The actions of an annotation (/A, /AA, their /Next chains) other than safe ones, as comparable text."""
+    if not isinstance(annot, generic.DictionaryObject):
+        return []
+    found: list[str] = []
+    todo = [("/A", annot.get("/A"))]
+    aa = annot.get("/AA")
+    if isinstance(aa, generic.DictionaryObject):
+        todo += [(f"/AA{key}", aa.get(key)) for key in aa]
+    seen = 0
+    while todo and seen < 64:
+        seen += 1
+        where, action = todo.pop()
+        if not isinstance(action, generic.DictionaryObject):
+            continue
+        kind = str(action.get("/S"))
+        if kind not in SAFE_ACTIONS:
+            found.append(f"{where}{kind}{action.get('/JS')!r}{action.get('/State')!r}")
+        nxt = action.get("/Next")
+        for item in (nxt if isinstance(nxt, generic.ArrayObject) else [nxt]):
+            todo.append((where, item.get_object() if isinstance(item, generic.IndirectObject) else item))
+    return sorted(found)
+
+
+def _without_appearance(annot) -> bool:
+    """A field holding a value with no normal appearance: readers draw the value themselves."""
+    ap = annot.get("/AP")
+    if isinstance(ap, generic.DictionaryObject) and "/N" in ap:
+        return False
+    node, depth = annot, 0
+    while isinstance(node, generic.DictionaryObject) and depth < 32:
+        if "/V" in node:
+            return bool(str(node.get("/V") or "").strip())
+        node, depth = node.get("/Parent"), depth + 1
+    return False
 
 
 def _appearance_refs(annot) -> set:
