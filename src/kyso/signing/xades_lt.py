@@ -23,6 +23,7 @@ from kyso.core.errors import InvalidInput, InvalidState
 
 from .material import Material, cms_certificates, cms_signer, gather
 from .timestamps import token_for
+from .xmlcrypto import enveloped_document_c14n
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 XADES = "http://uri.etsi.org/01903/v1.3.2#"
@@ -77,6 +78,11 @@ def parse(data: bytes) -> etree._Element:
                            detail=str(exc)[:200]) from exc
     if root is None:
         raise InvalidInput("signing.input.xml_malformed", _("The XML document is malformed: %(detail)s"), detail="empty")
+    info = root.getroottree().docinfo
+    if info.internalDTD is not None or info.externalDTD is not None or info.doctype:
+        # a DTD past the first bytes looked at (after a long comment): refused all the same
+        raise InvalidInput("signing.input.xml_dtd",
+                           _("XML documents with a DTD or entity declarations are refused (XXE protection)."))
     return root
 LONG_TERM = ("B-LT", "B-LTA")
 
@@ -124,6 +130,12 @@ def reference_octets(root, sig_el, ref) -> bytes:
         pass
     else:
         raise InvalidInput("signing.xades.reference", _("The signature references data outside the document."))
+    c14ns = [a for a in algorithms if a in C14N_ALGORITHMS]
+    if uri == "" and ENVELOPED in algorithms and not any(a not in C14N_ALGORITHMS and a != ENVELOPED
+                                                         for a in algorithms):
+        # the whole document, top-level processing instructions included, never comments (XMLDSig 4.4.3.3)
+        algorithm = c14ns[-1] if c14ns else "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+        return enveloped_document_c14n(root, sig_el, exclusive=C14N_ALGORITHMS[algorithm][0])
     if ENVELOPED in algorithms:
         path = _path_from(root, sig_el)
         node = copy.deepcopy(root if node is root else node)

@@ -29,6 +29,7 @@ from kyso.core.errors import InvalidInput
 from . import xades_lt
 from .xades_lt import MAX_XML_BYTES, parse, parser
 from .keys import crypto_private_key
+from .xmlcrypto import document_c14n
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
@@ -160,7 +161,9 @@ def unsigned_xades_bb(root, certs: Sequence[x509.Certificate], *, ec_key: bool):
     _ds(signed_info, "CanonicalizationMethod", Algorithm=EXC_C14N)
     _ds(signed_info, "SignatureMethod", Algorithm=(SignatureMethod.ECDSA_SHA256 if ec_key
                                                    else SignatureMethod.RSA_SHA256).value)
-    _reference(signed_info, "", (ENVELOPED, EXC_C14N), _b64_digest(_c14n(root)), Id=ref_id)
+    # URI="": the whole document, its top-level processing instructions included (xmlcrypto.document_c14n)
+    document = document_c14n(root, exclusive=True, with_comments=False)
+    _reference(signed_info, "", (ENVELOPED, EXC_C14N), _b64_digest(document), Id=ref_id)
     props_digest = _reference(signed_info, f"#{props_id}", (EXC_C14N,), "",
                               Type="http://uri.etsi.org/01903#SignedProperties")
     key_info_digest = _reference(signed_info, f"#{key_info_id}", (EXC_C14N,), "")
@@ -197,7 +200,8 @@ def signature_timestamp(sig_el) -> tuple[bytes, bytes] | None:
 
 
 def signing_time(sig_el) -> dt.datetime | None:
-    el = sig_el.find(f".//{{{XADES}}}SigningTime")
+    # only the signed one: a SigningTime anywhere else in the signature is anybody's to write
+    el = sig_el.find(f".//{{{XADES}}}SignedProperties/{{{XADES}}}SignedSignatureProperties/{{{XADES}}}SigningTime")
     if el is None or not el.text:
         return None
     try:

@@ -81,8 +81,16 @@ def _verify_value(cert: x509.Certificate, kind: str, hash_cls, raw: bytes, data:
     return False
 
 
-def _whole_document_c14n(root, sig_el, with_comments: bool) -> bytes:
-    """Exclusive C14N of the root element without the signature (the enveloped-signature transform), computed
+def document_c14n(root, *, exclusive: bool, with_comments: bool, inclusive_ns_prefixes=None) -> bytes:
+    """What URI="" digests: the whole document (XMLDSig 4.4.3.2), processing instructions before and after the
+    root element included (and comments, with comments), not the root element alone — an xml-stylesheet
+    instruction added after signing changes what a reader is shown."""
+    return etree.tostring(root.getroottree(), method="c14n", exclusive=exclusive, with_comments=with_comments,
+                          inclusive_ns_prefixes=inclusive_ns_prefixes)
+
+
+def enveloped_document_c14n(root, sig_el, *, exclusive: bool = True) -> bytes:
+    """C14N (exclusive by default, never comments) of the document without the signature (the enveloped-signature transform), computed
     on the tree itself: the signature is taken out and put back exactly where it was (tail text included)."""
     parent = sig_el.getparent()
     index = parent.index(sig_el)
@@ -96,7 +104,7 @@ def _whole_document_c14n(root, sig_el, with_comments: bool) -> bytes:
             parent.text = (parent.text or "") + tail
     parent.remove(sig_el)
     try:
-        return etree.tostring(root, method="c14n", exclusive=True, with_comments=with_comments)
+        return document_c14n(root, exclusive=exclusive, with_comments=False)
     finally:
         parent.insert(index, sig_el)
         sig_el.tail = tail
@@ -122,7 +130,7 @@ def _reference_ok(root, sig_el, ref, ids: dict) -> bool:
     if with_comments is None or digest is None or expected is None:
         return False
     if uri == "" and enveloped:
-        octets = _whole_document_c14n(root, sig_el, with_comments)
+        octets = enveloped_document_c14n(root, sig_el)     # URI="": never comments (XMLDSig 4.4.3.3)
     elif uri and uri.startswith("#") and not uri.startswith("#xpointer(") and not enveloped:
         target = ids.get(uri[1:])
         if target is None:
@@ -172,4 +180,4 @@ def confirm(root, sig_el, certs: list[x509.Certificate], id_values) -> x509.Cert
     return None
 
 
-__all__ = ["confirm", "id_attributes"]
+__all__ = ["confirm", "document_c14n", "enveloped_document_c14n", "id_attributes"]

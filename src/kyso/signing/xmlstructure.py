@@ -61,3 +61,35 @@ def orphans(root) -> bool:
         if not any(_local(a) == "Signature" for a in el.iterancestors()):
             return True
     return False
+
+
+EXC_C14N_NS = "http://www.w3.org/2001/10/xml-exc-c14n#"
+_QNAME_VALUE = re.compile(r"\s*([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*")
+
+
+def unsigned_qname_prefix(root, sig_el, reference) -> str:
+    """A value that is a QName (xsi:type="t:Loai", <Loai>t:ChinhThuc</Loai>) whose prefix exclusive C14N does
+    not sign: a namespace declaration is signed only where an element or attribute name uses it (or when the
+    transform lists its prefix in InclusiveNamespaces), so one used only inside a value can be rebound after
+    signing — the value means something else, the digest stays (W3C XML Signature Best Practices). The prefix,
+    or ''."""
+    transforms = [t for t in reference.findall(f"{{{DS}}}Transforms/{{{DS}}}Transform")
+                  if (t.get("Algorithm") or "").startswith(("http://www.w3.org/TR/2001/REC-xml-c14n",
+                                                             "http://www.w3.org/2006/12/xml-c14n11", EXC_C14N_NS))]
+    if not transforms or not transforms[-1].get("Algorithm").startswith(EXC_C14N_NS):
+        return ""           # inclusive canonicalisation signs every namespace in scope
+    listed = transforms[-1].find(f"{{{EXC_C14N_NS}}}InclusiveNamespaces")
+    inclusive = set((listed.get("PrefixList") or "").split()) if listed is not None else set()
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el is sig_el or sig_el in el.iterancestors():
+            continue
+        for value in (el.text, *el.attrib.values()):
+            m = _QNAME_VALUE.fullmatch(value or "")
+            prefix = m.group(1) if m else None
+            if prefix is None or prefix not in el.nsmap or prefix in inclusive or el.prefix == prefix:
+                continue
+            uri = el.nsmap[prefix]
+            if any(name.startswith(f"{{{uri}}}") for name in el.attrib):
+                continue    # an attribute of this element uses the prefix: its declaration is rendered here
+            return prefix
+    return ""

@@ -27,7 +27,7 @@ from .certcheck import check_certificate, describe
 from .embedded import xades_level
 from .trust import TrustStore
 from .xml import DS, XADES, parse, parser, signature_timestamp, signing_time
-from .xmlcrypto import confirm, id_attributes
+from .xmlcrypto import confirm, document_c14n, id_attributes
 
 ID_ATTRIBUTES = ("Id", "ID", "id", "{http://www.w3.org/XML/1998/namespace}id")
 SIGNED_PROPS_TYPES = {"http://uri.etsi.org/01903#SignedProperties", "http://uri.etsi.org/01903/v1.3.2#SignedProperties"}
@@ -87,11 +87,22 @@ def _signed_properties_referenced(sig_el) -> bool:
     return bool(props) and all(p.get("Id") in uris for p in props)
 
 
+def _document_references(root, sig_el) -> list:
+    """The references of SignedInfo to the whole document: URI="" or the root element by its Id."""
+    root_ids = {v for v in (root.get(a) for a in ID_ATTRIBUTES) if v}
+    return [ref for ref in sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
+            if ref.get("URI") == "" or ((ref.get("URI") or "").startswith("#") and ref.get("URI")[1:] in root_ids)]
+
+
 def _comment_in_value(root, sig_el) -> bool:
     """A comment with text right before or after it (<v>85<!---->00000</v>): a reference to the document drops
     comments (XMLDSig 4.4.3.3, canonicalisation without comments), so the signature still verifies, but a reader
-    that takes one text node reads another value (the comment was put there after signing, or never signed)."""
-    if any("WithComments" in (t.get("Algorithm") or "") for t in sig_el.iter(f"{{{DS}}}Transform")):
+    that takes one text node reads another value (the comment was put there after signing, or never signed).
+    Only the document reference's own transforms count (by Id and with comments, the comments are signed); a
+    WithComments transform elsewhere — another reference's, or one written in an unsigned part — signs none."""
+    if all(ref.get("URI") != "" and any((t.get("Algorithm") or "").endswith("#WithComments")
+                                        for t in ref.findall(f"{{{DS}}}Transforms/{{{DS}}}Transform"))
+           for ref in _document_references(root, sig_el)):
         return False
     for comment in root.iter(etree.Comment):
         parent = comment.getparent()
@@ -102,6 +113,32 @@ def _comment_in_value(root, sig_el) -> bool:
         if (before or "").strip() or (comment.tail or "").strip():
             return True
     return False
+
+
+_QUALIFYING_PROPERTIES = f"{{{XADES}}}QualifyingProperties"
+_KEY_INFO_NAMESPACES = (f"{{{DS}}}", "{http://www.w3.org/2009/xmldsig11#}")
+
+
+def _unsigned_content(sig_el) -> bool:
+    """What the signature carries besides its XMLDSig parts and the XAdES properties: the references Kyso
+    accepts sign the document, the SignedProperties and the KeyInfo, never anything else in a ds:Object — a
+    forged copy of the dossier there (or in KeyInfo) is found by a reader that searches the file (//MucLuong)
+    and taken for signed (Somorovsky et al. 2012). An Object holds one xades:QualifyingProperties at most,
+    KeyInfo only XMLDSig elements."""
+    qualifying = 0
+    for obj in sig_el.findall(f"{{{DS}}}Object"):
+        if (obj.text or "").strip() or any((c.tail or "").strip() for c in obj):
+            return True
+        for child in obj:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag != _QUALIFYING_PROPERTIES:
+                return True
+            qualifying += 1
+    for key_info in sig_el.findall(f"{{{DS}}}KeyInfo"):
+        if any(isinstance(el.tag, str) and not el.tag.startswith(_KEY_INFO_NAMESPACES) for el in key_info.iter()):
+            return True
+    return qualifying > 1
 
 
 def _algorithm_names(sig_el) -> tuple[str, list[str]]:
@@ -129,6 +166,7 @@ TRANSFORMS = frozenset({
 
 
 XPATH = "http://www.w3.org/TR/1999/REC-xpath-19991116"
+ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 _ENVELOPED_XPATH = re.compile(r"^not\(ancestor-or-self::(?:(\w+):)?Signature\)$")
 
 
@@ -151,10 +189,37 @@ class _Verifier(XMLVerifier):
     def _apply_transforms(self, payload, *, transforms_node, signature):
         if transforms_node is not None and any(enveloped_xpath(t) for t in transforms_node):
             _remove_sig(signature, idempotent=True)
+        if transforms_node is not None and transforms_node.getparent().get("URI") == "" \
+                and isinstance(payload, etree._Element):
+            # URI="" is the whole document, not the root element signxml hands over (top-level instructions)
+            return self._document(payload, transforms_node, signature)
         return super()._apply_transforms(payload, transforms_node=transforms_node, signature=signature)
+
+    def _tostring(self, xml_node, **kwargs):
+        # signxml copies the document by serialising its root element: keep the top-level instructions
+        if isinstance(xml_node, etree._Element) and xml_node.getparent() is None:
+            return etree.tostring(xml_node.getroottree(), **kwargs)
+        return super()._tostring(xml_node, **kwargs)
+
+    def _document(self, root, transforms_node, signature) -> bytes:
+        transforms = [t for t in transforms_node if isinstance(t.tag, str)]
+        if any(t.get("Algorithm") == ENVELOPED for t in transforms):
+            _remove_sig(signature, idempotent=True)
+        c14n = [t for t in transforms if t.get("Algorithm") in TRANSFORMS and t.get("Algorithm") != ENVELOPED]
+        alg = c14n[-1].get("Algorithm") if c14n else ""
+        prefixes = self._get_inclusive_ns_prefixes(c14n[-1]) if c14n else None
+        # URI="" is the document without its comments, whatever the canonicalisation (XMLDSig 4.4.3.3)
+        return document_c14n(root, exclusive="xml-exc-c14n" in alg, with_comments=False,
+                             inclusive_ns_prefixes=prefixes)
+
+
+MAX_TRANSFORMS = 4      # enveloped + C14N is what signers write; thousands would be a denial of service
 
 
 def _forbidden_transforms(sig_el) -> list[str]:
+    for transforms in sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference/{{{DS}}}Transforms"):
+        if len(transforms) > MAX_TRANSFORMS:
+            return [_("%(count)d transforms on one reference") % {"count": len(transforms)}]
     return [t.get("Algorithm") or "" for t in
             sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference/{{{DS}}}Transforms/{{{DS}}}Transform")
             if (t.get("Algorithm") or "") not in TRANSFORMS and not enveloped_xpath(t)]
@@ -223,10 +288,14 @@ def _intact(sig: r.SignatureReport) -> None:
     sig.check("integrity.signature", True, _("The signature value matches the signer's public key."))
 
 
+_SIGNED_SIGNATURE_PROPERTIES = f".//{{{XADES}}}SignedProperties/{{{XADES}}}SignedSignatureProperties"
+
+
 def _signing_cert_digest(sig_el, cert: x509.Certificate, sig: r.SignatureReport) -> None:
-    """XAdES: the signed properties name the signing certificate by digest (substitution protection)."""
-    digests = sig_el.findall(f".//{{{XADES}}}SigningCertificateV2/{{{XADES}}}Cert/{{{XADES}}}CertDigest") + \
-        sig_el.findall(f".//{{{XADES}}}SigningCertificate/{{{XADES}}}Cert/{{{XADES}}}CertDigest")
+    """XAdES: the signed properties name the signing certificate by digest (substitution protection); only the
+    signed ones: a SigningCertificate(V2) written in an unsigned place names whatever certificate one likes."""
+    digests = [cd for name in ("SigningCertificateV2", "SigningCertificate") for cd in sig_el.findall(
+        f"{_SIGNED_SIGNATURE_PROPERTIES}/{{{XADES}}}{name}/{{{XADES}}}Cert/{{{XADES}}}CertDigest")]
     if not digests:
         return
     der = certcache.der(cert)
@@ -313,6 +382,14 @@ def _verify_one(data, root, sig_el, sig, is_xades, trust) -> None:
         sig.check("format.invalid", False, _("The signed properties of the XAdES signature are not covered by "
                                              "the signature."), fail=r.FORMAT_FAILURE)
         return
+    prefix = next(filter(None, (xmlstructure.unsigned_qname_prefix(root, sig_el, ref)
+                                for ref in _document_references(root, sig_el))), "")
+    if prefix:
+        sig.check("coverage.qname_prefix", False, _("A value names the namespace prefix %(prefix)s, whose "
+                                                    "declaration the canonicalisation does not sign: it can be "
+                                                    "rebound after signing and the value read otherwise.")
+                  % {"prefix": prefix}, indeterminate=r.SIG_CONSTRAINTS_FAILURE)
+        return
     if _comment_in_value(root, sig_el):
         sig.check("coverage.comment", False, _("A comment stands inside a signed value; the comment is not signed "
                                                "and some software then reads another value."),
@@ -346,8 +423,17 @@ def _verify_one(data, root, sig_el, sig, is_xades, trust) -> None:
     if cert is not None:
         _intact(sig)
     else:
-        cert = _crypto(etree.fromstring(data, parser()), sig_el, certs, sig)
+        # the tree, not its root element: signxml copies what it is given, and the document's top-level
+        # processing instructions are part of what URI="" signs
+        cert = _crypto(etree.fromstring(data, parser()).getroottree(), sig_el, certs, sig)
     if cert is None:
+        return
+    if _unsigned_content(sig_el):
+        # after the digests: a signed part that changed is the stronger verdict (TOTAL_FAILED)
+        sig.check("coverage.unsigned_content", False, _("The signature carries content that is not signed "
+                                                        "(besides the XMLDSig parts and the XAdES properties); a "
+                                                        "reader could take it for signed content."),
+                  indeterminate=r.SIG_CONSTRAINTS_FAILURE)
         return
     describe(cert, sig)
     _signing_cert_digest(sig_el, cert, sig)
