@@ -10,6 +10,8 @@ import re
 from asn1crypto import cms
 from cryptography import x509
 from django.utils.translation import gettext as _
+from pyhanko.sign.ades.report import AdESIndeterminate
+from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.generic_cms import async_validate_cms_signature, async_validate_detached_cms
 
 from . import algorithms, cades
@@ -47,10 +49,24 @@ def verify_cms(data: bytes, report: r.DocumentReport, trust: TrustStore, content
                              _("The signature is detached: the signed content is not in the file."),
                              indication=r.INDETERMINATE, sub=r.SIGNED_DATA_NOT_FOUND)
         return
+    encapsulated = signed["encap_content_info"]["content"]
+    if encapsulated.native is not None and content is not None:
+        # the file holds its content: that is what a reader takes from it and what is verified; content given
+        # besides must be the same (else the verdict would be about other data than the file shows)
+        if _octets(encapsulated) != content:
+            report.fail_document("document.content_mismatch", False,
+                                 _("The content given is not the content the signature holds."),
+                                 indication=r.FAILED, sub=r.HASH_FAILURE)
+        content = None
     for signer_info in signed["signer_infos"]:
         sig = r.SignatureReport(kind="CMS")
         report.signatures.append(sig)
         _verify_signer(_only(signed, signer_info), signer_info, sig, trust, content)
+
+
+def _octets(encapsulated) -> bytes:
+    native = encapsulated.native
+    return native if isinstance(native, bytes) else encapsulated.parsed.dump()
 
 
 def _only(signed: cms.SignedData, signer_info) -> cms.SignedData:
@@ -87,6 +103,12 @@ def _verify_signer(signed: cms.SignedData, signer_info, sig: r.SignatureReport, 
                                                               key_usage_settings=KEY_USAGE,
                                                               algorithm_policy=algorithms.COMPUTE_ALL))
     except Exception as exc:  # noqa: BLE001
+        if isinstance(exc, SignatureValidationError) and \
+                exc.ades_subindication == AdESIndeterminate.NO_SIGNING_CERTIFICATE_FOUND:
+            # EN 319 102-1, 5.2.3: the ESS signing-certificate(-v2) attribute names another certificate
+            sig.check("certificate.binding", False, _("The signed attributes name a different signing "
+                                                      "certificate."), indeterminate=r.NO_SIGNING_CERTIFICATE_FOUND)
+            return
         sig.check("format.invalid", False, _("The signature is malformed: %(detail)s") % {"detail": str(exc)[:200]},
                   fail=r.FORMAT_FAILURE)
         return
