@@ -22,7 +22,8 @@ from .permissions import AUDIT_PERSONAL_DATA
 
 READ = "audit.personal_data.read"
 PERSONAL_FIELDS = frozenset({"birth_date", "birth_place", "id_number", "id_issue_date", "id_issue_place", "residence",
-                             "phone", "phone_office", "phone_home", "phone_mobile", "msisdn", "submitter_phone"})
+                             "phone", "phone_office", "phone_home", "phone_mobile", "msisdn", "submitter_phone",
+                             "recipient"})   # a notification's phone number or e-mail
 SHOWN = 3   # the last characters a masked value still shows
 
 

@@ -37,4 +37,6 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.channel} → {self.recipient}: {self.subject or self.body[:40]}"
+        # Neither the text (one-time codes, PINs) nor the recipient (personal data): this names the record in the
+        # audit trail and the admin.
+        return f"{self.channel}: {self.subject or self.topic or self.pk}"

@@ -4,4 +4,6 @@ from kyso.core import audited
 
 from .models import Notification
 
-audited.register(Notification, exclude={"status", "attempts", "error", "sent_at", "claimed_until"})
+# The trail says who was told what about which object (channel, recipient, subject, topic, object) — never the text:
+# it carries one-time codes, initial signing PINs and contact-change codes, which no reader of the trail may learn.
+audited.register(Notification, exclude={"body", "status", "attempts", "error", "sent_at", "claimed_until"})

@@ -22,3 +22,8 @@ class PersonAdmin(admin.ModelAdmin):
     list_filter = ("is_active", "gender")
     search_fields = ("full_name", "email", "id_number")
     raw_id_fields = ("unit",)
+
+    def get_readonly_fields(self, request, obj=None):
+        """The e-mail and mobile phone receive one-time codes: changed only through org.contacts (confirmed on the
+        old channel or by a second officer), never from the admin."""
+        return ("email", "phone_mobile") if obj is not None else ()
