@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from pyhanko_certvalidator import CertificateValidator
 from pyhanko_certvalidator import errors as cv
 
+from kyso.core import display
+
 from . import certcache, report as r
 from .keys import to_asn1
 from .trust import TrustStore
@@ -123,7 +125,7 @@ def _validate(cert: x509.Certificate, trust: TrustStore, at: dt.datetime | None,
         if not usage_allows_signing(cert):
             raise cv.InvalidCertificateError("keyUsage has neither digitalSignature nor nonRepudiation")
     except cv.RevokedError as exc:
-        sig.check("certificate.revoked", False, _("The signing certificate is revoked (%(detail)s).") % {"detail": exc},
+        sig.check("certificate.revoked", False, _revoked(exc), detail=exc,
                   fail=r.REVOKED if has_timestamp else None, indeterminate=r.REVOKED_NO_POE)
     except cv.ExpiredError:
         sig.check("certificate.expired", False,
@@ -143,11 +145,11 @@ def _validate(cert: x509.Certificate, trust: TrustStore, at: dt.datetime | None,
                   indeterminate=r.NO_CERTIFICATE_CHAIN_FOUND)
     except cv.InvalidCertificateError as exc:
         sig.check("certificate.key_usage", False,
-                  _("The signing certificate may not be used for signing documents (%(detail)s).") % {"detail": exc},
-                  indeterminate=r.CHAIN_CONSTRAINTS_FAILURE)
+                  _("The signing certificate may not be used for signing documents."),
+                  detail=exc, indeterminate=r.CHAIN_CONSTRAINTS_FAILURE)
     except (cv.PathValidationError, cv.ValidationError) as exc:
         sig.check("certificate.chain_invalid", False,
-                  _("The certificate chain is not valid (%(detail)s).") % {"detail": exc},
+                  _("The certificate chain is not valid."), detail=exc,
                   indeterminate=r.CHAIN_CONSTRAINTS_FAILURE)
     else:
         sig.check("certificate.chain", True, _("The certificate chains to an accepted root and was valid, "
@@ -171,3 +173,19 @@ def check_signing_time(sig: r.SignatureReport, cert: x509.Certificate) -> None:
 
 def _aware(when: dt.datetime) -> dt.datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
+
+
+_CRL_REASON = {"ca_compromise": "cACompromise", "aa_compromise": "aACompromise", "remove_from_crl": "removeFromCRL"}
+
+
+def _revoked(exc: cv.RevokedError) -> str:
+    """The library's reason in the reader's words: when (dd/mm/yyyy, Vietnam time) and why (RFC 5280 reason)."""
+    reason = getattr(getattr(exc, "reason", None), "native", None) or ""
+    code = _CRL_REASON.get(reason) or "".join(w if i == 0 else w.title() for i, w in enumerate(reason.split("_")))
+    when = display.when(getattr(exc, "revocation_dt", None))
+    if not when:
+        return _("The signing certificate is revoked.")
+    if not code:
+        return _("The signing certificate was revoked on %(when)s.") % {"when": when}
+    return _("The signing certificate was revoked on %(when)s (reason: %(reason)s).") % {
+        "when": when, "reason": display.revocation_reason(code)}

@@ -162,7 +162,7 @@ def _archive_timestamp(root, sig_el, ats, trust: TrustStore, sig: r.SignatureRep
 
 def _broken(sig: r.SignatureReport, exc: Exception) -> bool:
     sig.check("timestamp.archive_invalid", False,
-              _("The archive time-stamp is not valid: %(detail)s") % {"detail": str(exc)[:200]},
+              _("The archive time-stamp is not valid."), detail=exc,
               indeterminate=r.FORMAT_FAILURE)
     return False
 

@@ -163,8 +163,7 @@ def verify_signature(emb: EmbeddedPdfSignature, sig: r.SignatureReport, trust: T
                                         algorithm_policy=algorithms.COMPUTE_ALL))
     except Exception as exc:  # noqa: BLE001 - a signature pyHanko cannot even parse is a format failure
         log.debug("signature %s not validated: %s", emb.field_name, exc)
-        sig.check("format.invalid", False, _("The signature is malformed: %(detail)s") % {"detail": str(exc)[:200]},
-                  fail=r.FORMAT_FAILURE)
+        sig.check("format.invalid", False, _("The signature is malformed."), detail=exc, fail=r.FORMAT_FAILURE)
         return
     fill(sig, status, trust, other_certs=[x509.load_der_x509_certificate(c.dump()) for c in
                                           _safe(lambda: emb.other_embedded_certs)])

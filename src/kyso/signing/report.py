@@ -43,10 +43,14 @@ def indication_for(sub: str) -> str:
 class Check:
     code: str          # stable, e.g. "integrity.digest"
     ok: bool | None    # None: could not be decided
-    message: str       # Vietnamese (or the active language)
+    message: str       # Vietnamese (or the active language): what a person reads
+    detail: str = ""   # the library's own words, for the IT Center (JSON and logs; never in the message)
 
     def to_dict(self):
-        return {"code": self.code, "ok": self.ok, "message": str(self.message)}
+        out = {"code": self.code, "ok": self.ok, "message": str(self.message)}
+        if self.detail:
+            out["detail"] = self.detail
+        return out
 
 
 @dataclass
@@ -69,10 +73,10 @@ class SignatureReport:
     modifications: object = None        # PDF: pdfchanges.Changes — what changed after this signature
 
     def check(self, code: str, ok: bool | None, message: str, *, fail: str | None = None,
-              indeterminate: str | None = None) -> None:
+              indeterminate: str | None = None, detail: object = None) -> None:
         """Record one check; a failed check degrades the indication with its sub-indication (the
         indication follows the sub-indication's class in EN 319 102-1)."""
-        self.checks.append(Check(code, ok, message))
+        self.checks.append(Check(code, ok, message, str(detail)[:300] if detail is not None else ""))
         if ok is False and fail:
             self._degrade(indication_for(fail), fail)
         elif ok is False and indeterminate:
