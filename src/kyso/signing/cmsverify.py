@@ -109,7 +109,7 @@ def _verify_signer(signed: cms.SignedData, signer_info, sig: r.SignatureReport, 
             sig.check("certificate.binding", False, _("The signed attributes name a different signing "
                                                       "certificate."), indeterminate=r.NO_SIGNING_CERTIFICATE_FOUND)
             return
-        sig.check("format.invalid", False, _("The signature is malformed: %(detail)s") % {"detail": str(exc)[:200]},
+        sig.check("format.invalid", False, _("The signature is malformed."), detail=exc,
                   fail=r.FORMAT_FAILURE)
         return
     fill(sig, status, trust, other_certs=[x509.load_der_x509_certificate(c.chosen.dump())

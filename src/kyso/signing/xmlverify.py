@@ -272,7 +272,7 @@ def _crypto(data_root, sig_el, certs, sig: r.SignatureReport) -> x509.Certificat
             last_error = exc
             continue
         except SignxmlInvalidInput as exc:
-            sig.check("format.invalid", False, _("The signature is malformed: %(detail)s") % {"detail": str(exc)[:200]},
+            sig.check("format.invalid", False, _("The signature is malformed."), detail=exc,
                       fail=r.FORMAT_FAILURE)
             return None
         _intact(sig)
@@ -326,7 +326,7 @@ def _timestamp(sig_el, trust: TrustStore, sig: r.SignatureReport, at: dt.datetim
             signed_data, trust.validation_context(at=at), lambda algo: hashlib.new(algo, c14n_value).digest()))
     except Exception as exc:  # noqa: BLE001 - a broken token is reported, not raised
         # FORMAT_FAILURE comes with TOTAL_FAILED (EN 319 102-1, 5.1.3), as a time-stamp that does not match
-        sig.check("timestamp.invalid", False, _("The signature timestamp is not valid: %(detail)s") % {"detail": str(exc)[:200]},
+        sig.check("timestamp.invalid", False, _("The signature timestamp is not valid."), detail=exc,
                   fail=r.FORMAT_FAILURE)
         return None
     if not status.get("intact") or not status.get("valid"):
@@ -358,7 +358,7 @@ def verify_xml(data: bytes, report: r.DocumentReport, trust: TrustStore) -> None
             _verify_one(data, root, sig_el, sig, is_xades, trust)
         except (etree.LxmlError, ValueError, UnsupportedAlgorithm) as exc:
             # e.g. canonicalisation refusing a relative namespace URI in a damaged file
-            sig.check("format.invalid", False, _("The signature is malformed: %(detail)s") % {"detail": str(exc)[:200]},
+            sig.check("format.invalid", False, _("The signature is malformed."), detail=exc,
                       fail=r.FORMAT_FAILURE)
 
 
