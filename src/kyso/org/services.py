@@ -107,12 +107,16 @@ def update_unit(unit: Unit, data: dict, *, actor=None) -> Unit:
 # ----------------------------------------------------------------------------- people
 
 
-def _clean_person(person: Person) -> None:
+def _clean_person(person: Person, actor=None) -> None:
     errors = person.validation_errors()
     if errors:
         raise InvalidInput("org.person.invalid", _("The staff record is not valid."), fields=errors)
     dup = Person.objects.filter(id_type=person.id_type, id_number=person.id_number).exclude(pk=person.pk).first()
     if dup is not None:
+        if actor is not None and not scope.can(actor, perms.ORG_VIEW_PERSON, dup.unit):
+            # never name whom a typed number belongs to outside the officer's scope (a lookup of anyone by CCCD)
+            raise Conflict("org.person.id_taken", _("This identity number already belongs to a staff record of "
+                                                    "another unit."))
         raise Conflict("org.person.id_taken", _("Identity number %(number)s already belongs to %(name)s."),
                        number=person.id_number, name=dup.full_name)
     if Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk).exists():
@@ -144,7 +148,7 @@ def create_person(data: dict, *, actor=None) -> Person:
         raise InvalidInput("org.person.unit_missing", _("The unit is required."), fields={"unit": ("org.person.unit_missing", _("The unit is required."))})
     if actor is not None:
         scope.require(actor, perms.ORG_MANAGE_PERSON, person.unit)
-    _clean_person(person)
+    _clean_person(person, actor)
     with steps.audit_action("org.person.create"):
         person.save()
     return person
@@ -162,7 +166,7 @@ def update_person(person: Person, data: dict, *, actor=None) -> Person:
     _apply_person(person, data)
     if actor is not None:
         scope.require(actor, perms.ORG_MANAGE_PERSON, person.unit)  # also for a move to another unit
-    _clean_person(person)
+    _clean_person(person, actor)
     with steps.audit_action("org.person.update"):
         person.save()
     changes = [contacts.request_change(person, f, value, actor=actor) for f, value in sensitive.items()]

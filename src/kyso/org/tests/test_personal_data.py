@@ -86,3 +86,18 @@ def test_the_person_sees_his_own(client, demo):
     page = client.get(f"/org/people/{me.pk}/").content.decode()
     assert me.id_number in page
     assert _reads(me).count() == 1
+
+
+@pytest.mark.django_db
+def test_creating_a_record_with_someone_elses_number_names_nobody_outside_the_scope(api, demo):
+    other = demo.unit("HCM").people.filter(id_type="cccd").exclude(id_number="").order_by("pk").first()
+    body = {"full_name": "Lê Thị Hoa", "gender": other.gender, "birth_date": other.birth_date.isoformat(),
+            "birth_place": "Nghệ An",
+            "id_type": "cccd", "id_number": other.id_number, "id_issue_date": "2022-03-01",
+            "id_issue_place": "Cục Cảnh sát QLHC về TTXH", "unit": "HN.BD", "email": "lthoa@hanoi.vss.gov.vn",
+            "phone_mobile": "0987654321", "title": "Chuyên viên"}
+    r = api("hanoi").post("/api/v1/people/", body, format="json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "org.person.id_taken"
+    assert other.full_name not in r.content.decode()
+    r = api("cntt").post("/api/v1/people/", body, format="json")      # agency-wide: may be told whose it is
+    assert r.status_code == 409 and other.full_name in r.content.decode()
