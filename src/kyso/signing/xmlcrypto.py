@@ -89,6 +89,46 @@ def document_c14n(root, *, exclusive: bool, with_comments: bool, inclusive_ns_pr
                           inclusive_ns_prefixes=inclusive_ns_prefixes)
 
 
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+C14N11 = "http://www.w3.org/2006/12/xml-c14n11"
+
+
+def inherited_xml_attributes(el) -> dict:
+    """The xml: attributes (xml:lang, xml:space…) `el` inherits from its ancestors, the nearest first."""
+    inherited = {}
+    for ancestor in el.iterancestors():
+        for name, value in ancestor.attrib.items():
+            if name.startswith(f"{{{XML_NS}}}") and name not in inherited:
+                inherited[name] = value
+    return inherited
+
+
+def subtree_c14n(el, *, exclusive: bool, with_comments: bool, inclusive_ns_prefixes=None,
+                 algorithm: str = "", context: dict | None = None) -> bytes:
+    """The canonical form of one element and its descendants (a SignedInfo, a reference by Id).
+
+    Inclusive C14N (1.0 and 1.1) is not asked of libxml2 on the element inside its document: libxml2 2.14 then
+    writes `xmlns=""` on descendants that are in the default namespace (no other verifier does; every inclusive
+    signature of xmlsec1, .NET or Java failed as SIG_CRYPTO_FAILURE). The element is written on its own — lxml
+    declares on it every namespace in scope, as inclusive C14N does — with the xml: attributes it inherits
+    (C14N 1.0: all of them; 1.1: xml:lang and xml:space), read back and canonicalised as a whole document.
+    `context`: the xml: attributes the element's ancestors had in the document, when it has been taken out of it
+    (an enveloped signature is removed before its SignedInfo is canonicalised)."""
+    if exclusive or el.getparent() is None:
+        return etree.tostring(el, method="c14n", exclusive=exclusive, with_comments=with_comments,
+                              inclusive_ns_prefixes=inclusive_ns_prefixes)
+    inherited = {**(context or {}), **inherited_xml_attributes(el)}
+    if algorithm.startswith(C14N11):
+        inherited = {k: v for k, v in inherited.items() if k in (f"{{{XML_NS}}}lang", f"{{{XML_NS}}}space")}
+    alone = etree.fromstring(etree.tostring(el, with_tail=False),
+                             etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                                             remove_comments=not with_comments))
+    for name, value in inherited.items():
+        if name not in alone.attrib:
+            alone.set(name, value)
+    return etree.tostring(alone.getroottree(), method="c14n", exclusive=False, with_comments=with_comments)
+
+
 def enveloped_document_c14n(root, sig_el, *, exclusive: bool = True) -> bytes:
     """C14N (exclusive by default, never comments) of the document without the signature (the enveloped-signature transform), computed
     on the tree itself: the signature is taken out and put back exactly where it was (tail text included)."""
@@ -180,4 +220,4 @@ def confirm(root, sig_el, certs: list[x509.Certificate], id_values) -> x509.Cert
     return None
 
 
-__all__ = ["confirm", "document_c14n", "enveloped_document_c14n", "id_attributes"]
+__all__ = ["confirm", "document_c14n", "enveloped_document_c14n", "id_attributes", "inherited_xml_attributes", "subtree_c14n"]

@@ -27,7 +27,8 @@ from .certcheck import check_certificate, describe
 from .embedded import xades_level
 from .trust import TrustStore
 from .xml import DS, XADES, parse, parser, signature_timestamp, signing_time
-from .xmlcrypto import confirm, document_c14n, id_attributes
+from .xmlcrypto import (EXC_C14N, confirm, document_c14n, id_attributes, inherited_xml_attributes,
+                        subtree_c14n)
 
 ID_ATTRIBUTES = ("Id", "ID", "id", "{http://www.w3.org/XML/1998/namespace}id")
 SIGNED_PROPS_TYPES = {"http://uri.etsi.org/01903#SignedProperties", "http://uri.etsi.org/01903/v1.3.2#SignedProperties"}
@@ -184,7 +185,13 @@ def enveloped_xpath(transform) -> bool:
 
 class _Verifier(XMLVerifier):
     """signxml skips transforms it does not know (it would digest as if an XPath or XSLT were absent): Kyso
-    refuses those beforehand, and applies the restricted XPath as the enveloped-signature transform it is."""
+    refuses those beforehand, and applies the restricted XPath as the enveloped-signature transform it is.
+    `context`: the xml: attributes the signature inherits in the document (signxml takes it out of the document
+    before it canonicalises its SignedInfo)."""
+
+    def __init__(self, context: dict | None = None):
+        super().__init__()
+        self.context = context or {}
 
     def _apply_transforms(self, payload, *, transforms_node, signature):
         if transforms_node is not None and any(enveloped_xpath(t) for t in transforms_node):
@@ -194,6 +201,14 @@ class _Verifier(XMLVerifier):
             # URI="" is the whole document, not the root element signxml hands over (top-level instructions)
             return self._document(payload, transforms_node, signature)
         return super()._apply_transforms(payload, transforms_node=transforms_node, signature=signature)
+
+    def _c14n(self, nodes, algorithm, inclusive_ns_prefixes=None):
+        # signxml asks libxml2 for an element's canonical form inside its document; inclusive C14N then goes wrong
+        # (`subtree_c14n` says how): each element is canonicalised on its own
+        value = getattr(algorithm, "value", str(algorithm))
+        return b"".join(subtree_c14n(node, exclusive=value.startswith(EXC_C14N), with_comments=value.endswith(
+            "#WithComments"), inclusive_ns_prefixes=inclusive_ns_prefixes, algorithm=value, context=self.context)
+            for node in (nodes if isinstance(nodes, list) else [nodes]))
 
     def _tostring(self, xml_node, **kwargs):
         # signxml copies the document by serialising its root element: keep the top-level instructions
@@ -254,6 +269,8 @@ def _known(sig_el) -> bool:
 
 def _crypto(data_root, sig_el, certs, sig: r.SignatureReport) -> x509.Certificate | None:
     n_refs = len(sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference"))
+    copied = data_root.getroot().find(f"{{{DS}}}Signature")       # the one signxml checks (location "./")
+    context = inherited_xml_attributes(copied) if copied is not None else {}
     last_error = None
     for cert in certs:
         # Cryptography only here: the certificate's validity period is judged later, at the signing time
@@ -263,7 +280,7 @@ def _crypto(data_root, sig_el, certs, sig: r.SignatureReport) -> x509.Certificat
                                         signature_methods=SIGNATURE_METHODS,
                                         digest_algorithms=frozenset(DigestAlgorithm))
         try:
-            _Verifier().verify(data_root, x509_cert=cert, expect_config=config, validate_schema=False)
+            _Verifier(context).verify(data_root, x509_cert=cert, expect_config=config, validate_schema=False)
         except InvalidDigest:
             sig.check("integrity.digest", False, _("The document was changed after it was signed (digest mismatch)."),
                       fail=r.HASH_FAILURE)
