@@ -51,21 +51,30 @@ def phones_shown(user, credentials, via: str) -> set:
     return shown
 
 
+ENROL = steps.step("mobile.credential.enrol", perm=MOBILE_MANAGE, label=gettext_lazy("Enrol a signing credential"))
+
+
 def enrol_for(officer, holder, *, channel: str, msisdn: str = "", key_spec: str = "rsa2048") -> Credential:
-    """An IT officer enrols a credential for a holder in his scope; the initial PIN goes to the holder
-    alone, by SMS, and he is told to change it (`change_pin`)."""
+    """An IT officer enrols a credential for a holder in his scope (a step of the runner: permission at the
+    holder's unit, one transaction, audited); the initial PIN goes to the holder alone, by SMS, and he is told
+    to change it (`change_pin`)."""
     person = getattr(holder, "person", None)
-    scope.require(officer, MOBILE_MANAGE, holder_unit(holder))
-    # The PIN goes to the holder's confirmed mobile phone (his staff record's), never to the number the officer
-    # types for a PKI SIM: whoever holds that SIM must still learn its PIN from the holder (sole control).
-    phone = person.phone_mobile if person else ""
-    if not phone:
-        raise InvalidInput("mobile.holder.no_phone", _("The holder has no mobile phone number for the initial PIN."))
-    pin = f"{secrets.randbelow(10**6):06d}"
-    cred = enrol_credential(holder, channel=channel, pin=pin, msisdn=msisdn, key_spec=key_spec)
-    notify(NotifyChannel.SMS, normalize_msisdn(phone), _("Kyso: your signing PIN is %(pin)s. Change it on first use.")
-           % {"pin": pin}, topic="mobile.initial_pin", obj=cred)
-    return cred
+
+    def body(attempt):
+        # The PIN goes to the holder's confirmed mobile phone (his staff record's), never to the number the
+        # officer types for a PKI SIM: whoever holds that SIM must still learn its PIN from the holder.
+        phone = person.phone_mobile if person else ""
+        if not phone:
+            raise InvalidInput("mobile.holder.no_phone",
+                               _("The holder has no mobile phone number for the initial PIN."))
+        pin = f"{secrets.randbelow(10**6):06d}"
+        cred = enrol_credential(holder, channel=channel, pin=pin, msisdn=msisdn, key_spec=key_spec)
+        notify(NotifyChannel.SMS, normalize_msisdn(phone),
+               _("Kyso: your signing PIN is %(pin)s. Change it on first use.") % {"pin": pin},
+               topic="mobile.initial_pin", obj=cred)
+        return cred
+
+    return steps.run(ENROL, body, actor=officer, unit=holder_unit(holder))
 
 
 ENABLE = steps.step("mobile.credential.enable", perm=MOBILE_MANAGE, label=gettext_lazy("Enable a signing credential"))
