@@ -39,4 +39,8 @@ class Notification(models.Model):
     def __str__(self):
         # Neither the text (one-time codes, PINs) nor the recipient (personal data): this names the record in the
         # audit trail and the admin.
-        return f"{self.channel}: {self.subject or self.topic or self.pk}"
+        # In words a person reads (the audit pages show it): the channel's label, the subject or the number.
+        channel = self.get_channel_display()
+        if self.subject:
+            return f"{channel}: {self.subject}"
+        return _("%(channel)s no. %(number)s") % {"channel": channel, "number": self.pk or ""}

@@ -45,3 +45,14 @@ def test_the_admin_shows_no_notification_text_and_changes_no_otp_channel(api, de
     person = demo.user("giamdoc.hn").person
     form = client.get(f"/admin/org/person/{person.pk}/change/").content.decode()
     assert 'name="phone_mobile"' not in form and 'name="email"' not in form
+
+
+@pytest.mark.django_db
+def test_a_notice_is_named_in_words_a_person_reads(api, demo, pki):
+    """The name the trail shows for a notice carried its topic and channel codes ('sms: mobile.initial_pin')."""
+    r = api("cntt").post("/api/v1/mobile/credentials/", {"holder": "giamdoc.hn", "channel": "app"}, format="json")
+    assert r.status_code == 201
+    n = Notification.objects.filter(topic="mobile.initial_pin").latest("pk")
+    names = {rec.object_repr for rec in AuditRecord.objects.filter(object_type="notify.notification",
+                                                                   object_id=str(n.pk))}
+    assert names == {f"Tin nhắn SMS số {n.pk}"}, names
