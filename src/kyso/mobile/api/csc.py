@@ -213,7 +213,10 @@ class AuthorizeView(CscView):
                                                          isinstance(hashes, list) and isinstance(hashes[0], str) and
                                                          _is_b64(hashes[0]) else 32, "sha256")
         else:
-            auth = {str(o.get("id")): o.get("value") for o in data.get("authData") or [] if isinstance(o, dict)}
+            auth_data = data.get("authData") or []
+            if not isinstance(auth_data, list):
+                raise InvalidInput("mobile.authorize.auth_data", _("authData must be a list of {id, value} objects."))
+            auth = {str(o.get("id")): o.get("value") for o in auth_data if isinstance(o, dict)}
             pin, otp, hashes = auth.get("PIN"), auth.get("OTP"), data.get("hashes")
             hash_algo = keys.HASH_OIDS.get(str(data.get("hashAlgorithmOID") or "2.16.840.1.101.3.4.2.1"), "")
             if not hash_algo:
@@ -222,8 +225,11 @@ class AuthorizeView(CscView):
         if not pin or not otp:
             raise InvalidInput("mobile.authorize.factors", _("Both the PIN and the one-time code are required "
                                                              "(SCAL2)."))
+        count = data.get("numSignatures")
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+            raise InvalidInput("mobile.authorize.count", _("numSignatures must equal the number of hashes (SCAL2)."))
         sad, ttl = scal2.authorize(cred, pin=str(pin), otp=str(otp), hashes=hashes, hash_algo=hash_algo,
-                                      num_signatures=data.get("numSignatures"), description=data.get("description", ""))
+                                   num_signatures=count, description=data.get("description", ""))
         return Response({"SAD": sad, "expiresIn": ttl})
 
 
