@@ -190,6 +190,7 @@ SESSION_COOKIE_AGE = 8 * 3600
 # sniffing, same-origin referrers, no framing, and a Content-Security-Policy allowing only this server's assets.
 SESSION_COOKIE_SECURE = config.flag("KYSO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "kyso.core.views.csrf_failure"
 SECURE_HSTS_SECONDS = config.integer("KYSO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = config.flag("KYSO_HSTS_SUBDOMAINS")
 SECURE_CONTENT_TYPE_NOSNIFF = True

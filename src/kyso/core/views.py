@@ -57,6 +57,15 @@ def error_400(request, exception=None):
     return render(request, "core/400.html", status=413 if too_large else 400)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without its anti-forgery token — most often a page left open past its session, or a login page
+    reopened from the history: Django's own answer is an English page, so say it in words and how to go on."""
+    if is_api(request):
+        return json_error("csrf_failed", 403)
+    return render(request, "core/403_csrf.html", {"again": request.path if request.method == "POST" else "/"},
+                  status=403)
+
+
 def error_404(request, exception=None):
     if is_api(request):
         return json_error("not_found", 404)

@@ -72,6 +72,8 @@ def messages() -> dict:
         "not_authenticated": _("Authentication is required."),
         "authentication_failed": _("Authentication failed."),
         "forbidden": _("You are not allowed to do this."),
+        "csrf_failed": _("The form has expired or was not sent from Kyso's own page; reload the page and send it "
+                         "again."),
         "not_found": _("The requested object does not exist."),
         "method_not_allowed": _("This method is not allowed here."),
         "unsupported_media_type": _("This content type is not supported."),
