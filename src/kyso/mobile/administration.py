@@ -93,5 +93,5 @@ def set_enabled(officer, cred: Credential, enabled: bool) -> Credential:
 def unlock_pin(officer, cred: Credential) -> Credential:
     """The IT Center unlocks a credential locked after too many wrong PINs (audited)."""
     scope.require(officer, MOBILE_MANAGE, holder_unit(cred.holder))
-    pins.reset(cred.token_label, actor=officer, unit=holder_unit(cred.holder))
+    pins.reset(cred.token_label, actor=officer, unit=holder_unit(cred.holder), holder=cred.holder)
     return cred

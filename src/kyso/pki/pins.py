@@ -85,9 +85,16 @@ def unlock(token_label: str, pin: str, attempt: steps.Attempt, *, wrong_code: st
     return store
 
 
-def reset(token_label: str, *, actor, unit=None) -> TokenPin:
-    """The IT Center unlocks a token (after checking the holder's identity): the counter starts again."""
+def reset(token_label: str, *, actor, unit=None, holder=None) -> TokenPin:
+    """The IT Center unlocks a token (after checking the holder's identity): the counter starts again.
+
+    Never the holder himself (`holder`: the account whose key it is), though he holds the right: unlocking his
+    own key after every few wrong PINs would make the count no limit at all — whoever signed in as him could
+    guess the PIN on and on. Another officer unlocks it (issue 16: nobody acts beyond their right)."""
     def body(attempt):
+        if actor is not None and holder is not None and getattr(actor, "pk", None) == holder.pk:
+            raise Forbidden("pki.pin.own_key", _("You may not unlock your own key: another IT Center officer does, "
+                                                 "after checking your identity."))
         row, _created = TokenPin.objects.select_for_update().get_or_create(token_label=token_label)
         row.failures, row.locked_at, row.unlocked_by, row.unlocked_at = 0, None, actor, timezone.now()
         row.save()

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyso.accounts import scope
+from kyso.accounts.models import User
 from kyso.core import steps
-from kyso.core.errors import InvalidInput, InvalidState, NotFound
+from kyso.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
 
 from . import crl, ocsp
 from .models import CertificateAuthority, CertStatus, IssuedCertificate
@@ -62,6 +63,14 @@ def find(serial, ca: CertificateAuthority | None = None, *, lock: bool = False) 
     if len(certs) > 1:
         raise InvalidInput("pki.serial.ambiguous", _("Several CAs issued serial %(serial)s; name the CA."), serial=serial)
     return certs[0]
+
+
+def holder_of(cert: IssuedCertificate):
+    """The account whose key the certificate certifies: the one whose staff record has its e-mail (as the signing
+    service decides whose certificate it is), or None."""
+    if not cert.email:
+        return None
+    return User.objects.filter(person__email__iexact=cert.email).first()
 
 
 def _bump(cert: IssuedCertificate) -> None:
@@ -127,6 +136,11 @@ def release(serial, *, ca: CertificateAuthority | None = None, actor=None) -> Is
         cert = find(serial, ca, lock=True)
         if cert.status != CertStatus.HOLD:
             raise InvalidState("pki.cert.not_on_hold", _("Only a suspended certificate can be released."))
+        holder = holder_of(cert)
+        if actor is not None and holder is not None and holder.pk == actor.pk:
+            # someone suspended it for a reason: its holder does not lift that himself (issue 16, four eyes)
+            raise Forbidden("pki.cert.own_release", _("You may not release your own suspended certificate: another "
+                                                      "IT Center officer does."))
         cert.status = CertStatus.GOOD
         cert.revoked_at = None
         cert.revocation_reason = ""

@@ -83,5 +83,6 @@ class IssuedCertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      ).get("token") if cert.key_location.startswith("pkcs11:") else None
         if not token:
             raise InvalidInput("pki.pin.no_token", _("The key of this certificate is not on a token."))
-        pins.reset(token, actor=request.user, unit=scope.agency_root())   # the CA's tokens: agency-wide (issue 16)
+        # the CA's tokens: agency-wide (issue 16); never the holder's own
+        pins.reset(token, actor=request.user, unit=scope.agency_root(), holder=revocation.holder_of(cert))
         return Response(IssuedCertificateSerializer(cert).data)
