@@ -18,8 +18,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kyso.core import display as words
 from kyso.core import steps
 
+from .fieldnames import NAMES
 from .models import AuditRecord
 
 VERBS = {"create": pgettext_lazy("audit action", "Created"), "update": _("Changed"), "delete": _("Deleted"), "import": _("Imported"),
@@ -72,15 +74,29 @@ COMMON_FIELDS = {"created_at": _("created at"), "updated_at": _("updated at"), "
                  "dossier": _("dossier code")}
 
 
-def field_label(object_type: str, name: str) -> str:
-    if name in COMMON_FIELDS:
-        return str(COMMON_FIELDS[name])
+def _field(object_type: str, name: str):
     model = _model(object_type)
     if model is not None:
         for field in model._meta.concrete_fields:
             if name in (field.name, field.attname):
-                return gettext(str(field.verbose_name))
-    return gettext(name.replace("_", " "))
+                return field
+    return None
+
+
+def _name_in_words(name: str) -> str:
+    """A field or key named only by its identifier (`created_by`, `total_vnd`): its Vietnamese name from the
+    catalogue ("field name" context), so that the names shared by many models are translated once."""
+    spaced = name.replace("_", " ").strip()
+    return str(NAMES[spaced]) if spaced in NAMES else gettext(spaced)
+
+
+def field_label(object_type: str, name: str) -> str:
+    if name in COMMON_FIELDS:
+        return str(COMMON_FIELDS[name])
+    field = _field(object_type, name)
+    if field is not None and str(field.verbose_name) != field.name.replace("_", " "):
+        return gettext(str(field.verbose_name))
+    return _name_in_words(field.name if field is not None else name)
 
 
 def value_text(value) -> str:
@@ -96,9 +112,18 @@ def value_text(value) -> str:
         day = parse_date(value) if len(value) == 10 else None
         if day is not None:
             return date_format(day, "d/m/Y")
-        return value
+        if value.lstrip().startswith("<"):           # an XML document kept whole (a dossier's barcode data)
+            return gettext("XML data, %(n)s characters") % {"n": len(value)}
+        if words._YM.match(value):
+            return words.month(value)
+        if words._RDN.match(value) and "=" in value and ("," in value or value.startswith("CN=")):
+            return words.distinguished_name(value)
+        return words.in_words(value)
     if isinstance(value, dict):
-        return "; ".join(f"{k.replace('_', ' ')}: {value_text(v)}" for k, v in value.items())
+        if "indication" in value:       # a signature verification report: its verdict in words, not its checks
+            verdict = words.verdict(value.get("indication"), value.get("sub_indication"))
+            return f"{value['filename']}: {verdict}" if value.get("filename") else verdict
+        return "; ".join(f"{_name_in_words(str(k))}: {_value(str(k), v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return ", ".join(value_text(v) for v in value)
     if isinstance(value, (dt.date, dt.datetime)):
@@ -112,7 +137,8 @@ def changes(rec: AuditRecord) -> list[tuple[str, str, str]]:
     if not isinstance(before, dict) or not isinstance(after, dict):
         return [("", value_text(before), value_text(after))]
     keys = sorted(set(before) | set(after))
-    return [(field_label(rec.object_type, k), _value(k, before.get(k)), _value(k, after.get(k)))
+    return [(field_label(rec.object_type, k), _value(k, before.get(k), rec.object_type),
+             _value(k, after.get(k), rec.object_type))
             for k in keys if before.get(k) != after.get(k)]
 
 
@@ -136,9 +162,34 @@ def via_text(value: str) -> str:
     return ", ".join(words)
 
 
-def _value(name: str, value) -> str:
-    """Codes stored in a field become words: a record kind, a step, the way personal data was read."""
+def _choice(object_type: str, name: str, value) -> str | None:
+    """A stored code in the words its model gives it: a choice's label, or the model's `audit_words` for the
+    field (a mapping or a function), e.g. an e-office history verb, a stored file's purpose."""
+    field = _field(object_type, name) if object_type else None
+    if field is None:
+        return None
+    spelled = getattr(field.model, "audit_words", {}).get(field.name)
+    if callable(spelled):
+        return str(spelled(value))
+    if spelled is not None and value in spelled:
+        return str(spelled[value])
+    if field.choices:
+        label = dict(field.flatchoices).get(value)
+        if label is not None:
+            return str(label)
+    return None
+
+
+def _value(name: str, value, object_type: str = "") -> str:
+    """Codes stored in a field become words: a choice, a record kind, a step, the way personal data was read, a
+    signature's indication, a revocation reason."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "":
+        chosen = _choice(object_type, name, value)
+        if chosen is not None:
+            return chosen
     if isinstance(value, str) and value:
+        if name in ("revocation_reason", "reason_code"):
+            return words.revocation_reason(value)
         if name == "via":
             return via_text(value)
         if name == "object_type":

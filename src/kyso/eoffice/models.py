@@ -97,6 +97,8 @@ class OutgoingDocument(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    audit_words = {"signed_via": SIGNED_VIA}
+
     class Meta:
         verbose_name = _("outgoing document")
         verbose_name_plural = _("outgoing documents")
@@ -242,6 +244,8 @@ class Event(models.Model):
                               related_name="+")
     note = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
+
+    audit_words = {"verb": EVENT_VERBS}
 
     @property
     def verb_display(self) -> str:

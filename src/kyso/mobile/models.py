@@ -184,6 +184,24 @@ class SimStatus(models.IntegerChoices):
     INTERNAL_ERROR = 900, "INTERNAL_ERROR"
 
 
+# The carrier's status codes as the audit trail shows them (the choices keep ETSI's names for the protocol).
+SIM_STATUS_WORDS = {
+    SimStatus.REQUEST_OK: _("request accepted"),
+    SimStatus.WRONG_PARAM: _("wrong parameter"),
+    SimStatus.MISSING_PARAM: _("missing parameter"),
+    SimStatus.UNAUTHORIZED_ACCESS: _("access not authorised"),
+    SimStatus.UNKNOWN_CLIENT: _("unknown subscriber"),
+    SimStatus.UNSUPPORTED_PROFILE: _("signature profile not supported"),
+    SimStatus.EXPIRED_TRANSACTION: _("expired on the phone"),
+    SimStatus.USER_CANCEL: _("refused on the phone"),
+    SimStatus.PIN_BLOCKED: _("PIN blocked"),
+    SimStatus.NO_KEY_FOUND: _("no key on the SIM"),
+    SimStatus.SIGNATURE: _("signed on the phone"),
+    SimStatus.OUTSTANDING_TRANSACTION: _("waiting for the phone"),
+    SimStatus.INTERNAL_ERROR: _("carrier's internal error"),
+}
+
+
 class SimCard(models.Model):
     """Simulator: what is inside a subscriber's PKI SIM — a key (a SoftHSM token) and its PIN tries."""
 
@@ -209,6 +227,8 @@ class MsspTransaction(models.Model):
     expires_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    audit_words = {"status": SIM_STATUS_WORDS}
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ap_id", "ap_trans_id"], name="mobile_unique_ap_trans")]
