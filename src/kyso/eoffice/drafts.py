@@ -14,7 +14,7 @@ from kyso.org.models import Unit
 from kyso.signing.pdf import CAPTIONS
 
 from .drafting import render_draft
-from .flows import DRAFT, DRAFT_STEP, OUTGOING, refused
+from .flows import DRAFT, DRAFT_STEP, OUTGOING, refused, wrote
 from .models import TITLES, Attachment, DocType, OutgoingDocument, OutgoingState as S, Recipient, Urgency
 from .permissions import EOFFICE_DRAFT, EOFFICE_REVIEW, EOFFICE_SIGN
 from .rules import PDF, check_attachments, check_pdf, event, field_errors, issuing_unit_for, notify, symbol_for
@@ -122,7 +122,7 @@ def submit_for_review(doc: OutgoingDocument, user, reviewer=None) -> OutgoingDoc
     """Send the draft for review — to a named reviewer (never the drafter himself), or to the unit's reviewers."""
     def body(attempt):
         if reviewer is not None:
-            if reviewer.pk == doc.drafted_by_id and not steps.exception_allows(
+            if wrote(doc, reviewer) and not steps.exception_allows(
                     reviewer, OUTGOING.step("review"), DRAFT_STEP, doc):
                 raise InvalidInput("eoffice.reviewer.own_draft",
                                    _("A draft is reviewed by someone other than its drafter."),

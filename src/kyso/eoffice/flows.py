@@ -14,7 +14,7 @@ Three things the core declaration does not carry are added by `Flow`/`Step`:
 - A step for a named person: the document names its reviewer, its signing leader, the officer who handles
   it (`mine(actor)` narrows the queue to what waits for him; `guard(record, actor)` refuses anyone else).
 - Four eyes (issue 16, finding 3): the drafter never reviews nor signs his own document — he cannot name
-  himself reviewer or signer either (`drafts.py`). Where a unit really has one officer, the IT Center's
+  himself reviewer or signer either (`drafts.py`); nor does anyone who put in a version of the draft. Where a unit really has one officer, the IT Center's
   audited exception (`kyso.core.steps.exception_allows`) lets him.
 
 Deadlines (Decree 30/2020, Art. 20 and 24; Decision 508): an incoming document reaches the person who assigns
@@ -39,6 +39,7 @@ from kyso.core.workflow import Transition, Workflow
 from kyso.lifecycle.flows import nearest, waiting_for
 from kyso.workdays.calendar import add_working_days
 
+from .models import Event
 from .models import IncomingState as I
 from .models import OutgoingState as S
 from .models import Urgency
@@ -138,10 +139,22 @@ def _labels(choices):
     return lambda: dict(choices.choices)
 
 
+def wrote(doc, user) -> bool:
+    """Whether `user` wrote the draft: he drafted it, or put in a version of it (`replace` is open to every drafter
+    of the unit — a colleague, the reviewer after returning it, the leader named to sign it)."""
+    if user is None or not getattr(user, "pk", None):
+        return False
+    return doc.drafted_by_id == user.pk or doc.events.filter(verb="replaced", actor=user).exists()
+
+
+def _versions_by(user):
+    return Event.objects.filter(verb="replaced", actor=user, outgoing__isnull=False).values("outgoing_id")
+
+
 def _drafter_excluded(doc, actor, step: str, code: str, message, dry_run: bool) -> None:
-    """Four eyes: the drafter does not take `step` on his own document, unless the IT Center set an exception
-    for his unit (each use audited)."""
-    if doc.drafted_by_id != actor.pk:
+    """Four eyes: whoever wrote the draft (`wrote`) does not take `step` on it, unless the IT Center set an
+    exception for his unit (each use audited)."""
+    if not wrote(doc, actor):
         return
     if not steps.exception_allows(actor, steps.Step(name=step), DRAFT_STEP, doc):
         raise Forbidden(code, message)
@@ -199,7 +212,7 @@ OUTGOING = Flow(
              queue=_("My drafts to send for review")),
         Step("review", source=[S.IN_REVIEW], target=(S.TO_SIGN, S.DRAFT), perm=EOFFICE_REVIEW,
              at="drafting_unit__path", guard=_review_guard,
-             mine=lambda actor: ~Q(drafted_by=actor), nearest=True, named="reviewer",
+             mine=lambda actor: ~Q(drafted_by=actor) & ~Q(pk__in=_versions_by(actor)), nearest=True, named="reviewer",
              label=pgettext_lazy("document step", "Review"), queue=_("Drafts to review")),
         Step("sign", source=[S.TO_SIGN], target=S.SIGNED, guard=_sign_guard, mine=lambda actor: Q(signer=actor),
              label=_("Sign (USB token)"), queue=_("Documents to sign")),
