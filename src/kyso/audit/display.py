@@ -65,6 +65,20 @@ def object_label(rec: AuditRecord) -> str:
     return f"{object_kind(rec.object_type)} #{rec.object_id}"
 
 
+def actor_label(actor: str) -> str:
+    """Who acted, as a person reads it: a background job by its name, a visitor not logged in in words; a login
+    stays as it is (the trail is searched by it)."""
+    if actor == "anonymous":
+        return str(_("someone not logged in"))
+    prefix, _sep, name = actor.partition(":")
+    if prefix == "job":
+        label = steps.label_of(actor)
+        return str(label) if label else actor
+    if prefix in CHANNELS and name:                       # a command run on the server with no --user: its OS account
+        return gettext("server account %(name)s") % {"name": name}
+    return actor
+
+
 def channel_label(channel: str) -> str:
     return str(CHANNELS.get(channel, channel))
 

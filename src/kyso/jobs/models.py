@@ -5,7 +5,10 @@ records; `PeriodicRun` records which period each periodic job last ran for."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from . import registry
 
 
 class JobState(models.TextChoices):
@@ -20,8 +23,8 @@ class Job(models.Model):
     params = models.JSONField(default=dict, blank=True)
     items = models.JSONField(default=list, blank=True)          # what to work through, one by one, in order
     position = models.PositiveIntegerField(default=0)           # checkpoint: items before it are done
-    done = models.PositiveIntegerField(default=0)
-    failures = models.JSONField(default=list, blank=True)       # [{"item", "code", "message"}] — in Vietnamese
+    done = models.PositiveIntegerField(_("items done"), default=0)
+    failures = models.JSONField(_("items refused"), default=list, blank=True)       # [{"item", "code", "message"}] — in Vietnamese
     result = models.JSONField(null=True, blank=True)
     state = models.CharField(max_length=12, choices=JobState.choices, default=JobState.QUEUED)
     unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -34,13 +37,17 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error_code = models.CharField(max_length=80, blank=True)
-    error_message = models.TextField(blank=True)
+    error_message = models.TextField(_("why it stopped"), blank=True)
 
     class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
         indexes = [models.Index(fields=["state", "run_after"]), models.Index(fields=["kind", "state"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} #{self.pk}"
+        """The kind's name in words (the audit trail keeps it as the record's name), not its code."""
+        kind = registry.kind(self.kind)
+        return gettext("%(kind)s (job no. %(number)s)") % {"kind": kind.label if kind else self.kind, "number": self.pk}
 
     @property
     def total(self) -> int:

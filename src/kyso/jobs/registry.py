@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from kyso.core import steps
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -38,6 +40,7 @@ _periodic: dict[str, Periodic] = {}
 
 def register(kind: Kind) -> Kind:
     _kinds[kind.name] = kind
+    steps.register_label(f"job:{kind.name}", kind.label)    # the trail's actor of a job nobody submitted
     return kind
 
 

@@ -22,10 +22,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kyso import audit
+from kyso.core import steps
 from kyso.core.context import acting_as
 from kyso.core.errors import KysoError
 
 from . import registry
+
+steps.register_label("jobs.job.finished", _("Background job finished"))
+steps.register_label("jobs.job.failed", _("Background job stopped with an error"))
 from .models import Job, JobLock, JobState
 
 log = logging.getLogger("kyso.jobs")
@@ -189,7 +193,7 @@ def _end(job: Job, state: str, code: str = "", message="") -> None:
     JobLock.objects.filter(job=job).delete()
     audit.record(f"jobs.job.{state}", object_type="jobs.job", object_id=job.pk, object_repr=str(job),
                  unit_path=job.unit.path if job.unit_id else "",
-                 after={"done": job.done, "failed": len(job.failures), "error": code})
+                 after={"done": job.done, "failures": len(job.failures), "error_message": job.error_message})
 
 
 def _failed(job_id: int, owner: str, kind, exc: Exception) -> None:

@@ -14,9 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kyso import audit
 from kyso.accounts import scope
+from kyso.core import steps
 from kyso.core.errors import Conflict, InvalidInput
 
 from . import dispatch, registry
+
+steps.register_label("jobs.job.submit", _("Submit a background job"))
 from .models import Job, JobLock
 
 

@@ -18,3 +18,8 @@ def audit_object(rec):
 @register.filter
 def audit_channel(channel):
     return display.channel_label(channel)
+
+
+@register.filter
+def audit_actor(actor):
+    return display.actor_label(actor)
