@@ -215,7 +215,7 @@ def _create(*, proc: Procedure, unit: Unit, channel: str, kind: str, rule, submi
     for up in extra_files:
         stored = storage.store(up.data, name=up.name, media_type="image/png", purpose="portal.scan", unit_path=unit.path)
         DossierFile.objects.create(dossier=dossier, file=stored)
-    tracking.log(dossier, "receive", f"{rule.code}")
+    tracking.log(dossier, "receive", rule.title)                  # the rule in words; the dossier keeps its code
     receipts.attach(dossier, signed)
     tracking.tell(dossier, _("Dossier %(code)s received; result due on %(due)s.")
                   % {"code": dossier.code, "due": dossier.due_date.strftime("%d/%m/%Y")})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from kyso.audit import display
 from kyso.core import context
 from kyso.notify.models import Channel as NotifyChannel
 from kyso.notify.services import notify
@@ -15,7 +16,12 @@ from .models import Dossier, DossierEvent
 def log(dossier: Dossier, action: str, note: str = "") -> DossierEvent:
     ctx = context.current()
     user = ctx.resolved_user()
-    actor = getattr(user, "display_name", "") if user is not None else ctx.actor_label()
+    if user is None:
+        actor = display.actor_label(ctx.actor_label())        # a background job by its name, not its code
+    elif hasattr(user, "submitter"):
+        actor = dossier.submitter_name or user.display_name    # the employer's name, not its portal login
+    else:
+        actor = user.display_name
     unit_name = dossier.unit.name if user is None or not hasattr(user, "submitter") else dossier.submitter_name
     return DossierEvent.objects.create(dossier=dossier, at=timezone.now(), action=action, actor=str(actor)[:200],
                                        unit_name=unit_name[:255], note=note, status=dossier.status)
