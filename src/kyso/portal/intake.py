@@ -265,7 +265,7 @@ def _submit_signed(user, *, procedure_code, files, channel=Channel.PORTAL, emplo
         name, tax, email, phone = employer["name"], employer["tax_code"], employer.get("email", ""), employer.get("phone", "")
         submitter_kind = SubmitterKind.EMPLOYER
         unit = _unit(unit_code, None)
-        signers.require_registered(sub, tax, day)
+        signers.require_registered(sub, tax, day, unit)
     else:
         name, tax, email, phone = sub.name, sub.tax_code, sub.email or user.email, sub.phone
         submitter_kind = sub.kind
@@ -274,7 +274,7 @@ def _submit_signed(user, *, procedure_code, files, channel=Channel.PORTAL, emplo
                                   submitter_kind=submitter_kind, has_signature=True, on=day)
     checked = check_uploads(files, proc, signed=True)
     if submitter_kind == SubmitterKind.EMPLOYER:
-        signers.require_signed_by_employer(checked, tax, day)
+        signers.require_signed_by_employer(checked, tax, day, unit)
     return _create(proc=proc, unit=unit, channel=channel, kind=DossierKind.SIGNED, rule=rule, submitter=sub, user=user,
                    name=name, tax_code=tax, email=email, phone=phone, checked=checked)
 

@@ -113,7 +113,7 @@ def supplement(user, dossier: Dossier, files: list[Upload], note: str = "") -> D
         today = timezone.localdate()
         if dossier.kind == DossierKind.SIGNED and (dossier.channel == Channel.IVAN or getattr(
                 dossier.submitter, "kind", "") == SubmitterKind.EMPLOYER):
-            signers.require_signed_by_employer(checked, dossier.submitter_tax_code, today)
+            signers.require_signed_by_employer(checked, dossier.submitter_tax_code, today, dossier.unit)
         paused = max(working_days_between(dossier.paused_on, today), 0)
         for c in checked:
             stored = storage.store(c.upload.data, name=c.upload.name or f"{c.form.code}.xml", media_type="application/xml",

@@ -56,24 +56,33 @@ def in_force(qs, on: dt.date):
     return qs.filter(ended_at__isnull=True, valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
 
 
-def authorised_people(tax_code: str, on: dt.date) -> set[str]:
-    """Identity numbers of the people the employer has authorised to sign its dossiers, on `on`."""
-    qs = in_force(SignerAuthorisation.objects.filter(employer_tax_code=tax_code), on)
+def kept_over(qs, unit):
+    """The records of `qs` kept at `unit` or at a unit above it: an office's officers vouch (a registration, an
+    authorisation) only for the dossiers filed with their own office or the offices below it — before, an officer
+    of any district could let anyone sign, or any I-VAN submit, for an employer of any province."""
+    paths = [unit.path[:i + 1] for i, ch in enumerate(unit.path) if ch == "/"]
+    return qs.filter(unit__path__in=paths)
+
+
+def authorised_people(tax_code: str, on: dt.date, unit) -> set[str]:
+    """Identity numbers of the people the employer has authorised to sign its dossiers filed at `unit`, on `on`."""
+    qs = kept_over(in_force(SignerAuthorisation.objects.filter(employer_tax_code=tax_code), on), unit)
     return {p.upper() for p in qs.values_list("person_id", flat=True)}
 
 
-def signs_for(cert, tax_code: str, on: dt.date) -> bool:
+def signs_for(cert, tax_code: str, on: dt.date, unit) -> bool:
     holder = holder_of(cert)
     if tax_code in holder.tax_codes:
         return True
-    return bool(holder.person_ids & authorised_people(tax_code, on))
+    return bool(holder.person_ids & authorised_people(tax_code, on, unit))
 
 
-def require_signed_by_employer(checked, tax_code: str, on: dt.date) -> None:
-    """Every signed file carries the employer's signature (its own certificate or an authorised person's)."""
+def require_signed_by_employer(checked, tax_code: str, on: dt.date, unit) -> None:
+    """Every signed file carries the employer's signature (its own certificate or the certificate of a person an
+    authorisation kept over `unit`, the office the dossier is filed with, names)."""
     problems = {}
     for c in checked:
-        if not signs_for(c.certificate, tax_code, on):
+        if not signs_for(c.certificate, tax_code, on, unit):
             label = c.upload.name or "?"
             problems[label] = ("portal.intake.signer_not_employer",
                                _("%(file)s is signed by %(signer)s, whose certificate belongs neither to the employer "
@@ -85,9 +94,10 @@ def require_signed_by_employer(checked, tax_code: str, on: dt.date) -> None:
                            n=len(problems), tax=tax_code, fields=problems)
 
 
-def require_registered(ivan, tax_code: str, on: dt.date) -> IvanRegistration:
-    """An I-VAN provider submits only for an employer registered with it."""
-    reg = in_force(IvanRegistration.objects.filter(ivan=ivan, employer_tax_code=tax_code), on).first()
+def require_registered(ivan, tax_code: str, on: dt.date, unit) -> IvanRegistration:
+    """An I-VAN provider submits only for an employer registered with it, to the office that registered it (or one
+    below)."""
+    reg = kept_over(in_force(IvanRegistration.objects.filter(ivan=ivan, employer_tax_code=tax_code), on), unit).first()
     if reg is None:
         raise Forbidden("portal.ivan.not_registered",
                         _("The employer with tax code %(tax)s is not registered with your I-VAN service."), tax=tax_code)
