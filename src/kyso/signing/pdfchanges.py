@@ -30,21 +30,19 @@ from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel, S
 from pyhanko.sign.diff_analysis.commons import compare_dicts
 from pyhanko.sign.diff_analysis.policy_api import SuspiciousModification
 from pyhanko.sign.diff_analysis.rules_api import QualifiedWhitelistRule, ReferenceUpdate
-from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm
+from pyhanko.sign.fields import MDPPerm
 
 from . import pdfsyntax, pdfvisual
+from .pdfmdp import PERMITTED, effective_docmdp, entry as _get, field_locks
 
 log = logging.getLogger(__name__)
 
 LEVEL_NAMES = {ModificationLevel.NONE: "none", ModificationLevel.LTA_UPDATES: "lta_updates",
                ModificationLevel.FORM_FILLING: "form_filling", ModificationLevel.ANNOTATIONS: "annotations",
                ModificationLevel.OTHER: "other"}
-# ISO 32000-2, 12.8.2.2.2: what each DocMDP level permits after signing (document timestamps and
-# validation data are permitted at every level, ISO 32000-2 12.8.2.2.1 / ETSI EN 319 142-1).
-PERMITTED = {1: ModificationLevel.LTA_UPDATES, 2: ModificationLevel.FORM_FILLING, 3: ModificationLevel.ANNOTATIONS}
 # An approval signature without DocMDP: later signatures and form filling, as pyHanko and readers accept.
 APPROVAL_DEFAULT = ModificationLevel.FORM_FILLING
-FLAG_HIDDEN, FLAG_NOVIEW = 1 << 1, 1 << 5
+FLAG_HIDDEN, FLAG_NOVIEW, FLAG_TOGGLE_NOVIEW = 1 << 1, 1 << 5, 1 << 8
 # actions an annotation may carry after signing: they show another place or page, they change nothing
 SAFE_ACTIONS = frozenset({"/URI", "/GoTo", "/GoToR"})
 
@@ -60,21 +58,21 @@ def _refs(arr) -> list[generic.Reference]:
 def _pages(root_pages, seen=None):
     """(reference, page dictionary) of every page, in order; cycles end the walk."""
     seen = seen if seen is not None else set()
-    for ref in _refs(root_pages.get("/Kids")):
+    for ref in _refs(_get(root_pages, "/Kids")):
         if ref in seen or len(seen) > 10000:
             continue
         seen.add(ref)
         node = ref.get_object() if hasattr(ref, "get_object") else None
         if not isinstance(node, generic.DictionaryObject):
             continue
-        if node.get("/Type") == "/Pages":
+        if _get(node, "/Type") == "/Pages":
             yield from _pages(node, seen)
         else:
             yield ref, node
 
 
 def _is_widget(annot) -> bool:
-    return isinstance(annot, generic.DictionaryObject) and annot.get("/Subtype") == "/Widget"
+    return isinstance(annot, generic.DictionaryObject) and _get(annot, "/Subtype") == "/Widget"
 
 
 class AnnotationRule(QualifiedWhitelistRule):
@@ -91,8 +89,8 @@ class AnnotationRule(QualifiedWhitelistRule):
             return
         new_xrefs = new.explicit_refs_in_revision()
         for (ref, old_page), (_ref, new_page) in zip(old_pages, new_pages):
-            old_annots = set(_refs(old_page.get("/Annots")))
-            new_annots = set(_refs(new_page.get("/Annots")))
+            old_annots = set(_refs(_get(old_page, "/Annots")))
+            new_annots = set(_refs(_get(new_page, "/Annots")))
             touched = [a for a in new_annots & old_annots if a in new_xrefs]
             added, deleted = new_annots - old_annots, old_annots - new_annots
             if not (added or deleted or touched):
@@ -119,7 +117,10 @@ class AnnotationRule(QualifiedWhitelistRule):
         popup = annot.raw_get("/Popup") if "/Popup" in annot else None
         if isinstance(popup, generic.IndirectObject):
             yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(popup.reference)
-        ap = annot.get("/AP")
+        raw_ap = annot.raw_get("/AP") if "/AP" in annot else None
+        if isinstance(raw_ap, generic.IndirectObject):
+            yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(raw_ap.reference)
+        ap = _get(annot, "/AP")
         if not isinstance(ap, generic.DictionaryObject):
             return
         for key in ("/N", "/R", "/D"):
@@ -128,7 +129,7 @@ class AnnotationRule(QualifiedWhitelistRule):
             raw = ap.raw_get(key)
             if isinstance(raw, generic.IndirectObject):
                 yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(raw.reference)
-            val = ap.get(key)
+            val = _get(ap, key)
             if isinstance(val, generic.DictionaryObject) and not isinstance(val, generic.StreamObject):
                 for k in val:
                     sub = val.raw_get(k)
@@ -171,49 +172,6 @@ def level_label(level: str) -> str:
     return {"none": _("no change"), "lta_updates": _("validation data and time-stamps"),
             "form_filling": _("form filling and signing"), "annotations": _("annotations"),
             "other": _("other changes")}[level]
-
-
-def effective_docmdp(emb, all_sigs) -> int | None:
-    """The strictest DocMDP in force for `emb`: any certification signature's, and its own field lock's /P."""
-    levels = []
-    for other in all_sigs:
-        try:
-            perm = other.docmdp_level
-        except Exception:  # noqa: BLE001 - a broken /Reference is judged on that signature
-            continue
-        if perm is not None and (other is emb or _is_certification(other)):
-            levels.append(int(perm.value))
-    return min(levels) if levels else None
-
-
-def _is_certification(emb) -> bool:
-    for ref in emb.sig_object.get("/Reference", ()) or ():
-        try:
-            if ref.get_object().get("/TransformMethod") == "/DocMDP":
-                return True
-        except Exception:  # noqa: BLE001
-            continue
-    return False
-
-
-def field_locks(emb) -> FieldMDPSpec | None:
-    try:
-        spec = emb.fieldmdp
-    except Exception:  # noqa: BLE001 - an unreadable /FieldMDP locks everything
-        return FieldMDPSpec(action=_all_action())
-    if spec is not None:
-        return spec
-    lock = emb.sig_field.get("/Lock")
-    if isinstance(lock, generic.DictionaryObject) and "/Action" in lock:
-        try:
-            return FieldMDPSpec.from_pdf_object(lock)
-        except (ValueError, KeyError):
-            return FieldMDPSpec(action=_all_action())
-    return None
-
-
-def _all_action():
-    return FieldMDPAction.ALL
 
 
 def analyse(emb, all_sigs, data: bytes, signed_end: int) -> Changes:
@@ -307,16 +265,16 @@ def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes)
         old_pages = []
     base = reader.get_historical_resolver(emb.signed_revision)
     for number, (page_ref, page) in enumerate(pages, 1):
-        touched = page_ref in changed_refs or any(r in changed_refs for r in _refs(page.get("/Contents")))
+        touched = page_ref in changed_refs or any(r in changed_refs for r in _refs(_get(page, "/Contents")))
         raw_contents = page.raw_get("/Contents") if "/Contents" in page else None
         if isinstance(raw_contents, generic.IndirectObject) and raw_contents.reference in changed_refs:
             touched = True
         old_page = old_pages[number - 1] if number <= len(old_pages) else None
         if touched and (old_page is None or _contents_of(old_page) != _contents_of(page)
-                        or any(r in changed_refs for r in _refs(page.get("/Contents")))):
+                        or any(r in changed_refs for r in _refs(_get(page, "/Contents")))):
             out.visible.append(_("Page %(page)s: what the page itself shows was changed after signing.") % {
                 "page": number})
-        annots = _refs(page.get("/Annots"))
+        annots = _refs(_get(page, "/Annots"))
         if touched or any(a in changed_refs for a in annots):
             out.pages.append(number)
         for a in annots:
@@ -329,7 +287,9 @@ def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes)
                                       "(JavaScript, showing hidden content, …) that can change what the document "
                                       "shows.") % {"page": number, "what": _annot_name(annot)})
             text_field = _field_type(annot) in ("/Tx", "/Ch")
-            redraw = text_field and (redrawn or (a in changed_refs and _without_appearance(annot)))
+            # a value set on the widget or on a parent field it inherits /V from
+            value_changed = a in changed_refs or bool(_parent_refs(annot) & changed_refs)
+            redraw = text_field and (redrawn or (value_changed and _without_appearance(annot)))
             if a not in changed_refs and not (ap_refs & changed_refs) and not redraw:
                 continue
             if _invisible(annot, redraw):
@@ -367,20 +327,20 @@ def _actions(annot) -> list[str]:
     if not isinstance(annot, generic.DictionaryObject):
         return []
     found: list[str] = []
-    todo = [("/A", annot.get("/A"))]
-    aa = annot.get("/AA")
+    todo = [("/A", _get(annot, "/A"))]
+    aa = _get(annot, "/AA")
     if isinstance(aa, generic.DictionaryObject):
-        todo += [(f"/AA{key}", aa.get(key)) for key in aa]
+        todo += [(f"/AA{key}", _get(aa, key)) for key in aa]
     seen = 0
     while todo and seen < 64:
         seen += 1
         where, action = todo.pop()
         if not isinstance(action, generic.DictionaryObject):
             continue
-        kind = str(action.get("/S"))
+        kind = str(_get(action, "/S"))
         if kind not in SAFE_ACTIONS:
-            found.append(f"{where}{kind}{action.get('/JS')!r}{action.get('/State')!r}")
-        nxt = action.get("/Next")
+            found.append(f"{where}{kind}{_get(action, '/JS')!r}{_get(action, '/State')!r}")
+        nxt = _get(action, "/Next")
         for item in (nxt if isinstance(nxt, generic.ArrayObject) else [nxt]):
             todo.append((where, item.get_object() if isinstance(item, generic.IndirectObject) else item))
     return sorted(found)
@@ -388,20 +348,32 @@ def _actions(annot) -> list[str]:
 
 def _without_appearance(annot) -> bool:
     """A field holding a value with no normal appearance: readers draw the value themselves."""
-    ap = annot.get("/AP")
+    ap = _get(annot, "/AP")
     if isinstance(ap, generic.DictionaryObject) and "/N" in ap:
         return False
     node, depth = annot, 0
     while isinstance(node, generic.DictionaryObject) and depth < 32:
         if "/V" in node:
-            return bool(str(node.get("/V") or "").strip())
-        node, depth = node.get("/Parent"), depth + 1
+            return bool(str(_get(node, "/V") or "").strip())
+        node, depth = _get(node, "/Parent"), depth + 1
     return False
+
+
+def _parent_refs(annot) -> set:
+    """The references of the fields above a widget (its /Parent chain)."""
+    refs, node = set(), annot
+    while isinstance(node, generic.DictionaryObject) and len(refs) < 32:
+        raw = node.raw_get("/Parent") if "/Parent" in node else None
+        if not isinstance(raw, generic.IndirectObject) or raw.reference in refs:
+            break
+        refs.add(raw.reference)
+        node = _get(node, "/Parent")
+    return refs
 
 
 def _appearance_refs(annot) -> set:
     refs = set()
-    ap = annot.get("/AP")
+    ap = _get(annot, "/AP")
     if isinstance(annot.raw_get("/AP") if "/AP" in annot else None, generic.IndirectObject):
         refs.add(annot.raw_get("/AP").reference)
     if not isinstance(ap, generic.DictionaryObject):
@@ -410,7 +382,7 @@ def _appearance_refs(annot) -> set:
         raw = ap.raw_get(key)
         if isinstance(raw, generic.IndirectObject):
             refs.add(raw.reference)
-        val = ap.get(key)
+        val = _get(ap, key)
         if isinstance(val, generic.DictionaryObject) and not isinstance(val, generic.StreamObject):
             for k in val:
                 sub = val.raw_get(k)
@@ -427,22 +399,25 @@ def _contents_of(page):
 
 
 def _box(page):
+    """The crop box a reader shows (inherited from the page tree like the media box, ISO 32000-2 7.7.3.4),
+    else the media box."""
+    found: dict = {}
     node, depth = page, 0
     while isinstance(node, generic.DictionaryObject) and depth < 64:
-        for key in ("/CropBox", "/MediaBox") if depth == 0 else ("/MediaBox",):
-            if key in node:
-                try:
-                    x1, y1, x2, y2 = (float(v) for v in node[key])
-                    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
-                except (TypeError, ValueError):
-                    return None
-        node, depth = node.get("/Parent"), depth + 1
-    return None
+        for key in ("/CropBox", "/MediaBox"):
+            if key not in found and key in node:
+                found[key] = _get(node, key)
+        node, depth = _get(node, "/Parent"), depth + 1
+    try:
+        x1, y1, x2, y2 = (float(v) for v in found.get("/CropBox", found.get("/MediaBox")))
+    except (TypeError, ValueError):
+        return None
+    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
 
 
 def _rect(annot) -> tuple[float, float, float, float] | None:
     try:
-        x1, y1, x2, y2 = (float(v) for v in annot.get("/Rect"))
+        x1, y1, x2, y2 = (float(v) for v in _get(annot, "/Rect"))
     except (TypeError, ValueError):
         return None
     return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
@@ -450,8 +425,8 @@ def _rect(annot) -> tuple[float, float, float, float] | None:
 
 def _need_appearances(root) -> bool:
     try:
-        form = root.get("/AcroForm")
-        return isinstance(form, generic.DictionaryObject) and bool(form.get("/NeedAppearances", False))
+        form = _get(root, "/AcroForm")
+        return isinstance(form, generic.DictionaryObject) and bool(_get(form, "/NeedAppearances", False))
     except Exception:  # noqa: BLE001 - an unreadable form asks for nothing
         return False
 
@@ -460,30 +435,30 @@ def _field_type(annot):
     node, depth = annot, 0
     while isinstance(node, generic.DictionaryObject) and depth < 32:
         if "/FT" in node:
-            return node.get("/FT")
-        node, depth = node.get("/Parent"), depth + 1
+            return _get(node, "/FT")
+        node, depth = _get(node, "/Parent"), depth + 1
     return None
 
 
 def _invisible(annot, redraw: bool = False) -> bool:
     try:
-        flags = int(annot.get("/F", 0))
+        flags = int(_get(annot, "/F", 0))
     except (TypeError, ValueError):
         flags = 0
-    if flags & (FLAG_HIDDEN | FLAG_NOVIEW):
-        return True
+    if flags & FLAG_HIDDEN or (flags & FLAG_NOVIEW and not flags & FLAG_TOGGLE_NOVIEW):
+        return True         # NoView with ToggleNoView: shown when the pointer is over it or it is selected
     rect = _rect(annot)
     if rect is not None and (rect[2] - rect[0] < 0.5 or rect[3] - rect[1] < 0.5):
         return True
-    ap = annot.get("/AP")
+    ap = _get(annot, "/AP")
     if not redraw and (not isinstance(ap, generic.DictionaryObject) or "/N" not in ap):
-        return annot.get("/Subtype") in ("/Widget", "/Link", "/Popup")
+        return _get(annot, "/Subtype") in ("/Widget", "/Link", "/Popup")
     return False
 
 
 def _is_signature(annot) -> bool:
-    return annot.get("/Subtype") == "/Widget" and (
-        annot.get("/FT") == "/Sig" or (annot.get("/Parent") or {}).get("/FT") == "/Sig")
+    return _get(annot, "/Subtype") == "/Widget" and (
+        _get(annot, "/FT") == "/Sig" or _get(_get(annot, "/Parent") or {}, "/FT") == "/Sig")
 
 
 def _rotation(page) -> int:
@@ -496,15 +471,15 @@ def _rotation(page) -> int:
             except (TypeError, ValueError):
                 return 0
             return value % 360 if value % 90 == 0 else 0
-        node, depth = node.get("/Parent"), depth + 1
+        node, depth = _get(node, "/Parent"), depth + 1
     return 0
 
 
 def _annot_name(annot) -> str:
-    if annot.get("/Subtype") == "/Widget":
-        name = str(annot.get("/T") or (annot.get("/Parent") or {}).get("/T") or "")
+    if _get(annot, "/Subtype") == "/Widget":
+        name = str(_get(annot, "/T") or _get(_get(annot, "/Parent") or {}, "/T") or "")
         if _is_signature(annot):
             return _("the signature stamp \"%(name)s\"") % {"name": name}
         return _("the form field \"%(name)s\"") % {"name": name}
-    kind = str(annot.get("/Subtype") or "/Annot")[1:]
+    kind = str(_get(annot, "/Subtype") or "/Annot")[1:]
     return _("an annotation (%(kind)s)") % {"kind": kind}

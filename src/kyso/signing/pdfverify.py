@@ -15,13 +15,13 @@ from cryptography import x509
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.fields import MDPPerm, enumerate_sig_fields
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
 from kyso.core.errors import InvalidInput
 
-from . import algorithms, pdfchanges, pdfpoe, pdfsyntax
+from . import algorithms, pdfchanges, pdfmdp, pdfpoe, pdfsyntax
 from .cmsverify import signer_certificate_present
 from . import report as r
 from .embedded import pdf_level
@@ -82,23 +82,31 @@ def verify_pdf(data: bytes, report: r.DocumentReport, trust: TrustStore) -> None
 def verify_fields(data: bytes, reader, fields, report: r.DocumentReport, trust: TrustStore,
                   unreadable_after: bool = False) -> None:
     found: list[tuple[r.SignatureReport, EmbeddedPdfSignature, pdfsyntax.ByteRange]] = []
+    values = [_value_ref(field_ref) for _n, _v, field_ref in fields]
+    shared = {ref for ref in values if ref is not None and values.count(ref) > 1}
     for fq_name, sig_value, field_ref in fields:
         sig = r.SignatureReport(kind="PAdES", field_name=str(fq_name))
         try:
             sig_object = sig_value.get_object()
-            if sig_object.get("/Type") == "/DocTimeStamp":
+            if _is_document_timestamp(sig_object):
                 continue        # document timestamps: judged with the signatures they protect
-            sig.reason = str(sig_object.get("/Reason") or "")[:500]
+            reason = sig_object.get("/Reason")
+            sig.reason = str((reason.get_object() if isinstance(reason, generic.IndirectObject) else reason) or "")[:500]
         except Exception:  # noqa: BLE001 - a damaged /Reason only loses the reason
             sig_object = None
         report.signatures.append(sig)
-        emb, br = _embedded(reader, field_ref, fq_name, sig_object, data, sig)
+        emb, br = _embedded(reader, field_ref, fq_name, sig_object, data, sig, shared)
         if emb is not None:
             found.append((sig, emb, br))
     embs = [emb for _s, emb, _b in found]
     proven = pdfpoe.held(reader, trust) if found else []
     for sig, emb, br in found:
         verify_signature(emb, sig, trust, existed_at=pdfpoe.proof_for(proven, emb.signed_revision))
+        if pdfmdp.misplaced_certification(emb, embs):
+            sig.check("coverage.certification", False, _("This certification signature is not the document's "
+                                                         "first signature: only the first signature can certify "
+                                                         "a document, so its permissions are not in force."),
+                      indeterminate=r.SIG_CONSTRAINTS_FAILURE)
         try:
             changes = pdfchanges.analyse(emb, embs, data, br.end)
         except Exception as exc:  # noqa: BLE001 - what cannot be analysed is not explained
@@ -110,8 +118,26 @@ def verify_fields(data: bytes, reader, fields, report: r.DocumentReport, trust: 
         judge_changes(sig, changes)
 
 
-def _embedded(reader, field_ref, fq_name, sig_object, data, sig):
-    """The pyHanko view of one signature, or None after recording why the signature is malformed."""
+def _is_document_timestamp(sig_object) -> bool:
+    """A document time-stamp: /Type /DocTimeStamp with its sub-filter (ISO 32000-2, 12.8.5). A CMS signature
+    whose dictionary only says /Type /DocTimeStamp is a malformed signature, not a time-stamp (else it would
+    pass unjudged, and as an LTA update even after a DocMDP P=1 certification)."""
+    return sig_object.get("/Type") == "/DocTimeStamp" and sig_object.get("/SubFilter") == "/ETSI.RFC3161"
+
+
+class _Embedded(EmbeddedPdfSignature):
+    """pyHanko's view of one signature, its DocMDP level read as ISO 32000-2 says (Table 257: /P and
+    /TransformParams may be absent, meaning 2 — pyHanko refused such a certification as malformed)."""
+
+    @property
+    def docmdp_level(self) -> MDPPerm | None:
+        level = pdfmdp.read_docmdp(self.sig_object, self.sig_field)
+        return MDPPerm(level) if level is not None else None
+
+
+def _embedded(reader, field_ref, fq_name, sig_object, data, sig, shared=frozenset()):
+    """The pyHanko view of one signature, or None after recording why the signature is malformed. `shared`:
+    references of signature dictionaries that more than one field names (one signature shown as several)."""
     subfilter = str(sig_object.get("/SubFilter")) if sig_object is not None else ""
     problem = ""
     if sig_object is None:
@@ -120,16 +146,25 @@ def _embedded(reader, field_ref, fq_name, sig_object, data, sig):
         problem = f"unsupported /SubFilter {subfilter[:40]}"
     elif not isinstance(sig_object.get("/Filter"), generic.NameObject):
         problem = "no /Filter (ISO 32000-2, 12.8.1: required)"
+    elif sig_object.get("/Type") not in (None, "/Sig"):
+        problem = "/Type is neither /Sig nor absent (ISO 32000-2, Table 255)"
+    elif _value_ref(field_ref) in shared:
+        problem = "the signature dictionary is the value of several fields"
     br = None
     if not problem:
         br, problem = pdfsyntax.byte_range_problem(sig_object, data, _value_ref(field_ref))
     emb = None
     if not problem:
         try:
-            emb = EmbeddedPdfSignature(reader, field_ref, fq_name)
+            emb = _Embedded(reader, field_ref, fq_name)
             emb.signer_info  # noqa: B018 - parsed now
         except Exception as exc:  # noqa: BLE001 - Contents not a CMS SignedData, no SignerInfo, …
             problem = f"/Contents is not a CMS signature: {str(exc)[:120]}"
+    if not problem:
+        try:
+            emb.docmdp_level  # noqa: B018 - read now
+        except ValueError as exc:
+            problem = f"unreadable DocMDP permissions: {exc}"
     if problem:
         log.debug("signature %s malformed: %s", fq_name, problem)
         sig.check("format.invalid", False, _("The signature is malformed: its byte range or its signature value "

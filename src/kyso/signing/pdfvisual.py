@@ -83,7 +83,7 @@ def _without_annotation(pdf: bytes, ref: tuple[int, int]) -> bytes | None:
     nothing hidden."""
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        reference = generic.Reference(*ref)
+        reference = generic.Reference(*ref, pdf=writer)
         try:
             annot = writer.get_object(reference)
         except Exception:  # noqa: BLE001 - not in this revision: added after signing

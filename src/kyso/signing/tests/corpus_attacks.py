@@ -430,23 +430,33 @@ PLACEHOLDER = 9999999999
 
 
 def hand_sign(data: bytes, cert, key, chain=(), *, filter_: str | None = "/Adobe.PPKLite",
-              subfilter: str = "/adbe.pkcs7.detached", extra=None, name="Sig1", byte_range=None, cms=None, size=8192, **cms_kw):
-    """Sign `data` with a signature dictionary written by hand: without /Filter when `filter_` is None,
-    `extra` entries added, `byte_range(a, b, c, d, length)` → the four numbers to write (default: the
-    standard ones), `cms(message)` → the DER to embed (default: `corpus_cms.detached`)."""
+              subfilter: str = "/adbe.pkcs7.detached", extra=None, name="Sig1", byte_range=None, cms=None, size=8192,
+              type_: str | None = "/Sig", range_text=None, perms: bool = False, field_extra=None, **cms_kw):
+    """Sign `data` with a signature dictionary written by hand: without /Filter when `filter_` is None (without
+    /Type when `type_` is None), `extra` entries added (or `extra(writer)`'s), `byte_range(a, b, c, d, length)` → the four numbers to
+    write (default: the standard ones), `range_text(numbers)` → the /ByteRange as written (default
+    `[a b c d]`), `cms(message)` → the DER to embed (default: `corpus_cms.detached`); with `perms`, the
+    catalogue's /Perms /DocMDP names the signature (as a certification signature's does); `field_extra(writer)`
+    → entries added to the signature field."""
     w = IncrementalPdfFileWriter(io.BytesIO(data))
-    sig = generic.DictionaryObject({N("/Type"): N("/Sig"), N("/SubFilter"): N(subfilter),
+    sig = generic.DictionaryObject({N("/SubFilter"): N(subfilter),
                                     N("/M"): generic.TextStringObject("D:20261207000000Z"),
                                     N("/ByteRange"): generic.ArrayObject([generic.NumberObject(PLACEHOLDER)] * 4),
                                     N("/Contents"): generic.ByteStringObject(b"\x00" * size)})
+    if type_:
+        sig[N("/Type")] = N(type_)
     if filter_:
         sig[N("/Filter")] = N(filter_)
-    sig.update(extra or {})
+    sig.update((extra(w) if callable(extra) else extra) or {})
     sig_ref = w.add_object(sig)
-    page_ref = w.root["/Pages"].raw_get("/Kids")[0]
+    if perms:
+        w.root[N("/Perms")] = generic.DictionaryObject({N("/DocMDP"): sig_ref})
+    page_ref = w.root["/Pages"].raw_get("/Kids").raw_get(0)
     widget = w.add_object(generic.DictionaryObject({
-        N("/Type"): N("/Annot"), N("/Subtype"): N("/Widget"), N("/FT"): N("/Sig"), N("/T"): generic.TextStringObject(name),
-        N("/V"): sig_ref, N("/Rect"): _num(0, 0, 0, 0), N("/F"): generic.NumberObject(132), N("/P"): page_ref}))
+        N("/Type"): N("/Annot"), N("/Subtype"): N("/Widget"), N("/FT"): N("/Sig"),
+        N("/T"): name if isinstance(name, generic.PdfObject) else generic.TextStringObject(name), N("/V"): sig_ref,
+        N("/Rect"): _num(0, 0, 0, 0), N("/F"): generic.NumberObject(132), N("/P"): page_ref,
+        **(field_extra(w) if field_extra else {})}))
     page = page_ref.get_object()
     page[N("/Annots")] = generic.ArrayObject([*page.get("/Annots", []), widget])
     form = w.root["/AcroForm"] if "/AcroForm" in w.root else generic.DictionaryObject()
@@ -466,7 +476,7 @@ def hand_sign(data: bytes, cert, key, chain=(), *, filter_: str | None = "/Adobe
     numbers = (0, gap_start, gap_end, len(out) - gap_end)
     if byte_range is not None:
         numbers = byte_range(*numbers, len(out))
-    text = b"[" + b" ".join(b"%d" % n for n in numbers) + b"]"
+    text = range_text(numbers) if range_text else b"[" + b" ".join(b"%d" % n for n in numbers) + b"]"
     out[at:at + len(placeholder)] = text.ljust(len(placeholder))
     a, b, c, d = (0, gap_start, gap_end, len(out) - gap_end) if byte_range is None else numbers
     message = bytes(out[max(a, 0):max(a, 0) + max(b, 0)] + out[max(c, 0):max(c, 0) + max(d, 0)])

@@ -175,21 +175,31 @@ def duplicate_signature(data: bytes, *, objstm: bool = False) -> bytes:
         sig = w.add_object(copy, obj_stream=w.prepare_object_stream())
     else:
         sig = w.add_object(copy)
-    page_ref = w.root["/Pages"].raw_get("/Kids")[0]
+    add_sig_field(w, sig, page_ref=w.root["/Pages"].raw_get("/Kids")[0])
+    return _write(w)
+
+
+def add_sig_field(w, value, name: str = "Sig2", page_ref=None) -> None:
+    """An invisible signature field `name` whose /V is `value`, added to the form and the first page."""
+    page_ref = page_ref if page_ref is not None else w.root["/Pages"].raw_get("/Kids").raw_get(0)
     widget = w.add_object(generic.DictionaryObject({
         N("/Type"): N("/Annot"), N("/Subtype"): N("/Widget"), N("/FT"): N("/Sig"),
-        N("/T"): generic.TextStringObject("Sig2"), N("/V"): sig, N("/Rect"): _num(0, 0, 0, 0),
+        N("/T"): generic.TextStringObject(name), N("/V"): value, N("/Rect"): _num(0, 0, 0, 0),
         N("/F"): generic.NumberObject(132), N("/P"): page_ref}))
     page = page_ref.get_object()
     page[N("/Annots")] = generic.ArrayObject([*page.get("/Annots", []), widget])
     w.root["/AcroForm"]["/Fields"].append(widget)
+    form_updated(w)
+    w.update_container(page)
+
+
+def form_updated(w) -> None:
+    """Mark the catalogue's /AcroForm as changed (its own object, or the catalogue holding it)."""
     raw = w.root.raw_get("/AcroForm")
     if isinstance(raw, generic.IndirectObject):
         w.mark_update(raw)
     else:
         w.update_root()
-    w.update_container(page)
-    return _write(w)
 
 
 # ---- /Contents spelled oddly -------------------------------------------------------------------------------
