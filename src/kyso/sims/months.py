@@ -90,7 +90,7 @@ def _tell_units(rep, month: dt.date, closed: MonthClose) -> None:
         text = _("SIM PKI payment for %(month)s of %(unit)s: %(lines)s lines, %(total)s VND. The statement: "
                  "/sims/payment/?month=%(ym)s&unit=%(code)s") % {
             "month": month.strftime("%m/%Y"), "unit": unit.name, "lines": lines,
-            "total": report._money(total), "ym": month.strftime("%Y-%m"), "code": unit.code}
+            "total": report._money(total), "ym": month.strftime("%m/%Y"), "code": unit.code}
         for ra in RoleAssignment.objects.filter(unit=unit, role=Role.UNIT_OFFICER).select_related("user__person"):
             if ra.user.person_id:
                 notify_person(ra.user.person, text, subject=str(_("SIM PKI payment statement")),

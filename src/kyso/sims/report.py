@@ -38,7 +38,7 @@ def parse_month(value) -> dt.date:
             continue
         if dt.date(2020, 2, 1) <= day <= dt.date(2100, 12, 1):
             return day
-    raise InvalidInput("sims.month.invalid", _("The month must be written as YYYY-MM (from 2020-02)."))
+    raise InvalidInput("sims.month.invalid", _("The month must be written as MM/YYYY (from 02/2020)."))
 
 
 def _round(x: Fraction) -> int:

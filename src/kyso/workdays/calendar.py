@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kyso.core import dates
 from kyso.core.errors import InvalidInput
 
 from .models import DayOverride
@@ -98,10 +99,10 @@ def _as_date(value) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput("workdays.bad_date", gettext_lazy("%(value)s is not a date in the form YYYY-MM-DD."), value=value) from None
+    try:                                           # dd/mm/yyyy as people type it, ISO as machines send it
+        return dates.parse(value, required=True)
+    except InvalidInput as exc:
+        raise InvalidInput("workdays.bad_date", exc.message, value=value) from None
 
 
 def is_working_day(day) -> bool:

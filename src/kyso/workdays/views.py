@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from kyso.accounts import roles as perms
 from kyso.accounts import scope
+from kyso.core import dates
 from kyso.core.errors import Forbidden, KysoError
 
 from . import calendar, services
@@ -17,13 +18,13 @@ from .models import DayKind, DayOverride
 
 
 class CalcForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = dates.DateField(label=gettext_lazy("From"))
     days = forms.IntegerField(label=gettext_lazy("Working days"), min_value=0, max_value=calendar.MAX_WORKING_DAYS, required=False)
-    end = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = dates.DateField(label=gettext_lazy("To"), required=False)
 
 
 class OverrideForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = dates.DateField(label=gettext_lazy("date"))
     kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=DayKind.choices)
     name = forms.CharField(label=gettext_lazy("name"), max_length=200)
     legal_basis = forms.CharField(label=gettext_lazy("legal basis"), max_length=200, required=False)

@@ -93,3 +93,20 @@ def test_api_page_and_cli(demo, lines, api, client, capsys):
     assert MonthClose.objects.filter(month=dt.date(2026, 2, 1)).exists()
     call_command("sims", "close", "--month", "2026-03", "--as", "cntt")
     assert "2026-03\tđã chốt" in capsys.readouterr().out
+
+
+def test_the_units_notice_and_a_wrong_month_read_months_as_mm_yyyy(demo, lines, it, as_user, client):
+    """The closing notice linked to its statement as "?month=2026-02" and a month typed wrong was answered
+    "write it as YYYY-MM (from 2020-02)" (issue 17: months as MM/YYYY)."""
+    from kyso.core import pagecheck
+    from kyso.notify.models import Notification
+
+    with as_user(it):
+        services.close_month(it, "2026-02")
+    body = Notification.objects.filter(topic="sims.month.closed").first().body
+    assert "/sims/payment/?month=02/2026&unit=" in body and not pagecheck.problems(f"<p>{body}</p>")
+    client.force_login(it)
+    link = body[body.index("/sims/payment/"):]
+    assert client.get(link).status_code == 200
+    page = client.get("/sims/payment/", {"month": "13/2026"}).content.decode()
+    assert "MM/YYYY (từ 02/2020)" in page and not pagecheck.problems(page)
