@@ -184,6 +184,10 @@ class _WrongSimPin(Forbidden):
     def __init__(self, left: int):
         super().__init__("mobile.pin.wrong", _("The PIN is wrong; %(left)s tries left before the SIM is blocked."),
                          left=left)
+        # The SIM counted the wrong PIN and that is kept on purpose, as a refused step keeps it (`steps.settle`):
+        # before, the page that showed the error undid the count with everything else, so any number of wrong
+        # PINs could be tried on the phone page and the right one still signed.
+        self.rolled_back = True
 
 
 set_local_handler(handle)
