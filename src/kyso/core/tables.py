@@ -138,10 +138,12 @@ def _read_csv(data: bytes) -> list[list]:
         raise InvalidInput("import.format", _("Only CSV and XLSX files can be imported."))
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        return [row for row in reader]
     except csv.Error as exc:
-        raise InvalidInput("import.csv", _("The CSV file could not be read: %(detail)s"), detail=str(exc)) from None
+        raise InvalidInput("import.csv", _("The CSV file could not be read (line %(line)s)."), line=reader.line_num,
+                           detail=str(exc)) from None
 
 
 def _too_many_rows() -> InvalidInput:

@@ -202,7 +202,7 @@ def check(receipt_bytes: bytes, record: bytes, trust: TrustStore | None = None) 
         tree = [[bytes(v) for v in part] for part in ats["reduced_hashtree"]] if ats["reduced_hashtree"].native else []
         token = ats["time_stamp"]
     except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise InvalidInput("portal.receipt.evidence_malformed", _("The evidence record is malformed: %(detail)s"),
+        raise InvalidInput("portal.receipt.evidence_malformed", _("The evidence record is malformed and cannot be read."),
                            detail=str(exc)[:200]) from exc
     leaf = _h(receipt_bytes)
     try:

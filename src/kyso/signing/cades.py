@@ -78,7 +78,7 @@ def load(data: bytes) -> cms.ContentInfo:
         info["content"].native  # noqa: B018 - parse everything now
         return info
     except Exception as exc:  # noqa: BLE001 - any parse failure is the same error for the user
-        raise InvalidInput("signing.input.cms_malformed", _("The CMS signature is malformed: %(detail)s"),
+        raise InvalidInput("signing.input.cms_malformed", _("The CMS signature is malformed and cannot be read."),
                            detail=str(exc)[:200]) from exc
 
 

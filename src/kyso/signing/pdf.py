@@ -94,7 +94,7 @@ def _check_pdf(data: bytes) -> PdfFileReader:
         reader.root["/Pages"]  # noqa: B018
         return reader
     except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds on broken files
-        raise InvalidInput("signing.input.pdf_malformed", _("The PDF document is malformed: %(detail)s"),
+        raise InvalidInput("signing.input.pdf_malformed", _("The PDF document is malformed and cannot be read."),
                            detail=str(exc)[:200]) from exc
 
 
@@ -307,7 +307,7 @@ def _refuse_malformed():
     except KysoError:
         raise
     except _STRUCTURE_ERRORS as exc:
-        raise InvalidInput("signing.input.pdf_malformed", _("The PDF document is malformed: %(detail)s"),
+        raise InvalidInput("signing.input.pdf_malformed", _("The PDF document is malformed and cannot be read."),
                            detail=str(exc)[:200]) from exc
 
 

@@ -67,8 +67,8 @@ def verify_pdf(data: bytes, report: r.DocumentReport, trust: TrustStore) -> None
     except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds on broken files
         log.debug("PDF unreadable: %s", exc)
         if not claims_signature(data):
-            raise InvalidInput("signing.input.pdf_malformed", _("The PDF document is malformed: %(detail)s") % {
-                "detail": str(exc)[:200]}) from exc
+            raise InvalidInput("signing.input.pdf_malformed", _("The PDF document is malformed and cannot be read."),
+                               detail=str(exc)[:200]) from exc
         _verify_signed_prefixes(data, report, trust)
         return
     if not fields and _unexplained_signature(data, reader):

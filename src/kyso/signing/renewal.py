@@ -208,7 +208,7 @@ def _renew_one(source: StoredFile, found: Strength, now: dt.datetime) -> Archive
         except KysoError:
             raise
         except Exception as exc:  # noqa: BLE001 - a document the libraries cannot handle is a failure to report
-            raise InvalidState("signing.renewal.unreadable", _("The document could not be extended: %(detail)s"),
+            raise InvalidState("signing.renewal.unreadable", _("The document could not be extended: its file cannot be read."),
                                detail=str(exc)[:200]) from exc
         renewed = store(data, name=source.name, media_type=source.media_type, purpose=RENEWED_PURPOSE,
                         unit_path=source.unit_path)

@@ -74,10 +74,12 @@ def parse(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, parser())
     except etree.XMLSyntaxError as exc:
-        raise InvalidInput("signing.input.xml_malformed", _("The XML document is malformed: %(detail)s"),
-                           detail=str(exc)[:200]) from exc
+        line, column = (exc.position if exc.position else (exc.lineno or 0, 0))
+        raise InvalidInput("signing.input.xml_malformed",
+                           _("The XML document is malformed (line %(line)s, column %(column)s)."),
+                           line=line, column=column, detail=str(exc)[:200]) from exc
     if root is None:
-        raise InvalidInput("signing.input.xml_malformed", _("The XML document is malformed: %(detail)s"), detail="empty")
+        raise InvalidInput("signing.input.xml_malformed", _("The XML document is empty."))
     info = root.getroottree().docinfo
     if info.internalDTD is not None or info.externalDTD is not None or info.doctype:
         # a DTD past the first bytes looked at (after a long comment): refused all the same
