@@ -161,9 +161,13 @@ def _archive_timestamp(root, sig_el, ats, trust: TrustStore, sig: r.SignatureRep
 
 
 def _broken(sig: r.SignatureReport, exc: Exception) -> bool:
+    """An archive time-stamp that cannot be read, or whose input cannot be rebuilt from what the signature holds
+    now (a CAdES ats-hash-index naming a value that changed): it proves nothing. FORMAT_FAILURE goes with
+    TOTAL_FAILED only (EN 319 102-1, table 5); the signature itself is intact: INDETERMINATE as any archive
+    time-stamp that does not hold."""
     sig.check("timestamp.archive_invalid", False,
               _("The archive time-stamp is not valid."), detail=exc,
-              indeterminate=r.FORMAT_FAILURE)
+              indeterminate=r.SIG_CONSTRAINTS_FAILURE)
     return False
 
 
@@ -176,18 +180,26 @@ def _archive_token(token: cms.ContentInfo, octets: bytes, trust: TrustStore, sig
             token["content"], trust.validation_context(at=at), lambda algo: hashlib.new(algo, octets).digest()))
     except Exception as exc:  # noqa: BLE001 - a broken archive time-stamp is reported, not raised
         return _broken(sig, exc)
-    if not status.get("intact") or not status.get("valid"):
+    return archive_check(sig, intact=bool(status.get("intact") and status.get("valid")),
+                         when=None if status.get("trust_problem_indic") is not None else status["timestamp"])
+
+
+def archive_check(sig: r.SignatureReport, *, intact: bool, when: dt.datetime | None, detail=None):
+    """Record how an archive time-stamp (XAdES, CAdES) or a document time-stamp after the signature (PAdES)
+    stands: it matches what it covers (else the signature or its validation data changed after it was
+    time-stamped), and its authority is trusted at the time it is judged. Its time when it holds, else False."""
+    if not intact:
         sig.check("timestamp.archive_invalid", False,
-                  _("The archive time-stamp does not match the signature and its validation data."),
+                  _("The archive time-stamp does not match the signature and its validation data."), detail=detail,
                   indeterminate=r.SIG_CONSTRAINTS_FAILURE)
         return False
-    if status.get("trust_problem_indic") is not None:
+    if when is None:
         sig.check("timestamp.archive_untrusted", False, _("The authority of the archive time-stamp is not trusted."),
-                  indeterminate=r.NO_CERTIFICATE_CHAIN_FOUND)
+                  detail=detail, indeterminate=r.NO_CERTIFICATE_CHAIN_FOUND)
         return False
     sig.check("timestamp.archive", True, _("Archive time-stamp from a trusted authority: %(time)s") % {
-        "time": display.when(status["timestamp"], seconds=True)})
-    return status["timestamp"]
+        "time": display.when(when, seconds=True)})
+    return when
 
 
 def cms_level(signed_data: cms.SignedData, sig: r.SignatureReport, trust: TrustStore,
@@ -230,4 +242,5 @@ def _gen_time(item) -> dt.datetime:
         return dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 
 
-__all__ = ["with_document_material", "document_material", "cms_material", "pdf_level", "xades_level", "cms_level"]
+__all__ = ["with_document_material", "document_material", "cms_material", "pdf_level", "xades_level", "cms_level",
+           "archive_check"]

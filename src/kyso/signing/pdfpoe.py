@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from pyhanko.sign.validation import async_validate_pdf_timestamp
 
@@ -17,11 +18,23 @@ from .trust import TrustStore
 log = logging.getLogger(__name__)
 
 
-def held(reader, trust: TrustStore) -> list[tuple[int, dt.datetime]]:
-    """(signed revision, time) of the document time-stamps that hold, newest first, stopping at the first
-    that does not (nothing older can be judged at a proven time after it)."""
+@dataclass(frozen=True)
+class Stamp:
+    """One document time-stamp as judged: `time` when it holds; else whether its message imprint matched
+    (`intact`: the bytes it covers are those it time-stamped) and why it did not hold (`detail`)."""
+
+    revision: int
+    time: dt.datetime | None
+    intact: bool = True
+    detail: object = None
+
+
+def judged(reader, trust: TrustStore) -> list[Stamp]:
+    """The document time-stamps newest first, each judged at the time of the next newer one that held (the
+    newest now), down to the first that does not hold — included, so that the report says why: nothing older
+    can be judged at a proven time after it."""
     stamps = sorted(_stamps(reader), key=lambda ts: ts.signed_revision, reverse=True)
-    out: list[tuple[int, dt.datetime]] = []
+    out: list[Stamp] = []
     at = None
     for ts in stamps:
         try:
@@ -29,12 +42,20 @@ def held(reader, trust: TrustStore) -> list[tuple[int, dt.datetime]]:
                                                               skip_diff=True))
         except Exception as exc:  # noqa: BLE001 - a time-stamp pyHanko cannot judge proves nothing
             log.debug("document time-stamp %s not validated: %s", ts.field_name, exc)
+            out.append(Stamp(ts.signed_revision, None, intact=False, detail=exc))
             break
         if not (status.intact and status.valid and status.trusted):
+            out.append(Stamp(ts.signed_revision, None, intact=bool(status.intact and status.valid),
+                             detail=getattr(status, "trust_problem_indic", None)))
             break
         at = status.timestamp
-        out.append((ts.signed_revision, at))
+        out.append(Stamp(ts.signed_revision, at))
     return out
+
+
+def held(stamps: list[Stamp]) -> list[tuple[int, dt.datetime]]:
+    """(signed revision, time) of the document time-stamps that hold, newest first."""
+    return [(s.revision, s.time) for s in stamps if s.time is not None]
 
 
 def proof_for(chain: list[tuple[int, dt.datetime]], revision: int) -> dt.datetime | None:

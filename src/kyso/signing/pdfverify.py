@@ -24,7 +24,7 @@ from kyso.core.errors import InvalidInput
 from . import algorithms, pdfchanges, pdfmdp, pdfpoe, pdfsyntax
 from .cmsverify import signer_certificate_present
 from . import report as r
-from .embedded import pdf_level
+from .embedded import archive_check, pdf_level
 from .pdf import MAX_PDF_BYTES
 from .pyhanko_status import KEY_USAGE, fill
 from .trust import TrustStore
@@ -99,7 +99,8 @@ def verify_fields(data: bytes, reader, fields, report: r.DocumentReport, trust: 
         if emb is not None:
             found.append((sig, emb, br))
     embs = [emb for _s, emb, _b in found]
-    proven = pdfpoe.held(reader, trust) if found else []
+    stamps = pdfpoe.judged(reader, trust) if found else []
+    proven = pdfpoe.held(stamps)
     for sig, emb, br in found:
         verify_signature(emb, sig, trust, existed_at=pdfpoe.proof_for(proven, emb.signed_revision))
         if pdfmdp.misplaced_certification(emb, embs):
@@ -107,6 +108,9 @@ def verify_fields(data: bytes, reader, fields, report: r.DocumentReport, trust: 
                                                          "first signature: only the first signature can certify "
                                                          "a document, so its permissions are not in force."),
                       indeterminate=r.SIG_CONSTRAINTS_FAILURE)
+        for stamp in reversed(stamps):      # oldest first, as they were added; each one covers the signature
+            if stamp.revision > emb.signed_revision:
+                archive_check(sig, intact=stamp.intact, when=stamp.time, detail=stamp.detail)
         try:
             changes = pdfchanges.analyse(emb, embs, data, br.end)
         except Exception as exc:  # noqa: BLE001 - what cannot be analysed is not explained
