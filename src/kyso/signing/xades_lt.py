@@ -24,6 +24,7 @@ from kyso.core.errors import InvalidInput, InvalidState
 from .material import Material, cms_certificates, cms_signer, gather
 from .timestamps import token_for
 from .xmlcrypto import enveloped_document_c14n
+from .xmlinput import encoding_conflict
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 XADES = "http://uri.etsi.org/01903/v1.3.2#"
@@ -69,6 +70,11 @@ def parse(data: bytes) -> etree._Element:
     if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
         raise InvalidInput("signing.input.xml_dtd",
                            _("XML documents with a DTD or entity declarations are refused (XXE protection)."))
+    declared = encoding_conflict(data)
+    if declared:
+        raise InvalidInput("signing.input.xml_encoding",
+                           _("The XML declaration names the encoding %(encoding)s, but the file starts with the UTF-8 "
+                             "byte-order mark: the text cannot be read one way only."), encoding=declared[:40])
     if not head.startswith(b"<"):
         raise InvalidInput("signing.input.not_xml", _("The file is not an XML document."))
     try:

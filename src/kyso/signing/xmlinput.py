@@ -54,12 +54,27 @@ def looks_like_xml(data: bytes) -> bool:
     return data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
+_DECLARED = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+
+
+def encoding_conflict(data: bytes) -> str:
+    """The encoding the declaration names when the file starts with UTF-8's byte-order mark and the declaration
+    names another (XML 1.0, 4.3.3 and Appendix F: a fatal error — libxml2 and xmlsec1 then read the bytes as the
+    declaration says, other readers as the mark says: two texts from one file), else ''."""
+    if not data.startswith(codecs.BOM_UTF8):
+        return ""
+    m = _DECLARED.match(data[3:])
+    name = m.group(1).decode("ascii").lower().replace("_", "-") if m else ""
+    return "" if name in ("", "utf-8", "utf8") else m.group(1).decode("ascii")
+
+
 def to_utf8(data: bytes) -> bytes:
     """The same document in UTF-8 (declaration adjusted, byte-order mark dropped); other encodings are left to
-    the parser, which reads the declaration."""
+    the parser, which reads the declaration. A UTF-8 mark with a declaration that contradicts it is kept: the
+    parse refuses the file (`encoding_conflict`)."""
     found = wide_encoding(data)
     if found is None:
-        return data[3:] if data.startswith(codecs.BOM_UTF8) else data
+        return data[3:] if data.startswith(codecs.BOM_UTF8) and not encoding_conflict(data) else data
     codec, bom = found
     try:
         text = data[bom:].decode(codec)

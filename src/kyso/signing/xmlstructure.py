@@ -67,12 +67,12 @@ EXC_C14N_NS = "http://www.w3.org/2001/10/xml-exc-c14n#"
 _QNAME_VALUE = re.compile(r"\s*([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*")
 
 
-def unsigned_qname_prefix(root, sig_el, reference) -> str:
+def unsigned_qname_prefix(content, reference) -> str:
     """A value that is a QName (xsi:type="t:Loai", <Loai>t:ChinhThuc</Loai>) whose prefix exclusive C14N does
     not sign: a namespace declaration is signed only where an element or attribute name uses it (or when the
     transform lists its prefix in InclusiveNamespaces), so one used only inside a value can be rebound after
     signing — the value means something else, the digest stays (W3C XML Signature Best Practices). The prefix,
-    or ''."""
+    or ''. `content`: the elements of the signed content (`content_elements`)."""
     transforms = [t for t in reference.findall(f"{{{DS}}}Transforms/{{{DS}}}Transform")
                   if (t.get("Algorithm") or "").startswith(("http://www.w3.org/TR/2001/REC-xml-c14n",
                                                              "http://www.w3.org/2006/12/xml-c14n11", EXC_C14N_NS))]
@@ -80,8 +80,8 @@ def unsigned_qname_prefix(root, sig_el, reference) -> str:
         return ""           # inclusive canonicalisation signs every namespace in scope
     listed = transforms[-1].find(f"{{{EXC_C14N_NS}}}InclusiveNamespaces")
     inclusive = set((listed.get("PrefixList") or "").split()) if listed is not None else set()
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el is sig_el or sig_el in el.iterancestors():
+    for el in content:
+        if not isinstance(el.tag, str):
             continue
         for value in (el.text, *el.attrib.values()):
             m = _QNAME_VALUE.fullmatch(value or "")
@@ -93,3 +93,54 @@ def unsigned_qname_prefix(root, sig_el, reference) -> str:
                 continue    # an attribute of this element uses the prefix: its declaration is rendered here
             return prefix
     return ""
+
+
+OBJECT = f"{{{DS}}}Object"
+SIGNED_PROPS_TYPES = {"http://uri.etsi.org/01903#SignedProperties", "http://uri.etsi.org/01903/v1.3.2#SignedProperties"}
+
+
+def id_targets(id_values) -> dict:
+    """Id value -> its element, for every Id/ID/id attribute in any namespace (xml:id, wsu:Id …): what signxml
+    resolves a reference `#value` to (`id_values`: xmlcrypto.id_attributes, checked to hold no value twice)."""
+    return {str(v): v.getparent() for v in id_values}
+
+
+def _target(ref, targets):
+    uri = ref.get("URI") or ""
+    return targets.get(uri[1:]) if uri.startswith("#") and not uri.startswith("#xpointer(") else None
+
+
+def content_references(root, sig_el, targets) -> list:
+    """The references that sign the document's content. Enveloped (the signature a child of the root): URI="" or
+    the root element by an Id. Enveloping (the signature is the root, RFC 3275 / XMLDSig 1.1, 2): the ds:Object
+    children of the signature, each by its Id — the content is what they hold."""
+    refs = [ref for ref in sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
+            if ref.get("Type") not in SIGNED_PROPS_TYPES]
+    if sig_el is root:
+        return [ref for ref in refs if (t := _target(ref, targets)) is not None and t.tag == OBJECT
+                and t.getparent() is sig_el]
+    return [ref for ref in refs if ref.get("URI") == "" or _target(ref, targets) is root]
+
+
+def signed_objects(root, sig_el, targets) -> set:
+    """The ds:Object elements an enveloping signature signs as its content (empty for any other signature)."""
+    if sig_el is not root:
+        return set()
+    return {_target(ref, targets) for ref in content_references(root, sig_el, targets)}
+
+
+def inside_signed_document(root, sig_el, ref, targets) -> bool:
+    """A reference by Id to an element the document reference already signs (an enveloped signature's whole
+    document outside the signature): it adds nothing unsigned."""
+    target = _target(ref, targets)
+    return (target is not None and sig_el is not root and target is not sig_el
+            and sig_el not in target.iterancestors() and root in (target, *target.iterancestors()))
+
+
+def content_elements(root, sig_el, targets):
+    """The elements of the signed content: the document outside the signature, or the enveloping signature's
+    signed ds:Object elements and what they hold."""
+    objects = signed_objects(root, sig_el, targets)
+    if objects:
+        return [el for obj in objects for el in obj.iter() if el is not obj]
+    return [el for el in root.iter() if el is not sig_el and sig_el not in el.iterancestors()]

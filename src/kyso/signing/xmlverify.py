@@ -30,15 +30,15 @@ from .xml import DS, XADES, parse, parser, signature_timestamp, signing_time
 from .xmlcrypto import (EXC_C14N, confirm, document_c14n, id_attributes, inherited_xml_attributes,
                         subtree_c14n)
 
-ID_ATTRIBUTES = ("Id", "ID", "id", "{http://www.w3.org/XML/1998/namespace}id")
-SIGNED_PROPS_TYPES = {"http://uri.etsi.org/01903#SignedProperties", "http://uri.etsi.org/01903/v1.3.2#SignedProperties"}
+SIGNED_PROPS_TYPES = xmlstructure.SIGNED_PROPS_TYPES
 
 
 def _certs(sig_el) -> list[x509.Certificate]:
     out = []
     for el in sig_el.findall(f"{{{DS}}}KeyInfo//{{{DS}}}X509Certificate"):
         try:
-            cert = x509.load_der_x509_certificate(base64.b64decode("".join((el.text or "").split())))
+            # all of its text: a comment inside the value splits it (the comment is judged by coverage.comment)
+            cert = x509.load_der_x509_certificate(base64.b64decode("".join("".join(el.itertext()).split())))
             cert.public_key()       # parsed lazily: a damaged key must fail here, not halfway through
         except (ValueError, UnsupportedAlgorithm):
             continue
@@ -47,23 +47,25 @@ def _certs(sig_el) -> list[x509.Certificate]:
 
 
 def _coverage(root, sig_el, sig: r.SignatureReport, id_values) -> bool:
-    """Refuse signature wrapping: the signature sits in the root and references the whole document
-    (URI=""), plus at most the XAdES SignedProperties and the KeyInfo of this very signature."""
+    """Refuse signature wrapping: the signature sits in the root and references the whole document (URI="" or
+    the root by its Id) — or, enveloping, is the root and references the ds:Object that holds the content —
+    plus at most the XAdES SignedProperties, the KeyInfo of this very signature and elements the document
+    reference already signs."""
     refs = sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
-    root_ids = {v for v in (root.get(a) for a in ID_ATTRIBUTES) if v}
-    # the whole document: URI="" or a reference to the root element itself by its Id (xmlsec1 --id-attr)
-    whole = [ref for ref in refs if ref.get("URI") == "" or (ref.get("URI") or "").startswith("#")
-             and ref.get("URI")[1:] in root_ids and ref.get("Type") not in SIGNED_PROPS_TYPES]
+    targets = xmlstructure.id_targets(id_values)
+    whole = xmlstructure.content_references(root, sig_el, targets)
     others = [ref for ref in refs if ref not in whole]
     props_ids = {el.get("Id") for el in sig_el.iter(f"{{{XADES}}}SignedProperties") if el.get("Id")}
     key_info_ids = {el.get("Id") for el in sig_el.findall(f"{{{DS}}}KeyInfo") if el.get("Id")}
     bad = [ref for ref in others
            if not ((ref.get("Type") in SIGNED_PROPS_TYPES and (ref.get("URI") or "").lstrip("#") in props_ids)
-                   or (ref.get("URI") or "").lstrip("#") in key_info_ids)]
+                   or (ref.get("URI") or "").lstrip("#") in key_info_ids
+                   or xmlstructure.inside_signed_document(root, sig_el, ref, targets))]
     # every attribute signxml resolves references by (`id_values`: any Id, ID or id attribute in any
     # namespace): one value twice could point it at a decoy
     duplicate_ids = len(id_values) != len(set(id_values))
-    if sig_el.getparent() is not root or len(whole) != 1 or bad or duplicate_ids:
+    placed = sig_el.getparent() is root or (sig_el is root and bool(whole))
+    if not placed or not whole or (sig_el is not root and len(whole) != 1) or bad or duplicate_ids:
         sig.check("coverage.partial", False,
                   _("The signature does not cover the whole document (possible signature wrapping)."),
                   indeterminate=r.SIG_CONSTRAINTS_FAILURE)
@@ -88,14 +90,7 @@ def _signed_properties_referenced(sig_el) -> bool:
     return bool(props) and all(p.get("Id") in uris for p in props)
 
 
-def _document_references(root, sig_el) -> list:
-    """The references of SignedInfo to the whole document: URI="" or the root element by its Id."""
-    root_ids = {v for v in (root.get(a) for a in ID_ATTRIBUTES) if v}
-    return [ref for ref in sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
-            if ref.get("URI") == "" or ((ref.get("URI") or "").startswith("#") and ref.get("URI")[1:] in root_ids)]
-
-
-def _comment_in_value(root, sig_el) -> bool:
+def _comment_in_value(root, content_refs) -> bool:
     """A comment with text right before or after it (<v>85<!---->00000</v>): a reference to the document drops
     comments (XMLDSig 4.4.3.3, canonicalisation without comments), so the signature still verifies, but a reader
     that takes one text node reads another value (the comment was put there after signing, or never signed).
@@ -103,7 +98,7 @@ def _comment_in_value(root, sig_el) -> bool:
     WithComments transform elsewhere — another reference's, or one written in an unsigned part — signs none."""
     if all(ref.get("URI") != "" and any((t.get("Algorithm") or "").endswith("#WithComments")
                                         for t in ref.findall(f"{{{DS}}}Transforms/{{{DS}}}Transform"))
-           for ref in _document_references(root, sig_el)):
+           for ref in content_refs):
         return False
     for comment in root.iter(etree.Comment):
         parent = comment.getparent()
@@ -120,14 +115,16 @@ _QUALIFYING_PROPERTIES = f"{{{XADES}}}QualifyingProperties"
 _KEY_INFO_NAMESPACES = (f"{{{DS}}}", "{http://www.w3.org/2009/xmldsig11#}")
 
 
-def _unsigned_content(sig_el) -> bool:
+def _unsigned_content(sig_el, signed_objects=frozenset()) -> bool:
     """What the signature carries besides its XMLDSig parts and the XAdES properties: the references Kyso
     accepts sign the document, the SignedProperties and the KeyInfo, never anything else in a ds:Object — a
     forged copy of the dossier there (or in KeyInfo) is found by a reader that searches the file (//MucLuong)
     and taken for signed (Somorovsky et al. 2012). An Object holds one xades:QualifyingProperties at most,
-    KeyInfo only XMLDSig elements."""
+    KeyInfo only XMLDSig elements. `signed_objects`: the Objects an enveloping signature signs as its content."""
     qualifying = 0
     for obj in sig_el.findall(f"{{{DS}}}Object"):
+        if obj in signed_objects:
+            continue
         if (obj.text or "").strip() or any((c.tail or "").strip() for c in obj):
             return True
         for child in obj:
@@ -399,15 +396,17 @@ def _verify_one(data, root, sig_el, sig, is_xades, trust) -> None:
         sig.check("format.invalid", False, _("The signed properties of the XAdES signature are not covered by "
                                              "the signature."), fail=r.FORMAT_FAILURE)
         return
-    prefix = next(filter(None, (xmlstructure.unsigned_qname_prefix(root, sig_el, ref)
-                                for ref in _document_references(root, sig_el))), "")
+    targets = xmlstructure.id_targets(id_values)
+    content_refs = xmlstructure.content_references(root, sig_el, targets)
+    content = xmlstructure.content_elements(root, sig_el, targets)
+    prefix = next(filter(None, (xmlstructure.unsigned_qname_prefix(content, ref) for ref in content_refs)), "")
     if prefix:
         sig.check("coverage.qname_prefix", False, _("A value names the namespace prefix %(prefix)s, whose "
                                                     "declaration the canonicalisation does not sign: it can be "
                                                     "rebound after signing and the value read otherwise.")
                   % {"prefix": prefix}, indeterminate=r.SIG_CONSTRAINTS_FAILURE)
         return
-    if _comment_in_value(root, sig_el):
+    if _comment_in_value(root, content_refs):
         sig.check("coverage.comment", False, _("A comment stands inside a signed value; the comment is not signed "
                                                "and some software then reads another value."),
                   indeterminate=r.SIG_CONSTRAINTS_FAILURE)
@@ -445,7 +444,7 @@ def _verify_one(data, root, sig_el, sig, is_xades, trust) -> None:
         cert = _crypto(etree.fromstring(data, parser()).getroottree(), sig_el, certs, sig)
     if cert is None:
         return
-    if _unsigned_content(sig_el):
+    if _unsigned_content(sig_el, xmlstructure.signed_objects(root, sig_el, targets)):
         # after the digests: a signed part that changed is the stronger verdict (TOTAL_FAILED)
         sig.check("coverage.unsigned_content", False, _("The signature carries content that is not signed "
                                                         "(besides the XMLDSig parts and the XAdES properties); a "

@@ -574,7 +574,12 @@ CONTENT_VARIANTS = [
 @pytest.mark.parametrize("case", CONTENT_VARIANTS, ids=[c[0] for c in CONTENT_VARIANTS])
 def test_cms_with_content_variant_corpus(kit, case, tmp_path, capsys):
     name, build, content, indication, sub, reason = case
-    data = build(kit)
+    assert_content_case(build(kit), content, name, indication, sub, reason, tmp_path, capsys)
+
+
+def assert_content_case(data, content, name, indication, sub, reason, tmp_path, capsys) -> None:
+    """A CMS verified with `--content` by the CLI and by `verify_bytes`: the expected indication, the exit code, the reasons in
+    Vietnamese."""
     code, cli = _cli(data, content, tmp_path, capsys)
     got = (cli.get("indication"), cli.get("sub_indication"))
     assert got == (indication, sub), f"{name} ({reason}): {json.dumps(cli, ensure_ascii=False)[:3000]}"
