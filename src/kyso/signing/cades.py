@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from asn1crypto import algos, cms, core
+from asn1crypto import algos, cms, core, tsp
 from cryptography import x509
 from django.utils.translation import gettext_lazy as _
 from pyhanko.sign.ades.asn1_util import register_cms_attribute
@@ -68,11 +68,24 @@ register_cms_attribute(ARCHIVE_TIME_STAMP_V3, "archive_time_stamp_v3", cms.Conte
 register_cms_attribute(ATS_HASH_INDEX_V3, "ats_hash_index_v3", core.Any)
 
 
+def _content_info(der: bytes) -> cms.ContentInfo:
+    """The ContentInfo of a CMS file; of an RFC 3161 time-stamp response (.tsr), the token it carries."""
+    try:
+        info = cms.ContentInfo.load(der, strict=True)
+        info["content_type"].native  # noqa: B018 - parsed lazily: a response's first field is no OID
+        return info
+    except ValueError:
+        response = tsp.TimeStampResp.load(der, strict=True)
+        if response["time_stamp_token"].native is None:
+            raise
+        return response["time_stamp_token"]
+
+
 def load(data: bytes) -> cms.ContentInfo:
     m = _PEM.search(data)
     der = base64.b64decode(b"".join(m.group(1).split())) if m else data
     try:
-        info = cms.ContentInfo.load(der, strict=True)
+        info = _content_info(der)
         if info["content_type"].native != "signed_data":
             raise ValueError("not SignedData")
         info["content"].native  # noqa: B018 - parse everything now

@@ -44,6 +44,10 @@ def claims_signature(data: bytes) -> bool:
 
 def verify_cms(data: bytes, report: r.DocumentReport, trust: TrustStore, content: bytes | None = None) -> None:
     signed = load(data)
+    if signed["encap_content_info"]["content_type"].native == "tst_info":
+        if not _time_stamp_covers(signed, report, content):
+            return
+        content = None      # the token is then checked as what it is: the authority's signature over its TSTInfo
     if signed["encap_content_info"]["content"].native is None and content is None:
         report.fail_document("document.detached_content_missing", None,
                              _("The signature is detached: the signed content is not in the file."),
@@ -62,6 +66,25 @@ def verify_cms(data: bytes, report: r.DocumentReport, trust: TrustStore, content
         sig = r.SignatureReport(kind="CMS")
         report.signatures.append(sig)
         _verify_signer(_only(signed, signer_info), signer_info, sig, trust, content)
+
+
+def _time_stamp_covers(signed: cms.SignedData, report: r.DocumentReport, content: bytes | None) -> bool:
+    """An RFC 3161 time-stamp token (or the response that carries it) given as a signature: the authority signs
+    the imprint of some data, nobody signs a document. Without that data it is no signature of anything
+    (SIGNED_DATA_NOT_FOUND, never "every signature is valid"); with it, the imprint must be its digest."""
+    if content is None:
+        report.fail_document("document.timestamp_only", None,
+                             _("The file is a time-stamp token (RFC 3161), not a signature: it proves that some data "
+                               "existed at a time, and that data is not in the file."),
+                             indication=r.INDETERMINATE, sub=r.SIGNED_DATA_NOT_FOUND)
+        return False
+    imprint = signed["encap_content_info"]["content"].parsed["message_imprint"]
+    if hashlib.new(imprint["hash_algorithm"]["algorithm"].native, content).digest() != imprint["hashed_message"].native:
+        report.fail_document("document.timestamp_imprint", False,
+                             _("The content given is not the data the time-stamp token was made for."),
+                             indication=r.FAILED, sub=r.HASH_FAILURE)
+        return False
+    return True
 
 
 def _octets(encapsulated) -> bytes:

@@ -16,11 +16,12 @@ import hashlib
 import json
 
 import pytest
-from asn1crypto import cms
+from asn1crypto import cms, tsp
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding
 from lxml import etree
 
+from kyso.signing.timestamps import token_for
 from kyso.signing.verify import verify_bytes
 
 from . import corpus_cms as C
@@ -450,7 +451,16 @@ def _countersigned(k, *, broken: bool):
     return signed.dump(force=True)
 
 
+def _tsr(token: cms.ContentInfo) -> bytes:
+    """An RFC 3161 time-stamp response (.tsr): status granted and the token."""
+    return tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token}).dump()
+
+
 CMS_STACKS = [
+    ("cms-time-stamp-token-as-signature", lambda k: token_for(CONTENT).dump(), INDET, "SIGNED_DATA_NOT_FOUND",
+     "an RFC 3161 time-stamp token given as a signature: the authority signs an imprint, no document is signed"),
+    ("cms-time-stamp-response-as-signature", lambda k: _tsr(token_for(CONTENT)), INDET, "SIGNED_DATA_NOT_FOUND",
+     "the time-stamp response (.tsr) that carries such a token"),
     ("cms-openssl-ecdsa-p256", lambda k: _openssl(k, **dict(zip(("cert", "key"), k.ec("p256")))), PASSED, None, "openssl cms, ECDSA P-256"),
     ("cms-openssl-ecdsa-p384-sha384", lambda k: _openssl(k, "-md", "sha384", **dict(zip(("cert", "key"), k.ec("p384")))),
      PASSED, None, "openssl cms, ECDSA P-384 with SHA-384"),
@@ -485,6 +495,10 @@ def test_the_report_says_which_signer_fails(kit, tmp_path, capsys):
 
 
 CONTENT_STACKS = [
+    ("cms-time-stamp-token-its-data", lambda k: token_for(CONTENT).dump(), CONTENT, PASSED, None,
+     "a time-stamp token with the data it was made for: the authority's signature over the imprint holds"),
+    ("cms-time-stamp-response-other-data", lambda k: _tsr(token_for(CONTENT)), b"khac", FAILED, HASH,
+     "a time-stamp response with other data than its imprint's"),
     ("cms-openssl-detached-stream", lambda k: _openssl(k, "-stream", detached=True), CONTENT, PASSED, None,
      "openssl cms -stream, detached (BER), the content given"),
     ("cms-openssl-detached-pem", lambda k: _openssl(k, outform="PEM", detached=True), CONTENT, PASSED, None,
