@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from kyso import audit
 from kyso.accounts import scope
 from kyso.core import steps
-from kyso.core.errors import InvalidInput
+from kyso.core.errors import Forbidden, InvalidInput
 from kyso.notify.models import Channel as NotifyChannel
 from kyso.notify.services import notify
 from kyso.org.models import Unit
@@ -61,6 +61,8 @@ def enrol_for(officer, holder, *, channel: str, msisdn: str = "", key_spec: str 
     person = getattr(holder, "person", None)
 
     def body(attempt):
+        _not_his_own(officer, holder, _("You may not enrol a signing credential for yourself: another IT Center "
+                                        "officer does."))
         # The PIN goes to the holder's confirmed mobile phone (his staff record's), never to the number the
         # officer types for a PKI SIM: whoever holds that SIM must still learn its PIN from the holder.
         phone = person.phone_mobile if person else ""
@@ -81,8 +83,18 @@ ENABLE = steps.step("mobile.credential.enable", perm=MOBILE_MANAGE, label=gettex
 DISABLE = steps.step("mobile.credential.disable", perm=MOBILE_MANAGE, label=gettext_lazy("Disable a signing credential"))
 
 
+def _not_his_own(officer, holder, message) -> None:
+    """Four eyes on the IT Center's own keys (issue 16): an officer gives himself no credential and lifts no
+    disabling of his own — he would be requester and approver at once (disabling his own is always allowed)."""
+    if officer is not None and holder is not None and getattr(officer, "pk", None) == holder.pk:
+        raise Forbidden("mobile.credential.own", message)
+
+
 def set_enabled(officer, cred: Credential, enabled: bool) -> Credential:
     def body(attempt):
+        if enabled:
+            _not_his_own(officer, cred.holder, _("You may not enable your own signing credential again: another IT "
+                                                 "Center officer does."))
         cred.enabled = enabled
         cred.save(update_fields=["enabled"])
         return cred
