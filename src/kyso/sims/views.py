@@ -125,6 +125,9 @@ def detail(request, pk):
     return render(request, "sims/detail.html", {
         "sub": sub, "number": privacy.number(sub, privacy.shown(request.user, [sub], "sims.page")), "events": sub.events.select_related("plan", "actor"), "can_manage": can_manage,
         "plans": DataPlan.objects.filter(is_active=True), "errors": errors, "form": request.POST,
+        # after an error, the form that was sent shows again what was typed in it
+        "change": request.POST if request.POST.get("action") == "change" else {},
+        "stop": request.POST if request.POST.get("action") in ("suspend", "resume", "end") else {},
         "today": timezone.localdate(), "suggested": services.plan_for(sub.person)}, status=status)
 
 

@@ -92,3 +92,20 @@ def test_a_subscriber_has_no_registry(login):
     c = login("thuebao")
     assert c.get("/sims/").status_code == 403
     assert c.get("/sims/payment/").status_code == 403
+
+
+def test_a_lines_forms_keep_what_was_typed_after_an_error(demo, login, register):
+    """A suspension or a change refused (an impossible day) showed the page again with every field blank: the
+    reason, the new certificate's serial and the day typed were lost (issue 17: forms keep what was typed)."""
+    line = register(demo.person("NA", "Giám đốc"), "0911222333")
+    c = login("cntt")
+    resp = c.post(f"/sims/{line.pk}/", {"action": "suspend", "effective_on": "31/02/2026", "reason": "Nghỉ phép dài"})
+    body = resp.content.decode()
+    assert resp.status_code == 400 and 'value="31/02/2026"' in body and 'value="Nghỉ phép dài"' in body
+    resp = c.post(f"/sims/{line.pk}/", {"action": "change", "effective_on": "30/02/2026", "plan": "",
+                                        "data_fee": "120000", "line_fee": "0", "certificate": "54AB01",
+                                        "reason": "Gia hạn chứng thư"})
+    body = resp.content.decode()
+    assert resp.status_code == 400 and 'value="30/02/2026"' in body and 'value="54AB01"' in body
+    assert 'value="Gia hạn chứng thư"' in body and 'value="120000"' in body
+    assert body.count('value="Nghỉ phép dài"') == 0          # the other form does not take this one's values
