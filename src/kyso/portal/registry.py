@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kyso import audit
 from kyso.accounts import scope
 from kyso.core import steps
-from kyso.core.errors import Conflict, InvalidInput, NotFound
+from kyso.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kyso.org.models import Unit
 
 from .models import IvanRegistration, SignerAuthorisation, Submitter, SubmitterKind
@@ -86,6 +86,12 @@ def authorise_signer(user, *, tax_code: str, employer_name: str, person_id: str,
     person_id = person_id.strip().upper()
 
     def body(attempt):
+        own = (getattr(getattr(user, "person", None), "id_number", "") or "").strip().upper()
+        if own and own == person_id:
+            # four eyes (issue 16): the officer who keeps the register does not write himself into it — he would
+            # then sign dossiers for the employer on his own word
+            raise Forbidden("portal.authorisation.own", _("You may not register an authorisation for yourself: "
+                                                          "another officer of the office does."))
         if in_force(SignerAuthorisation.objects.filter(employer_tax_code=tax_code, person_id=person_id), start).exists():
             raise Conflict("portal.authorisation.exists",
                            _("This person is already authorised to sign for the employer %(tax)s."), tax=tax_code)

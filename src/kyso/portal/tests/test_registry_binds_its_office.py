@@ -39,3 +39,20 @@ def test_an_ivan_registration_counts_at_the_office_that_keeps_it(api, ivan_api, 
     assert not Dossier.objects.exists()
     r = _post_ivan(ivan_api, dict(_ivan_body(issued, key), unit="HN.CG"), "efy-office-0002")
     assert r.status_code == 201, r.json()
+
+
+def test_the_officer_does_not_write_himself_into_the_register(api, demo, employer):
+    """Four eyes: the one-stop officer who keeps the register registered an authorisation naming his own identity
+    number — then signed the employer's dossiers, filed with his own office, on his own word. Another officer of
+    the office records it."""
+    from kyso.portal.models import SignerAuthorisation
+
+    officer = demo.user("motcua.bd")
+    auth = {"employer_tax_code": "0101234567", "employer_name": "Công ty TNHH Ánh Dương",
+            "person_id": officer.person.id_number.lower(), "person_name": officer.person.full_name, "unit": "HN.BD"}
+    r = api("motcua.bd").post("/api/v1/portal/signer-authorisations/", auth, format="json")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "portal.authorisation.own", r.json()
+    assert "Bạn không được tự đăng ký" in r.json()["error"]["message"]
+    assert not SignerAuthorisation.objects.exists()
+    r = api("motcua.hn").post("/api/v1/portal/signer-authorisations/", auth, format="json")
+    assert r.status_code == 201, r.json()
