@@ -101,10 +101,11 @@ def create_ca(name: str, common_name: str, *, parent: CertificateAuthority | Non
 
 
 def responder(ca: CertificateAuthority, profile: str) -> tuple[IssuedCertificate, keystore.KeyHandle]:
-    """The current delegated responder (OCSP) or time-stamping unit (TSA) certificate of `ca`, and its key."""
+    """The current delegated responder (OCSP) or time-stamping unit (TSA) certificate of `ca`, and its key: the
+    one issued last (a unit replaced before its expiry, e.g. for a stronger key, is no longer used)."""
     soon = timezone.now() + dt.timedelta(days=1)
     cert = (IssuedCertificate.objects.filter(ca=ca, profile=profile, status=CertStatus.GOOD, not_after__gt=soon)
-            .order_by("-not_after").first())
+            .order_by("-not_before", "-created_at").first())
     if cert is None:
         raise NotFound("pki.responder.missing", _("The %(profile)s certificate of CA %(ca)s is missing: run `kyso ca init`."),
                        profile=profile, ca=ca.name)

@@ -23,7 +23,7 @@ from kyso.pki import keystore
 from kyso.pki.ca import get_ca, responder
 from kyso.pki.issuance import SubjectInfo, issue_for_public_key
 from kyso.pki.profiles import MAX_DAYS
-from kyso.signing import renewal
+from kyso.signing import algorithms, renewal
 from kyso.signing.models import ArchiveRenewal
 from kyso.signing.pdf import sign_pdf
 from kyso.signing.trust import TrustStore
@@ -60,7 +60,7 @@ def _days_left(cert) -> int:
 
 @pytest.fixture
 def archived(demo, signer, chain, one_page_pdf, dossier_xml, settings):
-    # By default RSA-2048 ends on 31/12/2030, before the TSA certificate (5 years): here a policy where the TSA
+    # The signers' and the rotated TSAs' keys here are RSA-2048 (ends on 31/12/2030): a policy where the TSA
     # certificate's expiry is what ends the strength, unless a test says otherwise.
     settings.KYSO_ALGORITHM_END_DATES = {"rsa2048": "2099-12-31"}
     return _archive(demo, signer, chain, one_page_pdf, dossier_xml)
@@ -113,15 +113,16 @@ def test_a_record_that_cannot_be_made_stronger_is_listed_once_with_the_reason(ar
 def test_an_algorithm_end_date_within_the_margin_makes_a_record_due(archived, settings):
     pdf_file, _xml, _unsigned = archived
     soon = (timezone.now() + dt.timedelta(days=30)).date().isoformat()
-    settings.KYSO_ALGORITHM_END_DATES = {"rsa2048": soon}
+    tsa_key = algorithms.key_name(responder(get_ca(), "tsa")[0].certificate.public_key())    # RSA-3072
+    settings.KYSO_ALGORITHM_END_DATES = {"rsa2048": "2099-12-31", tsa_key: soon}
     found = renewal.strength(read(pdf_file))
-    assert found.why == "rsa2048" and found.weak_at.date().isoformat() == soon
+    assert found.why == tsa_key and found.weak_at.date().isoformat() == soon
     settings.KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS = 10
     assert renewal.renew_due().not_due == 2
     settings.KYSO_ARCHIVE_RENEWAL_MARGIN_DAYS = 40
     with acting_as(label="job"), transaction.atomic():
         out = renewal.renew_due()
-    # the current TSA uses RSA-2048 too: a new time-stamp would not last longer
+    # the current TSA's key is the same: a new time-stamp would not last longer
     assert {r.code for r in out.failed} == {"signing.renewal.tsa_weak"}
 
 

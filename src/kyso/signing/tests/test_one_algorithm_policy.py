@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kyso.core.context import acting_as
 from kyso.files.storage import read, store
+from kyso.pki.ca import get_ca, responder
 from kyso.pki.profiles import MAX_DAYS
 from kyso.signing import algorithms, renewal
 from kyso.signing.pdf import sign_pdf
@@ -39,14 +40,18 @@ def test_an_end_date_moved_in_the_policy_is_the_verdicts_and_the_jobs(demo, make
     yesterday = (timezone.now() - dt.timedelta(days=1)).date()
     settings.KYSO_ALGORITHM_END_DATES = {"rsa2048": yesterday.isoformat()}
     assert algorithms.key_until(issued.certificate.public_key())[1].date() == yesterday
+    # the record's time-stamps (RSA-3072) prove the signature existed before: the signer's key no longer matters
+    assert renewal.strength(read(archived)).why == "tsa"
+    tsa_key = algorithms.key_name(responder(get_ca(), "tsa")[0].certificate.public_key())
+    settings.KYSO_ALGORITHM_END_DATES = {"rsa2048": yesterday.isoformat(), tsa_key: yesterday.isoformat()}
     found = renewal.strength(read(archived))
-    assert (found.why, found.weak_at.date()) == ("rsa2048", yesterday)
+    assert (found.why, found.weak_at.date()) == (tsa_key, yesterday)
     # the verifier: a signature without a time-stamp made with that key is no longer proven
     report = verify_bytes(untimed)
     assert report.indication == "INDETERMINATE", report.to_dict()
     assert report.signatures[0].sub_indication == "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"
     assert yesterday.strftime("%d/%m/%Y") in str(report.to_dict()["signatures"][0]["checks"])
-    # the job selects the record (the current authority uses RSA-2048 too: it says why it cannot renew it)
+    # the job selects the record (the current authority's key is past that date too: it says why it cannot renew it)
     with acting_as(label="job"), transaction.atomic():
         out = renewal.renew_due()
     assert [r.source for r in out.failed] == [archived] and not out.not_due
