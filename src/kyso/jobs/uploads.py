@@ -53,6 +53,12 @@ def submit_files(kind: str, files: list[tuple[str, bytes]], *, user, unit=None, 
                        params={**(params or {}), "files": [s.pk for s in stored]})
 
 
+def file_names(job: Job) -> list[str]:
+    """The names of the job's files, in the order they were submitted (nothing is read)."""
+    by_pk = StoredFile.objects.in_bulk(job.params.get("files", []))
+    return [by_pk[pk].name for pk in job.params.get("files", []) if pk in by_pk]
+
+
 def files_of(job: Job) -> list[tuple[str, bytes]]:
     """The job's files (name, content), in the order they were submitted, each checked against its hash."""
     by_pk = StoredFile.objects.in_bulk(job.params.get("files", []))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from .models import Job
 from .submit import label_of, visible_jobs
+from .uploads import file_names
 
 
 def describe(job: Job) -> dict:
@@ -15,16 +16,24 @@ def describe(job: Job) -> dict:
     return {"id": job.id, "kind": job.kind, "label": label_of(job.kind), "state": job.state,
             "state_label": str(job.get_state_display()), "total": job.total, "position": job.position,
             "done": job.done, "failed": len(job.failures), "percent": job.percent, "ended": job.ended,
-            "failures": [{"item": f.get("item"), "message": f.get("message", "")} for f in job.failures[:200]],
+            "failures": [{"item": _item(job, f.get("item")), "message": f.get("message", "")}
+                         for f in job.failures[:200]],
             "error": job.error_message, "rows": _rows(job.result),
             "text": _("%(done)s done, %(failed)s refused, of %(total)s") % {
                 "done": job.done, "failed": len(job.failures), "total": job.total}}
 
 
+def _item(job: Job, item):
+    """A failed item as a person knows it: the files of an upload, not the digest that names them in the job."""
+    if item is not None and job.params.get("files") and item in (job.items or []):
+        return ", ".join(file_names(job))
+    return item
+
+
 def _rows(result) -> list[dict]:
     """The rows an import refused (its report, kept as the job's result): row, column, code and reason."""
     rejected = result.get("rejected") if isinstance(result, dict) else None
-    return [{"row": r.get("row"), "column": r.get("column", ""), "code": r.get("code", ""),
+    return [{"row": r.get("row"), "column": r.get("heading") or r.get("column", ""), "code": r.get("code", ""),
              "message": r.get("message", "")} for r in (rejected or [])[:1000] if isinstance(r, dict)]
 
 

@@ -72,9 +72,11 @@ class RejectedRow:
     column: str
     code: str
     message: str
+    heading: str = ""       # the column as the file's first row names it (what a person reads)
 
     def as_dict(self):
-        return {"row": self.row, "column": self.column, "code": self.code, "message": str(self.message)}
+        return {"row": self.row, "column": self.column, "heading": self.heading or self.column, "code": self.code,
+                "message": str(self.message)}
 
 
 @dataclass
@@ -87,9 +89,11 @@ class ImportReport:
     applied: bool = False
     # rows whose e-mail or mobile phone change waits for confirmation (sensitive: one-time codes go there)
     pending: list[dict] = field(default_factory=list)
+    columns: dict = field(default_factory=dict, repr=False)     # key → headings people write (the first shown)
 
     def reject(self, row: int, column: str, code: str, message) -> None:
-        self.rejected.append(RejectedRow(row, column, code, str(message)))
+        heading = (self.columns.get(column) or [column])[0]
+        self.rejected.append(RejectedRow(row, column, code, str(message), heading))
 
     def as_dict(self):
         return {"kind": self.kind, "total": self.total, "created": self.created, "updated": self.updated,
@@ -109,7 +113,7 @@ def _s(value) -> str:
 
 
 def import_units(filename: str, data: bytes, *, actor=None, dry_run: bool = False) -> ImportReport:
-    report = ImportReport("units")
+    report = ImportReport("units", columns=UNIT_COLUMNS)
     if actor is not None:
         scope.require(actor, perms.ORG_MANAGE_UNIT)
     table = read_table(filename, data, UNIT_COLUMNS, required=UNIT_REQUIRED)
@@ -230,7 +234,7 @@ def _write_all(report: ImportReport, action: str, write) -> ImportReport:
 
 
 def import_staff(filename: str, data: bytes, *, actor=None, dry_run: bool = False) -> ImportReport:
-    report = ImportReport("staff")
+    report = ImportReport("staff", columns=STAFF_COLUMNS)
     if actor is not None:
         scope.require(actor, perms.ORG_IMPORT)
     table = read_table(filename, data, STAFF_COLUMNS, required=STAFF_REQUIRED)

@@ -87,7 +87,7 @@ def import_subscriptions(filename: str, data: bytes, *, actor, dry_run: bool = F
     table = read_table(filename, data, COLUMNS, required=REQUIRED)
     if len(table.rows) > MAX_ROWS:
         raise InvalidInput("import.too_many_rows", _("Too many rows (at most %(max)s)."), max=MAX_ROWS)
-    report = ImportReport("sims", total=len(table.rows))
+    report = ImportReport("sims", total=len(table.rows), columns=COLUMNS)
     plans = {str(p.tier): p for p in DataPlan.objects.all()}
     units = {}
     people = _people(table.rows)
