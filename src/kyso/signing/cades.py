@@ -86,8 +86,15 @@ def load(data: bytes) -> cms.ContentInfo:
     der = base64.b64decode(b"".join(m.group(1).split())) if m else data
     try:
         info = _content_info(der)
-        if info["content_type"].native != "signed_data":
-            raise ValueError("not SignedData")
+        kind = info["content_type"].native
+    except Exception as exc:  # noqa: BLE001 - any parse failure is the same error for the user
+        raise InvalidInput("signing.input.cms_malformed", _("The CMS signature is malformed and cannot be read."),
+                           detail=str(exc)[:200]) from exc
+    if kind != "signed_data":
+        # openssl cms -encrypt, an authenticated or digested message: well-formed, and no signature
+        raise InvalidInput("signing.input.cms_not_signed", _("The CMS file holds no signature: its content is "
+                                                             "encrypted or of another kind."), detail=str(kind)[:40])
+    try:
         info["content"].native  # noqa: B018 - parse everything now
         return info
     except Exception as exc:  # noqa: BLE001 - any parse failure is the same error for the user

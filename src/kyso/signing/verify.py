@@ -15,7 +15,7 @@ from . import cmsverify, pdfverify
 
 from .embedded import with_document_material
 from . import policy
-from . import report as r, speedups
+from . import report as r, smime, speedups
 from .cmsverify import verify_cms
 from .pdfverify import verify_pdf
 from .report import DocumentReport
@@ -41,6 +41,8 @@ def detect(data: bytes) -> str:
         return "xml"
     if head.startswith(b"-----BEGIN PKCS7") or head.startswith(b"-----BEGIN CMS") or head[:1] == b"\x30":
         return "cms"
+    if smime.is_smime(data):
+        return "cms"
     # a damaged header does not hide a signature: a file that claims one gets a verdict
     if pdfverify.claims_signature(data):
         return "pdf"
@@ -65,6 +67,8 @@ def verify_bytes(data: bytes, *, filename: str | None = None, trust: TrustStore 
     original = data
     if fmt == "xml":
         data = to_utf8(data)      # UTF-16/32 read as the same characters in UTF-8 (digests unchanged)
+    elif smime.is_smime(data):
+        data, content = _from_smime(data, content)
     with speedups.scope():
         # the document's own validation data (DSS, XAdES values, CAdES revocation values): offline long-term
         # checks
@@ -77,6 +81,17 @@ def verify_bytes(data: bytes, *, filename: str | None = None, trust: TrustStore 
     return report
 
 
+def _from_smime(data: bytes, content: bytes | None) -> tuple[bytes, bytes | None]:
+    """The CMS an S/MIME message carries, and the content it signs (multipart/signed: the message's own first
+    part, whatever was given besides). A damaged message is left as it is: it claims a signature, so the CMS
+    reader's failure gives it TOTAL_FAILED / FORMAT_FAILURE."""
+    try:
+        der, signed_content = smime.unwrap(data)
+    except (ValueError, LookupError, TypeError):
+        return data, content
+    return der, signed_content if signed_content is not None else content
+
+
 # refused before anything is parsed, whatever the file claims
 _REFUSED = frozenset({"signing.input.too_large", "signing.input.xml_dtd", "signing.input.empty"})
 FORMAT_NAMES = {"pdf": "PDF", "xml": "XML", "cms": "CMS/PKCS#7"}
@@ -85,7 +100,8 @@ FORMAT_NAMES = {"pdf": "PDF", "xml": "XML", "cms": "CMS/PKCS#7"}
 def claims_signature(data: bytes) -> bool:
     """The file says it is signed — a PDF signature dictionary, an XML signature, a CMS signedData — however
     damaged the rest is."""
-    return pdfverify.claims_signature(data) or xml_claims_signature(data) or cmsverify.claims_signature(data)
+    return (pdfverify.claims_signature(data) or xml_claims_signature(data) or cmsverify.claims_signature(data)
+            or smime.is_smime(data))
 
 
 def _verify_guarded(fmt: str, data: bytes, report: DocumentReport, trust: TrustStore, content: bytes | None,

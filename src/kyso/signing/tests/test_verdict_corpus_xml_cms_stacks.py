@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding
 from lxml import etree
 
+from kyso.core.errors import InvalidInput
 from kyso.signing.timestamps import token_for
 from kyso.signing.verify import verify_bytes
 
@@ -29,6 +30,7 @@ from . import corpus_xml as X
 from .helpers import foreign_ca, key_pem, pem, person_cert, run
 from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, assert_case
 from .test_verdict_corpus import _openssl_cms
+from . import test_verdict_corpus_attacks as attacks
 from .test_verdict_corpus_xml_cms_variants import _vietnamese_reasons, _xmlsec_id, assert_content_case
 
 HASH, SIG_CRYPTO, NO_CERT = "HASH_FAILURE", "SIG_CRYPTO_FAILURE", "NO_SIGNING_CERTIFICATE_FOUND"
@@ -451,12 +453,35 @@ def _countersigned(k, *, broken: bool):
     return signed.dump(force=True)
 
 
+def _smime(k, *extra, detached=True) -> bytes:
+    """An S/MIME message by `openssl cms -sign` (its default output): multipart/signed, or application/pkcs7-mime
+    with -nodetach; the content canonicalised (CR LF) as RFC 8551 says."""
+    t = k.tmp
+    (t / "doc.txt").write_bytes(b"Quyet dinh so 15/QD-BHXH\nMuc luong: 8500000\n")
+    (t / "k.pem").write_bytes(key_pem(k.key))
+    (t / "c.pem").write_bytes(pem(k.cert))
+    (t / "chain.pem").write_bytes(pem(*k.chain))
+    result = run("openssl", "cms", "-sign", "-in", t / "doc.txt", "-signer", t / "c.pem", "-inkey", t / "k.pem",
+                 "-certfile", t / "chain.pem", "-out", t / "m.eml", *extra, *(() if detached else ("-nodetach",)))
+    assert result.returncode == 0, result.stderr
+    return (t / "m.eml").read_bytes()
+
+
 def _tsr(token: cms.ContentInfo) -> bytes:
     """An RFC 3161 time-stamp response (.tsr): status granted and the token."""
     return tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token}).dump()
 
 
 CMS_STACKS = [
+    ("smime-multipart-signed", _smime, PASSED, None, "S/MIME multipart/signed by openssl cms (its default output)"),
+    ("smime-multipart-signed-text", lambda k: _smime(k, "-text"), PASSED, None,
+     "the same with -text: the signed part carries its own MIME header"),
+    ("smime-opaque", lambda k: _smime(k, detached=False), PASSED, None,
+     "S/MIME application/pkcs7-mime; smime-type=signed-data (-nodetach)"),
+    ("smime-multipart-signed-tampered", lambda k: _smime(k).replace(b"8500000", b"9500000"), FAILED, HASH,
+     "multipart/signed, a word of the signed part changed"),
+    ("smime-signature-part-cut", lambda k: _smime(k)[:-400], FAILED, FORMAT,
+     "multipart/signed cut short inside its signature part: it claims a signature"),
     ("cms-time-stamp-token-as-signature", lambda k: token_for(CONTENT).dump(), INDET, "SIGNED_DATA_NOT_FOUND",
      "an RFC 3161 time-stamp token given as a signature: the authority signs an imprint, no document is signed"),
     ("cms-time-stamp-response-as-signature", lambda k: _tsr(token_for(CONTENT)), INDET, "SIGNED_DATA_NOT_FOUND",
@@ -512,3 +537,40 @@ CONTENT_STACKS = [
 def test_cms_stacks_with_content_corpus(kit, case, tmp_path, capsys):
     name, build, content, indication, sub, reason = case
     assert_content_case(build(kit), content, name, indication, sub, reason, tmp_path, capsys)
+
+
+# ---- files that claim no signature, or are refused before parsing: exit 3, HTTP 400, no traceback ---------------
+
+def _encrypted(k, *outform) -> bytes:
+    """`openssl cms -encrypt`: an enveloped (encrypted) message, no signature."""
+    t = k.tmp
+    (t / "doc.txt").write_bytes(CONTENT)
+    (t / "c.pem").write_bytes(pem(k.cert))
+    result = run("openssl", "cms", "-encrypt", "-in", t / "doc.txt", *outform, "-out", t / "e.p7m", t / "c.pem")
+    assert result.returncode == 0, result.stderr
+    return (t / "e.p7m").read_bytes()
+
+
+REFUSED = [
+    ("smime-encrypted", lambda k: _encrypted(k)),
+    ("cms-enveloped-data", lambda k: _encrypted(k, "-outform", "DER")),
+    ("xml-external-dtd", lambda k: b'<?xml version="1.0"?><!DOCTYPE HoSo SYSTEM "file:///etc/passwd"><HoSo/>'),
+    ("xml-parameter-entity", lambda k: b'<?xml version="1.0"?><!DOCTYPE HoSo [<!ENTITY % p SYSTEM '
+                                       b'"http://127.0.0.1:9/x.dtd"> %p;]><HoSo/>'),
+    ("xml-dtd-utf32", lambda k: ('<?xml version="1.0" encoding="UTF-32"?><!DOCTYPE h [<!ENTITY x SYSTEM '
+                                 '"file:///etc/passwd">]><h>&x;</h>').encode("utf-32")),
+    ("xml-ebcdic-signature", lambda k: f'<?xml version="1.0" encoding="cp037"?><HoSo><Signature xmlns="{DS}"/>'
+                                       f'</HoSo>'.encode("cp037")),
+]
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=[c[0] for c in REFUSED])
+def test_refused_stacks(kit, case, db, tmp_path, capsys):
+    """An encrypted message is no signature; a DTD is refused before parsing (no file read, nothing fetched);
+    EBCDIC is no encoding Kyso reads (XML 1.0, Appendix F): a clean exit 3 / HTTP 400 with a message."""
+    data = case[1](kit)
+    attacks.test_refused_xml_is_a_clean_exit_3(data, db, tmp_path, capsys)
+    if case[0] == "cms-enveloped-data":
+        with pytest.raises(InvalidInput) as exc:
+            verify_bytes(data)
+        assert exc.value.code == "signing.input.cms_not_signed", exc.value.code
