@@ -16,7 +16,7 @@ from kyso.files.views import file_response
 
 from .. import administration, services
 from ..models import Credential, SignatureRequest
-from ..permissions import MOBILE_REQUEST, MOBILE_VIEW
+from ..permissions import MOBILE_MANAGE, MOBILE_REQUEST, MOBILE_VIEW
 
 
 def credential_dict(c: Credential, shown: set) -> dict:
@@ -70,6 +70,20 @@ def _get(user, credential_id) -> Credential:
     return cred
 
 
+def _holder(user, login: str, perm: str):
+    """The account `login` names, for `user` asking to act on it with `perm`: himself, or a holder in his scope
+    (a holder without a unit: only the agency-wide roles). One who may not act for others is refused whatever
+    the login; one who may, but not for this holder, gets the answer an unknown login gets (None) — before, a
+    subscriber learnt from 403 against 404 which logins exist and an officer which were outside his scope."""
+    if login and login == user.get_username():
+        return user
+    scope.require(user, perm)
+    holder = User.objects.select_related("person__unit").filter(username=login).first() if login else None
+    if holder is None or not scope.can(user, perm, administration.holder_unit(holder)):
+        return None
+    return holder
+
+
 def _one(user, cred: Credential) -> dict:
     return credential_dict(cred, administration.phones_shown(user, [cred], via="api.detail"))
 
@@ -84,7 +98,7 @@ class CredentialsView(APIView):
     @extend_schema(request=ENROL, responses={201: CRED})
     def post(self, request):
         data = request.data if isinstance(request.data, dict) else {}
-        holder = User.objects.select_related("person__unit").filter(username=str(data.get("holder") or "")).first()
+        holder = _holder(request.user, str(data.get("holder") or ""), MOBILE_MANAGE)
         if holder is None:
             raise InvalidInput("mobile.holder.unknown", "Không có tài khoản người ký %(u)s.", u=data.get("holder"))
         cred = administration.enrol_for(request.user, holder, channel=str(data.get("channel") or ""),
@@ -142,11 +156,9 @@ class RequestsView(APIView):
     def post(self, request):
         """Ask a holder to sign on his phone: the holder himself, or a clerk of a unit that covers him."""
         data = request.data if isinstance(request.data, dict) else {}
-        signer = User.objects.select_related("person__unit").filter(username=str(data.get("signer") or "")).first()
+        signer = _holder(request.user, str(data.get("signer") or ""), MOBILE_REQUEST)
         if signer is None:
             raise NotFound("mobile.holder.unknown", "Không có tài khoản người ký %(u)s.", u=data.get("signer"))
-        if signer.pk != request.user.pk:   # a holder without a unit: only the agency-wide roles (issue 16)
-            scope.require(request.user, MOBILE_REQUEST, administration.holder_unit(signer))
         req = services.request_signature(signer=signer, hashes=data.get("hashes") or [],
                                          hash_algo=str(data.get("hash_algo") or "sha256"),
                                          display_text=str(data.get("display_text") or ""),

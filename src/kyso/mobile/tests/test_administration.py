@@ -6,7 +6,7 @@ import re
 import pytest
 
 from kyso.mobile import services
-from kyso.mobile.models import Credential
+from kyso.mobile.models import Credential, SignatureRequest
 
 from .conftest import digest
 
@@ -77,8 +77,9 @@ def test_a_clerk_asks_a_leader_to_sign(api, app_credential, demo, as_user):
     leader = demo.user("lanhdao")
     r = api("vanthu.hn").post("/api/v1/mobile/requests/", {"signer": "lanhdao", "hashes": [b64(digest())],
                                                            "display_text": "Ký Công văn 12/BHXH-VP"}, format="json")
-    # vanthu.hn is a clerk in Hanoi: the leader at headquarters is outside his scope
-    assert r.status_code == 403
+    # vanthu.hn is a clerk in Hanoi: the leader at headquarters is outside his scope (answered as an unknown login)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "mobile.holder.unknown"
+    assert not SignatureRequest.objects.exists()
     r = api("lanhdao").post("/api/v1/mobile/requests/", {"signer": "lanhdao", "hashes": [b64(digest())],
                                                          "display_text": "Ký Công văn 12/BHXH-VP"}, format="json")
     assert r.status_code == 201 and r.json()["state"] == "pending"
