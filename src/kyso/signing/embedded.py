@@ -1,8 +1,9 @@
 """Offline long-term verification (ETSI EN 319 102-1 § 5.5–5.6): the validation data a document carries — PDF
 DSS (and its VRI), XAdES CertificateValues / RevocationValues / TimeStampValidationData, CAdES SignedData
-certificates and crls (CRLs and OCSP responses) — goes into the verifier's context, so that a B-LT/B-LTA
-document verifies on an installation that holds only the root and has no network. Certificates from a
-document are only ever intermediates: a root comes from the trust store, never from the document.
+certificates and crls (CRLs and OCSP responses), and the certificates each PDF or XML signature carries (the CA
+above a time-stamping unit whose token holds only its own certificate) — goes into the verifier's context, so
+that a B-LT/B-LTA document verifies on an installation that holds only the root and has no network. Certificates
+from a document are only ever intermediates: a root comes from the trust store, never from the document.
 
 Also the level actually found in a signature (B-B … B-LTA), and the XAdES archive time-stamps checked."""
 
@@ -29,7 +30,8 @@ from kyso.core import display
 from . import cades, report as r
 from .material import SIGNATURE_TIME_STAMP, Material
 from .trust import TrustStore
-from .xades_lt import DS, XADES, XADES141, C14N_ALGORITHMS, EXC_C14N, archive_input, embedded_values, parse
+from .xades_lt import (DS, XADES, XADES141, C14N_ALGORITHMS, EXC_C14N, archive_input, embedded_values,
+                       key_info_certs, parse)
 
 log = logging.getLogger("kyso.signing")
 MAX_CERTS = 500
@@ -42,6 +44,7 @@ SIGNING_CERTIFICATE_V2 = "1.2.840.113549.1.9.16.2.47"
 def _pdf_material(data: bytes) -> Material:
     out = Material()
     reader = PdfFileReader(io.BytesIO(data), strict=False)
+    _signature_certs(reader, out)
     if reader.root.get("/DSS") is None:
         return out
     dss = DocumentSecurityStore.read_dss(reader)
@@ -52,7 +55,24 @@ def _pdf_material(data: bytes) -> Material:
     return out
 
 
-_XML_VALUES = (b"EncapsulatedX509Certificate", b"EncapsulatedCRLValue", b"EncapsulatedOCSPValue")
+def _signature_certs(reader, out: Material) -> None:
+    """The certificates each signature carries (its CMS certificate set): a time-stamp token usually holds only
+    its authority's own certificate, and the CA above it is in the signature (EN 319 102-1, 5.2.6: the chain is
+    built from the certificates the signature holds as well)."""
+    try:
+        signatures = list(reader.embedded_signatures)
+    except Exception as exc:  # noqa: BLE001 - the verifier reports unreadable signatures itself
+        log.debug("signatures unreadable for their certificates: %s", exc)
+        return
+    for emb in signatures:
+        try:
+            for cert in cms_material(emb.signed_data).certs:
+                out.add_cert(cert)
+        except Exception as exc:  # noqa: BLE001 - one broken signature keeps nothing from the others away
+            log.debug("certificates of %s unreadable: %s", emb.field_name, exc)
+
+
+_XML_VALUES = (b"X509Certificate", b"EncapsulatedCRLValue", b"EncapsulatedOCSPValue")
 
 
 def _xml_material(data: bytes) -> Material:
@@ -61,6 +81,8 @@ def _xml_material(data: bytes) -> Material:
         return out      # no element `embedded_values` reads can be there (no DTD, no entities): no parse
     for sig_el in parse(data).iter(f"{{{DS}}}Signature"):
         out.merge(embedded_values(sig_el))
+        for cert in key_info_certs(sig_el)[:MAX_CERTS]:   # as in a PDF: the CA above the time-stamping unit
+            out.add_cert(cert)
     return out
 
 

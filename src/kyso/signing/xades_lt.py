@@ -222,7 +222,7 @@ def tokens(sig_el, *, archive_only: bool = False) -> list:
     return [cms.ContentInfo.load(_b64(el)) for path in paths[archive_only:] for el in sig_el.findall(path)]
 
 
-def _key_info_certs(sig_el) -> list[x509.Certificate]:
+def key_info_certs(sig_el) -> list[x509.Certificate]:
     return [x509.load_der_x509_certificate(_b64(el)) for el in sig_el.findall(f"{{{DS}}}KeyInfo//{{{DS}}}X509Certificate")]
 
 
@@ -238,7 +238,7 @@ def embedded_values(sig_el) -> Material:
 
 
 def _material(sig_el, signer: x509.Certificate, *, refuse_revoked: bool) -> Material:
-    ends, known = [signer], _key_info_certs(sig_el)
+    ends, known = [signer], key_info_certs(sig_el)
     for token in tokens(sig_el):
         ends.append(cms_signer(token["content"]))
         known += cms_certificates(token["content"])
@@ -266,7 +266,7 @@ def _values(parent, material: Material, *, skip: Material | None = None) -> None
 
 
 def signer_of(sig_el) -> x509.Certificate:
-    certs = _key_info_certs(sig_el)
+    certs = key_info_certs(sig_el)
     if not certs:
         raise InvalidInput("signing.xades.no_certificate", _("The signature carries no signing certificate."))
     return certs[0]
