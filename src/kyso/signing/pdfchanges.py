@@ -22,6 +22,7 @@ revision object by object; it is extended here where it is silent:
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -108,33 +109,32 @@ class AnnotationRule(QualifiedWhitelistRule):
                 if isinstance(annots_raw, generic.IndirectObject):
                     yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(annots_raw.reference)
             for a in added | set(touched):
+                before = _historical(old, a) if a in touched else None
+                if before is None and not old.is_ref_unassignable(a):
+                    continue        # an object of the signed revision (page content, …) listed as a new annotation
                 yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(a)
-                yield from self._appearance(new.get_object(a))
+                owned = _owned_refs(before) if before is not None else set()
+                for sub in _owned_refs(new.get_object(a)):
+                    # what a new or changed annotation draws or runs: objects of its own, or those it had
+                    # when signed — never another object of the signed revision redefined through it
+                    if sub in owned or old.is_ref_unassignable(sub):
+                        yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(sub)
 
-    def _appearance(self, annot):
-        if not isinstance(annot, generic.DictionaryObject):
-            return
-        popup = annot.raw_get("/Popup") if "/Popup" in annot else None
-        if isinstance(popup, generic.IndirectObject):
-            yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(popup.reference)
-        raw_ap = annot.raw_get("/AP") if "/AP" in annot else None
-        if isinstance(raw_ap, generic.IndirectObject):
-            yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(raw_ap.reference)
-        ap = _get(annot, "/AP")
-        if not isinstance(ap, generic.DictionaryObject):
-            return
-        for key in ("/N", "/R", "/D"):
-            if key not in ap:
-                continue
-            raw = ap.raw_get(key)
-            if isinstance(raw, generic.IndirectObject):
-                yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(raw.reference)
-            val = _get(ap, key)
-            if isinstance(val, generic.DictionaryObject) and not isinstance(val, generic.StreamObject):
-                for k in val:
-                    sub = val.raw_get(k)
-                    if isinstance(sub, generic.IndirectObject):
-                        yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(sub.reference)
+
+def _owned_refs(annot) -> set:
+    """The objects an annotation draws or runs: its appearance dictionaries and streams, its popup, its
+    actions."""
+    if not isinstance(annot, generic.DictionaryObject):
+        return set()
+    refs = _appearance_refs(annot)
+    for key in ("/Popup", "/A", "/AA"):
+        raw = annot.raw_get(key) if key in annot else None
+        if isinstance(raw, generic.IndirectObject):
+            refs.add(raw.reference)
+    aa = _get(annot, "/AA")
+    if isinstance(aa, generic.DictionaryObject):
+        refs |= {aa.raw_get(k).reference for k in aa if isinstance(aa.raw_get(k), generic.IndirectObject)}
+    return refs
 
 
 POLICY = StandardDiffPolicy(global_rules=[*DEFAULT_DIFF_POLICY.global_rules, AnnotationRule()],
@@ -252,8 +252,9 @@ def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes)
         return
     # /NeedAppearances turned on after signing: readers redraw every text and choice field from its value,
     # so each such widget is judged as a new appearance (a field holding a value over signed words)
-    redrawn = _need_appearances(reader.root) and not _need_appearances(
-        reader.get_historical_resolver(emb.signed_revision).root)
+    now_redrawn = _need_appearances(reader.root)
+    redrawn = now_redrawn and not _need_appearances(reader.get_historical_resolver(emb.signed_revision).root)
+
     try:
         pages = list(_pages(reader.root["/Pages"]))
     except Exception:  # noqa: BLE001
@@ -264,16 +265,20 @@ def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes)
     except Exception:  # noqa: BLE001
         old_pages = []
     base = reader.get_historical_resolver(emb.signed_revision)
+    unexplained = _("The file was changed after signing in a way no signature permits (content, pages or "
+                    "document structure).")
     for number, (page_ref, page) in enumerate(pages, 1):
-        touched = page_ref in changed_refs or any(r in changed_refs for r in _refs(_get(page, "/Contents")))
-        raw_contents = page.raw_get("/Contents") if "/Contents" in page else None
-        if isinstance(raw_contents, generic.IndirectObject) and raw_contents.reference in changed_refs:
-            touched = True
         old_page = old_pages[number - 1] if number <= len(old_pages) else None
-        if touched and (old_page is None or _contents_of(old_page) != _contents_of(page)
-                        or any(r in changed_refs for r in _refs(_get(page, "/Contents")))):
+        # what the page draws, compared byte for byte with what was signed: never a permitted change, whatever
+        # rule cleared the objects that hold it (an annotation's appearance redefining the content stream, …)
+        content_changed = old_page is None or _content_bytes(old_page) != _content_bytes(page)
+        touched = page_ref in changed_refs or content_changed
+        if content_changed:
             out.visible.append(_("Page %(page)s: what the page itself shows was changed after signing.") % {
                 "page": number})
+            out.level = LEVEL_NAMES[ModificationLevel.OTHER]
+            if unexplained not in out.problems:
+                out.problems.append(unexplained)
         annots = _refs(_get(page, "/Annots"))
         if touched or any(a in changed_refs for a in annots):
             out.pages.append(number)
@@ -287,6 +292,14 @@ def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes)
                                       "(JavaScript, showing hidden content, …) that can change what the document "
                                       "shows.") % {"page": number, "what": _annot_name(annot)})
             text_field = _field_type(annot) in ("/Tx", "/Ch")
+            before = _historical(base, a)
+            if text_field and _value(before) and (now_redrawn or _without_appearance(annot)) and \
+                    not _invisible(annot, True) and _drawn_with(before, base.root) != _drawn_with(annot, reader.root):
+                out.visible.append(_("Page %(page)s: %(what)s draws its signed value otherwise than when it was "
+                                     "signed (its font or appearance settings were changed).") % {
+                                         "page": number, "what": _annot_name(annot)})
+                out.problems.append(_("A form field's signed value is drawn with another font or appearance than "
+                                      "when it was signed."))
             # a value set on the widget or on a parent field it inherits /V from
             value_changed = a in changed_refs or bool(_parent_refs(annot) & changed_refs)
             redraw = text_field and (redrawn or (value_changed and _without_appearance(annot)))
@@ -351,12 +364,35 @@ def _without_appearance(annot) -> bool:
     ap = _get(annot, "/AP")
     if isinstance(ap, generic.DictionaryObject) and "/N" in ap:
         return False
+    return _value(annot)
+
+
+def _value(annot) -> bool:
+    """The field of a widget (or a parent it inherits /V from) holds a value that is not blank."""
     node, depth = annot, 0
     while isinstance(node, generic.DictionaryObject) and depth < 32:
         if "/V" in node:
             return bool(str(_get(node, "/V") or "").strip())
         node, depth = _get(node, "/Parent"), depth + 1
     return False
+
+
+def _drawn_with(annot, root) -> tuple:
+    """What a reader draws a field's value with when it draws it itself (no appearance stream, or
+    /NeedAppearances): the /DA in force (the widget's, a parent's or the form's) and the form's /DR fonts it
+    names (a font added after signing under that name changes the drawing too)."""
+    form = _get(root, "/AcroForm")
+    form = form if isinstance(form, generic.DictionaryObject) else generic.DictionaryObject()
+    da, node, depth = None, annot, 0
+    while da is None and isinstance(node, generic.DictionaryObject) and depth < 32:
+        da = str(_get(node, "/DA")) if "/DA" in node else None
+        node, depth = _get(node, "/Parent"), depth + 1
+    da = da if da is not None else str(_get(form, "/DA") or "")
+    resources = _get(form, "/DR")
+    fonts = _get(resources, "/Font") if isinstance(resources, generic.DictionaryObject) else None
+    names = re.findall(r"/([^\s/\[\]()<>{}%]+)\s+[-+\d.]+\s+Tf", da)
+    return da, tuple(repr(_get(fonts, "/" + n)) if isinstance(fonts, generic.DictionaryObject) else None
+                     for n in names)
 
 
 def _parent_refs(annot) -> set:
@@ -391,11 +427,18 @@ def _appearance_refs(annot) -> set:
     return refs
 
 
-def _contents_of(page):
-    raw = page.raw_get("/Contents") if "/Contents" in page else None
-    if isinstance(raw, generic.IndirectObject):
-        return ("ref", raw.reference.idnum, raw.reference.generation)
-    return ("direct", tuple(_refs(raw)) if isinstance(raw, generic.ArrayObject) else None)
+def _content_bytes(page) -> tuple:
+    """The decoded content streams a page draws, in order (None for one that cannot be decoded)."""
+    raw = _get(page, "/Contents")
+    streams = raw if isinstance(raw, generic.ArrayObject) else [raw]
+    out = []
+    for item in list(streams)[:1000]:
+        item = item.get_object() if isinstance(item, generic.IndirectObject) else item
+        try:
+            out.append(item.data if isinstance(item, generic.StreamObject) else repr(item))
+        except Exception:  # noqa: BLE001 - an undecodable stream is compared by what it is
+            out.append(None)
+    return tuple(out)
 
 
 def _box(page):

@@ -429,3 +429,112 @@ def base_kid_widget(rect) -> bytes:
 def fill_parent(data: bytes, text: str = "TRA 900 000 DONG") -> bytes:
     """The value of the field "Nhom" set on the parent field only (its kid widget has no appearance)."""
     return _edit_field(data, lambda w, fld: fld.__setitem__(N("/V"), generic.TextStringObject(text)))
+
+
+# ---- the CMS in /Contents (not covered by the byte range: anybody may rewrite it) ---------------------------
+
+def two_signer_infos(cert, key, chain, second_broken: bool = False):
+    """A SignedData with two SignerInfos over the message (ISO 32000-2, 12.8.3.3.1: exactly one signer)."""
+    def build(message: bytes) -> bytes:
+        first = C.signer_info(cert, key, message)
+        second = C.signer_info(cert, key, message if not second_broken else message + b"x")
+        return C.signed_data([first, second], [cert, *chain])
+    return build
+
+
+def attached_other_content(cert, key, chain):
+    """adbe.pkcs7.detached over a CMS that encapsulates other content and signs that instead of the bytes of
+    the document."""
+    return lambda message: C.attached(cert, key, chain, content=b"Quyet dinh so 99/QD-BHXH")
+
+
+def redraw_stamp(data: bytes, text: bytes = b"KHONG DUYET") -> bytes:
+    """The appearance stream of the (signed) visible signature's widget redefined in place."""
+    r = _last(data)[3]
+    fld = r.root["/AcroForm"]["/Fields"][0]
+    stream = fld["/AP"].raw_get("/N").reference.idnum
+    return append_update(data, {stream: _stream(b"1 g 0 0 200 80 re f 0 g BT /Helv 12 Tf 10 30 Td (%s) Tj ET" % text,
+                                                b"/Type /XObject /Subtype /Form /BBox [0 0 200 80] ")})
+
+
+def form_defaults_changed(data: bytes, *, da: bytes | None = None, font: bool = False) -> bytes:
+    """/AcroForm's default appearance (/DA) or default font resource (/DR /Font /Helv) changed after signing."""
+    w = _writer(data)
+    form = w.root["/AcroForm"]
+    if da is not None:
+        form[N("/DA")] = generic.TextStringObject(da.decode())
+    if font:
+        form[N("/DR")] = generic.DictionaryObject({N("/Font"): generic.DictionaryObject({N("/Helv"): w.add_object(
+            generic.DictionaryObject({N("/Type"): N("/Font"), N("/Subtype"): N("/Type1"), N("/BaseFont"): N("/Helvetica"),
+                                      N("/Encoding"): generic.DictionaryObject({
+                                          N("/Differences"): generic.ArrayObject([generic.NumberObject(49),
+                                                                                  N("/nine")])})}))})})
+    form_updated(w)
+    return _write(w)
+
+
+def link_indirect_uri(data: bytes, rect) -> bytes:
+    """A Link annotation in `rect` whose /A is an indirect action opening a web page."""
+    w = _writer(data)
+    page = w.root["/Pages"]["/Kids"][0].get_object()
+    act = w.add_object(generic.DictionaryObject({N("/S"): N("/URI"),
+                                                 N("/URI"): generic.TextStringObject("https://baohiemxahoi.gov.vn")}))
+    annot = generic.DictionaryObject({N("/Type"): N("/Annot"), N("/Subtype"): N("/Link"), N("/Rect"): _num(*rect),
+                                      N("/Border"): _num(0, 0, 0), N("/F"): generic.NumberObject(4), N("/A"): act})
+    page[N("/Annots")] = generic.ArrayObject([*page.get("/Annots", []), w.add_object(annot)])
+    w.update_container(page)
+    return _write(w)
+
+
+def _page_with_annots(data: bytes, extra_annots: bytes) -> tuple[int, bytes]:
+    """(page number, the page dictionary written out with `extra_annots` appended to its /Annots)."""
+    r = _last(data)[3]
+    page_ref = r.root["/Pages"]["/Kids"].raw_get(0).reference
+    page = generic.DictionaryObject(r.root["/Pages"]["/Kids"][0])
+    annots = b" ".join(b"%d %d R" % (a.reference.idnum, a.reference.generation) for a in page.raw_get("/Annots")) \
+        if "/Annots" in page else b""
+    del page["/Annots"]
+    buf = io.BytesIO()
+    page.write_to_stream(buf)
+    return page_ref.idnum, buf.getvalue()[:-2] + b"/Annots [%s %s] >>" % (annots, extra_annots)
+
+
+def content_as_annotation_appearance(data: bytes) -> bytes:
+    """A new hidden annotation whose appearance is the page's content stream object, redefined in the same
+    update with other words: a rule that clears an annotation's appearance must not clear the page content."""
+    cid = content_id(data)
+    size = _last(data)[1]
+    annot = size
+    page_num, page = _page_with_annots(data, b"%d 0 R" % annot)
+    return append_update(data, {
+        cid: _stream(FORGED, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] "),
+        annot: b"<< /Type /Annot /Subtype /Square /Rect [60 200 300 240] /F 2 /AP << /N %d 0 R >> >>" % cid,
+        page_num: page})
+
+
+def content_as_annotation(data: bytes) -> bytes:
+    """The page's content stream object redefined as a hidden annotation listed in the page's /Annots: the page
+    shows nothing any more (the rule that clears a changed annotation must not clear any object)."""
+    cid = content_id(data)
+    page_num, page = _page_with_annots(data, b"%d 0 R" % cid)
+    return append_update(data, {cid: b"<< /Type /Annot /Subtype /Square /Rect [60 200 300 240] /F 2 >>",
+                                page_num: page})
+
+
+def base_value_drawn_by_reader(rect) -> bytes:
+    """The text field "Ghi chu" at `rect` holding "TRA 100 000 DONG" without appearance stream nor /DA of its
+    own: readers draw the value with the form's /DA (and /DR fonts) — what the signer saw."""
+    from .corpus_pdf_variants import base_field_without_appearance
+
+    w = _writer(base_field_without_appearance(rect))
+    ref = w.root["/AcroForm"]["/Fields"].raw_get(0)
+    fld = ref.get_object()
+    fld[N("/V")] = generic.TextStringObject("TRA 100 000 DONG")
+    del fld["/DA"]          # drawn with the form's /DA
+    w.mark_update(ref)
+    return _write(w)
+
+
+def field_da(data: bytes, da: bytes) -> bytes:
+    """The first field's own /DA set after signing (its value unchanged)."""
+    return _edit_field(data, lambda w, fld: fld.__setitem__(N("/DA"), generic.TextStringObject(da.decode())))

@@ -44,6 +44,10 @@ def _range(text):
     return lambda k: _hand(k, range_text=lambda n: text(*n))
 
 
+def _drawn():
+    return Z.base_value_drawn_by_reader(P.BLANK_RECT)
+
+
 def _doc_timestamp_cms_p1(k):
     """Certified P=1, then a CMS signature whose dictionary says /Type /DocTimeStamp (an LTA update for a
     difference analysis that trusts the type)."""
@@ -184,6 +188,33 @@ CASES = [
      "parent: readers draw it", None),
     ("pdf-kid-widget-value-blank", lambda k: Z.fill_parent(_signed(k, Z.base_kid_widget(P.BLANK_RECT)), "Da nhan"),
      PASSED, None, "the same field over empty paper: permitted form filling", None),
+    # the CMS in /Contents (outside the byte range: anybody may rewrite it)
+    ("usf-cms-two-signer-infos", lambda k: _hand(k, cms=Z.two_signer_infos(k.cert, k.key, k.chain)), FAILED, FORMAT,
+     "two SignerInfos in a PDF signature (ISO 32000-2 12.8.3.3.1: only a single signer), both valid", None),
+    ("usf-cms-second-signer-info-broken", lambda k: _hand(k, cms=Z.two_signer_infos(k.cert, k.key, k.chain, True)),
+     FAILED, FORMAT, "two SignerInfos, the second over other bytes: never judged unless refused", None),
+    ("usf-detached-cms-with-content", lambda k: _hand(k, cms=Z.attached_other_content(k.cert, k.key, k.chain)),
+     FAILED, FORMAT, "adbe.pkcs7.detached over a CMS encapsulating and signing other content (a detached "
+     "signature holds no content, RFC 5652 5.2)", None),
+    # what else may change after signing
+    ("shadow-own-stamp-redrawn", lambda k: Z.redraw_stamp(_signed(k, visible_rect=P.BLANK_RECT)), INDET,
+     SIG_CONSTRAINTS, "the signature's own visible stamp redrawn with other words after signing", None),
+    ("shadow-form-da-white", lambda k: Z.form_defaults_changed(_signed(k, _drawn()), da=b"/Helv 24 Tf 1 g"), INDET,
+     SIG_CONSTRAINTS, "a signed value that readers draw from the form's /DA: the /DA turned white after signing",
+     None),
+    ("shadow-form-dr-font", lambda k: Z.form_defaults_changed(_signed(k, _drawn()), font=True), INDET,
+     SIG_CONSTRAINTS, "the same value: the form's default font replaced by one that draws '1' as '9'", None),
+    ("shadow-field-da-white", lambda k: Z.field_da(_signed(k, _drawn()), b"/Helv 24 Tf 1 g"), INDET, SIG_CONSTRAINTS,
+     "the same value: a white /DA given to the field itself after signing", None),
+    ("pdf-form-da-changed-no-drawn-value", lambda k: Z.form_defaults_changed(_signed(k, P.base_pdf(P.BLANK_RECT)),
+                                                                              da=b"/Helv 12 Tf 0 g"), PASSED, None,
+     "the form's /DA changed where every field has its own appearance: nothing drawn from it", None),
+    ("pdf-link-indirect-uri-p3", lambda k: Z.link_indirect_uri(_p(k, MDPPerm.ANNOTATE), P.BLANK_RECT), PASSED, None,
+     "P=3: a link to a web page whose action is an object of its own: a permitted annotation", None),
+    ("isa-content-as-appearance-p3", lambda k: Z.content_as_annotation_appearance(_p(k, MDPPerm.ANNOTATE)), INDET,
+     SIG_CONSTRAINTS, "P=3: a hidden annotation whose appearance is the page content object, redefined", None),
+    ("isa-content-as-annotation-p3", lambda k: Z.content_as_annotation(_p(k, MDPPerm.ANNOTATE)), INDET,
+     SIG_CONSTRAINTS, "P=3: the page content object redefined as a hidden annotation of the page", None),
     # dictionaries a reader cannot walk: a verdict, never an error
     ("malformed-field-name-lone-surrogate", lambda k: _hand(k, name=generic.ByteStringObject(
         b"\xfe\xff\xd8\x00\x00K\x00\x01")), PASSED, None,
