@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 from kyso.core import display as words
 from kyso.core import steps
 
-from .fieldnames import NAMES
+from .fieldnames import KINDS, NAMES
 from .models import AuditRecord
 
 VERBS = {"create": pgettext_lazy("audit action", "Created"), "update": _("Changed"), "delete": _("Deleted"), "import": _("Imported"),
@@ -41,7 +41,10 @@ def _model(object_type: str):
 
 def object_kind(object_type: str) -> str:
     model = _model(object_type)
-    return str(model._meta.verbose_name) if model is not None else str(_("record"))
+    if model is None:
+        return str(_("record"))
+    name = str(model._meta.verbose_name)
+    return str(KINDS.get(name, name)) if "verbose_name" not in model._meta.original_attrs else name
 
 
 def action_label(action: str, object_type: str = "") -> str:
@@ -186,7 +189,8 @@ def _choice(object_type: str, name: str, value) -> str | None:
     if callable(spelled):
         return str(spelled(value))
     if spelled is not None and value in spelled:
-        return str(spelled[value])
+        word = str(spelled[value])
+        return str(KINDS.get(word, word))        # a kind of record named by its model's default name
     if field.choices:
         label = dict(field.flatchoices).get(value)
         if label is not None:

@@ -1,5 +1,6 @@
 """The Vietnamese names of fields and stored keys that their models name only by their identifier
-(`created_by`, `total_vnd`): the audit trail's pages show "người tạo", not "created by" (issue 17, point 2).
+(`created_by`, `total_vnd`): the audit trail's pages show "người tạo", not "created by" (issue 17, point 2);
+likewise the kinds of record whose model has no verbose name ("issuance request" → "đề nghị cấp chứng thư số").
 
 One entry per name (the "field name" context), shared by every model that uses it; a field with its own
 verbose name keeps it."""
@@ -174,4 +175,41 @@ NAMES = {
     "verb": pgettext_lazy("field name", "verb"),
     "version": pgettext_lazy("field name", "version"),
     "year": pgettext_lazy("field name", "year"),
+}
+
+KINDS = {
+    "access token": pgettext_lazy("record kind", "access token"),
+    "attachment": pgettext_lazy("record kind", "attachment"),
+    "authorization": pgettext_lazy("record kind", "authorization"),
+    "book counter": pgettext_lazy("record kind", "book counter"),
+    "certificate": pgettext_lazy("record kind", "certificate"),
+    "chain head": pgettext_lazy("record kind", "chain head"),
+    "checkpoint": pgettext_lazy("record kind", "checkpoint"),
+    "daily sequence": pgettext_lazy("record kind", "daily sequence"),
+    "device event": pgettext_lazy("record kind", "device event"),
+    "dossier document": pgettext_lazy("record kind", "dossier document"),
+    "dossier event": pgettext_lazy("record kind", "dossier event"),
+    "dossier file": pgettext_lazy("record kind", "dossier file"),
+    "dossier tally": pgettext_lazy("record kind", "dossier tally"),
+    "event": pgettext_lazy("record kind", "event"),
+    "idempotency key": pgettext_lazy("record kind", "idempotency key"),
+    "issuance request": pgettext_lazy("record kind", "issuance request"),
+    "job lock": pgettext_lazy("record kind", "job lock"),
+    "key device": pgettext_lazy("record kind", "key device"),
+    "mssp transaction": pgettext_lazy("record kind", "mssp transaction"),
+    "notification": pgettext_lazy("record kind", "notification"),
+    "ocsp response": pgettext_lazy("record kind", "ocsp response"),
+    "otp challenge": pgettext_lazy("record kind", "otp challenge"),
+    "periodic run": pgettext_lazy("record kind", "periodic run"),
+    "receipt": pgettext_lazy("record kind", "receipt"),
+    "receipt batch": pgettext_lazy("record kind", "receipt batch"),
+    "recipient": pgettext_lazy("record kind", "recipient"),
+    "record": pgettext_lazy("record kind", "record"),
+    "request list": pgettext_lazy("record kind", "request list"),
+    "revocation request": pgettext_lazy("record kind", "revocation request"),
+    "sim card": pgettext_lazy("record kind", "sim card"),
+    "step": pgettext_lazy("record kind", "step"),
+    "subscriber": pgettext_lazy("record kind", "subscriber"),
+    "timestamp record": pgettext_lazy("record kind", "timestamp record"),
+    "workflow step": pgettext_lazy("record kind", "workflow step"),
 }

@@ -23,6 +23,8 @@ _ISO_TIME = re.compile(r"\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)")
 _YEAR_MONTH = re.compile(r"(?<![\d/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])(?![\d-])")
 _DOTTED_CODE = re.compile(r"(?<![\w@/.:-])[a-z][a-z0-9_]*(?:\.[a-z0-9_]+){1,5}(?![\w@/-])")
 _UPPER_CODE = re.compile(r"\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+\b")
+# A key written as an identifier (`birth_date`, `parent_code`): what a column or a field is called in the code.
+_SNAKE_CODE = re.compile(r"(?<![\w@/.:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@/.-])")
 _CAMEL_CODE = re.compile(r"\b[a-z]+(?:[A-Z][a-z]+)+\b")
 _BRACKET_CODE = re.compile(r"\[[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\]")
 # Validation results and revocation reasons written as one word (TOTAL_PASSED is caught by _UPPER_CODE).
@@ -148,7 +150,7 @@ def problems(html: str, *, allowed: tuple[str, ...] = (), allowed_words: frozens
         elif chunk.strip(" .:·").lower() in _ENGLISH_ALONE:
             found.append(Problem("english", chunk))
         for pattern, kind in ((_ISO_DATE, "iso-date"), (_ISO_TIME, "iso-time"), (_YEAR_MONTH, "year-month"),
-                              (_UPPER_CODE, "code"), (_BARE_CODE, "code"), (_BRACKET_CODE, "code"), (_MODEL_REPR, "object"),
+                              (_UPPER_CODE, "code"), (_SNAKE_CODE, "code"), (_BARE_CODE, "code"), (_BRACKET_CODE, "code"), (_MODEL_REPR, "object"),
                               (_DICT_REPR, "dict"), (_OID_ATTR, "oid")):
             for m in pattern.finditer(chunk):
                 found.append(Problem(kind, m.group(0)))

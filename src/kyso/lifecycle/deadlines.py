@@ -9,22 +9,8 @@ from django.db.models import Exists, OuterRef
 
 from kyso.workdays.calendar import add_working_days, today
 
+from .models import STEP_RULES as RULES
 from .models import Step
-
-# step name -> (working days, label). 0 = "immediately" (the same day).
-RULES = {
-    "it_review": (3, "Trung tâm CNTT kiểm tra hồ sơ (3 ngày làm việc)"),
-    "return_guidance": (2, "Hướng dẫn hoàn thiện hồ sơ không hợp lệ (2 ngày làm việc)"),
-    "refusal_notice": (2, "Thông báo lý do từ chối bằng văn bản (2 ngày làm việc)"),
-    "supplement_notice": (2, "Thông báo, hướng dẫn bổ sung hồ sơ (2 ngày làm việc)"),
-    "supplement_complete": (5, "Đơn vị hoàn thiện hồ sơ bổ sung (5 ngày làm việc)"),
-    "handover_unit": (2, "Bàn giao chứng thư số cho đơn vị quản lý thuê bao (2 ngày làm việc)"),
-    "handover_subscriber": (2, "Chuyển giao chứng thư số cho thuê bao (2 ngày làm việc)"),
-    "activation_notice": (1, "Gửi đề nghị thời điểm có hiệu lực, Mẫu số 04 (1 ngày làm việc)"),
-    "revoke_1wd": (1, "Gửi yêu cầu thu hồi chứng thư số (1 ngày làm việc)"),
-    "revoke_now": (0, "Gửi yêu cầu thu hồi chứng thư số ngay"),
-    "revocation_notice": (1, "Thông báo đơn vị thu hồi thiết bị (1 ngày làm việc)"),
-}
 
 
 def due(name: str, start: dt.date) -> dt.date:

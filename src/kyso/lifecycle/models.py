@@ -271,6 +271,22 @@ class RevocationRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
+# The deadlines of Decision 508 (`deadlines`): step name -> (working days, label). 0 = "immediately" (the same day).
+STEP_RULES = {
+    "it_review": (3, "Trung tâm CNTT kiểm tra hồ sơ (3 ngày làm việc)"),
+    "return_guidance": (2, "Hướng dẫn hoàn thiện hồ sơ không hợp lệ (2 ngày làm việc)"),
+    "refusal_notice": (2, "Thông báo lý do từ chối bằng văn bản (2 ngày làm việc)"),
+    "supplement_notice": (2, "Thông báo, hướng dẫn bổ sung hồ sơ (2 ngày làm việc)"),
+    "supplement_complete": (5, "Đơn vị hoàn thiện hồ sơ bổ sung (5 ngày làm việc)"),
+    "handover_unit": (2, "Bàn giao chứng thư số cho đơn vị quản lý thuê bao (2 ngày làm việc)"),
+    "handover_subscriber": (2, "Chuyển giao chứng thư số cho thuê bao (2 ngày làm việc)"),
+    "activation_notice": (1, "Gửi đề nghị thời điểm có hiệu lực, Mẫu số 04 (1 ngày làm việc)"),
+    "revoke_1wd": (1, "Gửi yêu cầu thu hồi chứng thư số (1 ngày làm việc)"),
+    "revoke_now": (0, "Gửi yêu cầu thu hồi chứng thư số ngay"),
+    "revocation_notice": (1, "Thông báo đơn vị thu hồi thiết bị (1 ngày làm việc)"),
+}
+
+
 class Step(models.Model):
     """One deadline of one record: what must happen, by which unit, by when (working days)."""
 
@@ -283,6 +299,12 @@ class Step(models.Model):
     started_on = models.DateField()
     due_on = models.DateField(db_index=True)
     done_on = models.DateField(null=True, blank=True)
+
+    audit_words = {"name": {name: label for name, (_days, label) in STEP_RULES.items()},
+                   "subject_type": {"request": IssuanceRequest._meta.verbose_name,
+                                    "list": RequestList._meta.verbose_name,
+                                    "revocation": RevocationRequest._meta.verbose_name,
+                                    "device": KeyDevice._meta.verbose_name}}
 
     class Meta:
         indexes = [models.Index(fields=["subject_type", "subject_id"]), models.Index(fields=["done_on", "due_on"])]

@@ -291,6 +291,8 @@ class DossierEvent(models.Model):
     note = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices)
 
+    audit_words = {"action": ACTION_LABELS}
+
     class Meta:
         ordering = ["dossier", "id"]
 

@@ -68,3 +68,22 @@ def test_stored_codes_read_as_words(vi):
     assert groups == "nhà mạng: viettel; số thuê bao: 1; tổng tiền (đồng): 200000; đơn vị: VSS"
     for row in rows:
         assert not pagecheck.problems(f"<td>{row[0]}</td><td>{row[1]}</td><td>{row[2]}</td>")
+
+
+def test_every_kind_of_record_and_every_step_reads_in_vietnamese(vi):
+    """34 models without a verbose name were shown by their class ("issuance request", "mssp transaction"); a
+    deadline's step by its key (it_review, revoke_1wd), a dossier's event by its action (supplement_request)."""
+    english = {}
+    for model in apps.get_models():
+        if model.__module__.startswith("kyso."):
+            kind = display.object_kind(model._meta.label_lower)
+            if not pagecheck._VIETNAMESE.search(kind):
+                english[model._meta.label_lower] = kind
+    assert not english, english
+    rows = display.changes(_record("lifecycle.step", None, {"name": "it_review", "subject_type": "request"}))
+    assert ("tên", "—", "Trung tâm CNTT kiểm tra hồ sơ (3 ngày làm việc)") in [(f.lower(), b, a) for f, b, a in rows] \
+        or any(a == "Trung tâm CNTT kiểm tra hồ sơ (3 ngày làm việc)" for _f, _b, a in rows)
+    assert any(a == "đề nghị cấp chứng thư số" for _f, _b, a in rows), rows
+    [(_, _, action)] = display.changes(_record("portal.dossierevent", None, {"action": "supplement_request"}))
+    assert action == "Đã yêu cầu bổ sung" or not pagecheck.problems(f"<td>{action}</td>"), action
+    assert "_" not in action

@@ -134,3 +134,10 @@ def test_page_checker_sees_codes_written_as_one_word():
     kinds = {str(p) for p in pagecheck.problems("<td>INDETERMINATE</td><td>registered</td><td>superseded</td>"
                                                 "<td>mau-01-de-nghi-5.pdf (74191cf22be5…)</td>")}
     assert kinds == {"code: 'INDETERMINATE'", "english: 'registered'", "code: 'superseded'"}
+
+
+def test_page_checker_sees_keys_written_as_identifiers():
+    """A column or a step named by its key (`parent_code`, `it_review`) is a code; a file name is not."""
+    found = {str(p) for p in pagecheck.problems("<td>parent_code</td><td>Bước: it_review</td>"
+                                                "<td>mau_01_de_nghi.pdf</td><td>x@ha_noi.vn</td>")}
+    assert found == {"code: 'parent_code'", "code: 'it_review'"}
