@@ -61,4 +61,6 @@ def certificate(request, serial):
             act(request, lambda: change(request, cert.serial), success=done)
         return redirect("pki:certificate", serial=cert.serial)
     return render(request, "pki/certificate.html", {"cert": cert, "reasons": [r for r in REASONS if r != "certificateHold"],
-                                                    "can_revoke": _may_change(request.user)})
+                                                    "can_revoke": _may_change(request.user),
+                                                    # his own suspended certificate is released by another officer
+                                                    "can_release": revocation.holder_of(cert) != request.user})

@@ -91,3 +91,18 @@ def test_an_it_officer_does_not_release_his_own_suspended_certificate(api, demo,
     cert.refresh_from_db()
     assert cert.status == CertStatus.GOOD
     assert revocation.holder_of(cert) == demo.user("cntt")
+
+
+def test_the_page_does_not_offer_him_the_release(client, demo, pki, second_it_officer):
+    person = demo.user("cntt").person
+    with acting_as(label="t"), transaction.atomic():
+        cert, _key = make_signer("person", SubjectInfo(common_name=person.full_name, email=person.email),
+                                 key_spec="p256")
+        revocation.suspend(cert.serial)
+    client.force_login(demo.user("cntt"))
+    assert 'value="release"' not in client.get(f"/pki/certificates/{cert.serial}/").content.decode()
+    client.post(f"/pki/certificates/{cert.serial}/", {"op": "release"})
+    cert.refresh_from_db()
+    assert cert.status == CertStatus.HOLD
+    client.force_login(second_it_officer)
+    assert 'value="release"' in client.get(f"/pki/certificates/{cert.serial}/").content.decode()
