@@ -22,7 +22,7 @@ from kyso.signing.cades import sign_cms
 from kyso.signing.keys import load_certificates
 from kyso.signing.longterm import extend
 from kyso.signing.renewal import run_job
-from kyso.signing.pdf import CAPTIONS, KINDS, LEVELS, Appearance, sign_pdf
+from kyso.signing.pdf import CAPTIONS, KINDS, Appearance, sign_pdf
 from kyso.signing.xml import sign_xml
 
 
@@ -121,11 +121,11 @@ class Command(BaseCommand):
                 loader = serialization.load_pem_private_key if b"-----BEGIN" in raw else serialization.load_der_private_key
                 key = SoftwareKey("cli", loader(raw, password))
             except (ValueError, TypeError) as exc:
-                raise InvalidInput("signing.cli.key", "The private key cannot be read (wrong file or password).") from exc
+                raise InvalidInput("signing.cli.key", _("The private key cannot be read (wrong file or password).")) from exc
         else:
             key = pkcs11_store(o["pkcs11_token"], o["pin"]).get(o["pkcs11_key"])
         if key.public_key().public_numbers() != cert.public_key().public_numbers():
-            raise InvalidInput("signing.cli.key_mismatch", "The key does not belong to the certificate.")
+            raise InvalidInput("signing.cli.key_mismatch", _("The key does not belong to the certificate."))
         data = Path(o["input"]).read_bytes()
         if o["format"] == "xml":
             out = sign_xml(data, key, cert, chain=chain, level=o["level"] or "B-B")
@@ -141,9 +141,6 @@ class Command(BaseCommand):
                                         organization=o["organization"], document_number=o["document_number"],
                                         signature_image=image if o["appearance"] == "leader" else None,
                                         seal_image=image if o["appearance"] == "organization" else None, page=page)
-            level = o["level"] or "B-T"
-            if level not in LEVELS:
-                raise InvalidInput("signing.level.unsupported", f"Unsupported signature level {level} for PDF.")
-            out = sign_pdf(data, key, cert, chain=chain, level=level, appearance=appearance)
+            out = sign_pdf(data, key, cert, chain=chain, level=o["level"] or "B-T", appearance=appearance)
         Path(o["output"]).write_bytes(out)
         self.stdout.write(f"{o['output']} ({len(out)} bytes)")
