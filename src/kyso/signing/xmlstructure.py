@@ -117,16 +117,31 @@ def content_references(root, sig_el, targets) -> list:
     refs = [ref for ref in sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
             if ref.get("Type") not in SIGNED_PROPS_TYPES]
     if sig_el is root:
-        return [ref for ref in refs if (t := _target(ref, targets)) is not None and t.tag == OBJECT
-                and t.getparent() is sig_el]
+        return [ref for ref in refs if _signed_object(_target(ref, targets), sig_el) is not None]
     return [ref for ref in refs if ref.get("URI") == "" or _target(ref, targets) is root]
+
+
+def _signed_object(target, sig_el):
+    """The ds:Object of `sig_el` that a reference to `target` signs whole: the Object itself, or the one element
+    it holds (nothing else in it but white space) — Java and .NET enveloping signers reference either."""
+    if target is None:
+        return None
+    if target.tag == OBJECT and target.getparent() is sig_el:
+        return target
+    obj = target.getparent()
+    if obj is None or obj.tag != OBJECT or obj.getparent() is not sig_el:
+        return None
+    alone = [c for c in obj if c is not target]
+    if alone or (obj.text or "").strip() or (target.tail or "").strip():
+        return None
+    return obj
 
 
 def signed_objects(root, sig_el, targets) -> set:
     """The ds:Object elements an enveloping signature signs as its content (empty for any other signature)."""
     if sig_el is not root:
         return set()
-    return {_target(ref, targets) for ref in content_references(root, sig_el, targets)}
+    return {_signed_object(_target(ref, targets), sig_el) for ref in content_references(root, sig_el, targets)}
 
 
 def inside_signed_document(root, sig_el, ref, targets) -> bool:

@@ -12,6 +12,7 @@ import re
 from asn1crypto import cms
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
 from django.utils.translation import gettext as _
 from lxml import etree
 from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
@@ -269,7 +270,13 @@ def _crypto(data_root, sig_el, certs, sig: r.SignatureReport) -> x509.Certificat
     copied = data_root.getroot().find(f"{{{DS}}}Signature")       # the one signxml checks (location "./")
     context = inherited_xml_attributes(copied) if copied is not None else {}
     last_error = None
+    method = SignatureMethod(sig_el.find(f"{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod").get("Algorithm"))
     for cert in certs:
+        if not _key_fits(cert, method):
+            # another certificate of KeyInfo (a CA of the chain, a decoy) whose key is of another type: signxml
+            # would call the whole signature malformed instead of trying the next one
+            last_error = InvalidSignature(method.name)
+            continue
         # Cryptography only here: the certificate's validity period is judged later, at the signing time
         # proven by a timestamp (POE), not at "now" as signxml would.
         config = SignatureConfiguration(expect_references=n_refs, location="./",
@@ -295,6 +302,15 @@ def _crypto(data_root, sig_el, certs, sig: r.SignatureReport) -> x509.Certificat
         sig.check("integrity.signature", False, _("The signature value does not match the certificate's key."),
                   fail=r.SIG_CRYPTO_FAILURE)
     return None
+
+
+def _key_fits(cert: x509.Certificate, method: SignatureMethod) -> bool:
+    key = cert.public_key()
+    if "ECDSA" in method.name:
+        return isinstance(key, ec.EllipticCurvePublicKey)
+    if "DSA" in method.name:
+        return isinstance(key, dsa.DSAPublicKey)
+    return isinstance(key, rsa.RSAPublicKey)
 
 
 def _intact(sig: r.SignatureReport) -> None:

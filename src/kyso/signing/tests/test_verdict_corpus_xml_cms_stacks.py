@@ -124,14 +124,39 @@ def _utf8_bom_declared_latin1(k):
     return codecs.BOM_UTF8 + signed.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"', 1)
 
 
-def _enveloping(k, *, obj_id="hoso", ref="#hoso", extra=b""):
-    tpl = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Signature xmlns="{DS}"><SignedInfo>'
+def _enveloping(k, *, extra=b""):
+    return k.xmlsec(_enveloping_tpl().replace(b"</Signature>", extra + b"</Signature>"))
+
+
+def _enveloping_tpl(*, obj_id="hoso", ref="#hoso") -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<Signature xmlns="{DS}"><SignedInfo>'
            f'<CanonicalizationMethod Algorithm="{EXC}"/><SignatureMethod Algorithm="{X.RSA_SHA256}"/>'
            f'<Reference URI="{ref}"><Transforms><Transform Algorithm="{EXC}"/></Transforms>'
            f'<DigestMethod Algorithm="{X.SHA256}"/><DigestValue/></Reference></SignedInfo><SignatureValue/>'
            f'<KeyInfo><X509Data/></KeyInfo><Object Id="{obj_id}"><HoSo xmlns="{HOSO}">{X.BODY}</HoSo></Object>'
            '</Signature>\n').encode()
-    return k.xmlsec(tpl.replace(b"</Signature>", extra + b"</Signature>"))
+
+
+def _enveloping_inner(k):
+    """Enveloping, the reference naming the dossier element inside the ds:Object (by its Id), not the Object."""
+    tpl = _enveloping_tpl(ref="#h", obj_id="o").replace(f'<HoSo xmlns="{HOSO}">'.encode(),
+                                                        f'<HoSo xmlns="{HOSO}" Id="h">'.encode())
+    return k.xmlsec(tpl, id_attrs=[("Id", f"{HOSO}:HoSo")])
+
+
+def _other_key_type_first(k, c14n: str):
+    """X509Data holds an ECDSA certificate (a CA of the chain, say) before the RSA signer's; inclusive C14N takes
+    the signature past the quick check to signxml."""
+    ec_cert, _key = k.ec("p256")
+    tpl = X.template(transforms=X.ENVELOPED + f'<Transform Algorithm="{c14n}"/>')
+    return _key_info(k, b"<KeyInfo><X509Data><X509Certificate>%s</X509Certificate><X509Certificate>%s"
+                        b"</X509Certificate></X509Data></KeyInfo>" % (_b64(ec_cert), _b64(k.cert)), tpl)
+
+
+def _rsa_method_ec_certificate(k):
+    ec_cert, _key = k.ec("p256")
+    return _key_info(k, b"<KeyInfo><X509Data><X509Certificate>%s</X509Certificate></X509Data></KeyInfo>"
+                     % _b64(ec_cert))
 
 
 def _detached_sibling(k):
@@ -161,8 +186,8 @@ def _root_id(k, attr: bytes, xmlsec_attr):
 WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 
 
-def _key_info(k, key_info: bytes):
-    signed = k.xmlsec(X.template(key_info=False))
+def _key_info(k, key_info: bytes, tpl: bytes | None = None):
+    signed = k.xmlsec((tpl or X.template()).replace(b"<KeyInfo><X509Data/></KeyInfo>", b""))
     return signed.replace(b"</Signature>", key_info + b"</Signature>", 1)
 
 
@@ -308,6 +333,8 @@ XML_STACKS = [
     ("xml-enveloping-xmlsec1", _enveloping, PASSED, None,
      "an enveloping signature (the dossier in ds:Object, referenced by its Id), by xmlsec1"),
     ("xml-enveloping-signxml", _signxml_enveloping, PASSED, None, "an enveloping signature by signxml"),
+    ("xml-enveloping-inner-element", _enveloping_inner, PASSED, None,
+     "enveloping, the reference naming the one element the ds:Object holds (by its Id)"),
     ("xml-enveloping-tampered", lambda k: _enveloping(k).replace(b"8500000", b"9500000"), FAILED, HASH,
      "enveloping, the signed dossier in the Object changed"),
     ("xml-enveloping-unsigned-object", lambda k: _enveloping(k, extra=f'<Object><HoSo xmlns="{HOSO}"><MucLuong>1'
@@ -328,6 +355,11 @@ XML_STACKS = [
      "a Reference whose ds prefix is rebound to another namespace: no XMLDSig Reference"),
     # KeyInfo
     ("xml-key-value-only", _key_value_only, INDET, NO_CERT, "KeyInfo holds only the RSA KeyValue, no certificate"),
+    ("xml-ec-certificate-before-rsa-signer", lambda k: _other_key_type_first(k, "http://www.w3.org/TR/2001/"
+                                                                                  "REC-xml-c14n-20010315"),
+     PASSED, None, "an ECDSA certificate listed before the RSA signer's, inclusive C14N (signxml's path)"),
+    ("xml-rsa-method-ec-certificate", _rsa_method_ec_certificate, FAILED, SIG_CRYPTO,
+     "signed RSA-SHA256, KeyInfo swapped for an ECDSA certificate: the value does not verify with that key"),
     ("xml-chain-reversed", _chain_reversed, PASSED, None, "X509Data holds the root and CA before the signer"),
     ("xml-decoy-certificate-first", _decoy_first, PASSED, None,
      "an unrelated certificate first in KeyInfo, the signer's second: the one whose key verifies is judged"),
