@@ -26,7 +26,7 @@ from kyso.org.models import Person, Unit
 from kyso.workdays.calendar import today
 
 from . import bulk, deadlines, documents, privacy, services
-from .flows import ITC, LIST, REQUEST, REVOCATION
+from .flows import DEVICE, ITC, LIST, REQUEST, REVOCATION
 from .models import Certificate, RequestState as R, RevocationReason
 from .officers import acts_for, is_officer_of
 from .permissions import LC_APPROVE, LC_CONFIRM, LC_DEVICE, LC_IMPORT, LC_REQUEST, LC_REVIEW, LC_VIEW
@@ -370,13 +370,14 @@ def devices(request):
                 raise Http404
             actions.act(request, lambda: services.register_device(user, serial=request.POST.get("serial", ""), unit=unit,
                                                                   model=request.POST.get("model", "")),
-                        success=_("Done."))
+                        success=_("Done."), flow=DEVICE)
         else:
             dev = services.search_devices(user).filter(pk=request.POST.get("device") or 0).first()
             if dev is None:
                 raise Http404
             actions.act(request, lambda: services.change_device(user, dev, request.POST.get("state", ""),
-                                                                note=request.POST.get("note", "")), success=_("Done."))
+                                                                note=request.POST.get("note", "")), success=_("Done."),
+                        flow=DEVICE, record=dev)
         return redirect("lifecycle:devices")
     q = request.GET.get("q", "").strip()
     rows = [(d, services.next_states(d, user)) for d in services.search_devices(user, q=q)[:200]]

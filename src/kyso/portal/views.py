@@ -132,7 +132,7 @@ def submit(request):
     if request.method == "POST":
         uploads = [intake.Upload(f.name, f.read()) for f in request.FILES.getlist("files")]
         dossier = act(request, lambda: intake.submit_signed(request.user, procedure_code=request.POST.get("procedure", ""),
-                                                            files=uploads))
+                                                            files=uploads), flow=DOSSIER)
         if not _failed(request, dossier):
             messages.success(request, _("Dossier %(code)s received; result due on %(due)s.")
                              % {"code": dossier.code, "due": dossier.due_date.strftime("%d/%m/%Y")})
@@ -230,7 +230,7 @@ def desk(request):
                                           phone=p.get("phone", ""),
                                           has_digital_signature=p.get("has_digital_signature") == "1")
 
-        d = act(request, receive)
+        d = act(request, receive, flow=DOSSIER)
         if _failed(request, d):
             ctx["prefill"] = {k: p.get(k, "") for k in ("procedure", "name", "tax_code", "submitter_kind", "payload")}
         else:
