@@ -354,6 +354,7 @@ REVOCATION = Flow(
     url=lambda rev: f"/lifecycle/revocations/{rev.pk}/", state_labels=_labels(V),
     transitions=[
         *officer("confirm", unit=REVOKED_OF, source=[V.REQUESTED], target=V.CONFIRMED,
+                 not_for=("certificate__subscriber__person__user",),
                  label=_("Confirm (managing unit)"), queue=_("Revocation requests to confirm (Form 05)")),
         Step508("send", source=[V.CONFIRMED], target=V.SENT_TO_CA, perm=LC_REVIEW, at_it_center=True,
                 label=_("Send to the CA"), queue=_("Revocations to send to the CA (1 working day; c and e at once)")),

@@ -54,9 +54,11 @@ def request_revocation(user, cert: Certificate, *, reason: str, detail: str = ""
         rev = RevocationRequest.objects.create(certificate=cert, reason=reason, detail=detail,
                                                phone_notice=phone_notice, device_lost_explanation=device_explanation,
                                                requested_on=today(), created_by=recorded(user))
-        if reason != "b" or is_managing_officer(user, sub.managing_unit):
+        own = bool(sub.person_id) and getattr(user, "person_id", None) == sub.person_id
+        if reason != "b" or (is_managing_officer(user, sub.managing_unit) and not own):
             # Only reason b is the subscriber's own Form 05 needing the unit's confirmation: the others are
-            # confirmed as they are filed (by the unit or the authorities), so the rule confirms them.
+            # confirmed as they are filed (by the unit or the authorities), so the rule confirms them. An officer
+            # of the managing unit filing b for his own certificate waits, like anyone, for another officer.
             REVOCATION.perform("confirm", rev, actor=None, body=lambda a: _confirmed(rev))
         if reason in IMMEDIATE and cert.device and cert.device.state == DeviceState.ISSUED:
             devices.move(cert.device, DeviceState.RECOVERED, by=user, holder=None, unit=sub.managing_unit,
