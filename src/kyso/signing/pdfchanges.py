@@ -46,6 +46,7 @@ APPROVAL_DEFAULT = ModificationLevel.FORM_FILLING
 FLAG_HIDDEN, FLAG_NOVIEW, FLAG_TOGGLE_NOVIEW = 1 << 1, 1 << 5, 1 << 8
 # actions an annotation may carry after signing: they show another place or page, they change nothing
 SAFE_ACTIONS = frozenset({"/URI", "/GoTo", "/GoToR"})
+ANNOTATION_KEYS = frozenset({"/AP", "/Popup", "/A", "/AA"})
 
 
 def _refs(arr) -> list[generic.Reference]:
@@ -92,7 +93,9 @@ class AnnotationRule(QualifiedWhitelistRule):
         for (ref, old_page), (_ref, new_page) in zip(old_pages, new_pages):
             old_annots = set(_refs(_get(old_page, "/Annots")))
             new_annots = set(_refs(_get(new_page, "/Annots")))
-            touched = [a for a in new_annots & old_annots if a in new_xrefs]
+            # changed annotations: the dictionary itself, or only an appearance (action, popup) of its own
+            touched = [a for a in new_annots & old_annots
+                       if a in new_xrefs or _owned_refs(new.get_object(a)) & new_xrefs]
             added, deleted = new_annots - old_annots, old_annots - new_annots
             if not (added or deleted or touched):
                 continue
@@ -117,8 +120,15 @@ class AnnotationRule(QualifiedWhitelistRule):
                 for sub in _owned_refs(new.get_object(a)):
                     # what a new or changed annotation draws or runs: objects of its own, or those it had
                     # when signed — never another object of the signed revision redefined through it
-                    if sub in owned or old.is_ref_unassignable(sub):
+                    if old.is_ref_unassignable(sub) or (sub in owned and _drawn_only_by_annotations(old, sub)):
                         yield ModificationLevel.ANNOTATIONS, ReferenceUpdate(sub)
+
+
+def _drawn_only_by_annotations(old, ref) -> bool:
+    """In the signed revision, every way to `ref` passes through an annotation's appearance, popup or action —
+    not, say, a page's resources (an appearance stream the page also draws as an XObject)."""
+    old._load_reverse_xref_cache()      # pyHanko's own map of the paths to each object (its diff policy uses it)
+    return all(any(node in ANNOTATION_KEYS for node in path) for path in old._get_usages_of_ref(ref))
 
 
 def _owned_refs(annot) -> set:

@@ -538,3 +538,75 @@ def base_value_drawn_by_reader(rect) -> bytes:
 def field_da(data: bytes, da: bytes) -> bytes:
     """The first field's own /DA set after signing (its value unchanged)."""
     return _edit_field(data, lambda w, fld: fld.__setitem__(N("/DA"), generic.TextStringObject(da.decode())))
+
+
+def base_shared_appearance() -> bytes:
+    """The signed words drawn through a form XObject /X1 that is also the appearance of a (hidden) square
+    annotation in an empty area: one object, two uses."""
+    from .corpus_attacks import base_xobject_page
+
+    w = _writer(base_xobject_page(spare=False))
+    page = w.root["/Pages"]["/Kids"][0].get_object()
+    x1 = page["/Resources"]["/XObject"].raw_get("/X1")
+    annot = w.add_object(generic.DictionaryObject({
+        N("/Type"): N("/Annot"), N("/Subtype"): N("/Square"), N("/Rect"): _num(60, 200, 300, 240),
+        N("/F"): generic.NumberObject(2), N("/AP"): generic.DictionaryObject({N("/N"): x1})}))
+    page[N("/Annots")] = generic.ArrayObject([annot])
+    w.update_container(page)
+    return _write(w)
+
+
+def redefine_shared_appearance(data: bytes) -> bytes:
+    """The square annotation's appearance stream redefined (a permitted change of an annotation, were the
+    stream its own): the page draws it as /X1."""
+    r = _last(data)[3]
+    page = r.root["/Pages"]["/Kids"][0]
+    x1 = page["/Resources"]["/XObject"].raw_get("/X1").reference.idnum
+    font = page["/Resources"]["/Font"].raw_get("/F1").reference.idnum
+    annot = [a for a in page.raw_get("/Annots") if a.get_object().get("/Subtype") == "/Square"][0].reference.idnum
+    return append_update(data, {
+        x1: _stream(FORGED, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R "
+                            b">> >> " % font),
+        annot: b"<< /Type /Annot /Subtype /Square /Rect [60 200 300 240] /F 2 /AP << /N %d 0 R >> "
+               b"/Contents (x) >>" % x1})
+
+
+def move_field(data: bytes, rect) -> bytes:
+    """The first field (a text field with its value's appearance) moved to `rect`."""
+    return _edit_field(data, lambda w, fld: fld.__setitem__(N("/Rect"), _num(*rect)))
+
+
+def base_combo(rect) -> bytes:
+    """A combo box at `rect` whose value "1" is shown by readers as its display text "TRA 100 000 DONG" (/Opt),
+    drawn by the reader (no appearance stream)."""
+    from .corpus_pdf_variants import base_field_without_appearance
+
+    w = _writer(base_field_without_appearance(rect))
+    ref = w.root["/AcroForm"]["/Fields"].raw_get(0)
+    fld = ref.get_object()
+    fld[N("/FT")] = N("/Ch")
+    fld[N("/Ff")] = generic.NumberObject(1 << 17)
+    fld[N("/Opt")] = generic.ArrayObject([generic.ArrayObject([generic.TextStringObject("1"),
+                                                               generic.TextStringObject("TRA 100 000 DONG")])])
+    fld[N("/V")] = generic.TextStringObject("1")
+    w.mark_update(ref)
+    return _write(w)
+
+
+def combo_display_changed(data: bytes) -> bytes:
+    """Only the display text of the combo box's chosen option changes (its value stays "1")."""
+    return _edit_field(data, lambda w, fld: fld.__setitem__(N("/Opt"), generic.ArrayObject([generic.ArrayObject(
+        [generic.TextStringObject("1"), generic.TextStringObject("TRA 900 000 DONG")])])))
+
+
+def redraw_markup(data: bytes) -> bytes:
+    """The appearance stream of the page's signed markup annotation redefined in place (other words, same
+    rectangle)."""
+    r = _last(data)[3]
+    page = r.root["/Pages"]["/Kids"][0]
+    markup = page["/Annots"][_markup_index(page)]
+    stream = markup["/AP"].raw_get("/N").reference.idnum
+    font = page["/Resources"]["/Font"].raw_get("/F1").reference.idnum
+    return append_update(data, {stream: _stream(b"0 g BT /F1 18 Tf 12 10 Td (DA XEM) Tj ET",
+                                                b"/Type /XObject /Subtype /Form /BBox [0 0 240 40] /Resources << "
+                                                b"/Font << /F1 %d 0 R >> >> " % font)})

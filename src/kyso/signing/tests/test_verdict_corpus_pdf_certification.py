@@ -215,6 +215,18 @@ CASES = [
      SIG_CONSTRAINTS, "P=3: a hidden annotation whose appearance is the page content object, redefined", None),
     ("isa-content-as-annotation-p3", lambda k: Z.content_as_annotation(_p(k, MDPPerm.ANNOTATE)), INDET,
      SIG_CONSTRAINTS, "P=3: the page content object redefined as a hidden annotation of the page", None),
+    ("shadow-shared-appearance-p3", lambda k: Z.redefine_shared_appearance(_p(k, MDPPerm.ANNOTATE,
+                                                                               Z.base_shared_appearance())),
+     INDET, SIG_CONSTRAINTS, "P=3: an annotation's appearance stream redefined that the page also draws as an "
+     "XObject", None),
+    ("pdf-annotation-redrawn-p3", lambda k: Z.redraw_markup(_p(k, MDPPerm.ANNOTATE, A.add_markup(
+        P.base_pdf(), P.BLANK_RECT, "/FreeText"))), PASSED, None,
+     "P=3: a signed comment in an empty area redrawn in place (its own appearance stream): permitted", None),
+    ("shadow-field-moved", lambda k: Z.move_field(P.fill_field(_signed(k, P.base_pdf(P.BLANK_RECT)), b"Da nhan"),
+                                                  P.TEXT_RECT), INDET, SIG_CONSTRAINTS,
+     "a filled field moved over the signed words", None),
+    ("shadow-combo-display-changed", lambda k: Z.combo_display_changed(_signed(k, Z.base_combo(P.BLANK_RECT))),
+     INDET, SIG_CONSTRAINTS, "a combo box whose chosen option's display text (/Opt) changes after signing", None),
     # dictionaries a reader cannot walk: a verdict, never an error
     ("malformed-field-name-lone-surrogate", lambda k: _hand(k, name=generic.ByteStringObject(
         b"\xfe\xff\xd8\x00\x00K\x00\x01")), PASSED, None,
