@@ -157,6 +157,29 @@ def _validate(cert: x509.Certificate, trust: TrustStore, at: dt.datetime | None,
     return tuple(sig.checks)
 
 
+def timestamp_untrusted(sig, tsa: x509.Certificate, *, trust: TrustStore, at: dt.datetime | None,
+                        other_certs=()) -> None:
+    """Record why a time-stamping authority's certificate does not hold at `at`. A path to an accepted root whose
+    revocation data is missing or not fresh is INDETERMINATE / TRY_LATER (EN 319 102-1, 5.2.6 and 5.2.5): the
+    relying party hands in the day's CRLs (`--trust`), not another root; anything else is no trusted chain."""
+    vc = trust.validation_context(at=at, other_certs=other_certs)
+    validator = CertificateValidator(to_asn1(tsa), intermediate_certs=[to_asn1(c) for c in other_certs],
+                                     validation_context=vc)
+    try:
+        asyncio.run(validator.async_validate_usage(set()))
+    except cv.InsufficientRevinfoError as exc:
+        sig.check("timestamp.revocation_unknown", None,
+                  _("The revocation status of the time-stamping authority's certificate or of a CA in its chain "
+                    "could not be determined."), detail=exc, indeterminate=r.TRY_LATER)
+        return
+    except (cv.PathBuildingError, cv.PathValidationError, cv.ValidationError, ValueError) as exc:
+        log_detail = exc
+    else:
+        log_detail = None
+    sig.check("timestamp.untrusted", False, _("The time-stamping authority is not trusted."), detail=log_detail,
+              indeterminate=r.NO_CERTIFICATE_CHAIN_FOUND)
+
+
 def check_signing_time(sig: r.SignatureReport, cert: x509.Certificate) -> None:
     """A signature claimed (or time-stamped) before its certificate's notBefore was made with a certificate
     that did not exist yet: TOTAL_FAILED / NOT_YET_VALID (EN 319 102-1, 5.2.6)."""

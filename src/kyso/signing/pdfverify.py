@@ -205,7 +205,7 @@ def verify_signature(emb: EmbeddedPdfSignature, sig: r.SignatureReport, trust: T
         sig.check("format.invalid", False, _("The signature is malformed."), detail=exc, fail=r.FORMAT_FAILURE)
         return
     fill(sig, status, trust, other_certs=[x509.load_der_x509_certificate(c.dump()) for c in
-                                          _safe(lambda: emb.other_embedded_certs)])
+                                          _safe(lambda: emb.other_embedded_certs)], ts_at=existed_at)
     sig.level = pdf_level(emb, status)
     if sig.level == "B-LTA" and existed_at is None:
         sig.level = "B-LT"          # a document time-stamp follows, but none of them holds

@@ -11,14 +11,15 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from kyso.core import display
 
 from . import report as r
-from .certcheck import check_certificate, describe, usage_allows_signing
+from .certcheck import check_certificate, describe, timestamp_untrusted, usage_allows_signing
 
 # A document signature needs digitalSignature or nonRepudiation (person and organisation profiles).
 KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
 
-def fill(sig: r.SignatureReport, status, trust=None, other_certs=()) -> None:
-    """`other_certs`: the certificates the signature carries (to tell a chain failure's real cause)."""
+def fill(sig: r.SignatureReport, status, trust=None, other_certs=(), ts_at=None) -> None:
+    """`other_certs`: the certificates the signature carries (to tell a chain failure's real cause); `ts_at`: the
+    time the signature time-stamp was judged at (None: now)."""
     from cryptography.hazmat.primitives import serialization  # noqa: F401
 
     cert = x509.load_der_x509_certificate(status.signing_cert.dump())
@@ -43,6 +44,9 @@ def fill(sig: r.SignatureReport, status, trust=None, other_certs=()) -> None:
         elif not (ts.intact and ts.valid):
             sig.check("timestamp.invalid", False, _("The signature timestamp does not match the signature."),
                       fail=r.HASH_FAILURE)
+        elif trust is not None and ts.signing_cert is not None:
+            timestamp_untrusted(sig, x509.load_der_x509_certificate(ts.signing_cert.dump()), trust=trust, at=ts_at,
+                                other_certs=list(other_certs))
         else:
             sig.check("timestamp.untrusted", False, _("The time-stamping authority is not trusted."),
                       indeterminate=r.NO_CERTIFICATE_CHAIN_FOUND)

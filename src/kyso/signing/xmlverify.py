@@ -24,7 +24,7 @@ from kyso.core import display
 
 from . import algorithms, certcache, xmlstructure
 from . import report as r
-from .certcheck import check_certificate, describe
+from .certcheck import check_certificate, describe, timestamp_untrusted
 from .embedded import xades_level
 from .trust import TrustStore
 from .xml import DS, XADES, parse, parser, signature_timestamp, signing_time
@@ -364,8 +364,7 @@ def _timestamp(sig_el, trust: TrustStore, sig: r.SignatureReport, at: dt.datetim
                   fail=r.HASH_FAILURE)
         return None
     if status.get("trust_problem_indic") is not None:
-        sig.check("timestamp.untrusted", False, _("The time-stamping authority is not trusted."),
-                  indeterminate=r.NO_CERTIFICATE_CHAIN_FOUND)
+        timestamp_untrusted(sig, x509.load_der_x509_certificate(status["signing_cert"].dump()), trust=trust, at=at)
         return None
     when = status["timestamp"]
     sig.check("timestamp.valid", True, _("Signature timestamp from a trusted authority: %(time)s") % {
