@@ -278,6 +278,7 @@ REQUEST = Flow(
     url=lambda r: f"/lifecycle/requests/{r.pk}/", state_labels=_labels(R), via=_request_in_list,
     transitions=[
         *officer("confirm", unit=MANAGED, source=[R.SUBMITTED], target=R.CONFIRMED, held=True,
+                 not_for=("subscriber__person__user",),
                  label=_("Confirm (managing unit)"), queue=_("Requests to confirm (Form 01)")),
         *officer("list", unit=MANAGED, source=[R.CONFIRMED], target=R.LISTED, when=lambda: [Q(on_hold="")],
                  label=_("Put in the unit's list (Form 02)"), queue=_("Confirmed requests to put in a list (Form 02)")),
