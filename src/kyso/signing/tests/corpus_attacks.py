@@ -430,16 +430,16 @@ PLACEHOLDER = 9999999999
 
 
 def hand_sign(data: bytes, cert, key, chain=(), *, filter_: str | None = "/Adobe.PPKLite",
-              subfilter: str = "/adbe.pkcs7.detached", extra=None, name="Sig1", byte_range=None, cms=None, size=8192,
-              type_: str | None = "/Sig", range_text=None, perms: bool = False, field_extra=None, **cms_kw):
+              subfilter: str | None = "/adbe.pkcs7.detached", extra=None, name="Sig1", byte_range=None, cms=None,
+              size=8192, type_: str | None = "/Sig", range_text=None, perms: bool = False, field_extra=None, **cms_kw):
     """Sign `data` with a signature dictionary written by hand: without /Filter when `filter_` is None (without
-    /Type when `type_` is None), `extra` entries added (or `extra(writer)`'s), `byte_range(a, b, c, d, length)` → the four numbers to
-    write (default: the standard ones), `range_text(numbers)` → the /ByteRange as written (default
-    `[a b c d]`), `cms(message)` → the DER to embed (default: `corpus_cms.detached`); with `perms`, the
-    catalogue's /Perms /DocMDP names the signature (as a certification signature's does); `field_extra(writer)`
-    → entries added to the signature field."""
+    /Type when `type_` is None, without /SubFilter when `subfilter` is None), `extra` entries added (or
+    `extra(writer)`'s), `byte_range(a, b, c, d, length)` → the four numbers to write (default: the standard
+    ones), `range_text(numbers)` → the /ByteRange as written (default `[a b c d]`), `cms(message)` → the DER to
+    embed (default: `corpus_cms.detached`); with `perms`, the catalogue's /Perms /DocMDP names the signature (as
+    a certification signature's does); `field_extra(writer)` → entries added to the signature field."""
     w = IncrementalPdfFileWriter(io.BytesIO(data))
-    sig = generic.DictionaryObject({N("/SubFilter"): N(subfilter),
+    sig = generic.DictionaryObject({**({N("/SubFilter"): N(subfilter)} if subfilter else {}),
                                     N("/M"): generic.TextStringObject("D:20261207000000Z"),
                                     N("/ByteRange"): generic.ArrayObject([generic.NumberObject(PLACEHOLDER)] * 4),
                                     N("/Contents"): generic.ByteStringObject(b"\x00" * size)})

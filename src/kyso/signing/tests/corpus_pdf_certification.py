@@ -610,3 +610,17 @@ def redraw_markup(data: bytes) -> bytes:
     return append_update(data, {stream: _stream(b"0 g BT /F1 18 Tf 12 10 Td (DA XEM) Tj ET",
                                                 b"/Type /XObject /Subtype /Form /BBox [0 0 240 40] /Resources << "
                                                 b"/Font << /F1 %d 0 R >> >> " % font)})
+
+
+def move_stamp(data: bytes, rect) -> bytes:
+    """The visible signature's widget moved to `rect` (its appearance unchanged)."""
+    return _edit_field(data, lambda w, fld: fld.__setitem__(N("/Rect"), _num(*rect)))
+
+
+def repoint_stamp(data: bytes, text: bytes = b"KHONG DUYET") -> bytes:
+    """The visible signature's widget given a new appearance stream (a new object)."""
+    return _edit_field(data, _redraw_with(text))
+
+
+def _redraw_with(text: bytes):
+    return lambda w, fld: _redraw(w, fld, text)

@@ -83,6 +83,8 @@ CASES = [
      FORMAT, "the only signature says /Type /DocTimeStamp over a CMS signature, the words changed", None),
     ("usf-rfc3161-subfilter-on-sig", lambda k: _hand(k, subfilter="/ETSI.RFC3161"), FAILED, FORMAT,
      "/Type /Sig with /SubFilter ETSI.RFC3161 over a CMS signature (a time-stamp sub-filter)", None),
+    ("usf-no-subfilter", lambda k: _hand(k, subfilter=None), FAILED, FORMAT,
+     "a signature dictionary without /SubFilter: no PAdES signature format named", None),
     ("pdf-no-type-entry", lambda k: _hand(k, type_=None), PASSED, None,
      "a signature dictionary without /Type (optional, ISO 32000-2 Table 255)", None),
     # one signature value shown as two
@@ -222,6 +224,10 @@ CASES = [
     ("pdf-annotation-redrawn-p3", lambda k: Z.redraw_markup(_p(k, MDPPerm.ANNOTATE, A.add_markup(
         P.base_pdf(), P.BLANK_RECT, "/FreeText"))), PASSED, None,
      "P=3: a signed comment in an empty area redrawn in place (its own appearance stream): permitted", None),
+    ("shadow-stamp-moved", lambda k: Z.move_stamp(_signed(k, visible_rect=P.BLANK_RECT), P.TEXT_RECT), INDET,
+     SIG_CONSTRAINTS, "the signature's own visible stamp moved over the signed words after signing", None),
+    ("shadow-stamp-repointed", lambda k: Z.repoint_stamp(_signed(k, visible_rect=P.BLANK_RECT)), INDET,
+     SIG_CONSTRAINTS, "the signature's own visible stamp given a new appearance with other words", None),
     ("shadow-field-moved", lambda k: Z.move_field(P.fill_field(_signed(k, P.base_pdf(P.BLANK_RECT)), b"Da nhan"),
                                                   P.TEXT_RECT), INDET, SIG_CONSTRAINTS,
      "a filled field moved over the signed words", None),
