@@ -48,9 +48,10 @@ class TrustStore:
         """Everything a validation against this store depends on, by value (DER bytes): the key of cached
         outcomes (`certcache`). A changed CRL, OCSP response, root or intermediate is another key; the order they
         came in is not (the database lists our CAs in whatever order its pages hold them, and on PostgreSQL that
-        order changes when a CRL number is taken: an unsorted key missed the cache on every other call)."""
+        order changes when a CRL number is taken: an unsorted key missed the cache on every other call). The day
+        judged at (`now`) is in it too: a verdict for today is not the verdict for a day in twenty years."""
         return (tuple(sorted(der(c) for c in self.roots)), tuple(sorted(der(c) for c in self.intermediates)),
-                tuple(sorted(self.crls)), tuple(sorted(self.ocsps)), self.allow_fetching)
+                tuple(sorted(self.crls)), tuple(sorted(self.ocsps)), self.allow_fetching, self.now)
 
     def is_root(self, cert: x509.Certificate) -> bool:
         return any(cert == r for r in self.roots)
