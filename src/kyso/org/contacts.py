@@ -181,6 +181,11 @@ def approve(change: ContactChange, *, actor) -> ContactChange:
     current = _open(change)
     if actor is not None and current.requested_by_id == actor.pk:
         raise Forbidden("steps.four_eyes", _("You asked for this change: another officer must approve it."))
+    if actor is not None and getattr(actor, "person_id", None) == current.person_id:
+        # the person concerned is no second officer of his own change: he confirms it with the code on his old
+        # channel (what he has), not with his log-in alone
+        raise Forbidden("org.contact.own", _("A change of your own contact is confirmed with the code sent to your "
+                                             "old channel, not approved by you as an officer."))
     return FLOW.perform("approve", current, actor=actor, body=lambda attempt: _apply(current, actor, "officer"))
 
 

@@ -141,7 +141,7 @@ def contact_change(request, pk):
                 return redirect("org:contact-change", pk=change.pk)
         change.refresh_from_db()
     return render(request, "org/contact_change.html", {
-        "change": change, "own": own, "can_approve": officer and change.requested_by_id != request.user.pk,
+        "change": change, "own": own, "can_approve": officer and not own and change.requested_by_id != request.user.pk,
         "field_label": contacts.FIELD_LABELS.get(change.field, change.field),
     })
 
