@@ -140,6 +140,16 @@ def _unsigned_content(sig_el, signed_objects=frozenset()) -> bool:
     return qualifying > 1
 
 
+def _unsigned_prolog(root, content_refs) -> bool:
+    """A processing instruction beside the root element (xml-stylesheet: what a reader is shown) is signed only
+    by URI="" (the whole document); a signature by the root's Id or, enveloping, by its ds:Object does not sign
+    it — one added after signing would pass unseen."""
+    if any(ref.get("URI") == "" for ref in content_refs):
+        return False
+    return any(isinstance(node, etree._ProcessingInstruction)
+               for node in (*root.itersiblings(preceding=True), *root.itersiblings()))
+
+
 def _algorithm_names(sig_el) -> tuple[str, list[str]]:
     """(SignatureMethod URI, digest names used by the signature method and the references)."""
     method = sig_el.find(f"{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod")
@@ -459,7 +469,8 @@ def _verify_one(data, root, sig_el, sig, is_xades, trust) -> None:
         cert = _crypto(etree.fromstring(data, parser()).getroottree(), sig_el, certs, sig)
     if cert is None:
         return
-    if _unsigned_content(sig_el, xmlstructure.signed_objects(root, sig_el, targets)):
+    if _unsigned_content(sig_el, xmlstructure.signed_objects(root, sig_el, targets)) \
+            or _unsigned_prolog(root, content_refs):
         # after the digests: a signed part that changed is the stronger verdict (TOTAL_FAILED)
         sig.check("coverage.unsigned_content", False, _("The signature carries content that is not signed "
                                                         "(besides the XMLDSig parts and the XAdES properties); a "

@@ -159,6 +159,11 @@ def _rsa_method_ec_certificate(k):
                      % _b64(ec_cert))
 
 
+def _stylesheet(signed: bytes) -> bytes:
+    head, rest = signed.split(b"?>", 1)
+    return head + b'?>\n<?xml-stylesheet type="text/xsl" href="hien-thi.xsl"?>' + rest
+
+
 def _detached_sibling(k):
     """<Goi> holds the dossier (by Id) and, beside it, a signature over the dossier only: the envelope is unsigned."""
     tpl = X.template().replace(f'<HoSo xmlns="{HOSO}">'.encode(), f'<Goi xmlns="{HOSO}"><HoSo Id="hoso">'.encode()) \
@@ -335,6 +340,10 @@ XML_STACKS = [
     ("xml-enveloping-signxml", _signxml_enveloping, PASSED, None, "an enveloping signature by signxml"),
     ("xml-enveloping-inner-element", _enveloping_inner, PASSED, None,
      "enveloping, the reference naming the one element the ds:Object holds (by its Id)"),
+    ("xml-enveloping-stylesheet-added", lambda k: _stylesheet(_enveloping(k)), INDET, SIG_CONSTRAINTS,
+     "enveloping, an xml-stylesheet instruction added before the root: the Object reference does not sign it"),
+    ("xml-root-id-stylesheet-added", lambda k: _stylesheet(_root_id(k, b"Id", ("Id", f"{HOSO}:HoSo"))), INDET,
+     SIG_CONSTRAINTS, "the root signed by its Id, an xml-stylesheet instruction added before it (unsigned)"),
     ("xml-enveloping-tampered", lambda k: _enveloping(k).replace(b"8500000", b"9500000"), FAILED, HASH,
      "enveloping, the signed dossier in the Object changed"),
     ("xml-enveloping-unsigned-object", lambda k: _enveloping(k, extra=f'<Object><HoSo xmlns="{HOSO}"><MucLuong>1'
