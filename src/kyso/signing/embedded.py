@@ -115,12 +115,23 @@ def document_material(data: bytes, fmt: str) -> Material:
     return Material()
 
 
+def _names_readable(cert) -> bool:
+    """A certificate of the file whose names parse: cryptography reads them lazily, and a damaged subject would
+    raise here, outside the verdict (the signature's own check reports the broken certificate)."""
+    try:
+        cert.issuer, cert.subject  # noqa: B018 - parsed on access
+    except ValueError:
+        return False
+    return True
+
+
 def with_document_material(trust: TrustStore, data: bytes, fmt: str) -> TrustStore:
     """`trust` plus the document's own certificates (as intermediates only) and revocation data."""
     material = document_material(data, fmt)
     if not (material.certs or material.crls or material.ocsps):
         return trust
-    inter = [c for c in material.certs if c.issuer != c.subject and c not in trust.intermediates]
+    inter = [c for c in material.certs
+             if _names_readable(c) and c.issuer != c.subject and c not in trust.intermediates]
     return TrustStore(list(trust.roots), [*trust.intermediates, *inter],
                       [*trust.crls, *[c for c in material.crls if c not in trust.crls]], trust.allow_fetching,
                       [*trust.ocsps, *[o for o in material.ocsps if o not in trust.ocsps]], trust.now)
