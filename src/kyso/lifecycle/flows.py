@@ -336,7 +336,7 @@ LIST = Flow(
                 queue=_("Lists (Form 02) to receive (review within 3 working days)")),
         Step508("submit", source=[L.DRAFT], target=L.SUBMITTED, perm=LC_REVIEW,
                 when=lambda: [Q(is_approval_list=True)], label=_("Submit for approval")),
-        Step508("approve", source=[L.SUBMITTED], target=L.APPROVED, perm=LC_APPROVE,
+        Step508("approve", source=[L.SUBMITTED], target=L.APPROVED, perm=LC_APPROVE, at="unit__path",
                 separate_from=("compile_approval",),
                 not_for=("approval_requests__created_by", "approval_requests__subscriber__person__user"),
                 own_error=APPROVE_OWN,

@@ -220,3 +220,34 @@ def test_the_home_page_marks_a_step_overdue_in_working_days(demo, as_user):
         tasks = client(demo, "cntt").get("/tasks/lifecycle.revocation/send/").content.decode()
     assert '<span class="badge badge-danger">1 quá hạn</span>' in home and "1 bước đã quá hạn." in home
     assert 'class="overdue"' in tasks and "23/02/2026" in tasks
+
+
+def test_a_provincial_leader_neither_sees_nor_approves_the_agencys_approval_list(demo, as_user):
+    """The approval list (Form 02) is the IT Center's, approved by the agency's leadership: Hanoi's director (a
+    leader at Hanoi, as the e-office demo makes him) had it in his queue and could approve it — the step asked for
+    the approval permission anywhere."""
+    from kyso.accounts import scope
+    from kyso.accounts.models import RoleAssignment
+    from kyso.core.errors import Forbidden
+
+    thuebao, badinh, hanoi, cntt = (demo.user(u) for u in ("thuebao", "badinh", "hanoi", "cntt"))
+    director = demo.user("giamdoc.hn")
+    with as_user(demo.user("admin")):
+        RoleAssignment.objects.get_or_create(user=director, role="leader", unit=demo.unit("HN"))
+    scope.forget(director)
+    with as_user(thuebao):
+        req = services.file_request(thuebao, kind="person", person=thuebao.person)
+    with as_user(badinh):
+        services.confirm_request(badinh, req)
+    compiled_and_sent(demo, as_user, badinh, "HN.BD", "send")
+    province = compiled_and_sent(demo, as_user, hanoi, "HN", "send")
+    with as_user(cntt):
+        services.receive_list(cntt, province)
+        services.review(cntt, IssuanceRequest.objects.get(pk=req.pk), valid=True)
+        approval = services.compile_approval_list(cntt, [req.pk])
+    only(demo, lanhdao={("list", "approve", approval.pk)})
+    assert not [e for e in workflow.work_for(director) if e.workflow.name == "lifecycle.list"]
+    with as_user(director), pytest.raises(Forbidden):
+        services.approve_list(director, RequestList.objects.get(pk=approval.pk))
+    with as_user(demo.user("lanhdao")):
+        services.approve_list(demo.user("lanhdao"), RequestList.objects.get(pk=approval.pk))
