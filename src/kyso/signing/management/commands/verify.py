@@ -1,8 +1,9 @@
-"""`kyso verify FILE [--trust PEM]… [--json] [--report-pdf OUT] [--etsi-report OUT.xml]` — exit 0 valid,
-1 invalid, 2 indeterminate, 3 error. `--etsi-report` writes the ETSI TS 119 102-2 validation report (XML)."""
+"""`kyso verify FILE [--trust PEM]… [--at dd/mm/yyyy] [--json] [--report-pdf OUT] [--etsi-report OUT.xml]` — exit
+0 valid, 1 invalid, 2 indeterminate, 3 error. `--etsi-report` writes the ETSI TS 119 102-2 validation report (XML)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kyso.core.cli import acting_as_cli
-from kyso.core.errors import KysoError
+from kyso.core.errors import InvalidInput, KysoError
 from kyso.signing.etsireport import etsi_report
 from kyso.signing.reporting import INDICATION_LABELS, report_pdf
 from kyso.signing.trust import default_trust
@@ -39,13 +40,18 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
         parser.add_argument("--report-pdf", help="also write the report as a PDF")
         parser.add_argument("--etsi-report", help="also write the ETSI TS 119 102-2 validation report (XML)")
+        parser.add_argument("--at", help="judge as on this day, dd/mm/yyyy (end of the day, Vietnam time): how a "
+                                         "document stands once its certificates have expired")
 
     def handle(self, *args, **o):
         try:
             data = Path(o["file"]).read_bytes()
             content = Path(o["content"]).read_bytes() if o["content"] else None
+            trust = default_trust(o["trust"])
+            if o["at"]:
+                trust.now = _day(o["at"])
             with acting_as_cli(), transaction.atomic():
-                report = verify_bytes(data, filename=Path(o["file"]).name, trust=default_trust(o["trust"]),
+                report = verify_bytes(data, filename=Path(o["file"]).name, trust=trust,
                                       content=content, doc_type=o["doc_type"], expected_title=o["expected_title"],
                                       caption=o["caption"], main_document=o["main_document"])
                 pdf = report_pdf(report) if o["report_pdf"] else None
@@ -83,3 +89,12 @@ class Command(BaseCommand):
             for message in report.messages:
                 self.stdout.write(f"  ! {message}")
         sys.exit(report.exit_code)
+
+
+def _day(text: str) -> dt.datetime:
+    """The end of a day written dd/mm/yyyy, Vietnam time (`TrustStore.now`)."""
+    try:
+        day = dt.datetime.strptime(text.strip(), "%d/%m/%Y")
+    except ValueError as exc:
+        raise InvalidInput("signing.cli.at", _("Write the day to judge at as dd/mm/yyyy, e.g. 07/12/2046.")) from exc
+    return day.replace(hour=23, minute=59, second=59, tzinfo=dt.timezone(dt.timedelta(hours=7)))
