@@ -43,7 +43,7 @@ LEVEL_NAMES = {ModificationLevel.NONE: "none", ModificationLevel.LTA_UPDATES: "l
                ModificationLevel.OTHER: "other"}
 # An approval signature without DocMDP: later signatures and form filling, as pyHanko and readers accept.
 APPROVAL_DEFAULT = ModificationLevel.FORM_FILLING
-FLAG_HIDDEN, FLAG_NOVIEW, FLAG_TOGGLE_NOVIEW = 1 << 1, 1 << 5, 1 << 8
+FLAG_HIDDEN, FLAG_PRINT, FLAG_NOVIEW, FLAG_TOGGLE_NOVIEW = 1 << 1, 1 << 2, 1 << 5, 1 << 8
 # actions an annotation may carry after signing: they show another place or page, they change nothing
 SAFE_ACTIONS = frozenset({"/URI", "/GoTo", "/GoToR"})
 ANNOTATION_KEYS = frozenset({"/AP", "/Popup", "/A", "/AA"})
@@ -498,8 +498,9 @@ def _invisible(annot, redraw: bool = False) -> bool:
         flags = int(_get(annot, "/F", 0))
     except (TypeError, ValueError):
         flags = 0
-    if flags & FLAG_HIDDEN or (flags & FLAG_NOVIEW and not flags & FLAG_TOGGLE_NOVIEW):
-        return True         # NoView with ToggleNoView: shown when the pointer is over it or it is selected
+    if flags & FLAG_HIDDEN or (flags & FLAG_NOVIEW and not flags & (FLAG_TOGGLE_NOVIEW | FLAG_PRINT)):
+        # NoView with ToggleNoView: shown when the pointer is over it or it is selected; with Print: on paper
+        return True
     rect = _rect(annot)
     if rect is not None and (rect[2] - rect[0] < 0.5 or rect[3] - rect[1] < 0.5):
         return True
