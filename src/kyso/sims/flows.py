@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from kyso.core import steps
 from kyso.core.errors import Forbidden, InvalidState, KysoError
 from kyso.core.workflow import Transition, Workflow
+from kyso.lifecycle.flows import waiting_for
 from kyso.lifecycle.models import CertStatus
 
 from .models import SubState as S
@@ -43,6 +44,7 @@ def refused(exc: KysoError) -> KysoError:
 @dataclass(frozen=True)
 class Step(Transition):
     when: Callable[[], Q] | None = None   # the queue: only the records meeting this condition
+    not_for: tuple[str, ...] = ()         # (read by `waiting_for`)
 
 
 @dataclass
@@ -74,7 +76,11 @@ class Flow(Workflow):
         return super().perform(name, obj, actor=actor, body=locked)
 
     def queue_for(self, actor, t: Transition):
+        """A line waits for the registry's keepers nearest its paying unit, as the lifecycle's work does — not for
+        the administrator, whose right over everything is no duty to act."""
         qs = super().queue_for(actor, t)
+        if t.perm:
+            qs = qs.filter(waiting_for(actor, t))
         if isinstance(t, Step) and t.when is not None:
             qs = qs.filter(t.when())
         return qs

@@ -1,7 +1,8 @@
 """The registry's waiting work comes from its workflow declaration (issue 17 point 1, issue 18.2): the IT
 Center's officer who keeps the registry sees, on his home page and /tasks/, the lines in service that cannot
 sign (no certificate, or one revoked or ending within 30 days) with the day each is due; the other demo roles —
-unit officers who only pay, clerks, the leader — see nothing of it; a line fixed or ended leaves the queue."""
+unit officers who only pay, clerks, the leader — see nothing of it, nor does the administrator (his right over
+everything put every line in his queue too); a line fixed or ended leaves the queue."""
 
 import pytest
 
@@ -11,7 +12,7 @@ from kyso.sims.flows import SUBSCRIPTION
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["cntt", "hanoi", "badinh", "lanhdao", "vanthu.hn", "vanthu.bd"]
+ROLES = ["cntt", "hanoi", "badinh", "lanhdao", "vanthu.hn", "vanthu.bd", "admin", "kiemtoan"]
 
 
 def _waiting(demo) -> dict:
