@@ -40,8 +40,9 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         # A new password (`set_password`, the administration site's form) ends every sign-in made with the old
-        # one as a lock does — the remote-signing (CSC) access tokens too, not only the web sessions — and revokes
-        # the account's API tokens: whoever knew the old password could have minted one for 90 days.
+        # one as a lock does — the remote-signing (CSC) access tokens too, not only the web sessions. Both revoke
+        # the account's API tokens: whoever knew the old password, or used the account before it was locked or
+        # disabled, could have minted one for 90 days, and it came back to life at the unlock.
         new_password = self.pk is not None and self._password is not None
         closing = self.pk is not None and (self.is_locked() or not self.is_active) and self._was_open()
         if closing or new_password:
@@ -49,7 +50,7 @@ class User(AbstractUser):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "sessions_ended_at"}
         super().save(*args, **kwargs)
-        if new_password:
+        if closing or new_password:
             for token in self.api_tokens.filter(revoked_at__isnull=True):
                 token.revoked_at = self.sessions_ended_at
                 token.save(update_fields=["revoked_at"])

@@ -54,3 +54,31 @@ def test_a_login_rehashing_the_password_ends_nothing(demo, settings):
     user.save()
     assert not _signed_out(web)
     assert csc.post("/csc/v2/credentials/list", {}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("how", ["lock", "disable"])
+def test_api_tokens_stay_ended_after_a_lock_or_a_disabling_is_lifted(demo, as_user, how):
+    """Locked or disabled, the account's API tokens were refused — and worked again once it was unlocked or
+    enabled, though whoever used it before (the reason for the lock) could have minted them; now they stay
+    ended, as its sessions and CSC tokens do."""
+    from django.utils import timezone
+
+    from kyso.accounts import services
+
+    admin, user = demo.user("admin"), demo.user("hanoi")
+    with as_user(user):
+        token, key = issue_token(user, "tích hợp", scopes=["*:read"])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/tokens/").status_code == 200
+    with as_user(admin):
+        if how == "lock":
+            services.lock(user, actor=admin)
+            services.unlock(user, actor=admin)
+        else:
+            user.is_active = False
+            user.save()
+            user.is_active = True
+            user.save()
+    assert api.get("/api/v1/tokens/").status_code == 401
+    assert ApiToken.objects.get(pk=token.pk).revoked_at <= timezone.now()
