@@ -14,7 +14,7 @@ from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.generic_cms import async_validate_cms_signature, async_validate_detached_cms
 
-from . import algorithms, cades
+from . import algorithms, cades, cmscounter
 from . import report as r
 from .embedded import cms_level
 from .pyhanko_status import KEY_USAGE, fill
@@ -66,6 +66,7 @@ def verify_cms(data: bytes, report: r.DocumentReport, trust: TrustStore, content
         sig = r.SignatureReport(kind="CMS")
         report.signatures.append(sig)
         _verify_signer(_only(signed, signer_info), signer_info, sig, trust, content)
+        cmscounter.verify(signed, signer_info, report, trust)
 
 
 def _time_stamp_covers(signed: cms.SignedData, report: r.DocumentReport, content: bytes | None) -> bool:

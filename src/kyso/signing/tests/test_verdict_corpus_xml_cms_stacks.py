@@ -477,7 +477,7 @@ def _ess_v1_other(k):
     return C.signed_data([info], [k.cert, *k.chain], content=CONTENT)
 
 
-def _countersigned(k, *, broken: bool):
+def _countersigned(k, *, broken: bool, flip: bool = False):
     """An unsigned countersignature attribute (RFC 5652, 11.4) by a second signer over the first one's value."""
     signed = cms.ContentInfo.load(_openssl(k))
     si = signed["content"]["signer_infos"][0]
@@ -487,6 +487,8 @@ def _countersigned(k, *, broken: bool):
     attrs = cms.CMSAttributes([a for a in counter["signed_attrs"] if a["type"].native != "content_type"])
     counter["signed_attrs"] = attrs
     counter["signature"] = key.sign(attrs.dump(), ec.ECDSA(hashes.SHA256()))
+    if flip:
+        counter["signature"] = key.sign(b"khac", ec.ECDSA(hashes.SHA256()))
     si["unsigned_attrs"] = cms.CMSAttributes([{"type": "counter_signature", "values": [counter]}])
     certs = list(signed["content"]["certificates"]) + [cms.CertificateChoices.load(
         cms.CertificateChoices({"certificate": C._asn1(cert)}).dump())]
@@ -544,6 +546,10 @@ CMS_STACKS = [
      "signing-certificate (v1, SHA-1) names another certificate of the same key"),
     ("cms-countersignature", lambda k: _countersigned(k, broken=False), PASSED, None,
      "an RFC 5652 countersignature over the signature value"),
+    ("cms-countersignature-broken", lambda k: _countersigned(k, broken=True), FAILED, HASH,
+     "a countersignature whose messageDigest is not that of the signature it countersigns (judged, not skipped)"),
+    ("cms-countersignature-value-changed", lambda k: _countersigned(k, broken=False, flip=True), FAILED, SIG_CRYPTO,
+     "a countersignature whose signature value does not verify"),
 ]
 
 
@@ -615,3 +621,12 @@ def test_refused_stacks(kit, case, db, tmp_path, capsys):
         with pytest.raises(InvalidInput) as exc:
             verify_bytes(data)
         assert exc.value.code == "signing.input.cms_not_signed", exc.value.code
+
+
+def test_a_countersignature_is_a_signature_of_the_file(kit):
+    """The countersignature is listed and judged after the signature it countersigns, its signer named."""
+    report = verify_bytes(_countersigned(kit, broken=False))
+    assert [(s.indication, s.sub_indication) for s in report.signatures] == [(PASSED, None), (PASSED, None)]
+    assert report.signatures[1].certificate != report.signatures[0].certificate
+    broken = verify_bytes(_countersigned(kit, broken=True))
+    assert [(s.indication, s.sub_indication) for s in broken.signatures] == [(PASSED, None), (FAILED, HASH)]
