@@ -70,7 +70,7 @@ def test_pages_speak_vietnamese(full_demo, client):
     found = collections.defaultdict(set)
     crawled = 0
     logins = frozenset(User.objects.values_list("username", flat=True))
-    for username in [None] + USERS:
+    for username in [None] + USERS + SUBMITTERS:
         if username:
             client.force_login(User.objects.get(username=username))
         pages = crawl(client, start=("/", "/tasks/") if username else ("/", "/portal/procedures/", "/portal/status/",
