@@ -214,4 +214,6 @@ def _value(name: str, value, object_type: str = "") -> str:
             return object_kind(value)
         if name in ("action", "topic", "step", "other") and "." in value:
             return action_label(value)
+        if name == "kind" and steps.label_of(f"job:{value}"):       # a background job's kind, by its name
+            return str(steps.label_of(f"job:{value}"))
     return value_text(value)

@@ -44,6 +44,9 @@ def test_periodic_jobs_are_named_in_words_in_the_trail(demo):
         html = _page(client, f"/audit/{rec.pk}/")
         assert "job:" not in html and "audit.checkpoint" not in html
         assert pagecheck.problems(html, allowed_words=LOGINS) == [], rec.actor
+    submitted = AuditRecord.objects.filter(action="jobs.job.submit").order_by("id").first()
+    html = _page(client, f"/audit/{submitted.pk}/")
+    assert pagecheck.problems(html, allowed_words=LOGINS) == [] and "receipt_timestamps" not in html
     rec = ends.get(actor="job:audit.checkpoint")
     html = _page(client, f"/audit/{rec.pk}/")
     assert str(checkpoint) in html and "tác vụ số" in html and "số mục đã xong" in html
