@@ -41,14 +41,14 @@ def test_periodic_jobs_are_named_in_words_in_the_trail(demo):
     assert pagecheck.problems(listing, allowed_words=LOGINS) == []
     checkpoint = registry.kind("audit.checkpoint").label
     for rec in ends:
-        html = _page(client, f"/audit/{rec.pk}/")
+        html = _page(client, f"/audit/{rec.seq}/")
         assert "job:" not in html and "audit.checkpoint" not in html
         assert pagecheck.problems(html, allowed_words=LOGINS) == [], rec.actor
     submitted = AuditRecord.objects.filter(action="jobs.job.submit").order_by("id").first()
-    html = _page(client, f"/audit/{submitted.pk}/")
+    html = _page(client, f"/audit/{submitted.seq}/")
     assert pagecheck.problems(html, allowed_words=LOGINS) == [] and "receipt_timestamps" not in html
     rec = ends.get(actor="job:audit.checkpoint")
-    html = _page(client, f"/audit/{rec.pk}/")
+    html = _page(client, f"/audit/{rec.seq}/")
     assert str(checkpoint) in html and "tác vụ số" in html and "số mục đã xong" in html
 
 
@@ -59,5 +59,5 @@ def test_a_command_without_a_user_is_named_by_its_server_account(demo):
     assert rec.actor.startswith("cli:")
     client = Client()
     assert client.login(username="kiemtoan", password=DEMO_PASSWORD)
-    html = _page(client, f"/audit/{rec.pk}/")
+    html = _page(client, f"/audit/{rec.seq}/")
     assert "cli:" not in html and f"tài khoản máy chủ {rec.actor[4:]}" in html
