@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from kyso.core import appconfig
+from kyso.core import appconfig, checks  # noqa: F401  (registers the database checks)
 
 
 class CoreConfig(appconfig.KysoAppConfig):

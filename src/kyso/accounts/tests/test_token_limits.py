@@ -52,7 +52,7 @@ def test_an_old_long_token_is_refused_and_clipped_by_the_migration(demo):
     old, _key = ApiToken.issue(demo.user("hanoi"), "very old")
     ApiToken.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=400), expires_at=None, scopes=[])
 
-    migration = importlib.import_module("kyso.accounts.migrations.0002_token_scopes_and_session_end")
+    migration = importlib.import_module("kyso.accounts.migrations.0001_squashed_0002_token_scopes_and_session_end")
     migration.clip_tokens(apps, None)
     token.refresh_from_db()
     old.refresh_from_db()

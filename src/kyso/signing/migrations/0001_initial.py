@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('files', '0002_blob'),
+        ('files', '0001_squashed_0002_blob'),
     ]
 
     operations = [
