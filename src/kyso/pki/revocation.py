@@ -85,6 +85,19 @@ def _bump(cert: IssuedCertificate) -> None:
     transaction.on_commit(lambda: ocsp.publish_quietly(ca.pk, cert.serial_int))
 
 
+def _change(step, serial, ca: CertificateAuthority | None, actor, change) -> IssuedCertificate:
+    """Run `step` on the certificate: its row locked, `change(cert)` refuses it or sets its new status, then the
+    certificate is saved and the change published."""
+    def body(attempt):
+        cert = find(serial, ca, lock=True)
+        change(cert)
+        cert.save()
+        _bump(cert)
+        return cert
+
+    return steps.run(step, body, actor=actor, unit=_agency(actor))
+
+
 def revoke(serial, reason: str = "unspecified", *, invalidity_date: dt.datetime | None = None,
            ca: CertificateAuthority | None = None, actor=None) -> IssuedCertificate:
     """`actor=None` is Kyso itself (a lifecycle revocation already checked, the operator's CLI)."""
@@ -97,8 +110,7 @@ def revoke(serial, reason: str = "unspecified", *, invalidity_date: dt.datetime 
     if invalidity_date is not None and invalidity_date > now:
         raise InvalidInput("pki.invalidity_date.future", _("The invalidity date cannot be in the future."))
 
-    def body(attempt):
-        cert = find(serial, ca, lock=True)
+    def change(cert):
         if cert.status == CertStatus.REVOKED:
             raise InvalidState("pki.cert.already_revoked",
                                _("Certificate %(serial)s is already revoked (since %(at)s)."), serial=cert.serial,
@@ -107,16 +119,12 @@ def revoke(serial, reason: str = "unspecified", *, invalidity_date: dt.datetime 
         cert.revoked_at = now
         cert.revocation_reason = reason
         cert.invalidity_date = invalidity_date
-        cert.save()
-        _bump(cert)
-        return cert
 
-    return steps.run(REVOKE, body, actor=actor, unit=_agency(actor))
+    return _change(REVOKE, serial, ca, actor, change)
 
 
 def suspend(serial, *, ca: CertificateAuthority | None = None, actor=None) -> IssuedCertificate:
-    def body(attempt):
-        cert = find(serial, ca, lock=True)
+    def change(cert):
         if cert.status != CertStatus.GOOD:
             raise InvalidState("pki.cert.not_good",
                                _("Only a valid certificate can be suspended (this one is %(status)s)."),
@@ -124,16 +132,12 @@ def suspend(serial, *, ca: CertificateAuthority | None = None, actor=None) -> Is
         cert.status = CertStatus.HOLD
         cert.revoked_at = timezone.now().replace(microsecond=0)
         cert.revocation_reason = "certificateHold"
-        cert.save()
-        _bump(cert)
-        return cert
 
-    return steps.run(SUSPEND, body, actor=actor, unit=_agency(actor))
+    return _change(SUSPEND, serial, ca, actor, change)
 
 
 def release(serial, *, ca: CertificateAuthority | None = None, actor=None) -> IssuedCertificate:
-    def body(attempt):
-        cert = find(serial, ca, lock=True)
+    def change(cert):
         if cert.status != CertStatus.HOLD:
             raise InvalidState("pki.cert.not_on_hold", _("Only a suspended certificate can be released."))
         holder = holder_of(cert)
@@ -144,8 +148,5 @@ def release(serial, *, ca: CertificateAuthority | None = None, actor=None) -> Is
         cert.status = CertStatus.GOOD
         cert.revoked_at = None
         cert.revocation_reason = ""
-        cert.save()
-        _bump(cert)
-        return cert
 
-    return steps.run(RELEASE, body, actor=actor, unit=_agency(actor))
+    return _change(RELEASE, serial, ca, actor, change)
