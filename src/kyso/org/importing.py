@@ -109,15 +109,22 @@ def _s(value) -> str:
     return str(value).strip()
 
 
+def _begin(kind: str, columns: dict, required: list, perm, filename: str, data: bytes, actor):
+    """The report and the file's rows: the actor's permission checked first (each row's unit later), then the
+    file read."""
+    report = ImportReport(kind, columns=columns)
+    if actor is not None:
+        scope.require(actor, perm)
+    table = read_table(filename, data, columns, required=required)
+    report.total = len(table.rows)
+    return report, table
+
+
 # ----------------------------------------------------------------------------- units
 
 
 def import_units(filename: str, data: bytes, *, actor=None, dry_run: bool = False) -> ImportReport:
-    report = ImportReport("units", columns=UNIT_COLUMNS)
-    if actor is not None:
-        scope.require(actor, perms.ORG_MANAGE_UNIT)
-    table = read_table(filename, data, UNIT_COLUMNS, required=UNIT_REQUIRED)
-    report.total = len(table.rows)
+    report, table = _begin("units", UNIT_COLUMNS, UNIT_REQUIRED, perms.ORG_MANAGE_UNIT, filename, data, actor)
     levels = {lv.code: lv for lv in UnitLevel.objects.all()}
     existing = {u.code: u for u in Unit.objects.all()}
     parsed: dict[str, dict] = {}
@@ -195,9 +202,6 @@ def import_units(filename: str, data: bytes, *, actor=None, dry_run: bool = Fals
 
     for code in list(parsed):
         visit(code, [])
-    if report.rejected or dry_run:
-        report.rejected.sort(key=lambda r: (r.row, r.column))
-        return report
 
     def write():
         saved: dict[str, Unit] = dict(existing)
@@ -214,11 +218,15 @@ def import_units(filename: str, data: bytes, *, actor=None, dry_run: bool = Fals
             report.created += is_new
             report.updated += not is_new
 
-    return _write_all(report, "org.unit.import", write)
+    return _write_all(report, "org.unit.import", write, dry_run)
 
 
-def _write_all(report: ImportReport, action: str, write) -> ImportReport:
-    """All rows or none: `write()` in one transaction named `action`; an error there refuses the whole file."""
+def _write_all(report: ImportReport, action: str, write, dry_run: bool) -> ImportReport:
+    """All rows or none: nothing written when a row is refused or on a dry run (the refusals in order of row and
+    column); else `write()` in one transaction named `action`, and an error there refuses the whole file."""
+    if report.rejected or dry_run:
+        report.rejected.sort(key=lambda r: (r.row, r.column))
+        return report
     try:
         with transaction.atomic(), steps.audit_action(action):
             write()
@@ -234,11 +242,7 @@ def _write_all(report: ImportReport, action: str, write) -> ImportReport:
 
 
 def import_staff(filename: str, data: bytes, *, actor=None, dry_run: bool = False) -> ImportReport:
-    report = ImportReport("staff", columns=STAFF_COLUMNS)
-    if actor is not None:
-        scope.require(actor, perms.ORG_IMPORT)
-    table = read_table(filename, data, STAFF_COLUMNS, required=STAFF_REQUIRED)
-    report.total = len(table.rows)
+    report, table = _begin("staff", STAFF_COLUMNS, STAFF_REQUIRED, perms.ORG_IMPORT, filename, data, actor)
     units = {u.code: u for u in Unit.objects.all()}
     seen_ids: dict[tuple, int] = {}
     seen_emails: dict[str, int] = {}
@@ -319,9 +323,6 @@ def import_staff(filename: str, data: bytes, *, actor=None, dry_run: bool = Fals
             plan.append((person, is_new, sensitive))
             if sensitive:
                 report.pending.append({"row": rownum, "fields": sorted(sensitive)})
-    if report.rejected or dry_run:
-        report.rejected.sort(key=lambda r: (r.row, r.column))
-        return report
 
     def write():
         for person, is_new, sensitive in plan:
@@ -331,7 +332,7 @@ def import_staff(filename: str, data: bytes, *, actor=None, dry_run: bool = Fals
             for f, value in sensitive.items():
                 contacts.request_change(person, f, value, actor=actor)
 
-    return _write_all(report, "org.person.import", write)
+    return _write_all(report, "org.person.import", write, dry_run)
 
 
 # ----------------------------------------------------------------------------- as a background job
