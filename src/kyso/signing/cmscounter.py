@@ -16,26 +16,13 @@ from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator, Signat
 from . import algorithms
 from . import report as r
 from .certcheck import check_certificate, describe
+from .material import cms_certificate
 from .trust import TrustStore
 
 
 def countersignatures(signer_info) -> list:
     return [value for attr in (signer_info["unsigned_attrs"] or []) if attr["type"].native == "counter_signature"
             for value in attr["values"]]
-
-
-def _certificate(signed: cms.SignedData, counter):
-    sid = counter["sid"]
-    for choice in signed["certificates"] or []:
-        if choice.name != "certificate":
-            continue
-        cert = choice.chosen
-        if sid.name == "issuer_and_serial_number":
-            if cert.issuer == sid.chosen["issuer"] and cert.serial_number == sid.chosen["serial_number"].native:
-                return cert
-        elif cert.key_identifier == sid.chosen.native:
-            return cert
-    return None
 
 
 def _intact(counter, cert, countersigned: bytes) -> str:
@@ -68,7 +55,7 @@ def verify(signed: cms.SignedData, signer_info, report: r.DocumentReport, trust:
     for counter in countersignatures(signer_info):
         sig = r.SignatureReport(kind="CMS")
         report.signatures.append(sig)
-        cert = _certificate(signed, counter)
+        cert = cms_certificate(signed, counter["sid"])
         if cert is None:
             sig.check("certificate.missing", False, _("The signature does not carry its signer's certificate."),
                       indeterminate=r.NO_SIGNING_CERTIFICATE_FOUND)

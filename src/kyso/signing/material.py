@@ -273,20 +273,28 @@ def cms_certificates(signed_data: cms.SignedData) -> list[x509.Certificate]:
     return [_crypto(c.chosen) for c in signed_data["certificates"] or [] if c.name == "certificate"]
 
 
+def cms_certificate(signed_data: cms.SignedData, sid: cms.SignerIdentifier) -> asn1_x509.Certificate | None:
+    """The certificate among the SignedData's that a signer identifier names, by issuer and serial or by key
+    identifier, or None."""
+    for choice in signed_data["certificates"] or []:
+        if choice.name != "certificate":
+            continue
+        cert = choice.chosen
+        if sid.name == "issuer_and_serial_number":
+            if cert.issuer == sid.chosen["issuer"] and cert.serial_number == sid.chosen["serial_number"].native:
+                return cert
+        elif cert.key_identifier == sid.chosen.native:
+            return cert
+    return None
+
+
 def cms_signer(signed_data: cms.SignedData, signer_info: cms.SignerInfo | None = None) -> x509.Certificate:
     """The certificate of the (first) SignerInfo, found by issuer and serial or by key identifier."""
     info = signer_info or signed_data["signer_infos"][0]
-    sid = info["sid"]
-    for cert in signed_data["certificates"] or []:
-        if cert.name != "certificate":
-            continue
-        c = cert.chosen
-        if sid.name == "issuer_and_serial_number":
-            if c.issuer == sid.chosen["issuer"] and c.serial_number == sid.chosen["serial_number"].native:
-                return _crypto(c)
-        elif c.key_identifier == sid.chosen.native:
-            return _crypto(c)
-    raise InvalidState("signing.material.no_signer", _("The signature does not carry its signer's certificate."))
+    cert = cms_certificate(signed_data, info["sid"])
+    if cert is None:
+        raise InvalidState("signing.material.no_signer", _("The signature does not carry its signer's certificate."))
+    return _crypto(cert)
 
 
 def timestamp_tokens(signer_info: cms.SignerInfo) -> list[cms.ContentInfo]:
