@@ -9,6 +9,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.core.management import call_command
 
 PEM = serialization.Encoding.PEM
 
@@ -23,6 +24,22 @@ def key_pem(key) -> bytes:
 
 def run(*args, input: bytes | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(list(map(str, args)), input=input, capture_output=True, timeout=60)
+
+
+def cli_sign_b_lta_and_extend(tmp_path: Path, signer, chain, kind: str, source: str, data: bytes, signed: str,
+                              *extend_options) -> Path:
+    """`kyso sign KIND` of `data` (written to `source`) at B-LTA into `signed`, with the signer's certificate
+    and key as PEM files, then `kyso sign extend` of it: the path of the renewed file ("renewed" + the
+    suffix of `signed`)."""
+    issued, key = signer
+    (tmp_path / "cert.pem").write_bytes(pem(issued.certificate, *chain[:-1]))
+    (tmp_path / "key.pem").write_bytes(key_pem(key.private_key()))
+    (tmp_path / source).write_bytes(data)
+    call_command("sign", kind, tmp_path / source, tmp_path / signed, "--cert", tmp_path / "cert.pem",
+                 "--key", tmp_path / "key.pem", "--level", "B-LTA")
+    renewed = tmp_path / ("renewed" + Path(signed).suffix)
+    call_command("sign", "extend", tmp_path / signed, renewed, *extend_options)
+    return renewed
 
 
 def xmlsec_verify(path: Path, root_pem: Path) -> subprocess.CompletedProcess:

@@ -16,7 +16,7 @@ from kyso.signing.longterm import extend
 from kyso.signing.trust import TrustStore
 from kyso.signing.verify import verify_bytes
 
-from .helpers import key_pem, pem, run
+from .helpers import cli_sign_b_lta_and_extend, pem, run
 
 CONTENT = "Bảng kê hồ sơ tháng 11/2026 — BHXH quận Ba Đình\n".encode() * 200
 
@@ -122,18 +122,12 @@ def test_revocation_value_removed_after_the_archive_time_stamp_is_caught(signer,
 
 
 def test_cli_signs_cms_and_verifies_it(signer, chain, tmp_path, capsys):
-    issued, key = signer
-    (tmp_path / "cert.pem").write_bytes(pem(issued.certificate, *chain[:-1]))
-    (tmp_path / "key.pem").write_bytes(key_pem(key.private_key()))
-    (tmp_path / "bang-ke.txt").write_bytes(CONTENT)
-    call_command("sign", "cms", tmp_path / "bang-ke.txt", tmp_path / "bang-ke.p7s", "--cert", tmp_path / "cert.pem",
-                 "--key", tmp_path / "key.pem", "--level", "B-LTA")
-    call_command("sign", "extend", tmp_path / "bang-ke.p7s", tmp_path / "renewed.p7s",
-                 "--content", tmp_path / "bang-ke.txt")
+    renewed = cli_sign_b_lta_and_extend(tmp_path, signer, chain, "cms", "bang-ke.txt", CONTENT, "bang-ke.p7s",
+                                        "--content", tmp_path / "bang-ke.txt")
     capsys.readouterr()
     with pytest.raises(SystemExit) as done:
-        call_command("verify", tmp_path / "renewed.p7s", "--content", tmp_path / "bang-ke.txt", "--json")
+        call_command("verify", renewed, "--content", tmp_path / "bang-ke.txt", "--json")
     assert done.value.code == 0
     report = json.loads(capsys.readouterr().out)
     assert report["indication"] == "TOTAL_PASSED" and report["signatures"][0]["level"] == "B-LTA"
-    assert isinstance(load((tmp_path / "renewed.p7s").read_bytes()), cms.ContentInfo)
+    assert isinstance(load(renewed.read_bytes()), cms.ContentInfo)

@@ -18,7 +18,7 @@ from kyso.signing.pades_lt import extend
 from kyso.signing.pdf import sign_pdf
 from kyso.signing.verify import verify_bytes
 
-from .helpers import foreign_ca, nss_db, pdfsig
+from .helpers import cli_sign_b_lta_and_extend, foreign_ca, nss_db, pdfsig
 from .ltv_helpers import dss_only_status, lta_results
 
 
@@ -116,18 +116,8 @@ def test_extend_refuses_an_unsigned_pdf(pki, one_page_pdf):
 
 
 def test_cli_signs_b_lta_and_extends(signer, chain, one_page_pdf, tmp_path):
-    from django.core.management import call_command
-
-    from .helpers import key_pem, pem
-
-    issued, key = signer
-    (tmp_path / "cert.pem").write_bytes(pem(issued.certificate, *chain[:-1]))
-    (tmp_path / "key.pem").write_bytes(key_pem(key.private_key()))
-    (tmp_path / "doc.pdf").write_bytes(one_page_pdf)
-    call_command("sign", "pdf", tmp_path / "doc.pdf", tmp_path / "lta.pdf", "--cert", tmp_path / "cert.pem",
-                 "--key", tmp_path / "key.pem", "--level", "B-LTA")
-    call_command("sign", "extend", tmp_path / "lta.pdf", tmp_path / "renewed.pdf")
-    renewed = (tmp_path / "renewed.pdf").read_bytes()
+    renewed = cli_sign_b_lta_and_extend(tmp_path, signer, chain, "pdf", "doc.pdf", one_page_pdf,
+                                        "lta.pdf").read_bytes()
     assert renewed.startswith((tmp_path / "lta.pdf").read_bytes())
     (result,) = lta_results(renewed, chain[-1])
     assert result.ades_subindic == AdESPassed.OK, result.failure_msg

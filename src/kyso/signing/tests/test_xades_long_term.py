@@ -7,7 +7,6 @@ import base64
 
 import pytest
 from cryptography import x509
-from django.core.management import call_command
 from lxml import etree
 
 from kyso.pki.ca import get_ca, responder
@@ -17,7 +16,7 @@ from kyso.signing.verify import verify_bytes
 from kyso.signing.xades_lt import XADES141
 from kyso.signing.xml import DS, XADES, sign_xml
 
-from .helpers import key_pem, pem, xmlsec_verify
+from .helpers import cli_sign_b_lta_and_extend, pem, xmlsec_verify
 
 
 def _root_only(chain) -> TrustStore:
@@ -111,14 +110,8 @@ def test_a_value_removed_after_the_archive_time_stamp_is_caught(signer, chain, d
 
 
 def test_cli_signs_xml_b_lta_and_extends(signer, chain, dossier_xml, tmp_path):
-    issued, key = signer
-    (tmp_path / "cert.pem").write_bytes(pem(issued.certificate, *chain[:-1]))
-    (tmp_path / "key.pem").write_bytes(key_pem(key.private_key()))
-    (tmp_path / "hoso.xml").write_bytes(dossier_xml)
-    call_command("sign", "xml", tmp_path / "hoso.xml", tmp_path / "lta.xml", "--cert", tmp_path / "cert.pem",
-                 "--key", tmp_path / "key.pem", "--level", "B-LTA")
-    call_command("sign", "extend", tmp_path / "lta.xml", tmp_path / "renewed.xml")
-    renewed = (tmp_path / "renewed.xml").read_bytes()
+    renewed = cli_sign_b_lta_and_extend(tmp_path, signer, chain, "xml", "hoso.xml", dossier_xml,
+                                        "lta.xml").read_bytes()
     assert len(_usp(renewed).findall(f"{{{XADES141}}}ArchiveTimeStamp")) == 2
     report = verify_bytes(renewed, trust=_root_only(chain))
     assert report.indication == "TOTAL_PASSED", report.to_dict()
