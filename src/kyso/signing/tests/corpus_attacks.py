@@ -16,7 +16,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from . import corpus_cms as C
-from .corpus_pdf import TEXT_RECT, N, _appearance, _num, _write, base_pdf
+from .corpus_pdf import TEXT_RECT, N, _appearance, _num, _write, append_annotation, base_pdf
 
 OPAQUE = b"1 g 0 0 270 40 re f 0 g BT /F1 24 Tf 12 10 Td (TRA 900 000 DONG) Tj ET"
 
@@ -233,11 +233,7 @@ def add_markup(data: bytes, rect, subtype: str, *, ap: bool = True, flags: int =
     if ap:
         annot[N("/AP")] = generic.DictionaryObject({N("/N"): w.add_object(_appearance(w, rect, b"TRA 900 000 DONG"))})
     annot.update(extra or {})
-    annots = generic.ArrayObject(list(page.get("/Annots", generic.ArrayObject())))
-    annots.append(w.add_object(annot))
-    page[N("/Annots")] = annots
-    w.update_container(page)
-    return _write(w)
+    return append_annotation(w, page, annot)
 
 
 def unhide_annotation(data: bytes) -> bytes:

@@ -89,6 +89,15 @@ def _write(w) -> bytes:
     return out.getvalue()
 
 
+def append_annotation(w, page, annot) -> bytes:
+    """`annot` added as an object of its own at the end of `page`'s /Annots, and the update written."""
+    annots = generic.ArrayObject(list(page.get("/Annots", generic.ArrayObject())))
+    annots.append(w.add_object(annot))
+    page[N("/Annots")] = annots
+    w.update_container(page)
+    return _write(w)
+
+
 def add_annotation(data: bytes, rect, *, opaque_text: bytes | None = None) -> bytes:
     """A square annotation (white fill) at `rect`; with `opaque_text`, an appearance painting it white and
     writing that text (hide-and-replace)."""
@@ -99,11 +108,7 @@ def add_annotation(data: bytes, rect, *, opaque_text: bytes | None = None) -> by
                                       N("/IC"): _num(1, 1, 1), N("/C"): _num(1, 1, 1), N("/F"): generic.NumberObject(4)})
     if opaque_text is not None:
         annot[N("/AP")] = generic.DictionaryObject({N("/N"): w.add_object(_appearance(w, rect, opaque_text))})
-    annots = generic.ArrayObject(list(page.get("/Annots", generic.ArrayObject())))
-    annots.append(w.add_object(annot))
-    page[N("/Annots")] = annots
-    w.update_container(page)
-    return _write(w)
+    return append_annotation(w, page, annot)
 
 
 def _appearance(w, rect, text: bytes):

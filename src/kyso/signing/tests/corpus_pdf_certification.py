@@ -19,7 +19,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from . import corpus_cms as C
 from .corpus_attacks import FORGED, _last, _stream, append_update, content_id, hand_sign
-from .corpus_pdf import N, _appearance, _num, _write, base_pdf
+from .corpus_pdf import N, _appearance, _num, _write, append_annotation, base_pdf
 from .corpus_pdf_variants import add_sig_field, form_updated
 
 
@@ -274,9 +274,7 @@ def widget_without_field(data: bytes, rect) -> bytes:
                                       N("/F"): generic.NumberObject(4),
                                       N("/AP"): generic.DictionaryObject({N("/N"): w.add_object(
                                           _appearance(w, rect, b"TRA 900 000 DONG"))})})
-    page[N("/Annots")] = generic.ArrayObject([*page.get("/Annots", []), w.add_object(annot)])
-    w.update_container(page)
-    return _write(w)
+    return append_annotation(w, page, annot)
 
 
 def _markup_index(page) -> int:
@@ -378,9 +376,7 @@ def link_indirect_action(data: bytes, rect) -> bytes:
         N("/S"): N("/JavaScript"), N("/JS"): generic.TextStringObject("this.getField('Ghi chu').value = 'x';")}))
     annot = generic.DictionaryObject({N("/Type"): N("/Annot"), N("/Subtype"): N("/Link"), N("/Rect"): _num(*rect),
                                       N("/Border"): _num(0, 0, 0), N("/F"): generic.NumberObject(4), N("/A"): act})
-    page[N("/Annots")] = generic.ArrayObject([*page.get("/Annots", []), w.add_object(annot)])
-    w.update_container(page)
-    return _write(w)
+    return append_annotation(w, page, annot)
 
 
 def indirect_acroform(data: bytes) -> bytes:
@@ -481,9 +477,7 @@ def link_indirect_uri(data: bytes, rect) -> bytes:
                                                  N("/URI"): generic.TextStringObject("https://baohiemxahoi.gov.vn")}))
     annot = generic.DictionaryObject({N("/Type"): N("/Annot"), N("/Subtype"): N("/Link"), N("/Rect"): _num(*rect),
                                       N("/Border"): _num(0, 0, 0), N("/F"): generic.NumberObject(4), N("/A"): act})
-    page[N("/Annots")] = generic.ArrayObject([*page.get("/Annots", []), w.add_object(annot)])
-    w.update_container(page)
-    return _write(w)
+    return append_annotation(w, page, annot)
 
 
 def _page_with_annots(data: bytes, extra_annots: bytes) -> tuple[int, bytes]:

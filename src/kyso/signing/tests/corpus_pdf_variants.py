@@ -16,7 +16,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields
 
 from .corpus_attacks import FORGED, _last, _stream, append_update, content_id
-from .corpus_pdf import N, _appearance, _num, _write
+from .corpus_pdf import N, _appearance, _num, _write, append_annotation
 
 
 def _reader(data: bytes) -> PdfFileReader:
@@ -264,11 +264,7 @@ def annotation_with_action(data: bytes, rect, action: str) -> bytes:
         annot[N("/AA")] = generic.DictionaryObject({N("/PV"): act})
     else:
         annot[N("/A")] = act
-    annots = generic.ArrayObject(list(page.get("/Annots", generic.ArrayObject())))
-    annots.append(w.add_object(annot))
-    page[N("/Annots")] = annots
-    w.update_container(page)
-    return _write(w)
+    return append_annotation(w, page, annot)
 
 
 def field_action(data: bytes) -> bytes:
@@ -308,11 +304,7 @@ def markup_with_states(data: bytes, rect, subtype: str, states: tuple = ("/N",))
     if subtype == "/Redact":
         annot[N("/OverlayText")] = generic.TextStringObject("TRA 900 000 DONG")
         annot[N("/QuadPoints")] = _num(rect[0], rect[3], rect[2], rect[3], rect[0], rect[1], rect[2], rect[1])
-    annots = generic.ArrayObject(list(page.get("/Annots", generic.ArrayObject())))
-    annots.append(w.add_object(annot))
-    page[N("/Annots")] = annots
-    w.update_container(page)
-    return _write(w)
+    return append_annotation(w, page, annot)
 
 
 def fill_without_appearance(data: bytes, text: str = "TRA 900 000 DONG") -> bytes:
