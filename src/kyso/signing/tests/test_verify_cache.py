@@ -25,29 +25,39 @@ def _verdict(report):
     return report.indication, report.sub_indication
 
 
-def test_revocation_after_a_cached_outcome_is_seen(signer, dossier_xml, one_page_pdf):
+@pytest.fixture
+def signed_docs(signer, dossier_xml, one_page_pdf):
+    """The dossier signed in XML and the one-page PDF signed at B-B, by `signer`."""
     issued, key = signer
-    docs = [sign_xml(dossier_xml, key, issued.certificate),
+    return [sign_xml(dossier_xml, key, issued.certificate),
             sign_pdf(one_page_pdf, key, issued.certificate, level="B-B")]
-    for doc in docs:
-        assert _verdict(verify_bytes(doc)) == ("TOTAL_PASSED", None)
-        hits = certcache.outcomes.hits
-        assert _verdict(verify_bytes(doc)) == ("TOTAL_PASSED", None)
-        assert certcache.outcomes.hits > hits          # the second time, the outcome came from the cache
+
+
+def _passes_twice_the_second_time_from_the_cache(doc, trust=None, again=None):
+    """TOTAL_PASSED with `trust`, then again with `again` (by default `trust` itself): the second time, the
+    outcome came from the cache."""
+    assert _verdict(verify_bytes(doc, trust=trust)) == ("TOTAL_PASSED", None)
+    hits = certcache.outcomes.hits
+    assert _verdict(verify_bytes(doc, trust=trust if again is None else again)) == ("TOTAL_PASSED", None)
+    assert certcache.outcomes.hits > hits
+
+
+def test_revocation_after_a_cached_outcome_is_seen(signer, signed_docs):
+    issued, _key = signer
+    for doc in signed_docs:
+        _passes_twice_the_second_time_from_the_cache(doc)
     with acting_as(label="test"), transaction.atomic():
         revoke(issued.serial, "keyCompromise")
-    for doc in docs:
+    for doc in signed_docs:
         report = verify_bytes(doc)
         assert _verdict(report) == ("INDETERMINATE", "REVOKED_NO_POE"), report.to_dict()
         assert "certificate.revoked" in report.codes
 
 
-def test_a_trust_store_without_the_root_does_not_reuse_an_outcome(signer, dossier_xml, one_page_pdf):
-    issued, key = signer
+def test_a_trust_store_without_the_root_does_not_reuse_an_outcome(signed_docs):
     trust = default_trust()
     bare = TrustStore([], [], list(trust.crls))
-    for doc in (sign_xml(dossier_xml, key, issued.certificate),
-                sign_pdf(one_page_pdf, key, issued.certificate, level="B-B")):
+    for doc in signed_docs:
         assert _verdict(verify_bytes(doc, trust=trust)) == ("TOTAL_PASSED", None)
         report = verify_bytes(doc, trust=bare)
         assert report.indication == "INDETERMINATE", report.to_dict()
@@ -124,31 +134,21 @@ def _expired_root():
             .sign(key, hashes.SHA256()))
 
 
-def test_an_expired_ca_in_the_trust_store_does_not_stop_reuse(signer, dossier_xml, one_page_pdf):
+def test_an_expired_ca_in_the_trust_store_does_not_stop_reuse(signed_docs):
     """A retired CA whose certificate has expired stays in the trust store for old archives; its past expiry
     can change no outcome any more, so outcomes "now" are still remembered (before: never, while it was there)."""
-    issued, key = signer
     trust = default_trust().with_extra([_expired_root()])
     assert certcache.horizon(trust.roots) > dt.datetime.now(dt.timezone.utc)
-    for doc in (sign_xml(dossier_xml, key, issued.certificate),
-                sign_pdf(one_page_pdf, key, issued.certificate, level="B-B")):
-        assert _verdict(verify_bytes(doc, trust=trust)) == ("TOTAL_PASSED", None)
-        hits = certcache.outcomes.hits
-        assert _verdict(verify_bytes(doc, trust=trust)) == ("TOTAL_PASSED", None)
-        assert certcache.outcomes.hits > hits
+    for doc in signed_docs:
+        _passes_twice_the_second_time_from_the_cache(doc, trust)
 
 
-def test_the_order_of_the_trust_store_does_not_change_the_outcome_key(signer, dossier_xml, one_page_pdf):
+def test_the_order_of_the_trust_store_does_not_change_the_outcome_key(signed_docs):
     """The same CAs and CRLs listed in another order (PostgreSQL returns rows in the order its pages hold them,
     which an update changes) are the same trust store: the outcome is reused (before: a new key each time)."""
-    issued, key = signer
     trust = default_trust().with_extra([_expired_root()])
     assert len(trust.roots) > 1 and len(trust.crls) > 1
     same = TrustStore(list(reversed(trust.roots)), list(reversed(trust.intermediates)), list(reversed(trust.crls)))
     assert same.content_key() == trust.content_key()
-    for doc in (sign_xml(dossier_xml, key, issued.certificate),
-                sign_pdf(one_page_pdf, key, issued.certificate, level="B-B")):
-        assert _verdict(verify_bytes(doc, trust=trust)) == ("TOTAL_PASSED", None)
-        hits = certcache.outcomes.hits
-        assert _verdict(verify_bytes(doc, trust=same)) == ("TOTAL_PASSED", None)
-        assert certcache.outcomes.hits > hits
+    for doc in signed_docs:
+        _passes_twice_the_second_time_from_the_cache(doc, trust, same)
