@@ -164,6 +164,21 @@ def verdicts(data: bytes, name: str, tmp_path, capsys):
     return exc.value.code, cli, resp.json()
 
 
+def assert_refused(data: bytes, tmp_path, capsys) -> str:
+    """A file refused before any verdict: `kyso verify --json` exits 3 with a message and no traceback, and
+    `POST /api/v1/verify` answers HTTP 400. The CLI's output, for what a caller checks further."""
+    path = tmp_path / "x.xml"
+    path.write_bytes(data)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exc:
+        call_command("verify", str(path), "--json")
+    out = capsys.readouterr()
+    assert exc.value.code == 3 and "Traceback" not in out.err, out
+    resp = APIClient().post("/api/v1/verify", {"file": SimpleUploadedFile("x.xml", data)}, format="multipart")
+    assert resp.status_code == 400, resp.content
+    return out.out
+
+
 def assert_case(data, name, indication, sub, reason, tmp_path, capsys):
     code, cli, api = verdicts(data, name, tmp_path, capsys)
     got = (cli.get("indication"), cli.get("sub_indication"))

@@ -9,14 +9,11 @@ import re
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec
-from rest_framework.test import APIClient
 
 from kyso.signing.timestamps import KysoTimeStamper
 
@@ -26,7 +23,8 @@ from . import corpus_endesive as E
 from . import corpus_pdf as P
 from . import corpus_xml as X
 from .helpers import foreign_ca
-from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, Kit, RsaKit, assert_case
+from .test_verdict_corpus import (FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, Kit, RsaKit, assert_case,
+                                  assert_refused)
 
 CRYPTO = "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"
 
@@ -320,15 +318,7 @@ def test_xml_attack_corpus(rsa_kit, case, tmp_path, capsys):
 def test_refused_xml_is_a_clean_exit_3(data, db, tmp_path, capsys):
     """EBCDIC is no encoding Kyso reads, a DTD is refused before parsing: exit 3 with a message, no traceback,
     HTTP 400 — never a verdict from a half-read file."""
-    path = tmp_path / "x.xml"
-    path.write_bytes(data)
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exc:
-        call_command("verify", str(path), "--json")
-    out = capsys.readouterr()
-    assert exc.value.code == 3 and "Traceback" not in out.err, out
-    resp = APIClient().post("/api/v1/verify", {"file": SimpleUploadedFile("x.xml", data)}, format="multipart")
-    assert resp.status_code == 400, resp.content
+    assert_refused(data, tmp_path, capsys)
 
 
 # ---- CMS by hand (asn1crypto + cryptography) -----------------------------------------------------------------

@@ -28,9 +28,8 @@ from kyso.signing.verify import verify_bytes
 from . import corpus_cms as C
 from . import corpus_xml as X
 from .helpers import foreign_ca, key_pem, pem, person_cert, run
-from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, assert_case
+from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, assert_case, assert_refused
 from .test_verdict_corpus import _openssl_cms
-from . import test_verdict_corpus_attacks as attacks
 from .test_verdict_corpus_xml_cms_variants import _vietnamese_reasons, _xmlsec_id, assert_content_case
 
 HASH, SIG_CRYPTO, NO_CERT = "HASH_FAILURE", "SIG_CRYPTO_FAILURE", "NO_SIGNING_CERTIFICATE_FOUND"
@@ -616,7 +615,7 @@ def test_refused_stacks(kit, case, db, tmp_path, capsys):
     """An encrypted message is no signature; a DTD is refused before parsing (no file read, nothing fetched);
     EBCDIC is no encoding Kyso reads (XML 1.0, Appendix F): a clean exit 3 / HTTP 400 with a message."""
     data = case[1](kit)
-    attacks.test_refused_xml_is_a_clean_exit_3(data, db, tmp_path, capsys)
+    assert_refused(data, tmp_path, capsys)
     if case[0] == "cms-enveloped-data":
         with pytest.raises(InvalidInput) as exc:
             verify_bytes(data)
