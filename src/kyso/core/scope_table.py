@@ -10,6 +10,13 @@ Each app declares its endpoints in `<app>/tests/scope_cases.py`:
 
 A cell is "<in scope>/<out of scope>": an HTTP status, `L` (listed) or `U` (not listed)
 for list endpoints, `-` where the user has no out-of-scope target (agency-wide roles).
+Endpoints that answer every role alike need not spell the same cells again: instead of its cells a row
+may name an access profile (`PROFILES` below, or the app's own `PROFILES`, in the same format) or an
+earlier row of its table:
+
+    units.children   units.detail
+    duty.end         it_center
+
 The test builds, for each user, a target inside and one outside his scope (`Target`),
 calls the endpoint as that user and compares.
 """
@@ -63,12 +70,33 @@ APPS_WITH_CASES = ["org", "accounts", "audit", "workdays", "pki", "lifecycle", "
                    "eoffice", "jobs"]
 
 
-def parse_expectations(text: str) -> dict[tuple[str, str], tuple[str, str]]:
+# Access profiles several apps' endpoints share: a row of an EXPECT table may name one instead of spelling its cells.
+PROFILES = """
+profile            admin cntt  lanhdao hanoi   badinh  vanthu.hn thuebao motcua.hn kiemtoan
+# every role, whatever the unit (reference data, public lookups)
+anyone             200/- 200/- 200/-   200/200 200/200 200/200   200/200 200/200   200/-
+# the IT Center's alone (the administrator and its officers), agency-wide
+it_center          200/- 200/- 403/-   403/403 403/403 403/403   403/403 403/403   403/-
+it_center_creates  201/- 201/- 403/-   403/403 403/403 403/403   403/403 403/403   403/-
+"""
+
+
+def parse_expectations(text: str, profiles: dict | None = None) -> dict[tuple[str, str], tuple[str, str]]:
+    """{(row, user): (in scope, out of scope)}; a row of one word takes the cells of that profile or earlier row."""
+    profiles = profiles or {}
     lines = [ln.split() for ln in text.strip().splitlines() if ln.strip() and not ln.strip().startswith("#")]
     header = lines[0][1:]
     table = {}
     for row in lines[1:]:
         name, cells = row[0], row[1:]
+        if len(cells) == 1:
+            like = cells[0]
+            source = table if (like, header[0]) in table else profiles
+            for user in header:
+                if (like, user) not in source:
+                    raise KeyError(f"scope table row {name}: no profile or earlier row {like} for {user}")
+                table[(name, user)] = source[(like, user)]
+            continue
         if len(cells) != len(header):
             raise ValueError(f"scope table row {name}: {len(cells)} cells for {len(header)} users")
         for user, cell in zip(header, cells):
@@ -81,7 +109,10 @@ def collect() -> list[tuple[Endpoint, str, tuple[str, str]]]:
     cases = []
     for app in APPS_WITH_CASES:
         module = importlib.import_module(f"kyso.{app}.tests.scope_cases")
-        expect = parse_expectations(module.EXPECT)
+        profiles = parse_expectations(PROFILES)
+        if hasattr(module, "PROFILES"):
+            profiles.update(parse_expectations(module.PROFILES))
+        expect = parse_expectations(module.EXPECT, profiles)
         for ep in module.ENDPOINTS:
             for user in USERS:
                 if (ep.name, user) not in expect:

@@ -255,60 +255,75 @@ ENDPOINTS = [
     Endpoint("lc.record", "GET", lambda t: f"{BASE}records/{t.extra['record']}/", prepare=_record),
 ]
 
+# A request, a list or a revocation is its unit's officers' (in their subtree) and the IT Center's, each at its own
+# steps; the leadership and the auditor read them; the unit's other staff are not told it exists (404) — but they
+# see the unit's certificates, devices and jobs.
+PROFILES = """
+profile          admin cntt  lanhdao hanoi   badinh  vanthu.hn thuebao motcua.hn kiemtoan
+officers_list    L/-   L/-   L/-     L/U     L/U     U/U       U/U     U/U       L/-
+officers_read    200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
+staff_list       L/-   L/-   L/-     L/U     L/U     L/U       L/U     U/U       L/-
+staff_read       200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
+officers_file    201/- 201/- 403/-   201/404 201/404 403/404   403/404 404/404   403/-
+unit_step        200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
+it_step          200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
+unit_or_it_step  200/- 200/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
+"""
+
 EXPECT = """
 endpoint                         admin cntt  lanhdao hanoi   badinh  vanthu.hn thuebao motcua.hn kiemtoan
-lc.requests                      L/-   L/-   L/-     L/U     L/U     U/U       U/U     U/U       L/-
-lc.request                       200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
-lc.request.file                  201/- 201/- 403/-   201/404 201/404 403/404   403/404 404/404   403/-
-lc.request.confirm               200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
-lc.request.edit                  200/- 200/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
-lc.request.hold                  200/- 200/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
-lc.request.review                200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
-lc.request.resubmit              200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
-lc.request.ca_outcome            200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
-lc.request.notify_outcome        200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
-lc.request.supplement_done       200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
-lc.request.handover_unit         200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
-lc.request.handover_subscriber   200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
-lc.request.activate              200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
+lc.requests                      officers_list
+lc.request                       officers_read
+lc.request.file                  officers_file
+lc.request.confirm               unit_step
+lc.request.edit                  unit_or_it_step
+lc.request.hold                  unit_or_it_step
+lc.request.review                it_step
+lc.request.resubmit              unit_step
+lc.request.ca_outcome            it_step
+lc.request.notify_outcome        it_step
+lc.request.supplement_done       unit_step
+lc.request.handover_unit         it_step
+lc.request.handover_subscriber   unit_step
+lc.request.activate              it_step
 lc.request.signed_record         201/- 201/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
 lc.request.form01                200/- 200/- 404/-   200/404 200/404 404/404   404/404 404/404   404/-
-lc.request.form03                200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
-lc.request.form04                200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
-lc.lists                         L/-   L/-   L/-     L/U     L/U     U/U       U/U     U/U       L/-
-lc.list                          200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
+lc.request.form03                officers_read
+lc.request.form04                officers_read
+lc.lists                         officers_list
+lc.list                          officers_read
 lc.list.compile                  201/- 403/- 403/-   201/403 201/403 403/403   403/403 403/403   403/-
-lc.list.send                     200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
-lc.list.receive                  200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
-lc.list.form02                   200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
+lc.list.send                     unit_step
+lc.list.receive                  it_step
+lc.list.form02                   officers_read
 lc.list.approve                  200/- 403/- 200/-   404/404 404/404 404/404   404/404 404/404   403/-
 lc.list.send_to_ca               200/- 200/- 403/-   404/404 404/404 404/404   404/404 404/404   403/-
-lc.list.export                   200/- 200/- 403/-   404/404 404/404 404/404   404/404 404/404   403/-
-lc.list.import_issued            201/- 201/- 403/-   403/403 403/403 403/403   403/403 403/403   403/-
-lc.certs                         L/-   L/-   L/-     L/U     L/U     L/U       L/U     U/U       L/-
-lc.cert                          200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
-lc.cert.renew                    201/- 201/- 403/-   201/404 201/404 403/404   403/404 404/404   403/-
-lc.cert.expiry                   200/- 200/- 200/-   200/200 200/200 200/200   200/200 200/200   200/-
-lc.cert.campaign                 200/- 200/- 200/-   200/200 200/200 200/200   200/200 200/200   200/-
+lc.list.export                   lc.list.send_to_ca
+lc.list.import_issued            it_center_creates
+lc.certs                         staff_list
+lc.cert                          staff_read
+lc.cert.renew                    officers_file
+lc.cert.expiry                   anyone
+lc.cert.campaign                 anyone
 lc.cert.import                   L/-   L/-   403/-   L/U     L/U     403/403   403/403 403/403   403/-
 lc.cert.bulk_revoke              202/- 403/- 403/-   202/404 202/404 403/404   403/404 404/404   403/-
-lc.revocations                   L/-   L/-   L/-     L/U     L/U     U/U       U/U     U/U       L/-
-lc.revocation                    200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
-lc.revocation.file               201/- 201/- 403/-   201/404 201/404 403/404   403/404 404/404   403/-
-lc.revocation.confirm            200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
-lc.revocation.send               200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
-lc.revocation.ca_confirmed       200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
-lc.revocation.notify_unit        200/- 200/- 403/-   403/404 403/404 404/404   404/404 404/404   403/-
-lc.revocation.return_device      200/- 403/- 403/-   200/404 200/404 404/404   404/404 404/404   403/-
-lc.revocation.form05             200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
-lc.devices                       L/-   L/-   L/-     L/U     L/U     L/U       L/U     U/U       L/-
-lc.device                        200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
+lc.revocations                   officers_list
+lc.revocation                    officers_read
+lc.revocation.file               officers_file
+lc.revocation.confirm            unit_step
+lc.revocation.send               it_step
+lc.revocation.ca_confirmed       it_step
+lc.revocation.notify_unit        it_step
+lc.revocation.return_device      unit_step
+lc.revocation.form05             officers_read
+lc.devices                       staff_list
+lc.device                        staff_read
 lc.device.register               201/- 201/- 403/-   201/403 201/403 403/403   403/403 403/403   403/-
 lc.device.change                 200/- 200/- 403/-   200/404 200/404 403/404   403/404 404/404   403/-
-lc.steps                         200/- 200/- 200/-   200/200 200/200 200/200   200/200 200/200   200/-
-lc.jobs                          L/-   L/-   L/-     L/U     L/U     L/U       L/U     U/U       L/-
-lc.job                           200/- 200/- 200/-   200/404 200/404 200/404   200/404 404/404   200/-
-lc.records                       L/-   L/-   L/-     L/U     L/U     U/U       U/U     U/U       L/-
-lc.record.pdf                    200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
-lc.record                        200/- 200/- 200/-   200/404 200/404 404/404   404/404 404/404   200/-
+lc.steps                         anyone
+lc.jobs                          staff_list
+lc.job                           staff_read
+lc.records                       officers_list
+lc.record.pdf                    officers_read
+lc.record                        officers_read
 """

@@ -53,14 +53,22 @@ ENDPOINTS = [
              body=lambda t: {"holder": t.extra["holder"], "channel": "app"}, prepare=_holder_user),
 ]
 
+# The IT Center manages a credential; the auditor, who sees it, is refused (403); the others are not told it exists.
+# What is the holder's alone (his PIN, the requests to him) no role in the table is told of.
+PROFILES = """
+profile             admin cntt  lanhdao hanoi   badinh  vanthu.hn thuebao motcua.hn kiemtoan
+it_manages          200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   403/-
+holder_only         404/- 404/- 404/-   404/404 404/404 404/404   404/404 404/404   404/-
+"""
+
 EXPECT = """
 endpoint            admin cntt  lanhdao hanoi   badinh  vanthu.hn thuebao motcua.hn kiemtoan
 mobile.credentials  L/-   L/-   U/-     U/U     U/U     U/U       U/U     U/U       L/-
 mobile.credential   200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   200/-
-mobile.disable      200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   403/-
-mobile.unlock       200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   403/-
+mobile.disable      it_manages
+mobile.unlock       it_manages
 mobile.ask          201/- 403/- 403/-   403/403 403/403 201/404   403/403 403/403   403/-
-mobile.enrol        201/- 201/- 403/-   403/403 403/403 403/403   403/403 403/403   403/-
+mobile.enrol        it_center_creates
 """
 
 
@@ -97,9 +105,9 @@ ENDPOINTS += [
              prepare=_request),
 ]
 
-EXPECT += """mobile.enable       200/- 200/- 404/-   404/404 404/404 404/404   404/404 404/404   403/-
-mobile.pin          404/- 404/- 404/-   404/404 404/404 404/404   404/404 404/404   404/-
+EXPECT += """mobile.enable       it_manages
+mobile.pin          holder_only
 mobile.requests     U/-   U/-   U/-     U/U     U/U     U/U       U/U     U/U       U/-
-mobile.request      404/- 404/- 404/-   404/404 404/404 404/404   404/404 404/404   404/-
-mobile.request.document 404/- 404/- 404/- 404/404 404/404 404/404   404/404 404/404   404/-
+mobile.request      holder_only
+mobile.request.document holder_only
 """

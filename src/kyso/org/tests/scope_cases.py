@@ -120,17 +120,17 @@ duty.list      L/-     L/-     403/-   403/403 403/403 403/403   403/403 403/403
 contacts.approve 200/- 200/-   404/-   200/404 200/404 404/404   404/404 404/404   404/-
 # A contact change is the person's unit's business; a wrong code is refused (403); the IT Center sets the four-eyes
 # exceptions; a staff import naming a unit outside the importer's subtree is refused whole (400, finding 1).
-units.children   200/-   200/-   200/-   200/404 200/404 200/404 403/403 200/404 200/-
-contacts.detail  200/-   200/-   404/-   200/404 200/404 404/404 404/404 404/404 404/-
+units.children   units.detail
+contacts.detail  contacts.approve
 contacts.create  201/-   201/-   404/-   201/404 201/404 404/404 404/404 404/404 404/-
-contacts.cancel  200/-   200/-   404/-   200/404 200/404 404/404 404/404 404/404 404/-
+contacts.cancel  contacts.approve
 contacts.confirm 403/-   403/-   404/-   403/404 403/404 404/404 404/404 404/404 404/-
-duty.detail      200/-   200/-   403/-   403/403 403/403 403/403 403/403 403/403 403/-
-duty.create      201/-   201/-   403/-   403/403 403/403 403/403 403/403 403/403 403/-
-duty.end         200/-   200/-   403/-   403/403 403/403 403/403 403/403 403/403 403/-
+duty.detail      it_center
+duty.create      it_center_creates
+duty.end         it_center
 imports.staff    L/-     403/-   403/-   L/U     L/U     403/403 403/403 403/403 403/-
 imports.units    L/-     403/-   403/-   403/403 403/403 403/403 403/403 403/403 403/-
 # PUT as PATCH.
-units.replace  200/-   403/-   403/-   403/403 403/403 403/403 403/403 403/403 403/-
-people.replace 200/-   200/-   403/-   200/404 200/404 403/403 403/403 403/403 403/-
+units.replace  units.update
+people.replace people.update
 """

@@ -38,16 +38,25 @@ ENDPOINTS = [
     Endpoint("portal.status", "GET", lambda t: f"/api/v1/portal/status/{t.extra['code']}/", prepare=_dossier),
 ]
 
+# A dossier is its receiving office's: the unit's officers and its one-stop desk (and the administrator) act on it
+# (`office`), the leadership and the auditor read it too (`office_and_readers`). The I-VAN registrations and the
+# signer authorisations the office keeps are the office's alone. The IT Center has none of them.
+PROFILES = """
+profile               admin cntt  lanhdao hanoi   badinh  vanthu.hn thuebao motcua.hn kiemtoan
+office_and_readers    200/- 403/- 200/-   200/404 200/404 403/403   403/403 200/404   200/-
+office                200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
+"""
+
 EXPECT = """
 endpoint              admin cntt  lanhdao hanoi   badinh  vanthu.hn thuebao motcua.hn kiemtoan
 portal.procedures     L/-   L/-   L/-     L/L     L/L     L/L       L/L     L/L       L/-
-portal.procedure.edit 200/- 200/- 403/-   403/403 403/403 403/403   403/403 403/403   403/-
+portal.procedure.edit it_center
 portal.dossiers       L/-   403/- L/-     L/U     L/U     403/403   403/403 L/U       L/-
-portal.dossier        200/- 403/- 200/-   200/404 200/404 403/403   403/403 200/404   200/-
-portal.control_slip   200/- 403/- 200/-   200/404 200/404 403/403   403/403 200/404   200/-
-portal.step           200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
+portal.dossier        office_and_readers
+portal.control_slip   office_and_readers
+portal.step           office
 portal.submit         403/- 403/- 403/-   403/403 403/403 403/403   403/403 403/403   403/-
-portal.status         200/- 200/- 200/-   200/200 200/200 200/200   200/200 200/200   200/-
+portal.status         anyone
 """
 
 
@@ -114,7 +123,7 @@ ENDPOINTS += [
 ]
 
 EXPECT += """portal.ivan_registrations       L/-   403/- 403/-   L/U     L/U     403/403   403/403 L/U       403/-
-portal.ivan_registration.end    200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
+portal.ivan_registration.end    office
 portal.ivan_registration.create 201/- 403/- 403/-   201/403 201/403 403/403   403/403 201/403   403/-
 """
 
@@ -184,21 +193,21 @@ ENDPOINTS += [
              lambda t: f"/api/v1/portal/signer-authorisations/{t.extra['authorisation']}/end/", prepare=_authorisation),
 ]
 
-EXPECT += """portal.procedure                200/- 200/- 200/-   200/200 200/200 200/200   200/200 200/200   200/-
-portal.intake_rules             L/-   L/-   L/-     L/L     L/L     L/L       L/L     L/L       L/-
-portal.intake_rule              200/- 200/- 200/-   200/200 200/200 200/200   200/200 200/200   200/-
-portal.document                 200/- 403/- 200/-   200/404 200/404 403/403   403/403 200/404   200/-
-portal.receipt                  200/- 403/- 200/-   200/404 200/404 403/403   403/403 200/404   200/-
-portal.receipt_evidence         200/- 403/- 200/-   200/404 200/404 403/403   403/403 200/404   200/-
-portal.supplement_request       200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
+EXPECT += """portal.procedure                anyone
+portal.intake_rules             portal.procedures
+portal.intake_rule              anyone
+portal.document                 office_and_readers
+portal.receipt                  office_and_readers
+portal.receipt_evidence         office_and_readers
+portal.supplement_request       office
 portal.supplement               400/- 403/- 403/-   403/404 403/404 403/403   403/403 400/404   403/-
-portal.apology                  200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
-portal.refusal                  200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
-portal.ivan_registration        200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
-portal.signer_authorisations    L/-   403/- 403/-   L/U     L/U     403/403   403/403 L/U       403/-
-portal.signer_authorisation     200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
-portal.signer_authorisation.create 201/- 403/- 403/- 201/403 201/403 403/403 403/403 201/403   403/-
-portal.signer_authorisation.end 200/- 403/- 403/-   200/404 200/404 403/403   403/403 200/404   403/-
+portal.apology                  office
+portal.refusal                  office
+portal.ivan_registration        office
+portal.signer_authorisations    portal.ivan_registrations
+portal.signer_authorisation     office
+portal.signer_authorisation.create portal.ivan_registration.create
+portal.signer_authorisation.end office
 """
 
 
@@ -222,5 +231,5 @@ ENDPOINTS += [
              prepare=_with_file),
 ]
 
-EXPECT += """portal.dossier_file             200/- 403/- 200/-   200/404 200/404 403/403   403/403 200/404   200/-
+EXPECT += """portal.dossier_file             office_and_readers
 """

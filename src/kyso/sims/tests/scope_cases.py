@@ -61,11 +61,11 @@ sims.detail   200/- 200/- 404/-   200/404 200/404 404/404   404/404 404/404   20
 sims.suspend  200/- 200/- 404/-   403/404 403/404 404/404   404/404 404/404   403/-
 sims.report   L/-   L/-   403/-   L/U     L/U     403/403   403/403 403/403   L/-
 # closing a month is agency-wide: only those who keep the registry at the root
-sims.close    201/- 201/- 403/-   403/403 403/403 403/403   403/403 403/403   403/-
+sims.close    it_center_creates
 # The plans of the appendix: read by all, changed by the administrator and the IT Center.
-plans.list     200/-   200/-   200/-   200/200 200/200 200/200 200/200 200/200 200/-
-plans.detail   200/-   200/-   200/-   200/200 200/200 200/200 200/200 200/200 200/-
-plans.update   200/-   200/-   403/-   403/403 403/403 403/403 403/403 403/403 403/-
+plans.list    anyone
+plans.detail  anyone
+plans.update  it_center
 """
 
 
@@ -104,6 +104,6 @@ ENDPOINTS += [
              format="multipart", listed=_imported),
 ]
 
-EXPECT += """sims.register 201/- 201/- 403/-   403/403 403/403 403/403   403/403 403/403   403/-
+EXPECT += """sims.register it_center_creates
 sims.import   L/-   L/-   403/-   403/403 403/403 403/403   403/403 403/403   403/-
 """
