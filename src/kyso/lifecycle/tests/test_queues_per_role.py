@@ -164,18 +164,16 @@ def test_a_revocation_from_the_subscriber_to_the_returned_device(demo, as_user, 
     only(demo, badinh={("revocation", "confirm", rev.pk)})
     page = client(demo, "badinh").get("/").content.decode()
     assert "Đề nghị thu hồi cần xác nhận (Mẫu 05)" in page
-    with as_user(badinh):
-        services.confirm_revocation(badinh, rev)
-    only(demo, cntt={("revocation", "send", rev.pk)})
-    with as_user(cntt):
-        services.send_revocation(cntt, rev)
-    only(demo, cntt={("revocation", "ca_confirmed", rev.pk)})
-    with as_user(cntt):
-        services.ca_confirmed_revocation(cntt, rev)
-    only(demo, cntt={("revocation", "notify_unit", rev.pk)})
-    with as_user(cntt):
-        services.notify_unit_to_recover(cntt, rev)
-    only(demo, badinh={("revocation", "return_device", rev.pk)})
+    # each step, taken by the role it waited for, leaves the next one waiting for exactly one role
+    for actor, take_step, next_role, next_step in [
+        (badinh, services.confirm_revocation, "cntt", "send"),
+        (cntt, services.send_revocation, "cntt", "ca_confirmed"),
+        (cntt, services.ca_confirmed_revocation, "cntt", "notify_unit"),
+        (cntt, services.notify_unit_to_recover, "badinh", "return_device"),
+    ]:
+        with as_user(actor):
+            take_step(actor, rev)
+        only(demo, **{next_role: {("revocation", next_step, rev.pk)}})
     with as_user(badinh):
         services.return_device(badinh, rev)
     only(demo)
