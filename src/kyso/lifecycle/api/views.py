@@ -60,6 +60,17 @@ class _Steps:
         return Response(self._answer(self._run(func, *args, **kwargs)[0]))
 
 
+# What every lifecycle view set asks: LC_VIEW held somewhere; which records he sees is the view set's queryset (his
+# scope). No docstring, as for `_Steps`.
+class _InScope(viewsets.GenericViewSet):
+    permission_classes = [HasKysoPermission]
+    required_permission = LC_VIEW
+
+
+class _Browse(mixins.ListModelMixin, mixins.RetrieveModelMixin, _InScope):
+    pass
+
+
 def _step(name: str, func, responses, url_path: str | None = None, doc: str | None = None):
     """A POST action `name` without a body: the step `func(user, record)`, answered by the view set's `_do`."""
     def view(self, request, pk=None):
@@ -71,10 +82,8 @@ def _step(name: str, func, responses, url_path: str | None = None, doc: str | No
         action(detail=True, methods=["post"], url_path=url_path)(view))
 
 
-class RequestViewSet(_Steps, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RequestViewSet(_Steps, _Browse):
     serializer_class = s.RequestSerializer
-    permission_classes = [HasKysoPermission]
-    required_permission = LC_VIEW
 
     def get_serializer(self, *args, **kwargs):
         if args:
@@ -185,10 +194,8 @@ class RequestViewSet(_Steps, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         return _doc(documents.form04_for_request(self.get_object()), fmt, "mau-04")
 
 
-class ListViewSet(_Steps, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ListViewSet(_Steps, _Browse):
     serializer_class = s.ListSerializer
-    permission_classes = [HasKysoPermission]
-    required_permission = LC_VIEW
 
     def get_queryset(self):
         return services.visible_lists(self.request.user)
@@ -246,10 +253,8 @@ class ListViewSet(_Steps, mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response(s.CertificateSerializer(certs, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CertificateViewSet(_Browse):
     serializer_class = s.CertificateSerializer
-    permission_classes = [HasKysoPermission]
-    required_permission = LC_VIEW
 
     def get_queryset(self):
         p = self.request.query_params
@@ -300,10 +305,8 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(s.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-class RevocationViewSet(_Steps, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RevocationViewSet(_Steps, _Browse):
     serializer_class = s.RevocationSerializer
-    permission_classes = [HasKysoPermission]
-    required_permission = LC_VIEW
 
     def get_queryset(self):
         return services.visible_revocations(self.request.user).order_by("-id")
@@ -340,12 +343,10 @@ class RevocationViewSet(_Steps, mixins.ListModelMixin, mixins.RetrieveModelMixin
         return self._do(services.return_device, **data)
 
 
-class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DeviceViewSet(_Browse):
     """Key devices, searchable by serial, holder and unit (`q`, `unit`, `state`)."""
 
     serializer_class = s.DeviceSerializer
-    permission_classes = [HasKysoPermission]
-    required_permission = LC_VIEW
 
     def get_queryset(self):
         p = self.request.query_params
@@ -372,23 +373,19 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(s.DeviceSerializer(dev).data)
 
 
-class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class JobViewSet(_Browse):
     """Bulk jobs and their progress (done/total)."""
 
     serializer_class = s.JobSerializer
-    permission_classes = [HasKysoPermission]
-    required_permission = LC_VIEW
 
     def get_queryset(self):
         return bulk.visible_jobs(self.request.user).select_related("unit").order_by("-id")
 
 
-class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RecordViewSet(_Browse):
     """The archive (Art. 9.4, 10.7): every form and notice produced, as filed; never deleted."""
 
     serializer_class = s.RecordSerializer
-    permission_classes = [HasKysoPermission]
-    required_permission = LC_VIEW
 
     def get_queryset(self):
         qs = services.visible_records(self.request.user).order_by("-id")
@@ -406,13 +403,11 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return file_response(rec.pdf)
 
 
-class StepViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class StepViewSet(mixins.ListModelMixin, _InScope):
     """The deadline register: open steps at the units in my scope, by due date (what waits for me personally
     is my queue, `/tasks/`)."""
 
     serializer_class = s.LifecycleStepSerializer
-    permission_classes = [HasKysoPermission]
-    required_permission = LC_VIEW
 
     def get_queryset(self):
         return services.open_deadlines(self.request.user).order_by("due_on", "id")
