@@ -84,6 +84,21 @@ def _holder(user, login: str, perm: str):
     return holder
 
 
+def _body(request) -> dict:
+    """The request's fields; a body that is not an object reads as none."""
+    return request.data if isinstance(request.data, dict) else {}
+
+
+def _named_holder(request, field: str, perm: str, refusal):
+    """The holder the body's `field` names, for the asker to act on with `perm` (`_holder`); an unknown login, or
+    one he may not act for, is refused with the error the endpoint answers (`refusal`: InvalidInput, NotFound)."""
+    data = _body(request)
+    holder = _holder(request.user, str(data.get(field) or ""), perm)
+    if holder is None:
+        raise refusal("mobile.holder.unknown", "Không có tài khoản người ký %(u)s.", u=data.get(field))
+    return holder
+
+
 def _one(user, cred: Credential) -> dict:
     return credential_dict(cred, administration.phones_shown(user, [cred], via="api.detail"))
 
@@ -97,10 +112,8 @@ class CredentialsView(APIView):
 
     @extend_schema(request=ENROL, responses={201: CRED})
     def post(self, request):
-        data = request.data if isinstance(request.data, dict) else {}
-        holder = _holder(request.user, str(data.get("holder") or ""), MOBILE_MANAGE)
-        if holder is None:
-            raise InvalidInput("mobile.holder.unknown", "Không có tài khoản người ký %(u)s.", u=data.get("holder"))
+        data = _body(request)
+        holder = _named_holder(request, "holder", MOBILE_MANAGE, InvalidInput)
         cred = administration.enrol_for(request.user, holder, channel=str(data.get("channel") or ""),
                                   msisdn=str(data.get("msisdn") or ""))
         return Response(_one(request.user, cred), status=201)
@@ -128,7 +141,7 @@ class CredentialDisableView(CredentialEnableView):
 class PinView(APIView):
     @extend_schema(request=PIN, responses={204: None})
     def post(self, request, credential_id):
-        data = request.data if isinstance(request.data, dict) else {}
+        data = _body(request)
         services.change_pin(_get(request.user, credential_id), request.user, data.get("old_pin"),
                             data.get("new_pin"))
         return Response(status=204)
@@ -155,10 +168,8 @@ class RequestsView(APIView):
     @extend_schema(request=NEW_REQ, responses={201: REQ})
     def post(self, request):
         """Ask a holder to sign on his phone: the holder himself, or a clerk of a unit that covers him."""
-        data = request.data if isinstance(request.data, dict) else {}
-        signer = _holder(request.user, str(data.get("signer") or ""), MOBILE_REQUEST)
-        if signer is None:
-            raise NotFound("mobile.holder.unknown", "Không có tài khoản người ký %(u)s.", u=data.get("signer"))
+        data = _body(request)
+        signer = _named_holder(request, "signer", MOBILE_REQUEST, NotFound)
         req = services.request_signature(signer=signer, hashes=data.get("hashes") or [],
                                          hash_algo=str(data.get("hash_algo") or "sha256"),
                                          display_text=str(data.get("display_text") or ""),
