@@ -34,12 +34,12 @@ def fail(exc: KysoError, returncode: int = 2):
 
 
 class ActionCommand(BaseCommand):
-    """A command whose sub-commands (`action`, from `add_subparsers(dest="action")`) are `do_<action>` methods;
-    a domain error ends it with the one error shape (`fail`)."""
+    """A command whose sub-commands (`action`, from `add_subparsers(dest="action")`) are `do_<action>` methods
+    (`init-token`: `do_init_token`); a domain error ends it with the one error shape (`fail`)."""
 
     def handle(self, *args, action, **options):
         try:
-            getattr(self, f"do_{action}")(**options)
+            getattr(self, f"do_{action.replace('-', '_')}")(**options)
         except KysoError as exc:
             fail(exc)
 

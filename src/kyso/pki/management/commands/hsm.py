@@ -1,13 +1,10 @@
-"""`kyso hsm init-token LABEL --pin P --so-pin S | list`: SoftHSM tokens (HSM partitions, key devices)."""
+"""`kyso hsm init-token LABEL --pin P --so-pin S | keys LABEL --pin P`: SoftHSM tokens (HSM partitions, key devices)."""
 
-from django.core.management.base import BaseCommand
-
-from kyso.core.cli import fail
-from kyso.core.errors import KysoError
+from kyso.core.cli import ActionCommand
 from kyso.pki import keystore
 
 
-class Command(BaseCommand):
+class Command(ActionCommand):
     help = "Create SoftHSM2 tokens and list the keys in a token."
 
     def add_arguments(self, parser):
@@ -20,15 +17,12 @@ class Command(BaseCommand):
         p.add_argument("label")
         p.add_argument("--pin", required=True)
 
-    def handle(self, *args, action, **o):
-        try:
-            if action == "init-token":
-                keystore.init_softhsm_token(o["label"], o["pin"], o["so_pin"])
-                self.stdout.write(f"Thiết bị {o['label']} đã sẵn sàng.")
-            else:
-                store = keystore.pkcs11_store(o["label"], o["pin"])
-                for label in store.labels():
-                    flag = "trích xuất được" if store.is_extractable(label) else "không trích xuất được"
-                    self.stdout.write(f"{label} ({flag})")
-        except KysoError as exc:
-            fail(exc)
+    def do_init_token(self, label, pin, so_pin, **o):
+        keystore.init_softhsm_token(label, pin, so_pin)
+        self.stdout.write(f"Thiết bị {label} đã sẵn sàng.")
+
+    def do_keys(self, label, pin, **o):
+        store = keystore.pkcs11_store(label, pin)
+        for key in store.labels():
+            flag = "trích xuất được" if store.is_extractable(key) else "không trích xuất được"
+            self.stdout.write(f"{key} ({flag})")
