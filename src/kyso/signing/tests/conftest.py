@@ -5,6 +5,8 @@ from django.db import transaction
 
 from kyso.core.context import acting_as
 
+from .corpus_kit import Kit, RsaKit
+
 
 @pytest.fixture
 def signer(pki):
@@ -30,6 +32,27 @@ def chain(pki):
     from kyso.pki.ca import chain as ca_chain
 
     return ca_chain()
+
+
+@pytest.fixture
+def work(tmp_path):
+    """A folder of its own under tmp_path for the files an external tool (xmlsec1, openssl) writes while a
+    case is built; tmp_path itself holds the files verified."""
+    work = tmp_path / "work"
+    work.mkdir()
+    return work
+
+
+@pytest.fixture
+def kit(make, chain):
+    """The verdict corpus's signer with a P-256 key (corpus_kit.Kit)."""
+    return Kit(make, chain)
+
+
+@pytest.fixture
+def rsa_kit(make, chain, work):
+    """The verdict corpus's signer with an RSA key, its tools writing in `work` (corpus_kit.RsaKit)."""
+    return RsaKit(make, chain, work)
 
 
 DOSSIER = """<?xml version="1.0" encoding="UTF-8"?>

@@ -22,7 +22,7 @@ from kyso.signing.verify import verify_bytes
 
 from . import corpus_malformed as M
 from .etsi_check import DS, VR, assert_schema_shaped, expected_indications, indications
-from .test_verdict_corpus import _openssl_cms, _signed, rsa_kit  # noqa: F401 - rsa_kit: the corpus' fixture
+from .test_verdict_corpus import _openssl_cms, _signed
 
 
 def _files(k):

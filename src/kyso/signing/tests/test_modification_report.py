@@ -16,7 +16,8 @@ from pyhanko.sign.fields import MDPPerm
 from rest_framework.test import APIClient
 
 from . import corpus_pdf as P
-from .test_verdict_corpus import Kit, _blank_field_signed, _signed
+from .corpus_kit import Kit
+from .test_verdict_corpus import _blank_field_signed, _signed
 
 EMPTY_AREA = "hiển thị nội dung mới ở vùng trống"
 OVER_SIGNED = "được vẽ đè lên nội dung đã ký"

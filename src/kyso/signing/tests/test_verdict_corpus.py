@@ -24,17 +24,10 @@ from . import corpus_malformed as M
 from .etsi_check import assert_schema_shaped, expected_indications, indications
 from . import corpus_pdf as P
 from . import corpus_xml as X
-from .helpers import foreign_ca, key_pem, pem, person_cert, run
+from .helpers import foreign_ca, key_pem, pem, run
 
 PASSED, FAILED, INDET = "TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE"
 SIG_CONSTRAINTS, FORMAT = "SIG_CONSTRAINTS_FAILURE", "FORMAT_FAILURE"
-
-
-class Kit:
-    def __init__(self, make, chain):
-        issued, key = make("person", key_spec="p256")
-        self.cert, self.key, self.chain = issued.certificate, key.private_key(), chain
-        self.pdf = P.Signer(self.cert, self.key, chain)
 
 
 def _signed(k, field=False):
@@ -139,11 +132,6 @@ PDF_CASES = [
 ]
 
 
-@pytest.fixture
-def kit(make, chain):
-    return Kit(make, chain)
-
-
 def verdicts(data: bytes, name: str, tmp_path, capsys):
     """(CLI exit code, CLI JSON, API JSON) for one file; the CLI's ETSI TS 119 102-2 report must be
     schema-shaped and say the same."""
@@ -188,31 +176,22 @@ def assert_case(data, name, indication, sub, reason, tmp_path, capsys):
     return cli
 
 
+def assert_built_case(case, kit, ext, tmp_path, capsys):
+    """A case (id, builder, indication, sub-indication, reason): its file built with `kit` and verified as
+    `<id>.<ext>` (`assert_case`); the CLI's report."""
+    name, build, indication, sub, reason = case
+    return assert_case(build(kit), f"{name}.{ext}", indication, sub, reason, tmp_path, capsys)
+
+
 @pytest.mark.parametrize("case", PDF_CASES, ids=[c[0] for c in PDF_CASES])
 def test_pdf_corpus(kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    cli = assert_case(build(kit), f"{name}.pdf", indication, sub, reason, tmp_path, capsys)
+    cli = assert_built_case(case, kit, "pdf", tmp_path, capsys)
     for sig in cli["signatures"]:
         if sig["modifications"] is not None:
             assert sig["modifications"]["level"] in ("none", "lta_updates", "form_filling", "annotations", "other")
 
 
 # ---- XML -------------------------------------------------------------------------------------------------
-
-class RsaKit(Kit):
-    def __init__(self, make, chain, tmp):
-        issued, key = make("person", key_spec="rsa2048")
-        self.cert, self.key, self.chain, self.tmp = issued.certificate, key.private_key(), chain, tmp
-        self.pdf = P.Signer(self.cert, self.key, chain)
-
-    def xmlsec(self, tpl=None, **kw):
-        return X.xmlsec_sign(self.tmp, tpl or X.template(), self.cert, self.key, **kw)
-
-    def odd_cert(self, **kw):
-        """A certificate of our CA for a fresh key with the given validity (person_cert)."""
-        key = kw.pop("key", None) or rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        return person_cert(key.public_key(), **kw), key
-
 
 def _xml_other_cert(k):
     other, _other_key = k.odd_cert()
@@ -315,13 +294,6 @@ XML_CASES = [
 ]
 
 
-@pytest.fixture
-def rsa_kit(make, chain, tmp_path):
-    work = tmp_path / "work"
-    work.mkdir()
-    return RsaKit(make, chain, work)
-
-
 def _pdf_rsa1024(k):
     cert, key = k.odd_cert(key=rsa.generate_private_key(public_exponent=65537, key_size=1024))
     return P.Signer(cert, key, k.chain).sign(P.base_pdf())
@@ -342,14 +314,12 @@ PDF_RSA_CASES = [
 
 @pytest.mark.parametrize("case", PDF_RSA_CASES, ids=[c[0] for c in PDF_RSA_CASES])
 def test_pdf_algorithm_and_time_corpus(rsa_kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    assert_case(build(rsa_kit), f"{name}.pdf", indication, sub, reason, tmp_path, capsys)
+    assert_built_case(case, rsa_kit, "pdf", tmp_path, capsys)
 
 
 @pytest.mark.parametrize("case", XML_CASES, ids=[c[0] for c in XML_CASES])
 def test_xml_corpus(rsa_kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    cli = assert_case(build(rsa_kit), f"{name}.xml", indication, sub, reason, tmp_path, capsys)
+    cli = assert_built_case(case, rsa_kit, "xml", tmp_path, capsys)
     assert cli["algorithm_policy"].startswith("Kyso-ALG")
 
 
@@ -422,8 +392,7 @@ CMS_CASES = [
 
 @pytest.mark.parametrize("case", CMS_CASES, ids=[c[0] for c in CMS_CASES])
 def test_cms_corpus(rsa_kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    assert_case(build(rsa_kit), f"{name}.p7s", indication, sub, reason, tmp_path, capsys)
+    assert_built_case(case, rsa_kit, "p7s", tmp_path, capsys)
 
 
 # ---- Malformed signed files: an indication, never a refusal (EN 319 102-1, 5.2.2) ---------------------------

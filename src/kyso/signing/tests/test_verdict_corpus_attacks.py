@@ -23,7 +23,7 @@ from . import corpus_endesive as E
 from . import corpus_pdf as P
 from . import corpus_xml as X
 from .helpers import foreign_ca
-from .test_verdict_corpus import (FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, Kit, RsaKit, assert_case,
+from .test_verdict_corpus import (FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, assert_built_case,
                                   assert_refused)
 
 CRYPTO = "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"
@@ -221,28 +221,14 @@ ENDESIVE_CASES = [
 ]
 
 
-@pytest.fixture
-def kit(make, chain):
-    return Kit(make, chain)
-
-
 @pytest.mark.parametrize("case", PDF_ATTACKS, ids=[c[0] for c in PDF_ATTACKS])
 def test_pdf_attack_corpus(kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    assert_case(build(kit), f"{name}.pdf", indication, sub, reason, tmp_path, capsys)
-
-
-@pytest.fixture
-def rsa_kit(make, chain, tmp_path):
-    work = tmp_path / "work"
-    work.mkdir()
-    return RsaKit(make, chain, work)
+    assert_built_case(case, kit, "pdf", tmp_path, capsys)
 
 
 @pytest.mark.parametrize("case", ENDESIVE_CASES, ids=[c[0] for c in ENDESIVE_CASES])
 def test_endesive_pdf_corpus(rsa_kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    assert_case(build(rsa_kit), f"{name}.pdf", indication, sub, reason, tmp_path, capsys)
+    assert_built_case(case, rsa_kit, "pdf", tmp_path, capsys)
 
 
 # ---- XML ---------------------------------------------------------------------------------------------------
@@ -306,8 +292,7 @@ XML_ATTACKS = [
 
 @pytest.mark.parametrize("case", XML_ATTACKS, ids=[c[0] for c in XML_ATTACKS])
 def test_xml_attack_corpus(rsa_kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    assert_case(build(rsa_kit), f"{name}.xml", indication, sub, reason, tmp_path, capsys)
+    assert_built_case(case, rsa_kit, "xml", tmp_path, capsys)
 
 
 @pytest.mark.parametrize("data", [
@@ -360,8 +345,7 @@ CMS_ATTACKS = [
 
 @pytest.mark.parametrize("case", CMS_ATTACKS, ids=[c[0] for c in CMS_ATTACKS])
 def test_cms_attack_corpus(rsa_kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    assert_case(build(rsa_kit), f"{name}.p7s", indication, sub, reason, tmp_path, capsys)
+    assert_built_case(case, rsa_kit, "p7s", tmp_path, capsys)
 
 
 XADES_NS = "http://uri.etsi.org/01903/v1.3.2#"
@@ -401,5 +385,4 @@ XADES_ATTACKS = [
 
 @pytest.mark.parametrize("case", XADES_ATTACKS, ids=[c[0] for c in XADES_ATTACKS])
 def test_xades_attack_corpus(rsa_kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    assert_case(build(rsa_kit), f"{name}.xml", indication, sub, reason, tmp_path, capsys)
+    assert_built_case(case, rsa_kit, "xml", tmp_path, capsys)

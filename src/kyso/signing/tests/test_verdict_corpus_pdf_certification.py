@@ -14,7 +14,7 @@ from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm
 from . import corpus_attacks as A
 from . import corpus_pdf as P
 from . import corpus_pdf_certification as Z
-from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, Kit, assert_case
+from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, assert_case
 
 N = generic.NameObject
 
@@ -254,11 +254,6 @@ CASES = [
     ("malformed-deep-nesting", lambda k: Z.deep_nesting(_signed(k)), INDET, SIG_CONSTRAINTS,
      "a later update whose catalogue holds an array nested 20 000 deep", None),
 ]
-
-
-@pytest.fixture
-def kit(make, chain):
-    return Kit(make, chain)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])

@@ -16,7 +16,7 @@ from . import corpus_attacks as A
 from . import corpus_cms as C
 from . import corpus_pdf as P
 from . import corpus_pdf_variants as V
-from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, Kit, assert_case
+from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, assert_built_case
 
 def _signed(k, base=None, **kw):
     return k.pdf.sign(base if base is not None else P.base_pdf(), **kw)
@@ -139,12 +139,6 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def kit(make, chain):
-    return Kit(make, chain)
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_pdf_variant_corpus(kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    assert_case(build(kit), f"{name}.pdf", indication, sub, reason, tmp_path, capsys)
+    assert_built_case(case, kit, "pdf", tmp_path, capsys)

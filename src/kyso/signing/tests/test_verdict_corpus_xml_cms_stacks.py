@@ -28,7 +28,7 @@ from kyso.signing.verify import verify_bytes
 from . import corpus_cms as C
 from . import corpus_xml as X
 from .helpers import foreign_ca, key_pem, pem, person_cert, run
-from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, assert_case, assert_refused
+from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, assert_built_case, assert_refused
 from .test_verdict_corpus import _openssl_cms
 from .test_verdict_corpus_xml_cms_variants import _vietnamese_reasons, _xmlsec_id, assert_content_case
 
@@ -58,9 +58,7 @@ class Kit:
 
 
 @pytest.fixture
-def kit(make, chain, tmp_path):
-    work = tmp_path / "work"
-    work.mkdir()
+def kit(make, chain, work):
     return Kit(make, chain, work)
 
 
@@ -410,8 +408,7 @@ XML_STACKS = [
 
 @pytest.mark.parametrize("case", XML_STACKS, ids=[c[0] for c in XML_STACKS])
 def test_xml_stacks_corpus(kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    _vietnamese_reasons(assert_case(build(kit), f"{name}.xml", indication, sub, reason, tmp_path, capsys))
+    _vietnamese_reasons(assert_built_case(case, kit, "xml", tmp_path, capsys))
 
 
 # ---- CMS ------------------------------------------------------------------------------------------------------
@@ -554,8 +551,7 @@ CMS_STACKS = [
 
 @pytest.mark.parametrize("case", CMS_STACKS, ids=[c[0] for c in CMS_STACKS])
 def test_cms_stacks_corpus(kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    _vietnamese_reasons(assert_case(build(kit), f"{name}.p7s", indication, sub, reason, tmp_path, capsys))
+    _vietnamese_reasons(assert_built_case(case, kit, "p7s", tmp_path, capsys))
 
 
 def test_the_report_says_which_signer_fails(kit, tmp_path, capsys):

@@ -28,7 +28,8 @@ from kyso.signing.xml import unsigned_xades_bb
 from . import corpus_cms as C
 from . import corpus_xml as X
 from .helpers import key_pem, pem, person_cert, run
-from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, RsaKit, assert_case, assert_refused
+from .corpus_kit import RsaKit
+from .test_verdict_corpus import FAILED, FORMAT, INDET, PASSED, SIG_CONSTRAINTS, assert_built_case, assert_refused
 
 CRYPTO = "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"
 HASH, SIG_CRYPTO, NO_CERT = "HASH_FAILURE", "SIG_CRYPTO_FAILURE", "NO_SIGNING_CERTIFICATE_FOUND"
@@ -50,13 +51,6 @@ def no_network(monkeypatch):
         return real(self, address, *args)
     real = socket.socket.connect
     monkeypatch.setattr(socket.socket, "connect", refuse)
-
-
-@pytest.fixture
-def rsa_kit(make, chain, tmp_path):
-    work = tmp_path / "work"
-    work.mkdir()
-    return RsaKit(make, chain, work)
 
 
 # ---- XML helpers ----------------------------------------------------------------------------------------------
@@ -377,9 +371,7 @@ class Kit(RsaKit):
 
 
 @pytest.fixture
-def kit(make, chain, tmp_path):
-    work = tmp_path / "work"
-    work.mkdir()
+def kit(make, chain, work):
     return Kit(make, chain, work)
 
 
@@ -394,8 +386,7 @@ def _vietnamese_reasons(report: dict) -> None:
 
 @pytest.mark.parametrize("case", XML_VARIANTS, ids=[c[0] for c in XML_VARIANTS])
 def test_xml_variant_corpus(kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    _vietnamese_reasons(assert_case(build(kit), f"{name}.xml", indication, sub, reason, tmp_path, capsys))
+    _vietnamese_reasons(assert_built_case(case, kit, "xml", tmp_path, capsys))
 
 
 # ---- CMS -----------------------------------------------------------------------------------------------------
@@ -527,8 +518,7 @@ CMS_VARIANTS = [
 
 @pytest.mark.parametrize("case", CMS_VARIANTS, ids=[c[0] for c in CMS_VARIANTS])
 def test_cms_variant_corpus(kit, case, tmp_path, capsys):
-    name, build, indication, sub, reason = case
-    _vietnamese_reasons(assert_case(build(kit), f"{name}.p7s", indication, sub, reason, tmp_path, capsys))
+    _vietnamese_reasons(assert_built_case(case, kit, "p7s", tmp_path, capsys))
 
 
 def _cli(data: bytes, content: bytes | None, tmp_path, capsys) -> tuple[int, dict]:
