@@ -16,7 +16,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from . import corpus_cms as C
-from .corpus_pdf import TEXT_RECT, N, _appearance, _num, _write, append_annotation, base_pdf
+from .corpus_pdf import TEXT_RECT, N, _appearance, _num, _write, append_annotation, base_pdf, form_updated
 
 OPAQUE = b"1 g 0 0 270 40 re f 0 g BT /F1 24 Tf 12 10 Td (TRA 900 000 DONG) Tj ET"
 
@@ -212,11 +212,7 @@ def need_appearances(data: bytes) -> bytes:
     w = IncrementalPdfFileWriter(io.BytesIO(data))
     form = w.root["/AcroForm"]
     form[N("/NeedAppearances")] = generic.BooleanObject(True)
-    raw = w.root.raw_get("/AcroForm")
-    if isinstance(raw, generic.IndirectObject):
-        w.mark_update(raw)
-    else:
-        w.update_root()
+    form_updated(w)
     return _write(w)
 
 
@@ -495,11 +491,7 @@ def add_text_field(data: bytes, rect, value: bytes = b"TRA 900 000 DONG") -> byt
     page[N("/Annots")] = generic.ArrayObject([*page.get("/Annots", []), fld])
     form = w.root["/AcroForm"]
     form["/Fields"].append(fld)
-    raw = w.root.raw_get("/AcroForm")
-    if isinstance(raw, generic.IndirectObject):
-        w.mark_update(raw)
-    else:
-        w.update_root()
+    form_updated(w)
     w.update_container(page)
     return _write(w)
 

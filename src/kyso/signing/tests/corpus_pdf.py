@@ -89,6 +89,15 @@ def _write(w) -> bytes:
     return out.getvalue()
 
 
+def form_updated(w) -> None:
+    """Mark the catalogue's /AcroForm as changed (its own object, or the catalogue holding it)."""
+    raw = w.root.raw_get("/AcroForm")
+    if isinstance(raw, generic.IndirectObject):
+        w.mark_update(raw)
+    else:
+        w.update_root()
+
+
 def append_annotation(w, page, annot) -> bytes:
     """`annot` added as an object of its own at the end of `page`'s /Annots, and the update written."""
     annots = generic.ArrayObject(list(page.get("/Annots", generic.ArrayObject())))

@@ -19,8 +19,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from . import corpus_cms as C
 from .corpus_attacks import FORGED, _last, _stream, append_update, content_id, hand_sign
-from .corpus_pdf import N, _appearance, _num, _write, append_annotation, base_pdf
-from .corpus_pdf_variants import add_sig_field, form_updated
+from .corpus_pdf import N, _appearance, _num, _write, append_annotation, base_pdf, form_updated
+from .corpus_pdf_variants import add_sig_field
 
 
 def _writer(data: bytes) -> IncrementalPdfFileWriter:

@@ -16,7 +16,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields
 
 from .corpus_attacks import FORGED, _last, _stream, append_update, content_id
-from .corpus_pdf import N, _appearance, _num, _write, append_annotation
+from .corpus_pdf import N, _appearance, _num, _write, append_annotation, form_updated
 
 
 def _reader(data: bytes) -> PdfFileReader:
@@ -193,15 +193,6 @@ def add_sig_field(w, value, name: str = "Sig2", page_ref=None) -> None:
     w.update_container(page)
 
 
-def form_updated(w) -> None:
-    """Mark the catalogue's /AcroForm as changed (its own object, or the catalogue holding it)."""
-    raw = w.root.raw_get("/AcroForm")
-    if isinstance(raw, generic.IndirectObject):
-        w.mark_update(raw)
-    else:
-        w.update_root()
-
-
 # ---- /Contents spelled oddly -------------------------------------------------------------------------------
 
 def contents_edit(data: bytes, kind: str) -> bytes:
@@ -376,11 +367,7 @@ def xfa_added(data: bytes) -> bytes:
            b'<subform><draw><value><text>TRA 900 000 DONG</text></value></draw></subform></template></xdp:xdp>')
     form = w.root["/AcroForm"]
     form[N("/XFA")] = w.add_object(generic.StreamObject(stream_data=xdp))
-    raw = w.root.raw_get("/AcroForm")
-    if isinstance(raw, generic.IndirectObject):
-        w.mark_update(raw)
-    else:
-        w.update_root()
+    form_updated(w)
     return _write(w)
 
 
