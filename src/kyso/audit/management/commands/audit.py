@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from kyso.audit import chain
+from kyso.audit import chain, display
 from kyso.audit.models import AuditRecord
 
 
@@ -51,4 +52,6 @@ class Command(BaseCommand):
             return
         if action == "tail":
             for rec in AuditRecord.objects.order_by("-seq")[: opts["n"]]:
-                self.stdout.write(f"#{rec.seq} {rec.at:%Y-%m-%d %H:%M:%S} {rec.actor} {rec.action} {rec.object_type}:{rec.object_id}")
+                self.stdout.write(f"#{rec.seq}\t{timezone.localtime(rec.at):%d/%m/%Y %H:%M:%S}\t"
+                                  f"{display.actor_label(rec.actor)}\t{display.action_label(rec.action, rec.object_type)}\t"
+                                  f"{display.object_label(rec)}")

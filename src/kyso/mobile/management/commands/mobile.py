@@ -10,6 +10,8 @@ import json
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kyso.accounts.models import User
 from kyso.core.cli import acting_as_cli, fail
@@ -63,8 +65,9 @@ class Command(BaseCommand):
                 with acting_as_cli(), transaction.atomic():   # each phone number read is in the audit trail
                     administration.phones_shown(None, creds, via="cli.list")
                 for c in creds:
-                    self.stdout.write(f"{c.credential_id}\t{c.holder.username}\t{c.channel}\t{c.msisdn or '-'}\t"
-                                      f"{'enabled' if c.enabled else 'disabled'}\t{c.certificate.not_after:%Y-%m-%d}")
+                    self.stdout.write(f"{c.credential_id}\t{c.holder.username}\t{c.get_channel_display()}\t"
+                                      f"{c.msisdn or '-'}\t{_('in use') if c.enabled else _('switched off')}\t"
+                                      f"{timezone.localtime(c.certificate.not_after):%d/%m/%Y}")
             elif o["action"] == "requests":
                 qs = SignatureRequest.objects.select_related("credential__holder")
                 if o["user"]:
@@ -72,8 +75,9 @@ class Command(BaseCommand):
                 if o["state"]:
                     qs = qs.filter(state=o["state"])
                 for r in qs.order_by("-created_at")[:200]:
-                    self.stdout.write(f"{r.pk}\t{r.created_at:%Y-%m-%d %H:%M:%S}\t{r.credential.holder.username}\t"
-                                      f"{r.channel}\t{r.state}\t{r.display_text[:60]}")
+                    self.stdout.write(f"{r.pk}\t{timezone.localtime(r.created_at):%d/%m/%Y %H:%M:%S}\t"
+                                      f"{r.credential.holder.username}\t{r.get_channel_display()}\t"
+                                      f"{r.get_state_display()}\t{r.display_text[:60]}")
             else:
                 with acting_as_cli():
                     r = services.get_request(o["request_id"])

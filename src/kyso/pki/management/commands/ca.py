@@ -11,6 +11,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from kyso.core.cli import acting_as_cli, add_user_argument, fail, run, user_from
 from kyso.core.errors import KysoError
@@ -167,4 +168,5 @@ class Command(BaseCommand):
         if status:
             qs = qs.filter(status=status)
         for c in qs[:n]:
-            self.stdout.write(f"{c.serial} {c.profile:12s} {c.status:7s} {c.not_after:%Y-%m-%d} {c.common_name}")
+            self.stdout.write(f"{c.serial}\t{c.get_profile_display()}\t{c.get_status_display()}\t"
+                              f"{timezone.localtime(c.not_after):%d/%m/%Y}\t{c.common_name}")
