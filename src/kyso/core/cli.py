@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import sys
 from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from kyso.core import context, steps
 from kyso.core.errors import KysoError
@@ -75,3 +78,33 @@ def run(fn, *, user=None):
     if failure is not None:
         fail(failure)
     return result
+
+
+def cell(value, words: dict | None = None) -> str:
+    """One value of a listing as the operator reads it: a date dd/mm/yyyy, a moment in local time, a stored code
+    in words (`words` maps code to label), nothing as '-'."""
+    if value is None or value == "":
+        return "-"
+    if words is not None:
+        return str(words.get(value, value))
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if len(value) > 10 else \
+                dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%d/%m/%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+def write_rows(stdout, rows, cols, *, as_json: bool = False, words: dict | None = None) -> None:
+    """A listing: JSON as the API gives it (`--json`, for scripts), else tab-separated cells for a person."""
+    if as_json:
+        stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
+        return
+    words = words or {}
+    for row in rows:
+        stdout.write("\t".join(cell(row[c], words.get(c)) for c in cols))

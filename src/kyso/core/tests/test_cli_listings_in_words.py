@@ -21,7 +21,9 @@ def test_listings_speak_vietnamese(demo, pki, capsys):
         "mobile credentials": _listed(capsys, "mobile", "credentials"),
         "ca list": _listed(capsys, "ca", "list", "-n", "5"),
         "audit tail": _listed(capsys, "audit", "tail", "-n", "15"),
+        "workdays add": _listed(capsys, "workdays", "add", "24/01/2025", "3"),
     }
+    assert out["workdays add"].strip() == "05/02/2025"
     assert all(text.strip() for text in out.values()), out
     assert "đang dùng" in out["mobile credentials"] and "SIM" in out["mobile credentials"]
     for name, text in out.items():

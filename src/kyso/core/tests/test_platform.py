@@ -83,6 +83,6 @@ def test_kyso_console_script(tmp_path):
     assert out.returncode == 0, out.stderr
     out = subprocess.run([kyso, "workdays", "add", "2025-01-24", "3"], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "2025-02-05"
+    assert out.stdout.strip() == "05/02/2025"
     out = subprocess.run([kyso, "workdays", "add", "2025-02-30", "3"], capture_output=True, text=True, env=env)
     assert out.returncode == 2 and "workdays.bad_date" in out.stderr

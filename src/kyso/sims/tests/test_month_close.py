@@ -92,7 +92,7 @@ def test_api_page_and_cli(demo, lines, api, client, capsys):
     assert client.post("/sims/payment/", {"month": "2026-02"}).status_code == 302
     assert MonthClose.objects.filter(month=dt.date(2026, 2, 1)).exists()
     call_command("sims", "close", "--month", "2026-03", "--as", "cntt")
-    assert "2026-03\tđã chốt" in capsys.readouterr().out
+    assert "03/2026\tđã chốt" in capsys.readouterr().out
 
 
 def test_the_units_notice_and_a_wrong_month_read_months_as_mm_yyyy(demo, lines, it, as_user, client):

@@ -106,7 +106,7 @@ def test_negative_and_huge_counts_are_refused():
 
 def test_cli_add_and_between(capsys):
     call_command("workdays", "add", "2025-01-24", "3")
-    assert capsys.readouterr().out.strip() == "2025-02-05"
+    assert capsys.readouterr().out.strip() == "05/02/2025"
     call_command("workdays", "between", "2025-01-24", "2025-02-05")
     assert capsys.readouterr().out.strip() == "3"
 

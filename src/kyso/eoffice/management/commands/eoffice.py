@@ -13,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kyso.core import dates
-from kyso.core.cli import ActionCommand, add_user_argument, run, user_from
+from kyso.core.cli import ActionCommand, add_user_argument, cell, run, user_from, write_rows
 from kyso.core.errors import InvalidInput, NotFound
 from kyso.eoffice import services
 from kyso.eoffice.api.serializers import (IncomingItemSerializer, IncomingSerializer, OutgoingItemSerializer,
                                           OutgoingSerializer)
-from kyso.eoffice.models import IncomingDocument, OutgoingDocument
+from kyso.eoffice.models import IncomingDocument, IncomingState, OutgoingDocument, OutgoingState
 from kyso.org.models import Unit
 
 
@@ -57,13 +57,6 @@ class Command(ActionCommand):
         p.add_argument("--date", default="", help="the document's date, dd/mm/yyyy")
         add_user_argument(p)
 
-    def _write(self, rows, cols, as_json: bool):
-        if as_json:
-            self.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
-            return
-        for r in rows:
-            self.stdout.write("\t".join(str(r[c] if r[c] is not None else "-") for c in cols))
-
     def do_books(self, book="out", unit="", year=None, as_json=False, **o):
         filters = {**({"unit__code": unit} if unit else {}), **({"year": year} if year else {})}
         if book == "in":
@@ -71,12 +64,14 @@ class Command(ActionCommand):
             rows = IncomingItemSerializer(qs.order_by("unit__path", "-year", "arrival_number"), many=True).data
             cols = ["unit", "arrival_number", "received_at", "sender", "original_number", "indication", "state",
                     "subject"]
+            words = {"state": dict(IncomingState.choices)}
         else:
             qs = OutgoingDocument.objects.select_related("unit", "drafting_unit", "drafted_by", "signer").filter(
                 **filters)
             rows = OutgoingItemSerializer(qs.order_by("unit__path", "-year", "number"), many=True).data
             cols = ["issuer", "number_symbol", "issued_on", "state", "signer", "subject"]
-        self._write(rows, cols, as_json)
+            words = {"state": dict(OutgoingState.choices)}
+        write_rows(self.stdout, rows, cols, as_json=as_json, words=words)
 
     def do_show(self, id="", as_json=False, **o):
         data = _show(id)
@@ -87,7 +82,7 @@ class Command(ActionCommand):
             if k not in ("report", "history"):
                 self.stdout.write(f"{k}: {v}")
         for e in data.get("history", []):
-            self.stdout.write(f"  {e['at']}  {e['step']}  {e['by'] or '-'}  {e['note']}")
+            self.stdout.write(f"  {cell(e['at'])}  {e['step']}  {e['by'] or '-'}  {e['note']}")
 
     def do_receive(self, file="", unit="", sender="", subject="", number="", date="", user=None, **o):
         actor = user_from(user)

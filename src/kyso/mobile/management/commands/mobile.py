@@ -55,7 +55,7 @@ class Command(BaseCommand):
                 with acting_as_cli():
                     cred = services.enrol_credential(user, channel=o["channel"], pin=pin, msisdn=o["msisdn"],
                                                      key_spec=o["key"], days=o["days"])
-                self.stdout.write(f"{cred.credential_id}\t{cred.channel}\t{cred.msisdn or '-'}\t"
+                self.stdout.write(f"{cred.credential_id}\t{cred.get_channel_display()}\t{cred.msisdn or '-'}\t"
                                   f"{cred.certificate.serial}")
             elif o["action"] == "credentials":
                 qs = Credential.objects.select_related("holder", "certificate")

@@ -149,7 +149,7 @@ class Command(BaseCommand):
 
     def do_show(self, serial, **o):
         cert = revocation.find(serial)
-        self.stdout.write(f"{cert.serial} {cert.profile} {cert.get_status_display()} {cert.subject_dn}\n"
+        self.stdout.write(f"{cert.serial} {cert.get_profile_display()} {cert.get_status_display()} {cert.subject_dn}\n"
                           f"  {cert.not_before:%d/%m/%Y} → {cert.not_after:%d/%m/%Y}; khóa: {cert.key_location}")
 
     def do_chain(self, out, ca, **o):

@@ -105,7 +105,7 @@ class Command(BaseCommand):
             content = Path(o["content"]).read_bytes() if o["content"] else None
             out = extend(Path(o["input"]).read_bytes(), content)
             Path(o["output"]).write_bytes(out)
-            self.stdout.write(f"{o['output']} ({len(out)} bytes)")
+            self.stdout.write(f"{o['output']} ({len(out)} byte)")
             return
         if not o["cert"] or not (o["key"] or o["pkcs11_key"]):
             raise InvalidInput("signing.cli.key_required", _("Signing needs --cert and --key or --pkcs11-key."))
@@ -143,4 +143,4 @@ class Command(BaseCommand):
                                         seal_image=image if o["appearance"] == "organization" else None, page=page)
             out = sign_pdf(data, key, cert, chain=chain, level=o["level"] or "B-T", appearance=appearance)
         Path(o["output"]).write_bytes(out)
-        self.stdout.write(f"{o['output']} ({len(out)} bytes)")
+        self.stdout.write(f"{o['output']} ({len(out)} byte)")

@@ -13,11 +13,11 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from kyso.core.cli import ActionCommand, acting_as_cli, add_user_argument, run, user_from
+from kyso.core.cli import ActionCommand, acting_as_cli, add_user_argument, run, user_from, write_rows
 from kyso.core.errors import InvalidInput
 from kyso.sims import importing, privacy, report, services
 from kyso.sims.api.serializers import PaymentReportSerializer, SubscriptionItemSerializer
-from kyso.sims.models import SimSubscription
+from kyso.sims.models import SimSubscription, SubState
 
 
 class Command(ActionCommand):
@@ -53,12 +53,8 @@ class Command(ActionCommand):
         with acting_as_cli(), transaction.atomic():   # each number printed is in the audit trail
             full = privacy.shown(None, subs, "sims.cli")
         rows = SubscriptionItemSerializer(subs, many=True, context={"full": full}).data
-        if as_json:
-            self.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
-            return
-        for r in rows:
-            self.stdout.write("\t".join(str(r[c] if r[c] is not None else "-") for c in (
-                "unit", "msisdn", "carrier", "iccid", "holder_name", "plan", "in_service_on", "state")))
+        write_rows(self.stdout, rows, ("unit", "msisdn", "carrier", "iccid", "holder_name", "plan", "in_service_on",
+                                       "state"), as_json=as_json, words={"state": dict(SubState.choices)})
 
     def do_import(self, file="", dry_run=False, user=None, **o):
         actor = user_from(user)
@@ -76,7 +72,7 @@ class Command(ActionCommand):
     def do_close(self, month="", user=None, **o):
         actor = user_from(user)
         closed = run(lambda: services.close_month(actor, report.parse_month(month)), user=actor)
-        self.stdout.write(f"{closed.month:%Y-%m}\tđã chốt\t{closed.lines} thuê bao\t{closed.total_vnd} đồng")
+        self.stdout.write(f"{closed.month:%m/%Y}\tđã chốt\t{closed.lines} thuê bao\t{closed.total_vnd} đồng")
 
     def do_report(self, month="", unit="", output="text", out="", **o):
         with acting_as_cli(), transaction.atomic():   # each number printed is in the audit trail

@@ -33,7 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args, action=None, **o):
         try:
             if action == "add":
-                self.stdout.write(calendar.add_working_days(o["date"], o["days"]).isoformat())
+                self.stdout.write(f'{calendar.add_working_days(o["date"], o["days"]):%d/%m/%Y}')
             elif action == "between":
                 self.stdout.write(str(calendar.working_days_between(o["start"], o["end"])))
             elif action == "is":
