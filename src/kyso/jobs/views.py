@@ -12,15 +12,26 @@ from .uploads import file_names
 
 
 def describe(job: Job) -> dict:
-    """What a person reads about a job, also answered as JSON to the page that polls it."""
+    """What a person reads about a job, also answered as JSON to the page that polls it.
+
+    A file whose rows an import refused was read to its end, but nothing of it was written: it counts as refused,
+    not done, and the text says so (the rows and reasons follow on the page)."""
+    rows = _rows(job.result)
+    file_refused = bool(rows) and not job.result.get("applied")
+    refused_rows = len(job.result.get("rejected") or []) if file_refused else 0
+    done, failed = job.done - file_refused, len(job.failures) + file_refused
+    if file_refused:
+        text = _("Nothing was written: %(rows)s rows of the file were refused (see below); correct them and send "
+                 "the file again.") % {"rows": refused_rows}
+    else:
+        text = _("%(done)s done, %(failed)s refused, of %(total)s") % {"done": done, "failed": failed,
+                                                                       "total": job.total}
     return {"id": job.id, "kind": job.kind, "label": label_of(job.kind), "state": job.state,
             "state_label": str(job.get_state_display()), "total": job.total, "position": job.position,
-            "done": job.done, "failed": len(job.failures), "percent": job.percent, "ended": job.ended,
+            "done": done, "failed": failed, "percent": job.percent, "ended": job.ended,
             "failures": [{"item": _item(job, f.get("item")), "message": f.get("message", "")}
                          for f in job.failures[:200]],
-            "error": job.error_message, "rows": _rows(job.result),
-            "text": _("%(done)s done, %(failed)s refused, of %(total)s") % {
-                "done": job.done, "failed": len(job.failures), "total": job.total}}
+            "error": job.error_message, "rows": rows, "text": text}
 
 
 def _item(job: Job, item):
