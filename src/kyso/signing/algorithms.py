@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -142,6 +144,55 @@ def check(sig: r.SignatureReport, digests=(), public_keys=(), *, poe: dt.datetim
                 "nothing proves the signature existed before then.") % {"policy": POLICY_NAME, "names": names},
               indeterminate=r.CRYPTO_CONSTRAINTS_FAILURE_NO_POE)
     return False
+
+
+def judged_at(at: dt.datetime | None, trust=None) -> dt.datetime:
+    """The time a time-stamp is judged at: the proof of existence of a newer one, else the day judged (`trust.now`),
+    else the clock."""
+    return at or getattr(trust, "now", None) or dt.datetime.now(dt.timezone.utc)
+
+
+def token_weak(signed_data, tsa_cert, *, at: dt.datetime) -> list[Finding]:
+    """The algorithms of an RFC 3161 time-stamp token not reliable at `at`: the hash of its message imprint, the
+    digests of its SignerInfo, the authority's key and the hash of the authority's certificate signature
+    (`tsa_cert`: pyHanko's signing certificate of the token, asn1crypto). Nothing for an unreadable token: the
+    time-stamp validation itself reports that."""
+    try:
+        info = signed_data["signer_infos"][0]
+        imprint = signed_data["encap_content_info"]["content"].parsed["message_imprint"]
+        digests = [imprint["hash_algorithm"]["algorithm"].native, *signer_info_digests(info)]
+        keys = []
+        if tsa_cert is not None:
+            cert = x509.load_der_x509_certificate(tsa_cert.dump())
+            if cert.signature_hash_algorithm is not None:
+                digests.append(cert.signature_hash_algorithm.name)
+            keys.append(cert.public_key())
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError, UnsupportedAlgorithm):
+        return []
+    return weak([d for d in digests if d], keys, at=at)
+
+
+def weak_timestamp(sig: r.SignatureReport, findings: list[Finding], *, archive: bool) -> None:
+    """EN 319 102-1, 5.2.8 applied to a time-stamp token (5.4): one whose algorithms the policy rejects at the
+    time it is judged proves nothing (no POE), as if it were absent."""
+    until = _("reliable until")
+    names = ", ".join(f"{f.what} ({until} {f.until:%d/%m/%Y})" for f in findings)
+    if archive:
+        message = _("The archive time-stamp uses algorithms no longer reliable under the algorithm policy "
+                    "%(policy)s: %(names)s; it proves nothing about when the signature existed.")
+    else:
+        message = _("The signature time-stamp uses algorithms no longer reliable under the algorithm policy "
+                    "%(policy)s: %(names)s; it proves nothing about when the signature existed.")
+    sig.check("timestamp.archive_algorithms" if archive else "timestamp.algorithms", False,
+              message % {"policy": POLICY_NAME, "names": names}, indeterminate=r.CRYPTO_CONSTRAINTS_FAILURE_NO_POE)
+
+
+def timestamp_holds(sig: r.SignatureReport, signed_data, tsa_cert, *, at: dt.datetime) -> bool:
+    """A signature time-stamp meets the policy at `at`; else that is recorded on `sig` and it proves nothing."""
+    findings = token_weak(signed_data, tsa_cert, at=at)
+    if findings:
+        weak_timestamp(sig, findings, archive=False)
+    return not findings
 
 
 def signer_info_digests(signer_info) -> list[str]:

@@ -138,7 +138,7 @@ def _verify_signer(signed: cms.SignedData, signer_info, sig: r.SignatureReport, 
         return
     fill(sig, status, trust, other_certs=[x509.load_der_x509_certificate(c.chosen.dump())
                                           for c in (signed["certificates"] or []) if c.name == "certificate"],
-         ts_at=existed_at)
+         ts_at=existed_at, signer_info=signer_info)
     sig.signing_time = sig.signing_time or _signing_time(signer_info)
     sig.level = level
     algorithms.judge(sig, algorithms.signer_info_digests(signer_info))

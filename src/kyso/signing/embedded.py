@@ -27,7 +27,7 @@ from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 
 from kyso.core import display
 
-from . import cades, report as r
+from . import algorithms, cades, report as r
 from .material import SIGNATURE_TIME_STAMP, Material
 from .trust import TrustStore
 from .xades_lt import (DS, XADES, XADES141, C14N_ALGORITHMS, EXC_C14N, archive_input, embedded_values,
@@ -213,18 +213,26 @@ def _archive_token(token: cms.ContentInfo, octets: bytes, trust: TrustStore, sig
             token["content"], trust.validation_context(at=at), lambda algo: hashlib.new(algo, octets).digest()))
     except Exception as exc:  # noqa: BLE001 - a broken archive time-stamp is reported, not raised
         return _broken(sig, exc)
-    return archive_check(sig, intact=bool(status.get("intact") and status.get("valid")),
-                         when=None if status.get("trust_problem_indic") is not None else status["timestamp"])
+    intact = bool(status.get("intact") and status.get("valid"))
+    weak = algorithms.token_weak(token["content"], status.get("signing_cert"),
+                                 at=algorithms.judged_at(at, trust)) if intact else []
+    problem = status.get("trust_problem_indic")
+    return archive_check(sig, intact=intact, when=None if problem is not None else status["timestamp"],
+                         detail=problem, weak=weak)
 
 
-def archive_check(sig: r.SignatureReport, *, intact: bool, when: dt.datetime | None, detail=None):
+def archive_check(sig: r.SignatureReport, *, intact: bool, when: dt.datetime | None, detail=None, weak=()):
     """Record how an archive time-stamp (XAdES, CAdES) or a document time-stamp after the signature (PAdES)
     stands: it matches what it covers (else the signature or its validation data changed after it was
-    time-stamped), and its authority is trusted at the time it is judged. Its time when it holds, else False."""
+    time-stamped), its algorithms meet the policy (`weak`: those that do not) and its authority is trusted at the
+    time it is judged. Its time when it holds, else False."""
     if not intact:
         sig.check("timestamp.archive_invalid", False,
                   _("The archive time-stamp does not match the signature and its validation data."), detail=detail,
                   indeterminate=r.SIG_CONSTRAINTS_FAILURE)
+        return False
+    if weak:
+        algorithms.weak_timestamp(sig, list(weak), archive=True)
         return False
     if when is None:
         sig.check("timestamp.archive_untrusted", False, _("The authority of the archive time-stamp is not trusted."),

@@ -2,7 +2,8 @@
 document time-stamp is judged now, each older one at the time of the next newer one that held, and a
 signature's own time-stamp at the time of the oldest document time-stamp after it that held. So a signature
 whose time-stamping authority's certificate has expired since still verifies, as long as the archive was
-renewed (`pades_lt.extend`) while that certificate was valid."""
+renewed (`pades_lt.extend`) while that certificate was valid. A document time-stamp whose algorithms the policy
+rejects at the time it is judged holds no more than an untrusted one (EN 319 102-1, 5.2.8)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from pyhanko.sign.validation import async_validate_pdf_timestamp
 
+from . import algorithms
 from .trust import TrustStore
 
 log = logging.getLogger(__name__)
@@ -21,12 +23,14 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Stamp:
     """One document time-stamp as judged: `time` when it holds; else whether its message imprint matched
-    (`intact`: the bytes it covers are those it time-stamped) and why it did not hold (`detail`)."""
+    (`intact`: the bytes it covers are those it time-stamped) and why it did not hold (`detail`; `weak`: the
+    algorithms the policy rejects at the time it is judged)."""
 
     revision: int
     time: dt.datetime | None
     intact: bool = True
     detail: object = None
+    weak: tuple = ()
 
 
 def judged(reader, trust: TrustStore) -> list[Stamp]:
@@ -43,6 +47,11 @@ def judged(reader, trust: TrustStore) -> list[Stamp]:
         except Exception as exc:  # noqa: BLE001 - a time-stamp pyHanko cannot judge proves nothing
             log.debug("document time-stamp %s not validated: %s", ts.field_name, exc)
             out.append(Stamp(ts.signed_revision, None, intact=False, detail=exc))
+            break
+        weak = algorithms.token_weak(ts.signed_data, status.signing_cert, at=algorithms.judged_at(at, trust)) \
+            if status.intact and status.valid else []
+        if weak:
+            out.append(Stamp(ts.signed_revision, None, weak=tuple(weak)))
             break
         if not (status.intact and status.valid and status.trusted):
             out.append(Stamp(ts.signed_revision, None, intact=bool(status.intact and status.valid),

@@ -110,7 +110,8 @@ def verify_fields(data: bytes, reader, fields, report: r.DocumentReport, trust: 
                       indeterminate=r.SIG_CONSTRAINTS_FAILURE)
         for stamp in reversed(stamps):      # oldest first, as they were added; each one covers the signature
             if stamp.revision > emb.signed_revision:
-                archive_check(sig, intact=stamp.intact, when=stamp.time, detail=stamp.detail)
+                archive_check(sig, intact=stamp.intact, when=stamp.time, detail=stamp.detail,
+                              weak=stamp.weak)
         try:
             changes = pdfchanges.analyse(emb, embs, data, br.end)
         except Exception as exc:  # noqa: BLE001 - what cannot be analysed is not explained
@@ -205,7 +206,8 @@ def verify_signature(emb: EmbeddedPdfSignature, sig: r.SignatureReport, trust: T
         sig.check("format.invalid", False, _("The signature is malformed."), detail=exc, fail=r.FORMAT_FAILURE)
         return
     fill(sig, status, trust, other_certs=[x509.load_der_x509_certificate(c.dump()) for c in
-                                          _safe(lambda: emb.other_embedded_certs)], ts_at=existed_at)
+                                          _safe(lambda: emb.other_embedded_certs)], ts_at=existed_at,
+         signer_info=emb.signer_info)
     sig.level = pdf_level(emb, status)
     if sig.level == "B-LTA" and existed_at is None:
         sig.level = "B-LT"          # a document time-stamp follows, but none of them holds

@@ -6,20 +6,22 @@ from __future__ import annotations
 from cryptography import x509
 from django.utils.translation import gettext as _
 from pyhanko.sign.ades.report import AdESFailure
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 
 from kyso.core import display
 
-from . import report as r
+from . import algorithms, report as r
 from .certcheck import check_certificate, describe, timestamp_untrusted, usage_allows_signing
 
 # A document signature needs digitalSignature or nonRepudiation (person and organisation profiles).
 KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
 
-def fill(sig: r.SignatureReport, status, trust=None, other_certs=(), ts_at=None) -> None:
+def fill(sig: r.SignatureReport, status, trust=None, other_certs=(), ts_at=None, signer_info=None) -> None:
     """`other_certs`: the certificates the signature carries (to tell a chain failure's real cause); `ts_at`: the
-    time the signature time-stamp was judged at (None: now)."""
+    time the signature time-stamp was judged at (None: now); `signer_info`: the SignerInfo whose time-stamp token is
+    judged by the algorithm policy at that time."""
     from cryptography.hazmat.primitives import serialization  # noqa: F401
 
     cert = x509.load_der_x509_certificate(status.signing_cert.dump())
@@ -36,8 +38,12 @@ def fill(sig: r.SignatureReport, status, trust=None, other_certs=(), ts_at=None)
         return
     sig.check("integrity.signature", True, _("The signature value matches the signer's public key."))
     ts = getattr(status, "timestamp_validity", None)
+    ts_token = _signature_timestamp(signer_info) if ts is not None else None
     if ts is not None:
-        if ts.intact and ts.valid and ts.trusted:
+        if ts.intact and ts.valid and ts_token is not None and not algorithms.timestamp_holds(
+                sig, ts_token, ts.signing_cert, at=algorithms.judged_at(ts_at, trust)):
+            pass        # no proof of existence: judged as if there were no time-stamp
+        elif ts.intact and ts.valid and ts.trusted:
             sig.timestamp_time = ts.timestamp
             sig.check("timestamp.valid", True, _("Signature timestamp from a trusted authority: %(time)s") % {
                 "time": display.when(ts.timestamp, seconds=True)})
@@ -108,3 +114,13 @@ def fill(sig: r.SignatureReport, status, trust=None, other_certs=(), ts_at=None)
         sig.check(code, False, message, fail=name)
     else:
         sig.check(code, False if code != "certificate.revocation_unknown" else None, message, indeterminate=name)
+
+
+def _signature_timestamp(signer_info):
+    """The SignedData of the signature time-stamp pyHanko judged (the first one), or None."""
+    if signer_info is None:
+        return None
+    try:
+        return next(extract_tst_data_iter(signer_info, signed=False), None)
+    except (KeyError, ValueError, TypeError):
+        return None

@@ -373,6 +373,9 @@ def _timestamp(sig_el, trust: TrustStore, sig: r.SignatureReport, at: dt.datetim
         sig.check("timestamp.invalid", False, _("The signature timestamp does not match the signature."),
                   fail=r.HASH_FAILURE)
         return None
+    if not algorithms.timestamp_holds(sig, signed_data, status.get("signing_cert"),
+                                      at=algorithms.judged_at(at, trust)):
+        return None
     if status.get("trust_problem_indic") is not None:
         timestamp_untrusted(sig, x509.load_der_x509_certificate(status["signing_cert"].dump()), trust=trust, at=at)
         return None
