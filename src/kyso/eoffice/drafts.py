@@ -17,7 +17,8 @@ from .drafting import render_draft
 from .flows import DRAFT, DRAFT_STEP, OUTGOING, refused, wrote
 from .models import TITLES, Attachment, DocType, OutgoingDocument, OutgoingState as S, Recipient, Urgency
 from .permissions import EOFFICE_DRAFT, EOFFICE_REVIEW, EOFFICE_SIGN
-from .rules import PDF, check_attachments, check_pdf, event, field_errors, issuing_unit_for, notify, symbol_for
+from .rules import PDF, check_attachments, check_pdf, event, field_errors, issuing_unit_for, named, notify, \
+    symbol_for
 
 
 def _check_fields(subject, doc_type, urgency, caption, on_behalf_of) -> None:
@@ -72,7 +73,8 @@ def create_draft(user, *, subject: str, signer, signer_title: str = "", doc_type
     def step(attempt):
         _check_fields(subject, doc_type, urgency, caption, on_behalf_of)
         issuer = issuing_unit_for(drafting_unit)
-        title = _check_signer(user, signer, signer_title, issuer)
+        leader = named(signer)
+        title = _check_signer(user, leader, signer_title, issuer)
         units = _recipients(recipients, issuer, external_recipients)
         files = check_attachments(attachments, pdf_only=True)
         content, name = data, filename
@@ -92,7 +94,7 @@ def create_draft(user, *, subject: str, signer, signer_title: str = "", doc_type
                       unit_path=issuer.path)
         doc = OutgoingDocument.objects.create(
             unit=issuer, drafting_unit=drafting_unit, doc_type=doc_type, subject=subject[:500], urgency=urgency,
-            drafted_by=user, signer=signer, signer_title=title[:150], caption=caption,
+            drafted_by=user, signer=leader, signer_title=title[:150], caption=caption,
             on_behalf_of=on_behalf_of[:150], draft=draft, external_recipients=external_recipients.strip())
         for unit in units:
             Recipient.objects.create(document=doc, unit=unit)
@@ -119,22 +121,24 @@ def replace_draft(doc: OutgoingDocument, user, data: bytes, filename: str = "") 
 
 
 def submit_for_review(doc: OutgoingDocument, user, reviewer=None) -> OutgoingDocument:
-    """Send the draft for review — to a named reviewer (never the drafter himself), or to the unit's reviewers."""
+    """Send the draft for review — to a named reviewer (an account or a login; never the drafter himself), or to
+    the unit's reviewers. An unknown login is refused as one who may not review the unit's drafts is."""
     def body(attempt):
+        person = named(reviewer)
         if reviewer is not None:
-            if wrote(doc, reviewer) and not steps.exception_allows(
-                    reviewer, OUTGOING.step("review"), DRAFT_STEP, doc):
+            if person is not None and wrote(doc, person) and not steps.exception_allows(
+                    person, OUTGOING.step("review"), DRAFT_STEP, doc):
                 raise InvalidInput("eoffice.reviewer.own_draft",
                                    _("A draft is reviewed by someone other than its drafter."),
                                    fields={"reviewer": ("own_draft", _("Name someone other than the drafter."))})
-            if not scope.can(reviewer, EOFFICE_REVIEW, doc.drafting_unit):
+            if person is None or not scope.can(person, EOFFICE_REVIEW, doc.drafting_unit):
                 raise InvalidInput("eoffice.reviewer.invalid", _("The reviewer may not review drafts of this unit."))
-        doc.reviewer = reviewer
+        doc.reviewer = person
         doc.state = S.IN_REVIEW
         doc.save()
         event(doc, "submitted", user)
-        if reviewer is not None:
-            notify(reviewer, _("A draft waits for your review: %(s)s") % {"s": doc.subject[:120]},
+        if person is not None:
+            notify(person, _("A draft waits for your review: %(s)s") % {"s": doc.subject[:120]},
                    _("Draft to review"), "eoffice.review", doc)
 
     return OUTGOING.perform("submit", doc, actor=user, body=body)

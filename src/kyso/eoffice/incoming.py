@@ -20,8 +20,8 @@ from kyso.workdays.calendar import add_working_days, today
 
 from .flows import HANDLING_DAYS, INCOMING, RECEIVE, REGISTER
 from .models import Attachment, DocType, IncomingDocument, IncomingState, Urgency
-from .rules import MAX_FILE_BYTES, PDF, check_attachments, event, field_errors, next_number, notify, notify_role, \
-    person_name, too_large
+from .rules import MAX_FILE_BYTES, PDF, check_attachments, event, field_errors, named, next_number, notify, \
+    notify_role, person_name, too_large
 
 MAX_HANDLING_DAYS = 60
 
@@ -107,10 +107,12 @@ def receive_external(clerk, unit: Unit, data: bytes, **fields) -> IncomingDocume
 
 def assign(doc: IncomingDocument, user, assignee, *, days: int | None = None, instructions: str = ""
            ) -> IncomingDocument:
-    """Assign for handling with a deadline in working days (by default from the document's urgency)."""
+    """Assign for handling with a deadline in working days (by default from the document's urgency), to an
+    account or a login; an unknown login is refused as one outside the document's unit is."""
     def body(attempt):
         nonlocal days
-        person = getattr(assignee, "person", None)
+        handler = named(assignee)
+        person = getattr(handler, "person", None)
         if person is None or not person.unit.path.startswith(doc.unit.path):
             raise InvalidInput("eoffice.assignee.outside", _("The document is handled by someone of %(unit)s."),
                                unit=doc.unit.name)
@@ -119,12 +121,12 @@ def assign(doc: IncomingDocument, user, assignee, *, days: int | None = None, in
         if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_HANDLING_DAYS:
             raise InvalidInput("eoffice.assign.days", _("The time to handle is 0 to 60 working days."),
                                fields={"days": ("range", _("0 to 60 working days."))})
-        doc.assignee, doc.assigned_by = assignee, user
+        doc.assignee, doc.assigned_by = handler, user
         doc.due_date = add_working_days(today(), days) if days else today()
         doc.instructions = instructions.strip()[:2000]
         doc.save()
-        event(doc, "assigned", user, f"{person_name(assignee)} — {doc.due_date:%d/%m/%Y}")
-        notify(assignee, _("Assigned to you: %(s)s (due %(d)s)") % {"s": doc.subject[:120],
+        event(doc, "assigned", user, f"{person_name(handler)} — {doc.due_date:%d/%m/%Y}")
+        notify(handler, _("Assigned to you: %(s)s (due %(d)s)") % {"s": doc.subject[:120],
                                                                      "d": f"{doc.due_date:%d/%m/%Y}"},
                _("Document to handle"), "eoffice.assigned", doc)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kyso.accounts.models import RoleAssignment
+from kyso.accounts.models import RoleAssignment, User
 from kyso.core.errors import InvalidInput
 from kyso.notify.services import notify_person
 from kyso.org.models import Unit
@@ -18,6 +18,15 @@ AGENCY_ABBR = "BHXH"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ATTACHMENTS = 10
 PDF = "application/pdf"
+
+
+def named(who):
+    """The account a step names (signer, reviewer, assignee): a `User` as given, a login looked up — None when
+    no account has it. Looked up inside the step, an unknown login meets the very refusal a person outside the
+    step's scope meets (same code, same message, audited alike): the answer does not tell which logins exist."""
+    if isinstance(who, str):
+        return User.objects.filter(username=who).first() if who else None
+    return who
 
 
 def too_large() -> InvalidInput:

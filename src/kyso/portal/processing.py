@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyso.core import steps
-from kyso.core.errors import InvalidInput, NotFound
+from kyso.core.errors import InvalidInput
 from kyso.files import storage
 from kyso.workdays.calendar import add_working_days, is_working_day, working_days_between
 
@@ -29,13 +29,12 @@ def _lock(dossier: Dossier) -> Dossier:
 
 
 def _assignee(login: str, dossier: Dossier, actor):
+    """The officer `login` names to process the dossier. An unknown login gets the answer a person who does not
+    process dossiers here gets: the answer does not tell which logins exist (before, 404 against 400)."""
     if not login:
         return None
     user = get_user_model().objects.filter(username=login, is_active=True).first()
-    if user is None:
-        raise NotFound("portal.assign.unknown", _("There is no officer with login %(login)s."), login=login,
-                       fields={"assignee": ("unknown", _("There is no officer with this login."))})
-    if not steps.can(user, PORTAL_PROCESS, dossier.unit.path):
+    if user is None or not steps.can(user, PORTAL_PROCESS, dossier.unit.path):
         raise InvalidInput("portal.assign.not_an_officer",
                            _("%(login)s does not process dossiers at %(unit)s."), login=login, unit=dossier.unit.name,
                            fields={"assignee": ("not_an_officer", _("This person does not process dossiers here."))})

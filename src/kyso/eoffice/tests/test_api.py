@@ -55,7 +55,7 @@ def test_the_whole_way_through_the_api(api, demo, hn_leader):
 def test_bad_input_answers_with_a_code_and_writes_nothing(api, demo, hn_leader):
     hanoi = api("hanoi")
     base = {"subject": "V/v", "signer": "giamdoc.hn", "recipients": ["HN.BD"], "body": "x"}
-    cases = [({**base, "signer": "nobody"}, "eoffice.signer.unknown"),
+    cases = [({**base, "signer": "nobody"}, "eoffice.signer.not_leader"),
              ({**base, "signer": "thuebao"}, "eoffice.signer.not_leader"),
              ({**base, "recipients": "HN.BD,NOPE"}, "eoffice.recipient.unknown"),
              ({**base, "recipients": [{"x": 1}]}, "eoffice.recipient.invalid"),
