@@ -225,7 +225,8 @@ def archive_check(sig: r.SignatureReport, *, intact: bool, when: dt.datetime | N
     """Record how an archive time-stamp (XAdES, CAdES) or a document time-stamp after the signature (PAdES)
     stands: it matches what it covers (else the signature or its validation data changed after it was
     time-stamped), its algorithms meet the policy (`weak`: those that do not) and its authority is trusted at the
-    time it is judged. Its time when it holds, else False."""
+    time it is judged (`detail`: pyHanko's trust problem, which tells an expired certificate from no chain). Its
+    time when it holds, else False."""
     if not intact:
         sig.check("timestamp.archive_invalid", False,
                   _("The archive time-stamp does not match the signature and its validation data."), detail=detail,
@@ -233,6 +234,13 @@ def archive_check(sig: r.SignatureReport, *, intact: bool, when: dt.datetime | N
         return False
     if weak:
         algorithms.weak_timestamp(sig, list(weak), archive=True)
+        return False
+    if when is None and getattr(detail, "name", None) == r.OUT_OF_BOUNDS_NO_POE:
+        # EN 319 102-1, 5.6 through 5.2.6: the chain is found, its certificate had expired at the time judged
+        sig.check("timestamp.archive_expired", False,
+                  _("The certificate of the archive time-stamp's authority had expired at the time the time-stamp "
+                    "is judged, and nothing proves the time-stamp existed before then."),
+                  detail=detail, indeterminate=r.OUT_OF_BOUNDS_NO_POE)
         return False
     if when is None:
         sig.check("timestamp.archive_untrusted", False, _("The authority of the archive time-stamp is not trusted."),
