@@ -11,7 +11,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kyso.accounts.models import User
 from kyso.core.cli import acting_as_cli, fail
@@ -66,7 +66,7 @@ class Command(BaseCommand):
                     administration.phones_shown(None, creds, via="cli.list")
                 for c in creds:
                     self.stdout.write(f"{c.credential_id}\t{c.holder.username}\t{c.get_channel_display()}\t"
-                                      f"{c.msisdn or '-'}\t{_('in use') if c.enabled else _('switched off')}\t"
+                                      f"{c.msisdn or '-'}\t{pgettext('signing credential', 'in use') if c.enabled else pgettext('signing credential', 'switched off')}\t"
                                       f"{timezone.localtime(c.certificate.not_after):%d/%m/%Y}")
             elif o["action"] == "requests":
                 qs = SignatureRequest.objects.select_related("credential__holder")
