@@ -161,7 +161,8 @@ def timestamp_untrusted(sig, tsa: x509.Certificate, *, trust: TrustStore, at: dt
                         other_certs=()) -> None:
     """Record why a time-stamping authority's certificate does not hold at `at`. A path to an accepted root whose
     revocation data is missing or not fresh is INDETERMINATE / TRY_LATER (EN 319 102-1, 5.2.6 and 5.2.5): the
-    relying party hands in the day's CRLs (`--trust`), not another root; anything else is no trusted chain."""
+    relying party hands in the day's CRLs (`--trust`), not another root; a chain with a certificate expired at `at`
+    is OUT_OF_BOUNDS_NO_POE; anything else is no trusted chain."""
     vc = trust.validation_context(at=at, other_certs=other_certs)
     validator = CertificateValidator(to_asn1(tsa), intermediate_certs=[to_asn1(c) for c in other_certs],
                                      validation_context=vc)
@@ -171,6 +172,13 @@ def timestamp_untrusted(sig, tsa: x509.Certificate, *, trust: TrustStore, at: dt
         sig.check("timestamp.revocation_unknown", None,
                   _("The revocation status of the time-stamping authority's certificate or of a CA in its chain "
                     "could not be determined."), detail=exc, indeterminate=r.TRY_LATER)
+        return
+    except cv.ExpiredError as exc:
+        # the chain is found; a certificate of it had expired at `at` (EN 319 102-1, 5.4 through 5.2.6)
+        sig.check("timestamp.expired", False,
+                  _("The certificate of the time-stamping authority (or of a CA above it) had expired at the time the "
+                    "signature time-stamp is judged, and nothing proves the time-stamp existed before then."),
+                  detail=exc, indeterminate=r.OUT_OF_BOUNDS_NO_POE)
         return
     except (cv.PathBuildingError, cv.PathValidationError, cv.ValidationError, ValueError) as exc:
         log_detail = exc

@@ -60,6 +60,19 @@ def test_a_pdf_document_time_stamp_whose_authority_expired_is_out_of_bounds(neve
     assert sig.level == "B-LT"
 
 
+@pytest.mark.parametrize("kind", ["pdf", "xml", "cms"])
+def test_the_signature_time_stamp_of_that_authority_is_out_of_bounds_too(never_renewed, kind):
+    """Judged that day too (no archive time-stamp holds to prove an earlier time): the same authority's
+    certificate had expired, so the signature time-stamp is OUT_OF_BOUNDS_NO_POE as well — and a PDF, whose
+    signature time-stamp is reported before its document time-stamps, says so."""
+    files, later = never_renewed
+    signed, extra = files[kind]
+    report = verify_bytes(signed, trust=later, **extra)
+    sig = report.signatures[0]
+    assert (report.indication, report.sub_indication) == ("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE"), report.to_dict()
+    assert "timestamp.expired" in sig.codes and "timestamp.untrusted" not in sig.codes, sig.codes
+
+
 def test_an_authority_that_is_not_trusted_at_all_is_still_no_chain(signer, chain, dossier_xml):
     """The other side of the line: an archive time-stamp from an authority no accepted root leads to."""
     issued, key = signer
