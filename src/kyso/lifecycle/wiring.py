@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kyso.audit.capture import register
 from kyso.core import nav
+from kyso.pki.issuance import plug_approved_requests
 
-from . import flows, models, permissions
+from . import ca, flows, models, permissions
 
 register(models.Subscriber, unit_path=lambda o: o.unit.path)
 register(models.KeyDevice, unit_path=lambda o: o.unit.path)
@@ -18,5 +19,7 @@ register(models.RevocationRequest, unit_path=lambda o: o.certificate.subscriber.
 register(models.Step, unit_path=lambda o: o.unit.path)
 register(models.Record, unit_path=lambda o: o.unit.path)
 nav.register(_("Certificates"), "lifecycle:index", perm=permissions.LC_VIEW, order=30)
+# the CA's API and command line issue a person's or an organisation's certificate only for an approved request
+plug_approved_requests(ca.bind_request)
 
 WORKFLOWS = flows.FLOWS

@@ -169,20 +169,71 @@ def _csr_email(csr: x509.CertificateSigningRequest) -> str:
     return str(attrs[0].value) if attrs else ""
 
 
-def as_step(fn, *, actor=None):
-    """Run the issuance `fn()` as the step "pki.certificate.issue" by `actor`: his right checked at the agency's root
-    (not looked up for Kyso itself, which is not checked), audited as his, refused with the one error shape."""
-    return steps.run(ISSUE, lambda attempt: fn(), actor=actor, unit=scope.agency_root() if actor is not None else None)
+# A subscriber's certificate (a person's, an organisation's seal) is issued only for an issuance request of the
+# certificate lifecycle (Form 01, Decision 508) approved and sent to the CA, for the subject it names; the
+# infrastructure profiles (OCSP responder, TSA) stay an act of the IT Center alone.
+FORM01_PROFILES = ("person", "organization")
+_requests: list = []   # plugged in from above by kyso.lifecycle (pki may not import it)
+
+
+def plug_approved_requests(bind) -> None:
+    """`bind(request, profile, actor)`: the request (its id) if it is approved and sent to the CA for a
+    certificate of `profile`, as (the SubjectInfo it names, `issued(IssuedCertificate)` recording the issuance on
+    it); None otherwise. Plugged in by `kyso.lifecycle` at start-up; unplugged, no such certificate is issued."""
+    _requests[:] = [bind]
+
+
+def _bound(profile: str, request, actor, subject: SubjectInfo | None):
+    """The subject to certify and what to do once issued: for a Form 01 profile, the request's (refused without
+    one, or when the subject asked differs from the one it names); for the others, as asked."""
+    if profile not in FORM01_PROFILES:
+        return subject, None
+    if request in (None, ""):
+        raise InvalidInput("pki.issue.request_required",
+                           _("A person or organisation certificate is issued only for an approved issuance request "
+                             "(Form 01) sent to the CA: name the request."),
+                           fields={"request": ("required", _("Name the approved issuance request."))})
+    bound = _requests[0](request, profile, actor) if _requests else None
+    if bound is None:
+        raise InvalidInput("pki.issue.request_not_approved",
+                           _("Request %(request)s is not an approved issuance request sent to the CA for a %(profile)s "
+                             "certificate."), request=str(request)[:40], profile=profile,
+                           fields={"request": ("not_approved", _("Not an approved request sent to the CA."))})
+    named, issued = bound
+    if subject is not None and subject.to_name() != named.to_name():
+        raise InvalidInput("pki.issue.subject_mismatch",
+                           _("The certificate is issued for the subject the request names: %(subject)s."),
+                           subject=named.common_name)
+    return named, issued
+
+
+def as_step(fn, *, profile: str, actor=None, request=None, subject: SubjectInfo | None = None):
+    """Run the issuance `fn(subject)` as the step "pki.certificate.issue" by `actor`: his right checked at the agency's
+    root (not looked up for Kyso itself, which is not checked), audited as his, refused with the one error shape. A
+    person or organisation certificate only for the approved request `request`, with the subject it names, recorded
+    on it in the same step (`_bound`)."""
+    def body(attempt):
+        named, issued = _bound(profile, request, actor, subject)
+        cert = fn(named)
+        if issued is not None:
+            issued(cert)
+        return cert
+
+    return steps.run(ISSUE, body, actor=actor, unit=scope.agency_root() if actor is not None else None)
 
 
 def issue_from_csr(csr_data: bytes | str, profile: str, days: int, *, subject: SubjectInfo | None = None,
-                   ca: CertificateAuthority | None = None, actor=None) -> IssuedCertificate:
-    """Certify the key of a CSR: the step "pki.certificate.issue" by `actor` (None: Kyso itself)."""
-    return as_step(lambda: _issue_from_csr(csr_data, profile, days, subject=subject, ca=ca), actor=actor)
+                   ca: CertificateAuthority | None = None, actor=None, request=None) -> IssuedCertificate:
+    """Certify the key of a CSR: the step "pki.certificate.issue" by `actor` (None: Kyso itself); a person or
+    organisation certificate for the approved issuance request `request` (`as_step`)."""
+    return as_step(lambda named: certify_csr(csr_data, profile, days, subject=named, ca=ca), profile=profile,
+                   actor=actor, request=request, subject=subject)
 
 
-def _issue_from_csr(csr_data: bytes | str, profile: str, days: int, *, subject: SubjectInfo | None,
-                    ca: CertificateAuthority | None) -> IssuedCertificate:
+def certify_csr(csr_data: bytes | str, profile: str, days: int, *, subject: SubjectInfo | None = None,
+                ca: CertificateAuthority | None = None) -> IssuedCertificate:
+    """The certificate for a CSR's key, every check made (profile, CSR, key, validity) — no step: the API and the
+    command line go through `issue_from_csr`; like `issue_for_public_key`, for Kyso's own callers and tests."""
     _check_profile(profile)
     csr = load_csr(csr_data)
     try:

@@ -51,7 +51,10 @@ import base64, json, sys
 from django.db import transaction
 from kyso.accounts.models import ApiToken, User
 from kyso.core.context import acting_as
-from kyso.lifecycle.tests.factories import ExternalCa, certificate_for
+from kyso.lifecycle import services as lifecycle
+from kyso.lifecycle.models import RequestState
+from kyso.lifecycle.tests.factories import ExternalCa, certificate_for, in_state
+from kyso.org.models import Person
 from kyso.org.models import Unit
 from kyso.portal.tests import helpers as h
 
@@ -69,7 +72,21 @@ with acting_as(label="test"), transaction.atomic():
     for_job = [certificate_for("person", person=people[i %% len(people)], ca=ca).pk for i in range(%(job)d)]
     tokens = {name: ApiToken.issue(User.objects.get(username=name), "cluster test")[1] for name in ("cntt", "badinh")}
     tokens["ivan"] = ApiToken.issue(sub.user, "cluster test")[1]
-json.dump({"tokens": tokens, "bodies": bodies, "for_job": for_job}, open(sys.argv[1], "w"))
+# a person's certificate only for an approved Form 01 request: one per issuance, sent to the CA, naming its CN
+model = people[0]
+officer = User.objects.get(username="badinh")
+requests = []
+for i in range(%(issues)d):
+    with acting_as(label="test"), transaction.atomic():
+        person = Person.objects.create(
+            full_name="Cluster %(run)s %%04d" %% i, gender=model.gender, birth_date=model.birth_date,
+            birth_place=model.birth_place, id_number="%%012d" %% (900000000000 + i), id_issue_date=model.id_issue_date,
+            id_issue_place=model.id_issue_place, title=model.title, unit=unit,
+            email="cluster.%(run)s.%%04d@vss.gov.vn" %% i)
+    with acting_as(officer, channel="cli"), transaction.atomic():
+        requests.append(in_state(lifecycle.file_request(officer, kind="person", person=person),
+                                 RequestState.SENT_TO_CA).pk)
+json.dump({"tokens": tokens, "bodies": bodies, "for_job": for_job, "requests": requests}, open(sys.argv[1], "w"))
 """
 
 
@@ -166,10 +183,10 @@ def _submit(client: Client, token: str, run: str, i: int, body: dict) -> None:
     client.tally.refused.append(("dossier", "no node answered", key))
 
 
-def _issue_and_revoke(client: Client, token: str, run: str, i: int) -> None:
-    cn = f"Cluster {run} {i:04d}"
-    _url, status, data, _h = client.post("/api/v1/pki/certificates/", {"csr": _csr(cn), "profile": "person", "days": 30},
-                                         token)
+def _issue_and_revoke(client: Client, token: str, run: str, i: int, request: int) -> None:
+    cn = f"Cluster {run} {i:04d}"          # the name of the person the approved request `request` is for
+    _url, status, data, _h = client.post("/api/v1/pki/certificates/", {"csr": _csr(cn), "profile": "person", "days": 30,
+                                                                       "request": request}, token)
     with client.tally.lock:
         if status is None:
             client.tally.issue_in_doubt.append(cn)
@@ -238,7 +255,8 @@ def test_a_killed_node_and_a_killed_worker_lose_nothing_and_do_nothing_twice(clu
     cl.prepare(fresh=True)
     phases["prepare"] = time.monotonic() - began
     setup_file = tmp_path / "setup.json"
-    _python(cl, SETUP % {"tax": TAX, "n": N_DOSSIERS, "job": N_JOB_CERTS}, str(setup_file))
+    _python(cl, SETUP % {"tax": TAX, "n": N_DOSSIERS, "job": N_JOB_CERTS, "issues": N_ISSUES, "run": run},
+            str(setup_file))
     setup = json.loads(setup_file.read_text())
     tokens = setup["tokens"]
     phases["setup"] = time.monotonic() - began
@@ -286,7 +304,7 @@ def test_a_killed_node_and_a_killed_worker_lose_nothing_and_do_nothing_twice(clu
             if i < N_DOSSIERS:
                 tasks.append(pool.submit(_submit, client, tokens["ivan"], run, i, setup["bodies"][i]))
             if i < N_ISSUES:
-                tasks.append(pool.submit(_issue_and_revoke, client, tokens["cntt"], run, i))
+                tasks.append(pool.submit(_issue_and_revoke, client, tokens["cntt"], run, i, setup["requests"][i]))
         for t in tasks:
             t.result()
         kill.result()

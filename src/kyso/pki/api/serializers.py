@@ -38,6 +38,9 @@ class IssueSerializer(serializers.Serializer):
     csr = serializers.CharField(help_text="PKCS#10 request in PEM")
     profile = serializers.ChoiceField(choices=SUBSCRIBER_PROFILES)
     days = serializers.IntegerField(min_value=1)
+    request = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                       help_text="the approved issuance request (Form 01) sent to the CA: required "
+                                                 "for a person or organization certificate, whose subject it names")
 
 
 class RevokeSerializer(serializers.Serializer):

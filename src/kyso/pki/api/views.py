@@ -51,8 +51,9 @@ class IssuedCertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def create(self, request):
         ser = IssueSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        cert = issuance.issue_from_csr(ser.validated_data["csr"], ser.validated_data["profile"], ser.validated_data["days"],
-                                        actor=request.user)   # a step checked at the agency's root (issue 16)
+        data = ser.validated_data
+        cert = issuance.issue_from_csr(data["csr"], data["profile"], data["days"], actor=request.user,
+                                       request=data.get("request"))   # a step checked at the agency's root (issue 16)
         return Response(IssuedCertificateSerializer(cert).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RevokeSerializer, responses=IssuedCertificateSerializer)

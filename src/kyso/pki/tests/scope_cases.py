@@ -19,7 +19,9 @@ def _csr(t):
            .subject_name(x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, t.person.full_name)]))
            .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(t.person.email)]), critical=False)
            .sign(key, hashes.SHA256()))
-    return {"csr": csr.public_bytes(serialization.Encoding.PEM).decode(), "profile": "person", "days": 365}
+    # who may issue at all (the IT Center): an infrastructure profile, since a person's certificate also needs an
+    # approved Form 01 request (test_subscriber_certificates_need_an_approved_request)
+    return {"csr": csr.public_bytes(serialization.Encoding.PEM).decode(), "profile": "ocsp", "days": 365}
 
 
 def _fresh_cert(t):

@@ -112,7 +112,7 @@ def test_on_the_page_the_refusal_is_the_step_runners(provincial_it, op):
 def test_from_the_command_line_as_a_person(provincial_it, op, tmp_path):
     if op == "issue":
         (tmp_path / "req.pem").write_text(_csr_body()["csr"])
-        args = ["--csr", str(tmp_path / "req.pem"), "--profile", "person", "--days", "365", "--out", str(tmp_path / "c.pem")]
+        args = ["--csr", str(tmp_path / "req.pem"), "--profile", "ocsp", "--days", "365", "--out", str(tmp_path / "c.pem")]
         state = IssuedCertificate.objects.count
     else:
         cert = _cert(op)

@@ -21,8 +21,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _issue(csr_path, profile="person", days=1825, subject=None):
+    """The certificate a CSR gets, every check made — below the step, whose rule (a person's or an organisation's
+    certificate only for an approved Form 01 request) test_subscriber_certificates_need_an_approved_request holds."""
     with acting_as(label="t"), transaction.atomic():
-        return issuance.issue_from_csr(csr_path.read_bytes(), profile, days, subject=subject)
+        return issuance.certify_csr(csr_path.read_bytes(), profile, days, subject=subject)
 
 
 @pytest.mark.parametrize("key_spec", ["rsa:2048", "rsa:3072", "ec:prime256v1"])
@@ -126,7 +128,7 @@ def test_bad_requests_are_refused_and_nothing_is_issued(pki, tmp_path, case, cod
     else:
         data = make_csr(tmp_path, san=None).read_bytes()
     with pytest.raises(InvalidInput) as exc, acting_as(label="t"), transaction.atomic():
-        issuance.issue_from_csr(data, profile, days)
+        issuance.certify_csr(data, profile, days)
     assert exc.value.code == code
     assert IssuedCertificate.objects.count() == before
 
@@ -167,7 +169,7 @@ def test_a_ca_whose_key_is_in_the_hsm(pki, tmp_path, settings):
     store = keystore.pkcs11_store("kyso-ca-test", "246810")
     with acting_as(label="t"), transaction.atomic():
         hsm_ca = pki_ca.create_ca("hsm", "Kyso DEV CA trong HSM (mô phỏng)", parent=pki.parent, key_spec="p256", store=store)
-        issued = issuance.issue_from_csr(make_csr(tmp_path).read_bytes(), "person", 365, ca=hsm_ca)
+        issued = issuance.certify_csr(make_csr(tmp_path).read_bytes(), "person", 365, ca=hsm_ca)
     assert hsm_ca.key_store == "pkcs11:kyso-ca-test" and not store.is_extractable("ca-hsm")
     chain = tmp_path / "hsm-chain.pem"
     chain.write_bytes(hsm_ca.pem + pki.parent.pem)
@@ -178,14 +180,15 @@ def test_a_ca_whose_key_is_in_the_hsm(pki, tmp_path, settings):
 
 
 def test_cli_issue_chain_and_errors(pki, tmp_path, capsys):
-    csr = make_csr(tmp_path)
+    # an infrastructure profile: a person's certificate needs its Form 01 request (the rule's own tests)
+    csr = make_csr(tmp_path, san=None)
     out = tmp_path / "cli.pem"
-    call_command("ca", "issue", "--csr", str(csr), "--profile", "person", "--days", "1825", "--out", str(out))
+    call_command("ca", "issue", "--csr", str(csr), "--profile", "ocsp", "--days", "1825", "--out", str(out))
     chain = tmp_path / "chain.pem"
     call_command("ca", "chain", "--out", str(chain))
     openssl("verify", "-CAfile", str(chain), str(out))
     with pytest.raises(CommandError) as exc:
-        call_command("ca", "issue", "--csr", str(csr), "--profile", "person", "--days", "3000", "--out", str(out))
+        call_command("ca", "issue", "--csr", str(csr), "--profile", "ocsp", "--days", "3000", "--out", str(out))
     assert "pki.validity.too_long" in str(exc.value)
     with pytest.raises(CommandError):
         call_command("ca", "issue", "--csr", str(csr), "--profile", "banana", "--days", "30", "--out", str(out))
@@ -196,6 +199,7 @@ def test_cli_issue_onto_token(pki, tmp_path):
 
     init_softhsm_token("thiet-bi-001", "111111", "22222222")
     out = tmp_path / "tok.pem"
-    call_command("ca", "issue", "--token", "thiet-bi-001", "--pin", "111111", "--profile", "person", "--cn", "Lê Văn Cường",
+    # a time-stamping unit's key (a person's needs his Form 01 request: the rule's own tests)
+    call_command("ca", "issue", "--token", "thiet-bi-001", "--pin", "111111", "--profile", "tsa", "--cn", "Lê Văn Cường",
                  "--email", "lvcuong@vss.gov.vn", "--days", "365", "--out", str(out))
     openssl("verify", "-CAfile", str(write_chain(tmp_path)), str(out))

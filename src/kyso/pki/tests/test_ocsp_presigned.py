@@ -325,7 +325,7 @@ def test_two_nodes_answer_a_revocation_made_elsewhere_within_five_seconds(tmp_pa
     _kyso(env, "ca", "init")
     openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
             str(tmp_path / "k.pem"), "-subj", "/CN=Nguyen Van Nut", "-out", str(tmp_path / "r.csr"))
-    _kyso(env, "ca", "issue", "--csr", str(tmp_path / "r.csr"), "--profile", "person", "--days", "30",
+    _kyso(env, "ca", "issue", "--csr", str(tmp_path / "r.csr"), "--profile", "tsa", "--days", "30",
           "--out", str(tmp_path / "c.pem"), "--email", "nut@vss.gov.vn")
     _kyso(env, "ca", "chain", "--out", str(tmp_path / "chain.pem"))
     cert = x509.load_pem_x509_certificate((tmp_path / "c.pem").read_bytes())

@@ -40,6 +40,8 @@ class Command(BaseCommand):
         p.add_argument("--profile", required=True, help=", ".join(SUBSCRIBER_PROFILES))
         p.add_argument("--days", type=int, default=1825)
         p.add_argument("--out", required=True, help="certificate file (PEM)")
+        p.add_argument("--request", default=None, help="the approved issuance request (Form 01) sent to the CA: "
+                                                       "required for --profile person|organization, names the subject")
         for f in ("cn", "email", "title", "ou", "o", "locality", "province"):
             p.add_argument(f"--{f}", default=None, help=f"subject {f} (overrides the CSR)")
         add_user_argument(p)   # the issuance as that Kyso user (his right checked at the agency's root, issue 16)
@@ -92,7 +94,7 @@ class Command(BaseCommand):
                 setattr(base, k, v)
         return base
 
-    def do_issue(self, csr, token, pin, key_spec, profile, days, out, user="", **o):
+    def do_issue(self, csr, token, pin, key_spec, profile, days, out, user="", request=None, **o):
         actor = user_from(user)
         if csr:
             path = Path(csr)
@@ -105,17 +107,19 @@ class Command(BaseCommand):
                 if any(o.get(k) for k in ("cn", "email", "title", "ou", "o", "locality", "province")):
                     req = issuance.load_csr(data)
                     base = issuance.SubjectInfo.from_name(req.subject, email=issuance._csr_email(req))
-                return issuance.issue_from_csr(data, profile, days, subject=self._subject(o, base), actor=actor)
+                return issuance.issue_from_csr(data, profile, days, subject=self._subject(o, base), actor=actor,
+                                               request=request)
         else:
             if pin is None:
                 raise CommandError("[pki.token.pin] --pin là bắt buộc với --token", returncode=2)
             subject = self._subject(o, None)
-            if subject is None:
+            if subject is None and not (request and profile in issuance.FORM01_PROFILES):   # else: the request's
                 raise CommandError("[pki.subject.missing_cn] --cn là bắt buộc với --token", returncode=2)
 
             def issue():
-                return issuance.as_step(lambda: issuance.issue_on_token(token, pin, profile, subject, days,
-                                                                        key_spec=key_spec), actor=actor)
+                return issuance.as_step(lambda named: issuance.issue_on_token(token, pin, profile, named, days,
+                                                                              key_spec=key_spec),
+                                        profile=profile, actor=actor, request=request, subject=subject)
         issued = run(issue, user=actor)   # `run`: as --user (or the operator), one transaction, one error shape
         Path(out).write_bytes(issued.pem)
         self.stdout.write(f"Đã cấp chứng thư số {issued.serial} cho {issued.common_name}, "
