@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import keystore
-from .ca import DEV_MARK, ISSUING, RESPONDER_DAYS, ROOT, SUBJECTS, create_ca
+from .ca import DEV_MARK, ISSUING, KEYSTORE, RESPONDER_DAYS, ROOT, SUBJECTS, create_ca
 from .issuance import SubjectInfo, issue_for_public_key
 from .models import CertificateAuthority, CertStatus, IssuedCertificate
 
@@ -46,7 +46,7 @@ def _ensure_responder(ca: CertificateAuthority, profile: str, spec: str) -> Issu
     subject = SubjectInfo(common_name=f"Kyso DEV {what} ({ca.name}) - không dùng thật",
                           organization="Ban Cơ yếu Chính phủ (mô phỏng)", organizational_unit=DEV_MARK)
     return issue_for_public_key(key.public_key(), profile, subject, RESPONDER_DAYS[profile], ca=ca,
-                                key_location=f"keystore:{label}")
+                                key_location=f"{KEYSTORE}:{label}")
 
 
 @transaction.atomic

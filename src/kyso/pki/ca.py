@@ -26,6 +26,7 @@ SUBJECTS = {
     ISSUING: "Kyso DEV CA chuyên dùng Chính phủ (mô phỏng)",
 }
 RESPONDER_DAYS = {"ocsp": 365, "tsa": 5 * 365}
+KEYSTORE = "keystore"   # a responder's key_location "keystore:LABEL": its key is in Kyso's key store
 ROOT_DAYS, ISSUING_DAYS = 20 * 365, 10 * 365
 
 
@@ -102,14 +103,16 @@ def create_ca(name: str, common_name: str, *, parent: CertificateAuthority | Non
 
 def responder(ca: CertificateAuthority, profile: str) -> tuple[IssuedCertificate, keystore.KeyHandle]:
     """The current delegated responder (OCSP) or time-stamping unit (TSA) certificate of `ca`, and its key: the
-    one issued last (a unit replaced before its expiry, e.g. for a stronger key, is no longer used)."""
+    one issued last whose key Kyso's key store holds (a unit replaced before its expiry, e.g. for a stronger key, is
+    no longer used; a certificate of that profile issued for an outside key, through the API, never is)."""
     soon = timezone.now() + dt.timedelta(days=1)
-    cert = (IssuedCertificate.objects.filter(ca=ca, profile=profile, status=CertStatus.GOOD, not_after__gt=soon)
+    cert = (IssuedCertificate.objects.filter(ca=ca, profile=profile, status=CertStatus.GOOD, not_after__gt=soon,
+                                             key_location__startswith=f"{KEYSTORE}:")
             .order_by("-not_before", "-created_at").first())
     if cert is None:
         raise NotFound("pki.responder.missing", _("The %(profile)s certificate of CA %(ca)s is missing: run `kyso ca init`."),
                        profile=profile, ca=ca.name)
-    label = cert.key_location.split(":", 1)[1]
+    label = cert.key_location.removeprefix(f"{KEYSTORE}:")
     return cert, keystore.store_for(label).get(label)
 
 
