@@ -147,3 +147,20 @@ def in_threads(fn, n: int) -> list:
     for t in threads:
         t.join()
     return outcomes
+
+
+@pytest.fixture(scope="session")
+def openapi():
+    """The OpenAPI document as Kyso serves it (built once: its generation takes seconds)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def documented_fields(schema: dict, path: str, method: str, status: int) -> set[str]:
+    """The fields the OpenAPI document promises in the JSON answer `status` of `method path` (a list: its items'):
+    what a client generated from the contract reads."""
+    body = schema["paths"][path][method.lower()]["responses"][str(status)]["content"]["application/json"]["schema"]
+    body = body.get("items", body)
+    name = body["$ref"].rsplit("/", 1)[-1]
+    return set(schema["components"]["schemas"][name]["properties"])

@@ -92,7 +92,7 @@ class Calendar:
         return ""
 
 
-def _as_date(value) -> dt.date:
+def as_date(value) -> dt.date:
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
@@ -106,13 +106,13 @@ def _as_date(value) -> dt.date:
 
 
 def is_working_day(day) -> bool:
-    day = _as_date(day)
+    day = as_date(day)
     return Calendar(day, day).is_working_day(day)
 
 
 def add_working_days(start, n: int) -> dt.date:
     """The n-th working day after `start` (n >= 0; n == 0 gives `start` itself)."""
-    start = _as_date(start)
+    start = as_date(start)
     if n < 0:
         raise InvalidInput("workdays.negative", gettext_lazy("The number of working days cannot be negative."))
     if n > MAX_WORKING_DAYS:
@@ -133,7 +133,7 @@ def add_working_days(start, n: int) -> dt.date:
 
 def working_days_between(start, end) -> int:
     """Working days in (start, end]; negative when end is before start."""
-    start, end = _as_date(start), _as_date(end)
+    start, end = as_date(start), as_date(end)
     if end < start:
         return -working_days_between(end, start)
     if (end - start).days > MAX_SPAN_DAYS:
@@ -148,7 +148,7 @@ def working_days_between(start, end) -> int:
 
 
 def next_working_day(day, include_today: bool = False) -> dt.date:
-    day = _as_date(day)
+    day = as_date(day)
     if include_today and is_working_day(day):
         return day
     return add_working_days(day, 1)

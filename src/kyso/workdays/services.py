@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from kyso import audit
 from kyso.core.errors import InvalidInput
 
-from .calendar import _as_date
+from .calendar import as_date
 from .models import DayKind, DayOverride
 
 
 def set_override(date, kind: str, name: str, legal_basis: str = "") -> DayOverride:
-    day = _as_date(date)
+    day = as_date(date)
     if kind not in DayKind.values:
         raise InvalidInput("workdays.kind", _("The kind must be 'working' or 'holiday'."))
     if not (name or "").strip():
@@ -25,7 +25,7 @@ def set_override(date, kind: str, name: str, legal_basis: str = "") -> DayOverri
 
 
 def remove_override(date) -> None:
-    day = _as_date(date)
+    day = as_date(date)
     with audit.action("workdays.override.remove"):
         for obj in DayOverride.objects.filter(date=day):
             obj.delete()

@@ -1,5 +1,5 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -7,24 +7,11 @@ from kyso.core.api.permissions import HasKysoPermission
 
 from .. import chain, privacy, queries
 from ..permissions import AUDIT_VERIFY, AUDIT_VIEW
-from ..models import AuditRecord
-
-
-class AuditRecordSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AuditRecord
-        fields = ["seq", "at", "actor", "channel", "action", "object_type", "object_id", "object_repr", "before",
-                  "after", "request_id", "client_ip", "prev_hash", "hash"]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if instance.seq in self.context.get("masked", ()):   # personal data the reader may not see (issue 16)
-            data["before"], data["after"] = privacy.masked(data["before"]), privacy.masked(data["after"])
-        return data
+from . import serializers as s
 
 
 class AuditRecordViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = AuditRecordSerializer
+    serializer_class = s.AuditRecordSerializer
     permission_classes = [HasKysoPermission]
     required_permission = AUDIT_VIEW
     lookup_field = "seq"
@@ -45,15 +32,6 @@ class VerifyView(APIView):
     permission_classes = [HasKysoPermission]
     required_permission = AUDIT_VERIFY
 
-    @extend_schema(request=None, responses=inline_serializer("AuditVerifyResult", {
-        "ok": serializers.BooleanField(), "checked": serializers.IntegerField(), "last_seq": serializers.IntegerField(),
-        "checkpoints_checked": serializers.IntegerField(), "first_problem": serializers.DictField(allow_null=True),
-    }))
+    @extend_schema(request=None, responses=s.VerifyResultSerializer)
     def post(self, request):
-        report = chain.verify()
-        first = report.first
-        return Response({
-            "ok": report.ok, "checked": report.checked, "last_seq": report.last_seq,
-            "checkpoints_checked": report.checkpoints_checked,
-            "first_problem": {"kind": first.kind, "seq": first.seq, "detail": first.detail} if first else None,
-        })
+        return Response(s.VerifyResultSerializer(chain.verify()).data)

@@ -9,3 +9,11 @@ def valid(serializer_class, request, **kwargs):
     ser = serializer_class(data=request.data, **kwargs)
     ser.is_valid(raise_exception=True)
     return ser.validated_data
+
+
+def valid_query(serializer_class, request):
+    """The query string checked by `serializer_class`, for the GET endpoints that answer a question (the same
+    400 with per-field errors)."""
+    ser = serializer_class(data=request.query_params)
+    ser.is_valid(raise_exception=True)
+    return ser.validated_data

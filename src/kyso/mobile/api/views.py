@@ -3,57 +3,22 @@ units and enrol or disable them), PIN change, and the holder's signature request
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kyso.accounts import scope
 from kyso.accounts.models import User
+from kyso.core.api.inputs import valid
 from kyso.core.errors import InvalidInput, NotFound
 from kyso.files.views import file_response
 
 from .. import administration, services
 from ..models import Credential, SignatureRequest
 from ..permissions import MOBILE_MANAGE, MOBILE_REQUEST, MOBILE_VIEW
-
-
-def credential_dict(c: Credential, shown: set) -> dict:
-    """`shown`: the credentials whose phone number the reader sees in full (`administration.phones_shown`)."""
-    return {"credential_id": c.credential_id, "holder": c.holder.username, "channel": c.channel,
-            "msisdn": c.msisdn if c.pk in shown else administration.masked(c.msisdn), "enabled": c.enabled, "pin_locked": c.pin_locked,
-            "failed_pins": c.failed_pins, "certificate_serial": c.certificate.serial,
-            "valid_until": c.certificate.not_after, "multisign": c.multisign, "created_at": c.created_at}
-
-
-def request_dict(r: SignatureRequest) -> dict:
-    return {"id": str(r.pk), "state": r.state, "channel": r.channel, "display_text": r.display_text,
-            "created_at": r.created_at, "expires_at": r.expires_at, "error_code": r.error_code,
-            "error_message": r.error_message, "signatures": r.signatures if r.state == "signed" else [],
-            "signed_document": (f"/api/v1/mobile/requests/{r.pk}/document/"
-                                if r.state == "signed" and r.signed_document_id else None)}
-
-
-def _cred_fields():
-    return {"credential_id": serializers.CharField(), "holder": serializers.CharField(),
-            "channel": serializers.CharField(), "msisdn": serializers.CharField(),
-            "enabled": serializers.BooleanField(), "pin_locked": serializers.BooleanField(),
-            "failed_pins": serializers.IntegerField(), "certificate_serial": serializers.CharField(),
-            "valid_until": serializers.DateTimeField()}
-
-
-CRED = inline_serializer("MobileCredential", _cred_fields())
-CRED_LIST = inline_serializer("MobileCredentialItem", _cred_fields(), many=True)
-ENROL = inline_serializer("MobileEnrol", {"holder": serializers.CharField(help_text="login"),
-                                          "channel": serializers.ChoiceField(["app", "sim"]),
-                                          "msisdn": serializers.CharField(required=False)})
-PIN = inline_serializer("MobilePinChange", {"old_pin": serializers.CharField(), "new_pin": serializers.CharField()})
-REQ = inline_serializer("MobileRequest", {"id": serializers.UUIDField(), "state": serializers.CharField(),
-                                          "display_text": serializers.CharField()})
-REQ_LIST = inline_serializer("MobileRequestItem", {"id": serializers.UUIDField(), "state": serializers.CharField(),
-                                                   "display_text": serializers.CharField()}, many=True)
+from . import serializers as s
 
 
 def _visible(user):
@@ -85,43 +50,36 @@ def _holder(user, login: str, perm: str):
     return holder
 
 
-def _body(request) -> dict:
-    """The request's fields; a body that is not an object reads as none."""
-    return request.data if isinstance(request.data, dict) else {}
-
-
-def _named_holder(request, field: str, perm: str, refusal):
-    """The holder the body's `field` names, for the asker to act on with `perm` (`_holder`); an unknown login, or
-    one he may not act for, is refused with the error the endpoint answers (`refusal`: InvalidInput, NotFound)."""
-    data = _body(request)
-    holder = _holder(request.user, str(data.get(field) or ""), perm)
+def _named_holder(request, login: str, perm: str, refusal):
+    """The holder `login` names, for the asker to act on with `perm` (`_holder`); an unknown login, or one he
+    may not act for, is refused with the error the endpoint answers (`refusal`: InvalidInput, NotFound)."""
+    holder = _holder(request.user, login, perm)
     if holder is None:
-        raise refusal("mobile.holder.unknown", "Không có tài khoản người ký %(u)s.", u=data.get(field))
+        raise refusal("mobile.holder.unknown", "Không có tài khoản người ký %(u)s.", u=login)
     return holder
 
 
 def _one(user, cred: Credential) -> dict:
-    return credential_dict(cred, administration.phones_shown(user, [cred], via="api.detail"))
+    return s.CredentialSerializer(cred, context={"shown": administration.phones_shown(user, [cred], via="api.detail")}).data
 
 
 class CredentialsView(APIView):
-    @extend_schema(responses=CRED_LIST)
+    @extend_schema(responses=s.CredentialSerializer(many=True))
     def get(self, request):
         creds = list(_visible(request.user).order_by("-created_at")[:500])
         shown = administration.phones_shown(request.user, creds, via="api.list")
-        return Response([credential_dict(c, shown) for c in creds])
+        return Response(s.CredentialSerializer(creds, many=True, context={"shown": shown}).data)
 
-    @extend_schema(request=ENROL, responses={201: CRED})
+    @extend_schema(request=s.EnrolInput, responses={201: s.CredentialSerializer})
     def post(self, request):
-        data = _body(request)
-        holder = _named_holder(request, "holder", MOBILE_MANAGE, InvalidInput)
-        cred = administration.enrol_for(request.user, holder, channel=str(data.get("channel") or ""),
-                                  msisdn=str(data.get("msisdn") or ""))
+        data = valid(s.EnrolInput, request)
+        holder = _named_holder(request, data["holder"], MOBILE_MANAGE, InvalidInput)
+        cred = administration.enrol_for(request.user, holder, channel=data["channel"], msisdn=data["msisdn"])
         return Response(_one(request.user, cred), status=201)
 
 
 class CredentialView(APIView):
-    @extend_schema(responses=CRED)
+    @extend_schema(responses=s.CredentialSerializer)
     def get(self, request, credential_id):
         return Response(_one(request.user, _get(request.user, credential_id)))
 
@@ -129,7 +87,7 @@ class CredentialView(APIView):
 class CredentialEnableView(APIView):
     enabled = True
 
-    @extend_schema(request=None, responses=CRED)
+    @extend_schema(request=None, responses=s.CredentialSerializer)
     def post(self, request, credential_id):
         cred = administration.set_enabled(request.user, _get(request.user, credential_id), self.enabled)
         return Response(_one(request.user, cred))
@@ -140,57 +98,46 @@ class CredentialDisableView(CredentialEnableView):
 
 
 class PinView(APIView):
-    @extend_schema(request=PIN, responses={204: None})
+    @extend_schema(request=s.PinChangeInput, responses={204: None})
     def post(self, request, credential_id):
-        data = _body(request)
-        services.change_pin(_get(request.user, credential_id), request.user, data.get("old_pin"),
-                            data.get("new_pin"))
+        cred = _get(request.user, credential_id)
+        data = valid(s.PinChangeInput, request)
+        services.change_pin(cred, request.user, data["old_pin"], data["new_pin"])
         return Response(status=204)
 
 
 class CredentialUnlockView(APIView):
     """The IT Center unlocks a credential locked after too many wrong PINs."""
 
-    @extend_schema(request=None, responses=CRED)
+    @extend_schema(request=None, responses=s.CredentialSerializer)
     def post(self, request, credential_id):
         return Response(_one(request.user, administration.unlock_pin(request.user, _get(request.user, credential_id))))
 
 
-NEW_REQ = inline_serializer("MobileRequestCreate", {
-    "signer": serializers.CharField(help_text="the holder's login"),
-    "hashes": serializers.ListField(child=serializers.CharField(), help_text="base64 digests"),
-    "hash_algo": serializers.ChoiceField(["sha256", "sha384", "sha512"], required=False),
-    "display_text": serializers.CharField(help_text="what the holder reads on his phone"),
-    "channel": serializers.ChoiceField(["auto", "app", "sim"], required=False),
-    "client_ref": serializers.CharField(required=False)})
-
-
 class RequestsView(APIView):
-    @extend_schema(request=NEW_REQ, responses={201: REQ})
+    @extend_schema(request=s.RequestInput, responses={201: s.SignatureRequestSerializer})
     def post(self, request):
         """Ask a holder to sign on his phone: the holder himself, or a clerk of a unit that covers him."""
-        data = _body(request)
-        signer = _named_holder(request, "signer", MOBILE_REQUEST, NotFound)
-        req = services.request_signature(signer=signer, hashes=data.get("hashes") or [],
-                                         hash_algo=str(data.get("hash_algo") or "sha256"),
-                                         display_text=str(data.get("display_text") or ""),
-                                         channel=str(data.get("channel") or "auto"), requested_by=request.user,
-                                         client_ref=str(data.get("client_ref") or ""))
-        return Response(request_dict(req), status=201)
+        data = valid(s.RequestInput, request)
+        signer = _named_holder(request, data["signer"], MOBILE_REQUEST, NotFound)
+        req = services.request_signature(signer=signer, hashes=data["hashes"], hash_algo=data["hash_algo"],
+                                         display_text=data["display_text"], channel=data["channel"],
+                                         requested_by=request.user, client_ref=data["client_ref"])
+        return Response(s.SignatureRequestSerializer(req).data, status=201)
 
-    @extend_schema(responses=REQ_LIST)
+    @extend_schema(responses=s.SignatureRequestSerializer(many=True))
     def get(self, request):
         qs = SignatureRequest.objects.filter(Q(credential__holder=request.user) | Q(requested_by=request.user)
                                              ).select_related("credential")
         if request.query_params.get("state"):
             qs = qs.filter(state=request.query_params["state"])
-        return Response([request_dict(r) for r in qs[:200]])
+        return Response(s.SignatureRequestSerializer(qs[:200], many=True).data)
 
 
 class RequestView(APIView):
-    @extend_schema(responses=REQ)
+    @extend_schema(responses=s.SignatureRequestSerializer)
     def get(self, request, request_id):
-        return Response(request_dict(services.get_request(request_id, user=request.user)))
+        return Response(s.SignatureRequestSerializer(services.get_request(request_id, user=request.user)).data)
 
 
 class RequestDocumentView(APIView):

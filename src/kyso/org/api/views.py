@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -115,7 +115,8 @@ class ImportView(APIView):
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
         parameters=[OpenApiParameter("dry_run", bool, required=False)],
-        responses={202: OpenApiTypes.OBJECT},
+        responses={202: OpenApiResponse(OpenApiTypes.OBJECT, description=(
+            "The job accepted, as GET /api/v1/jobs/{id}/ answers it (`url` to follow it, `page` to show it)."))},
     )
     def post(self, request):
         """Answers 202 at once with the job (`url`, `page`) that checks and imports the file; its `result` is the

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             elif action == "between":
                 self.stdout.write(str(calendar.working_days_between(o["start"], o["end"])))
             elif action == "is":
-                day = calendar._as_date(o["date"])
+                day = calendar.as_date(o["date"])
                 cal = calendar.Calendar(day, day)
                 working = cal.is_working_day(day)
                 reason = cal.reason(day)
