@@ -157,10 +157,45 @@ def openapi():
     return SchemaGenerator().get_schema(request=None, public=True)
 
 
+def _answer_schema(schema: dict, path: str, method: str, status: int) -> dict:
+    return schema["paths"][path][method.lower()]["responses"][str(status)]["content"]["application/json"]["schema"]
+
+
+def _component(schema: dict, node: dict) -> dict:
+    """`node` with its references (`$ref`, or `allOf` of one, as a described nested serializer) followed."""
+    while "$ref" in node or len(node.get("allOf", ())) == 1:
+        node = node["allOf"][0] if "allOf" in node else node
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]] if "$ref" in node else node
+    return node
+
+
 def documented_fields(schema: dict, path: str, method: str, status: int) -> set[str]:
     """The fields the OpenAPI document promises in the JSON answer `status` of `method path` (a list: its items'):
-    what a client generated from the contract reads."""
-    body = schema["paths"][path][method.lower()]["responses"][str(status)]["content"]["application/json"]["schema"]
-    body = body.get("items", body)
-    name = body["$ref"].rsplit("/", 1)[-1]
-    return set(schema["components"]["schemas"][name]["properties"])
+    what a client generated from the contract reads. An answer of several shapes (oneOf): any of theirs."""
+    body = _answer_schema(schema, path, method, status)
+    body = _component(schema, body.get("items", body))
+    return set().union(*(_component(schema, shape)["properties"] for shape in body.get("oneOf", [body])))
+
+
+def undocumented(schema: dict, path: str, method: str, status: int, answer) -> list[str]:
+    """What in `answer` (parsed JSON) strays from the document's answer `status` of `method path`, nested objects
+    and lists included: a key it does not promise, or a required key missing. An answer of several shapes (oneOf)
+    must fit exactly one. [] when the answer is as documented."""
+    return _strays(schema, _answer_schema(schema, path, method, status), answer, "answer")
+
+
+def _strays(schema: dict, node: dict, value, where: str) -> list[str]:
+    node = _component(schema, node)
+    if "oneOf" in node:
+        verdicts = [_strays(schema, shape, value, where) for shape in node["oneOf"]]
+        fits = sum(1 for v in verdicts if not v)
+        return [] if fits == 1 else [f"{where} fits {fits} of its {len(verdicts)} shapes: {verdicts}"]
+    if isinstance(value, list) and "items" in node:
+        return [s for i, item in enumerate(value) for s in _strays(schema, node["items"], item, f"{where}[{i}]")]
+    if not (isinstance(value, dict) and "properties" in node):
+        return []
+    props = node["properties"]
+    return ([f"{where}.{key} is not documented" for key in value if key not in props]
+            + [f"{where}.{key} is required and missing" for key in node.get("required", ()) if key not in value]
+            + [s for key, item in value.items() if key in props for s in _strays(schema, props[key], item,
+                                                                                   f"{where}.{key}")])

@@ -1,6 +1,7 @@
 """The Cloud Signature Consortium API: v2 under /csc/v2/ and v1.0.4.0 under /csc/v1/ (the shape
 pyHanko's CSCSigner and Vietnamese remote-signing clients speak). Errors follow the CSC form
-`{"error", "error_description"}` and add Kyso's stable `error_code`."""
+`{"error", "error_description"}` and add Kyso's stable `error_code`. Bodies and answers are the serializers of
+`csc_serializers`, which the OpenAPI document names."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import authentication, exceptions
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -24,6 +24,7 @@ from kyso.files.storage import read
 
 from .. import keys, scal2, services
 from ..models import RequestState
+from . import csc_serializers as cs
 
 KEEP_ON_ERROR = {"mobile.auth.invalid"}   # a failed log-in counts toward the account lock-out
 
@@ -47,11 +48,22 @@ class CscBearerAuthentication(authentication.BaseAuthentication):
         return 'Bearer realm="csc"'
 
 
+def answer(serializer, data: dict, status: int = 200) -> Response:
+    """`data` through the serializer the schema names for it: the same keys, in the same order."""
+    return Response(serializer(data).data, status=status)
+
+
 def csc_error(status: int, error: str, description: str, code: str = "") -> Response:
     body = {"error": error, "error_description": description}
     if code:
         body["error_code"] = code
-    return Response(body, status=status)
+    return answer(cs.CscErrorSerializer, body, status)
+
+
+def csc_schema(request, answers: dict, errors=(400, 401)):
+    """The operation's body and answers as the OpenAPI document shows them; errors in the CSC form."""
+    return extend_schema(request=request, responses={**answers, **{s: cs.CscErrorSerializer for s in errors}},
+                         tags=["csc"])
 
 
 class CscView(APIView):
@@ -136,24 +148,22 @@ def credential_info(cred, data: dict, version: int) -> dict:
     return info
 
 
-SCHEMA = extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT, tags=["csc"])
-
-
 class InfoView(CscView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    @csc_schema(cs.CscInfoInput, {200: cs.CscInfoSerializer}, errors=())
     def post(self, request, version):
         v = 1 if version == "v1" else 2
         methods = ["auth/login", "auth/revoke", "credentials/list", "credentials/info", "credentials/authorize",
                    "credentials/sendOTP", "signatures/signHash"] + (
             ["signatures/signDoc", "signatures/signPolling"] if v == 2 else [])
         base = getattr(settings, "KYSO_BASE_URL", "") or request.build_absolute_uri("/").rstrip("/")
-        return Response({"specs": "1.0.4.0" if v == 1 else "2.0.0.2", "name": "Kyso — BHXH Việt Nam",
-                         "logo": f"{base}/static/kyso/logo.svg", "region": "VN", "lang": "vi-VN",
-                         "description": _("Remote signing of Vietnam Social Security"),
-                         "authType": ["basic"], "methods": methods,
-                         **({"signAlgorithms": {"algos": list(keys.SIGN_ALGOS)}} if v == 2 else {})})
+        return answer(cs.CscInfoSerializer, {
+            "specs": "1.0.4.0" if v == 1 else "2.0.0.2", "name": "Kyso — BHXH Việt Nam",
+            "logo": f"{base}/static/kyso/logo.svg", "region": "VN", "lang": "vi-VN",
+            "description": _("Remote signing of Vietnam Social Security"), "authType": ["basic"], "methods": methods,
+            **({"signAlgorithms": {"algos": list(keys.SIGN_ALGOS)}} if v == 2 else {})})
 
     get = post
 
@@ -162,6 +172,7 @@ class LoginView(CscView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    @csc_schema(cs.CscLoginInput, {200: cs.CscLoginSerializer})
     def post(self, request, version):
         header = authentication.get_authorization_header(request).split()
         if len(header) != 2 or header[0].lower() != b"basic":
@@ -171,10 +182,11 @@ class LoginView(CscView):
         except (ValueError, UnicodeDecodeError):
             return csc_error(401, "invalid_request", _("Malformed Basic credentials."), "mobile.auth.basic")
         _user, token, ttl = scal2.login(username, password)
-        return Response({"access_token": token, "expires_in": ttl})
+        return answer(cs.CscLoginSerializer, {"access_token": token, "expires_in": ttl})
 
 
 class RevokeView(CscView):
+    @csc_schema(cs.CscRevokeInput, {204: None})
     def post(self, request, version):
         data = self.body(request)
         scal2.revoke_token(str(data.get("token") or request.auth or ""))
@@ -182,28 +194,33 @@ class RevokeView(CscView):
 
 
 class ListView(CscView):
+    @csc_schema(cs.CscListInput, {200: cs.CscListSerializer})
     def post(self, request, version):
         data = self.body(request)
         creds = list(services.usable_credentials(request.user).order_by("created_at"))
         out = {"credentialIDs": [c.credential_id for c in creds]}
         if version == "v2" and data.get("credentialInfo"):
             out["credentialInfos"] = [{"credentialID": c.credential_id, **credential_info(c, data, 2)} for c in creds]
-        return Response(out)
+        return answer(cs.CscListSerializer, out)
 
 
 class CredInfoView(CscView):
+    @csc_schema(cs.CscCredentialInfoInput, {200: cs.CREDENTIAL_INFO})
     def post(self, request, version):
         data = self.body(request)
-        return Response(credential_info(self.credential(request, data), data, 1 if version == "v1" else 2))
+        v, shape = (1, cs.CscCredentialInfoV1Serializer) if version == "v1" else (2, cs.CscCredentialInfoV2Serializer)
+        return answer(shape, credential_info(self.credential(request, data), data, v))
 
 
 class SendOtpView(CscView):
+    @csc_schema(cs.CscCredentialInput, {204: None})
     def post(self, request, version):
         scal2.send_otp(self.credential(request, self.body(request)))
         return Response(status=204)
 
 
 class AuthorizeView(CscView):
+    @csc_schema(cs.AUTHORIZE_INPUT, {200: cs.CscAuthorizeSerializer})
     def post(self, request, version):
         data = self.body(request)
         cred = self.credential(request, data)
@@ -230,7 +247,7 @@ class AuthorizeView(CscView):
             raise InvalidInput("mobile.authorize.count", _("numSignatures must equal the number of hashes (SCAL2)."))
         sad, ttl = scal2.authorize(cred, pin=str(pin), otp=str(otp), hashes=hashes, hash_algo=hash_algo,
                                    num_signatures=count, description=data.get("description", ""))
-        return Response({"SAD": sad, "expiresIn": ttl})
+        return answer(cs.CscAuthorizeSerializer, {"SAD": sad, "expiresIn": ttl})
 
 
 def _is_b64(value: str) -> bool:
@@ -242,6 +259,7 @@ def _is_b64(value: str) -> bool:
 
 
 class SignHashView(CscView):
+    @csc_schema(cs.SIGN_HASH_INPUT, {200: cs.CscSignaturesSerializer, 202: cs.CscResponseIdSerializer})
     def post(self, request, version):
         data = self.body(request)
         cred = self.credential(request, data)
@@ -256,12 +274,12 @@ class SignHashView(CscView):
                 display_text=str(data.get("description") or data.get("clientData") or _("Signature requested by %(c)s")
                                  % {"c": request.user}), requested_by=request.user,
                 client_ref=str(data.get("clientData") or "")[:100])
-            return Response({"responseID": str(req.pk)}, status=202)
+            return answer(cs.CscResponseIdSerializer, {"responseID": str(req.pk)}, 202)
         if not data.get("SAD"):
             raise InvalidInput("mobile.sad.missing", _("The SAD from credentials/authorize is required."))
         sigs = scal2.sign_hash(cred, sad=str(data["SAD"]), hashes=hashes or [], hash_algo=hash_oid,
                                   sign_algo=str(data.get("signAlgo") or ""))
-        return Response({"signatures": [base64.b64encode(s).decode() for s in sigs]})
+        return answer(cs.CscSignaturesSerializer, {"signatures": [base64.b64encode(s).decode() for s in sigs]})
 
 
 def _documents(data) -> list[tuple[bytes, str, str]]:
@@ -284,6 +302,7 @@ class SignDocView(CscView):
     """Kyso signs whole documents (PAdES, XAdES) with the holder's key: synchronously with a SAD that
     covers each document's SHA-256, or asynchronously after the holder confirms on his phone."""
 
+    @csc_schema(cs.CscSignDocInput, {200: cs.CscSignDocSerializer, 202: cs.CscResponseIdSerializer})
     def post(self, request, version):
         data = self.body(request)
         cred = self.credential(request, data)
@@ -297,30 +316,26 @@ class SignDocView(CscView):
                 level=level, credential=cred, requested_by=request.user,
                 display_text=str(data.get("description") or _("Sign a document for %(c)s") % {"c": request.user}),
                 client_ref=str(data.get("clientData") or "")[:100])
-            return Response({"responseID": str(req.pk)}, status=202)
+            return answer(cs.CscResponseIdSerializer, {"responseID": str(req.pk)}, 202)
         if not data.get("SAD"):
             raise InvalidInput("mobile.sad.missing", _("The SAD from credentials/authorize is required."))
         signed = scal2.sign_documents(cred, sad=str(data["SAD"]), documents=docs)
-        return Response({"DocumentWithSignature": [base64.b64encode(d).decode() for d in signed],
-                         "SignatureObject": []})
+        return answer(cs.CscSignDocSerializer, {"DocumentWithSignature": [base64.b64encode(d).decode() for d in signed],
+                                                "SignatureObject": []})
 
 
 class SignPollingView(CscView):
+    @csc_schema(cs.CscPollingInput, {200: cs.POLLED, 202: cs.CscPendingSerializer})
     def post(self, request, version):
         data = self.body(request)
         req = services.get_request(str(data.get("responseID") or ""), user=request.user)
         if req.state == RequestState.PENDING:
-            return Response({"status": "pending", "expiresAt": req.expires_at.isoformat()}, status=202)
+            return answer(cs.CscPendingSerializer, {"status": "pending", "expiresAt": req.expires_at.isoformat()}, 202)
         if req.state == RequestState.SIGNED:
             if req.signed_document_id:
-                return Response({"DocumentWithSignature": [base64.b64encode(read(req.signed_document)).decode()]})
-            return Response({"signatures": req.signatures})
+                return answer(cs.CscSignedDocumentsSerializer,
+                              {"DocumentWithSignature": [base64.b64encode(read(req.signed_document)).decode()]})
+            return answer(cs.CscSignaturesSerializer, {"signatures": req.signatures})
         if req.state == RequestState.REFUSED:
             raise Forbidden(req.error_code or "mobile.request.refused", _("The holder refused."))
         raise InvalidState(req.error_code or f"mobile.request.{req.state}", req.error_message or req.get_state_display())
-
-
-for _view in (InfoView, LoginView, RevokeView, ListView, CredInfoView, SendOtpView, AuthorizeView, SignHashView,
-              SignDocView, SignPollingView):
-    _view.post = SCHEMA(_view.post)
-del _view
