@@ -65,18 +65,9 @@ KYSO_SAD_KEY = _SECRETS["sad_key"]
 KYSO_MOBILE_REQUEST_TTL = config.integer("KYSO_MOBILE_REQUEST_TTL")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
-    "rest_framework",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    "axes",
-    # Kyso apps, one job each (see docs/architecture.md)
+    # Kyso apps, one job each (see docs/architecture.md). First: where two apps provide the same resource the
+    # first one wins, and for words that matters — Django's and the libraries' catalogues translate some English
+    # words otherwise ("History" as "Bản ghi nhớ", a memorandum; "Summary" as "Tóm tắt", not "Trích yếu").
     "kyso.core",
     "kyso.audit",
     "kyso.workdays",
@@ -91,7 +82,18 @@ INSTALLED_APPS = [
     "kyso.mobile",
     "kyso.sims",
     "kyso.eoffice",
-    "kyso.jobs",        # last: its ready() collects every app's `tasks` module (job kinds, periodic jobs)
+    "kyso.jobs",        # last of Kyso's: its ready() collects every app's `tasks` module (job kinds, periodic jobs)
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from kyso.core import context, steps
 from kyso.core.errors import KysoError
@@ -108,3 +109,11 @@ def write_rows(stdout, rows, cols, *, as_json: bool = False, words: dict | None 
     words = words or {}
     for row in rows:
         stdout.write("\t".join(cell(row[c], words.get(c)) for c in cols))
+
+
+def write_record(stdout, data: dict, fields, *, words: dict | None = None) -> None:
+    """One record for a person: a line "label: value" for each (name, label) of `fields`, values as `cell` shows
+    them (`words` maps a field to its code → label)."""
+    words = words or {}
+    for name, label in fields:
+        stdout.write(f"{capfirst(str(label))}: {cell(data.get(name), words.get(name))}")

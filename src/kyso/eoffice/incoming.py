@@ -9,7 +9,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyso.core import steps
+from kyso.core import display, steps
 from kyso.core.errors import InvalidInput
 from kyso.files.storage import store
 from kyso.org.models import Unit
@@ -90,7 +90,7 @@ def register_arrival(unit: Unit, data: bytes, *, filename: str, sender: str, sub
         event(doc, "registered", registered_by, f"{report.indication} {report.sub_indication or ''}".strip())
         text = _("New incoming document no. %(n)s: %(s)s") % {"n": doc.arrival_number, "s": subject[:120]}
         if not doc.verified:
-            text = f"{text} — " + str(_("the signatures did not verify (%(i)s)") % {"i": report.indication})
+            text = f"{text} — " + str(_("the signatures did not verify (%(i)s)") % {"i": display.indication(report.indication)})
         notify_role(unit, "clerk", text, _("Incoming document"), "eoffice.incoming", doc)
         notify_role(unit, "leader", text, _("Incoming document"), "eoffice.incoming", doc)
         return doc

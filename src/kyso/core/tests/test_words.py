@@ -61,6 +61,22 @@ def test_no_new_english_word_with_two_meanings():
     assert not clashes, f"translated differently by two apps (add a context or use one wording): {clashes}"
 
 
+def test_no_library_catalogue_changes_kyso_words(vi):
+    """Django's and the libraries' catalogues are merged with Kyso's: listed before Kyso's apps, they won for the
+    words they share — the e-office and SIM pages read "Bản ghi nhớ" (a memorandum) for their history, a letter's
+    summary "Tóm tắt" instead of "Trích yếu", the menu "Thoát" instead of "Đăng xuất"."""
+    changed = {}
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)).translated_entries():
+            if entry.msgid_plural:
+                continue
+            shown = pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else gettext(entry.msgid)
+            if shown != entry.msgstr:
+                changed[(path.parts[-5], entry.msgctxt, entry.msgid)] = (entry.msgstr, shown)
+    assert not changed, changed
+    assert gettext("History") == "Lịch sử" and gettext("Summary") == "Trích yếu" and gettext("Log out") == "Đăng xuất"
+
+
 def test_states_issue_dates_outcomes_and_holders_read_as_their_page_means(vi):
     """The words a reader saw with another app's meaning (issue 17, point 3): a state is a state, not a verb; a
     document's issue date is its date of promulgation; a handled letter's outcome is not a signature check's;

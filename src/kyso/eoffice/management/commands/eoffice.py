@@ -12,14 +12,42 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kyso.core import dates
-from kyso.core.cli import ActionCommand, add_user_argument, cell, run, user_from, write_rows
+from kyso.core import dates, display
+from kyso.core.cli import ActionCommand, add_user_argument, cell, run, user_from, write_record, write_rows
 from kyso.core.errors import InvalidInput, NotFound
 from kyso.eoffice import services
 from kyso.eoffice.api.serializers import (IncomingItemSerializer, IncomingSerializer, OutgoingItemSerializer,
                                           OutgoingSerializer)
-from kyso.eoffice.models import IncomingDocument, IncomingState, OutgoingDocument, OutgoingState
+from kyso.eoffice.models import DocType, IncomingDocument, IncomingState, OutgoingDocument, OutgoingState, Urgency
 from kyso.org.models import Unit
+
+
+def _label(model, name: str):
+    return model._meta.get_field(name).verbose_name
+
+
+OUTGOING_SHOWN = [("id", _("Document ID")), ("number_symbol", _("Number and symbol")),
+                  ("issued_on", _label(OutgoingDocument, "issued_on")), ("doc_type", _label(OutgoingDocument, "doc_type")),
+                  ("subject", _label(OutgoingDocument, "subject")), ("urgency", _label(OutgoingDocument, "urgency")),
+                  ("state", _label(OutgoingDocument, "state")), ("drafting_unit", _("Drafting unit")),
+                  ("drafted_by", _("Drafted by")), ("signer", _("Signer")), ("signer_title", _("Signer's title")),
+                  ("caption", _label(OutgoingDocument, "caption")), ("on_behalf_of", _label(OutgoingDocument, "on_behalf_of")),
+                  ("recipients", _("Recipients in Kyso")), ("external_recipients", _("Recipients outside Kyso")),
+                  ("attachments", _("Attachments"))]
+INCOMING_SHOWN = [("id", _("Document ID")), ("unit", _("Receiving unit")), ("arrival_number", _("Arrival number")),
+                  ("received_at", _("Received at")), ("sender", _("Sender")),
+                  ("original_number", _label(IncomingDocument, "original_number")),
+                  ("original_date", _("Date of the document")), ("doc_type", _label(IncomingDocument, "doc_type")),
+                  ("subject", _label(IncomingDocument, "subject")), ("urgency", _label(IncomingDocument, "urgency")),
+                  ("indication", _("Verification on arrival")), ("sub_indication", _("Reason")),
+                  ("state", _label(IncomingDocument, "state")), ("assignee", _("Handled by")), ("due_date", _("Due")),
+                  ("instructions", _("Instructions")), ("outcome", _("Outcome")), ("attachments", _("Attachments"))]
+
+
+def _words(model) -> dict:
+    return {"state": dict(model._meta.get_field("state").choices), "doc_type": dict(DocType.choices),
+            "urgency": dict(Urgency.choices), "indication": display.INDICATIONS,
+            "sub_indication": display.SUB_INDICATIONS}
 
 
 def _show(pk: str) -> dict:
@@ -78,11 +106,14 @@ class Command(ActionCommand):
         if as_json:
             self.stdout.write(json.dumps(data, default=str, ensure_ascii=False, indent=1))
             return
-        for k, v in data.items():
-            if k not in ("report", "history"):
-                self.stdout.write(f"{k}: {v}")
+        outgoing = "number_symbol" in data
+        shown = {**data, "recipients": ", ".join(r["unit"] for r in data.get("recipients", [])),
+                 "attachments": ", ".join(a["name"] for a in data.get("attachments", []))}
+        write_record(self.stdout, shown, OUTGOING_SHOWN if outgoing else INCOMING_SHOWN,
+                     words=_words(OutgoingDocument if outgoing else IncomingDocument))
+        self.stdout.write(f"{_('History')}:")
         for e in data.get("history", []):
-            self.stdout.write(f"  {cell(e['at'])}  {e['step']}  {e['by'] or '-'}  {e['note']}")
+            self.stdout.write(f"  {cell(e['at'])}  {e['step']}  {e['by'] or '-'}  {display.in_words(e['note'])}")
 
     def do_receive(self, file="", unit="", sender="", subject="", number="", date="", user=None, **o):
         actor = user_from(user)
@@ -99,6 +130,7 @@ class Command(ActionCommand):
         doc = run(lambda: services.receive_external(actor, target, path.read_bytes(), filename=path.name,
                                                     sender=sender, subject=subject, original_number=number,
                                                     original_date=day), user=actor)
-        self.stdout.write(f"{doc.pk}\t{doc.arrival_number}/{doc.year}\t{doc.indication}\t{doc.sub_indication or '-'}")
+        self.stdout.write(f"{doc.pk}\t{doc.arrival_number}/{doc.year}\t{cell(doc.indication, display.INDICATIONS)}"
+                          f"\t{cell(doc.sub_indication, display.SUB_INDICATIONS)}")
         if not doc.verified:
             raise SystemExit(1)
