@@ -69,14 +69,16 @@ PROFILE_OF = {"person": exchange.PERSON_PROFILE, "organization": exchange.ORG_PR
 def bind_request(request, profile: str, actor):
     """pki's hook (`kyso.pki.issuance.plug_approved_requests`): the IT Center issues a person's or an organisation's
     certificate from the CA's own API or command line only for a request approved and sent to the CA, of that kind,
-    with the subject it names; the issuance is recorded on the request at once (so one request, one certificate)."""
+    with the subject it names and, when the subscriber's device made the key, that key (its CSR's); the issuance is
+    recorded on the request at once (so one request, one certificate)."""
     req = None
     if str(request).isdigit():
         req = IssuanceRequest.objects.select_related("unit__parent", "subscriber").filter(
             pk=int(request), state=R.SENT_TO_CA).first()
     if req is None or PROFILE_OF.get(req.kind) != profile:
         return None
-    return exchange.subject_for(req), lambda issued: record_issued(actor, req, issued.certificate)
+    return (exchange.subject_for(req), lambda issued: record_issued(actor, req, issued.certificate),
+            exchange.requested_key(req))
 
 
 def _match(cert: x509.Certificate) -> IssuanceRequest:

@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 from django.utils.translation import gettext_lazy as _
@@ -132,19 +133,22 @@ def email_of(cert: x509.Certificate) -> str:
         return ""
 
 
+def requested_key(req) -> bytes | None:
+    """The key the request asks to certify: its CSR's SubjectPublicKeyInfo (DER); None without a CSR (the key is
+    then made at issuance, on the device handed over); empty — no key matches it — for a CSR that cannot be read."""
+    if not req.csr_pem:
+        return None
+    try:
+        key = x509.load_pem_x509_csr(req.csr_pem.encode()).public_key()
+    except (ValueError, UnsupportedAlgorithm):
+        return b""
+    return key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
 def match_by_public_key(cert: x509.Certificate, requests):
     """The request whose CSR carries the certificate's public key (the strongest match), or None."""
     want = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    for req in requests:
-        try:
-            csr = x509.load_pem_x509_csr(req.csr_pem.encode())
-        except ValueError:
-            continue
-        have = csr.public_key().public_bytes(serialization.Encoding.DER,
-                                             serialization.PublicFormat.SubjectPublicKeyInfo)
-        if have == want:
-            return req
-    return None
+    return next((req for req in requests if requested_key(req) == want), None)
 
 
 def csrs_of(approval_list) -> dict[int, bytes]:

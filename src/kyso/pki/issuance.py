@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from django.utils import timezone
@@ -179,13 +179,20 @@ _requests: list = []   # plugged in from above by kyso.lifecycle (pki may not im
 def plug_approved_requests(bind) -> None:
     """`bind(request, profile, actor)`: the request (its id) if it is approved and sent to the CA for a
     certificate of `profile`, as (the SubjectInfo it names, `issued(IssuedCertificate)` recording the issuance on
-    it); None otherwise. Plugged in by `kyso.lifecycle` at start-up; unplugged, no such certificate is issued."""
+    it, the key it asks to certify — the SubjectPublicKeyInfo of the subscriber's CSR, DER — or None); None
+    otherwise. Plugged in by `kyso.lifecycle` at start-up; unplugged, no such certificate is issued."""
     _requests[:] = [bind]
 
 
-def _bound(profile: str, request, actor, subject: SubjectInfo | None):
+def spki(public_key) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def _bound(profile: str, request, actor, subject: SubjectInfo | None, key_asked=None):
     """The subject to certify and what to do once issued: for a Form 01 profile, the request's (refused without
-    one, or when the subject asked differs from the one it names); for the others, as asked."""
+    one, or when the subject asked differs from the one it names, or — the request carrying the subscriber's CSR —
+    when the key to certify is not that CSR's: `key_asked()` gives it, None when the key is made in the issuance);
+    for the others, as asked."""
     if profile not in FORM01_PROFILES:
         return subject, None
     if request in (None, ""):
@@ -199,21 +206,28 @@ def _bound(profile: str, request, actor, subject: SubjectInfo | None):
                            _("Request %(request)s is not an approved issuance request sent to the CA for a %(profile)s "
                              "certificate."), request=str(request)[:40], profile=profile,
                            fields={"request": ("not_approved", _("Not an approved request sent to the CA."))})
-    named, issued = bound
+    named, issued, wanted = bound
     if subject is not None and subject.to_name() != named.to_name():
         raise InvalidInput("pki.issue.subject_mismatch",
                            _("The certificate is issued for the subject the request names: %(subject)s."),
                            subject=named.common_name)
+    key = key_asked() if wanted is not None and key_asked is not None else None
+    if wanted is not None and (key is None or spki(key) != wanted):
+        raise InvalidInput("pki.issue.key_mismatch",
+                           _("The request carries the subscriber's certificate request (CSR): the certificate "
+                             "certifies that key, made on the subscriber's device, and no other."),
+                           fields={"csr": ("key_mismatch", _("Not the key of the request's CSR."))})
     return named, issued
 
 
-def as_step(fn, *, profile: str, actor=None, request=None, subject: SubjectInfo | None = None):
+def as_step(fn, *, profile: str, actor=None, request=None, subject: SubjectInfo | None = None, key_asked=None):
     """Run the issuance `fn(subject)` as the step "pki.certificate.issue" by `actor`: his right checked at the agency's
     root (not looked up for Kyso itself, which is not checked), audited as his, refused with the one error shape. A
-    person or organisation certificate only for the approved request `request`, with the subject it names, recorded
-    on it in the same step (`_bound`)."""
+    person or organisation certificate only for the approved request `request`, with the subject it names and the
+    key of its CSR if it has one (`key_asked()`: the key `fn` will certify, None when `fn` makes it), recorded on it
+    in the same step (`_bound`)."""
     def body(attempt):
-        named, issued = _bound(profile, request, actor, subject)
+        named, issued = _bound(profile, request, actor, subject, key_asked)
         cert = fn(named)
         if issued is not None:
             issued(cert)
@@ -227,7 +241,16 @@ def issue_from_csr(csr_data: bytes | str, profile: str, days: int, *, subject: S
     """Certify the key of a CSR: the step "pki.certificate.issue" by `actor` (None: Kyso itself); a person or
     organisation certificate for the approved issuance request `request` (`as_step`)."""
     return as_step(lambda named: certify_csr(csr_data, profile, days, subject=named, ca=ca), profile=profile,
-                   actor=actor, request=request, subject=subject)
+                   actor=actor, request=request, subject=subject, key_asked=lambda: _csr_key(csr_data))
+
+
+def _csr_key(csr_data: bytes | str):
+    """The key a CSR asks to certify, refused as `certify_csr` refuses it when it cannot be read."""
+    csr = load_csr(csr_data)
+    try:
+        return csr.public_key()
+    except Exception:  # noqa: BLE001 - unsupported key algorithm
+        raise InvalidInput("pki.csr.unsupported", _("The request uses an unsupported key or signature algorithm.")) from None
 
 
 def certify_csr(csr_data: bytes | str, profile: str, days: int, *, subject: SubjectInfo | None = None,

@@ -117,3 +117,48 @@ def test_the_command_line_onto_a_token_for_a_request(api, demo, pki, tmp_path):
     args[args.index("person")] = "organization"
     call_command(*args, "--request", str(req.pk))
     assert IssuanceRequest.objects.get(pk=req.pk).state == RequestState.ISSUED
+
+
+def _csr_of_the_subscriber(tmp_path, name="subscriber"):
+    folder = tmp_path / name
+    folder.mkdir()
+    return make_csr(folder).read_text()
+
+
+def test_a_request_with_the_subscribers_csr_certifies_that_key_and_no_other(api, demo, pki, tmp_path):
+    """The subscriber's device made the key and its CSR is on the request (Form 01): the CA's API may not certify
+    another key for that subject — an officer's own key under the director's name."""
+    req = _request(api, demo)
+    theirs = _csr_of_the_subscriber(tmp_path)
+    IssuanceRequest.objects.filter(pk=req.pk).update(csr_pem=theirs)
+    before = IssuedCertificate.objects.count()
+    r = _issue(api, tmp_path, request=req.pk)                        # another key
+    assert _refused(r, "pki.issue.key_mismatch"), r.content
+    assert "CSR" in r.json()["error"]["message"] and set(r.json()["error"]["fields"]) == {"csr"}
+    assert IssuedCertificate.objects.count() == before
+    assert IssuanceRequest.objects.get(pk=req.pk).state == RequestState.SENT_TO_CA
+    r = api("cntt").post(URL, {"csr": theirs, "profile": "person", "days": 365, "request": req.pk}, format="json")
+    assert r.status_code == 201, r.content
+    cert = IssuedCertificate.objects.get(serial=r.json()["serial"]).certificate
+    wanted = x509.load_pem_x509_csr(theirs.encode()).public_key()
+    assert cert.public_key().public_numbers() == wanted.public_numbers()
+    assert IssuanceRequest.objects.get(pk=req.pk).state == RequestState.ISSUED
+
+
+def test_a_request_with_a_csr_is_not_issued_onto_a_fresh_token_key(api, demo, pki, tmp_path):
+    from kyso.pki.keystore import init_softhsm_token
+
+    init_softhsm_token("thiet-bi-003", "111111", "22222222")
+    req = _request(api, demo)
+    IssuanceRequest.objects.filter(pk=req.pk).update(csr_pem=_csr_of_the_subscriber(tmp_path))
+    with pytest.raises(CommandError) as refused:
+        call_command("ca", "issue", "--token", "thiet-bi-003", "--pin", "111111", "--profile", "person", "--days",
+                     "365", "--out", str(tmp_path / "t.pem"), "--user", "cntt", "--request", str(req.pk))
+    assert "[pki.issue.key_mismatch]" in str(refused.value)
+    assert IssuanceRequest.objects.get(pk=req.pk).state == RequestState.SENT_TO_CA
+
+
+def test_a_request_whose_csr_cannot_be_read_certifies_no_key(api, demo, pki, tmp_path):
+    req = _request(api, demo)
+    IssuanceRequest.objects.filter(pk=req.pk).update(csr_pem="-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n")
+    assert _refused(_issue(api, tmp_path, request=req.pk), "pki.issue.key_mismatch")
