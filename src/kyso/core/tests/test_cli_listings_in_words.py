@@ -15,7 +15,7 @@ def _listed(capsys, *args) -> str:
 
 
 def test_listings_speak_vietnamese(demo, pki, capsys):
-    call_command("mobile", "enrol", "--user", "lanhdao", "--channel", "sim", "--msisdn", "0981234567", "--pin", "654321")
+    call_command("mobile", "enrol", "--holder", "lanhdao", "--channel", "sim", "--msisdn", "0981234567", "--pin", "654321")
     capsys.readouterr()
     out = {
         "mobile credentials": _listed(capsys, "mobile", "credentials"),
