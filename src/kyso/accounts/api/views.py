@@ -4,6 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kyso.core.api.inputs import valid
+from kyso.core.api.pagination import PAGE_PARAMETERS, page, paged
 
 from .. import services, tokens
 from ..models import ApiToken
@@ -23,9 +24,9 @@ class MeView(APIView):
 class TokenListView(APIView):
     """Your API tokens (GET) and a new one (POST: at most 90 days, with its scopes; shown once)."""
 
-    @extend_schema(responses=s.TokenSerializer(many=True))
+    @extend_schema(responses=paged(s.TokenSerializer), parameters=PAGE_PARAMETERS)
     def get(self, request):
-        return Response(s.TokenSerializer(request.user.api_tokens.order_by("-created_at"), many=True).data)
+        return page(request, request.user.api_tokens.all(), s.TokenSerializer, view=self)
 
     @extend_schema(request=s.TokenCreateSerializer, responses={201: s.NewTokenSerializer})
     def post(self, request):
@@ -39,10 +40,9 @@ class TokenListView(APIView):
 class ManagedTokenListView(APIView):
     """The tokens of the accounts you administer (accounts.manage over their unit), newest first."""
 
-    @extend_schema(responses=s.TokenSerializer(many=True))
+    @extend_schema(responses=paged(s.TokenSerializer), parameters=PAGE_PARAMETERS)
     def get(self, request):
-        qs = tokens.managed(request.user).order_by("-created_at")[:500]
-        return Response(s.TokenSerializer(qs, many=True).data)
+        return page(request, tokens.managed(request.user), s.TokenSerializer, view=self)
 
 
 class TokenRevokeView(APIView):

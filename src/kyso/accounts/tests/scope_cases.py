@@ -14,7 +14,7 @@ def _token(t):
 
 
 def _token_listed(t, data):
-    return any(row["key_id"] == t.extra["key_id"] for row in data)
+    return any(row["key_id"] == t.extra["key_id"] for row in data["results"])
 
 
 ENDPOINTS = [

@@ -91,12 +91,12 @@ def test_a_token_never_mints_a_wider_one(demo):
 
 def test_owner_and_administrator_list_and_revoke(api, demo):
     _t, key = ApiToken.issue(demo.user("badinh"), "gateway", scopes=["*:read"])
-    listed = api("badinh").get("/api/v1/tokens/").json()
+    listed = api("badinh").get("/api/v1/tokens/").json()["results"]
     assert "gateway" in [t["name"] for t in listed]
     # the administrator sees it among the tokens he manages, another officer does not
-    managed = api("admin").get("/api/v1/tokens/managed/").json()
+    managed = api("admin").get("/api/v1/tokens/managed/").json()["results"]
     assert any(t["key_id"] == _t.key_id and t["owner"] == "badinh" for t in managed)
-    assert api("hcm").get("/api/v1/tokens/managed/").json() == []
+    assert api("hcm").get("/api/v1/tokens/managed/").json()["results"] == []
     assert api("hcm").delete(f"/api/v1/tokens/{_t.key_id}/").status_code == 404
     assert _client(key).get("/api/v1/me/").status_code == 200
     assert api("admin").delete(f"/api/v1/tokens/{_t.key_id}/").status_code == 204

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from kyso.core import dates
 from kyso.core.api.inputs import valid
 from kyso.core.api.parsers import FormParser, JsonObjectParser as JSONParser, MultiPartParser
+from kyso.core.api.pagination import PAGE_PARAMETERS, page, paged
 from kyso.core.errors import InvalidInput, NotFound
 from kyso.files.storage import read
 from kyso.org.models import Unit
@@ -65,12 +66,13 @@ def _year(value: str):
 class OutgoingList(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(operation_id="eoffice_outgoing_list", responses=s.OutgoingItemSerializer(many=True))
+    @extend_schema(operation_id="eoffice_outgoing_list", responses=paged(s.OutgoingItemSerializer),
+                   parameters=PAGE_PARAMETERS)
     def get(self, request):
         p = request.query_params
         qs = services.search(request.user, book="out", q=p.get("q", ""), year=_year(p.get("year", "")),
                              state=p.get("state", ""), doc_type=p.get("doc_type", ""))
-        return Response(s.OutgoingItemSerializer(qs[:500], many=True).data)
+        return page(request, qs, s.OutgoingItemSerializer, ordering="-created_at", view=self)
 
     @extend_schema(operation_id="eoffice_outgoing_create", request=s.DraftInput, responses={201: s.OutgoingSerializer})
     def post(self, request):
@@ -137,12 +139,13 @@ class OutgoingAction(APIView):
 class IncomingList(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="eoffice_incoming_list", responses=s.IncomingItemSerializer(many=True))
+    @extend_schema(operation_id="eoffice_incoming_list", responses=paged(s.IncomingItemSerializer),
+                   parameters=PAGE_PARAMETERS)
     def get(self, request):
         p = request.query_params
         qs = services.search(request.user, book="in", q=p.get("q", ""), year=_year(p.get("year", "")),
                              state=p.get("state", ""), doc_type=p.get("doc_type", ""), unit=p.get("unit", ""))
-        return Response(s.IncomingItemSerializer(qs[:500], many=True).data)
+        return page(request, qs, s.IncomingItemSerializer, ordering="-received_at", view=self)
 
     @extend_schema(operation_id="eoffice_incoming_register", request=s.ReceiveInput,
                    responses={201: s.IncomingSerializer})

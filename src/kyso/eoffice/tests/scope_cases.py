@@ -39,7 +39,7 @@ def _incoming(t):
 
 
 def _listed(key):
-    return lambda t, data: any(d["id"] == t.extra[key] for d in data)
+    return lambda t, data: any(d["id"] == t.extra[key] for d in data["results"])
 
 
 ENDPOINTS = [

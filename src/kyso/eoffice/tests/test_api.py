@@ -39,7 +39,7 @@ def test_the_whole_way_through_the_api(api, demo, hn_leader):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
 
     bd = api("vanthu.bd")
-    listed = bd.get("/api/v1/eoffice/incoming/").json()
+    listed = bd.get("/api/v1/eoffice/incoming/").json()["results"]
     assert [i["id"] for i in listed] == [incoming_id] and listed[0]["indication"] == "TOTAL_PASSED"
     detail = bd.get(f"/api/v1/eoffice/incoming/{incoming_id}/").json()
     assert detail["report"]["indication"] == "TOTAL_PASSED" and len(detail["report"]["signatures"]) == 2

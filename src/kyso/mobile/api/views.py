@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from kyso.accounts import scope
 from kyso.accounts.models import User
 from kyso.core.api.inputs import valid
+from kyso.core.api.pagination import PAGE_PARAMETERS, page, paged
 from kyso.core.errors import InvalidInput, NotFound
 from kyso.files.views import file_response
 
@@ -64,11 +65,10 @@ def _one(user, cred: Credential) -> dict:
 
 
 class CredentialsView(APIView):
-    @extend_schema(responses=s.CredentialSerializer(many=True))
+    @extend_schema(responses=paged(s.CredentialSerializer), parameters=PAGE_PARAMETERS)
     def get(self, request):
-        creds = list(_visible(request.user).order_by("-created_at")[:500])
-        shown = administration.phones_shown(request.user, creds, via="api.list")
-        return Response(s.CredentialSerializer(creds, many=True, context={"shown": shown}).data)
+        return page(request, _visible(request.user), s.CredentialSerializer, ordering="-created_at", view=self,
+                    context=lambda creds: {"shown": administration.phones_shown(request.user, creds, via="api.list")})
 
     @extend_schema(request=s.EnrolInput, responses={201: s.CredentialSerializer})
     def post(self, request):
@@ -125,13 +125,13 @@ class RequestsView(APIView):
                                          requested_by=request.user, client_ref=data["client_ref"])
         return Response(s.SignatureRequestSerializer(req).data, status=201)
 
-    @extend_schema(responses=s.SignatureRequestSerializer(many=True))
+    @extend_schema(responses=paged(s.SignatureRequestSerializer), parameters=PAGE_PARAMETERS)
     def get(self, request):
         qs = SignatureRequest.objects.filter(Q(credential__holder=request.user) | Q(requested_by=request.user)
                                              ).select_related("credential")
         if request.query_params.get("state"):
             qs = qs.filter(state=request.query_params["state"])
-        return Response(s.SignatureRequestSerializer(qs[:200], many=True).data)
+        return page(request, qs, s.SignatureRequestSerializer, ordering="-created_at", view=self)
 
 
 class RequestView(APIView):

@@ -23,7 +23,7 @@ def _credential(t):
 
 
 def _listed(t, data):
-    return any(c["credential_id"] == t.extra["cid"] for c in data)
+    return any(c["credential_id"] == t.extra["cid"] for c in data["results"])
 
 
 def _holder_user(t):
@@ -99,7 +99,7 @@ ENDPOINTS += [
     Endpoint("mobile.pin", "POST", lambda t: f"/api/v1/mobile/credentials/{t.extra['cid']}/pin/",
              prepare=_credential, body={"old_pin": "123456", "new_pin": "654321"}),
     Endpoint("mobile.requests", "GET", lambda t: "/api/v1/mobile/requests/", prepare=_request,
-             listed=lambda t, d: any(r["id"] == t.extra["request"] for r in d)),
+             listed=lambda t, d: any(r["id"] == t.extra["request"] for r in d["results"])),
     Endpoint("mobile.request", "GET", lambda t: f"/api/v1/mobile/requests/{t.extra['request']}/", prepare=_request),
     Endpoint("mobile.request.document", "GET", lambda t: f"/api/v1/mobile/requests/{t.extra['request']}/document/",
              prepare=_request),

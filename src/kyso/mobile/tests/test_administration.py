@@ -38,8 +38,8 @@ def test_enrol_change_pin_and_sign(api, demo, pki, as_user):
         with pytest.raises(Exception):
             services.confirm(req.pk, user, initial)
         assert services.confirm(req.pk, user, "13579246").state == "signed"
-    r = holder.get("/api/v1/mobile/requests/")
-    assert r.json()[0]["state"] == "signed" and r.json()[0]["signatures"]
+    newest = holder.get("/api/v1/mobile/requests/").json()["results"][0]
+    assert newest["state"] == "signed" and newest["signatures"]
 
 
 def test_disable_and_enable(api, app_credential, leader, as_user):

@@ -18,7 +18,7 @@ def _reads(cred):
 
 def test_the_auditor_sees_the_phone_number_masked(api, sim_credential):
     cid = sim_credential.credential_id
-    listed = {c["credential_id"]: c for c in api("kiemtoan").get("/api/v1/mobile/credentials/").json()}
+    listed = {c["credential_id"]: c for c in api("kiemtoan").get("/api/v1/mobile/credentials/").json()["results"]}
     assert cid in listed
     one = api("kiemtoan").get(f"/api/v1/mobile/credentials/{cid}/").json()
     for seen in (listed[cid]["msisdn"], one["msisdn"]):
@@ -29,7 +29,7 @@ def test_the_auditor_sees_the_phone_number_masked(api, sim_credential):
 
 def test_the_it_officer_sees_it_and_the_read_is_audited(api, sim_credential):
     cid = sim_credential.credential_id
-    listed = {c["credential_id"]: c for c in api("cntt").get("/api/v1/mobile/credentials/").json()}
+    listed = {c["credential_id"]: c for c in api("cntt").get("/api/v1/mobile/credentials/").json()["results"]}
     assert listed[cid]["msisdn"] == sim_credential.msisdn
     assert _reads(sim_credential) == 1
     assert api("cntt").get(f"/api/v1/mobile/credentials/{cid}/").json()["msisdn"] == sim_credential.msisdn
@@ -37,7 +37,7 @@ def test_the_it_officer_sees_it_and_the_read_is_audited(api, sim_credential):
 
 
 def test_the_holder_sees_his_own_without_a_trail(api, sim_credential):
-    mine = api("lanhdao").get("/api/v1/mobile/credentials/").json()
+    mine = api("lanhdao").get("/api/v1/mobile/credentials/").json()["results"]
     assert [c["msisdn"] for c in mine if c["credential_id"] == sim_credential.credential_id] == [sim_credential.msisdn]
     assert _reads(sim_credential) == 0
 

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from kyso.accounts import scope
 from kyso.core.api.parsers import FormParser, JsonObjectParser as JSONParser, MultiPartParser
+from kyso.core.api.pagination import PAGE_PARAMETERS, page, paged
 from kyso.core.errors import Forbidden, InvalidInput, NotFound
 from kyso.core.tables import check_size
 from kyso.jobs.api.serializers import JobSerializer
@@ -83,8 +84,8 @@ class PlanDetail(APIView):
 class SubscriptionList(APIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    @extend_schema(operation_id="sims_subscriptions", responses=s.SubscriptionItemSerializer(many=True),
-                   parameters=[OpenApiParameter("q", str), OpenApiParameter("unit", str), OpenApiParameter("state", str),
+    @extend_schema(operation_id="sims_subscriptions", responses=paged(s.SubscriptionItemSerializer),
+                   parameters=[*PAGE_PARAMETERS, OpenApiParameter("q", str), OpenApiParameter("unit", str), OpenApiParameter("state", str),
                                OpenApiParameter("carrier", str),
                                OpenApiParameter("attention", bool, description="only lines in service whose "
                                                 "certificate is missing, revoked, expired or expiring in 30 days")])
@@ -93,8 +94,7 @@ class SubscriptionList(APIView):
         qs = services.search(request.user, q=p.get("q", ""), unit=services.unit_by_code(p.get("unit")),
                              state=p.get("state", ""), carrier=p.get("carrier", ""),
                              attention=p.get("attention") in ("1", "true"))
-        subs = list(qs[:1000])
-        return Response(s.SubscriptionItemSerializer(subs, many=True, context=_full(request, subs)).data)
+        return page(request, qs, s.SubscriptionItemSerializer, view=self, context=lambda subs: _full(request, subs))
 
     @extend_schema(operation_id="sims_subscription_register", request=s.RegisterInput,
                    responses={201: s.SubscriptionSerializer})

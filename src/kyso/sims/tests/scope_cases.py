@@ -28,7 +28,7 @@ def _line(t):
 
 
 def _listed(t, data):
-    return any(s["id"] == t.extra["sim"] for s in data)
+    return any(s["id"] == t.extra["sim"] for s in data["results"])
 
 
 def _in_report(t, data):

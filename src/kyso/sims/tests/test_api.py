@@ -38,7 +38,7 @@ def test_register_change_and_report_through_the_api(demo, api):
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
     pdf = it.get("/api/v1/sims/report/?month=2026-04&output=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
-    listed = it.get("/api/v1/sims/subscriptions/?q=0911111111").json()
+    listed = it.get("/api/v1/sims/subscriptions/?q=0911111111").json()["results"]
     assert [s["id"] for s in listed] == [sid]
     assert api("kiemtoan").get(f"/api/v1/sims/subscriptions/{sid}/").status_code == 200
     assert api("hanoi").get(f"/api/v1/sims/subscriptions/{sid}/").status_code == 404
