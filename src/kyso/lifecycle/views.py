@@ -6,6 +6,7 @@ where the record went; a page offers exactly the steps the workflow allows this 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -90,6 +91,27 @@ def _attachments(request):
     return {k: v for k, v in kept.items() if v is not None}, errors
 
 
+PEOPLE_SHOWN = 500     # a province or the agency has thousands: past this the officer narrows by a search
+
+
+def _people_to_choose(people, q: str, chosen) -> tuple[list, int]:
+    """The people the Form 01 list offers: those the search `q` finds among `people` (name, title, e-mail, unit),
+    the first PEOPLE_SHOWN by name, and the one already chosen kept; with how many more the search found (0: all
+    are shown). It offered the first 500 by name and no way to reach the others."""
+    found = people
+    if q:
+        found = people.filter(Q(full_name__icontains=q) | Q(title__icontains=q) | Q(email__icontains=q)
+                              | Q(unit__name__icontains=q) | Q(unit__code__iexact=q))
+    shown = list(found.select_related("unit").order_by("full_name", "pk")[:PEOPLE_SHOWN + 1])
+    more = 0
+    if len(shown) > PEOPLE_SHOWN:
+        shown, more = shown[:PEOPLE_SHOWN], found.count() - PEOPLE_SHOWN
+    chosen = str(chosen or "")
+    if chosen.isdigit() and all(str(p.pk) != chosen for p in shown):
+        shown += list(people.filter(pk=int(chosen)).select_related("unit"))
+    return shown, more
+
+
 @login_required
 def new_request(request):
     """Form 01. A subscriber files only for himself (his own name, nothing to choose); an officer chooses the
@@ -120,8 +142,10 @@ def new_request(request):
             if req:
                 return redirect("lifecycle:request", pk=req.pk)
             field_errors = {name: " ".join(msgs) for name, msgs in req.error.as_dict().get("fields", {}).items()}
+    q = (request.GET.get("q") or "").strip()[:100]
+    shown, more = _people_to_choose(people, q, typed.get("person"))
     return page(request, "lifecycle/new_request.html", {
-        "people": people.order_by("full_name")[:500], "units": units, "for_himself": for_himself,
+        "people": shown, "more": more, "q": q, "units": units, "for_himself": for_himself,
         "typed": typed, "errors": field_errors, "max_mb": checks.MAX_MB, "accept": checks.ACCEPT,
         "attachment_fields": [("seal_registration", _("Copy of the seal registration")),
                               ("title_confirmation", _("Copy of the title confirmation"))],
