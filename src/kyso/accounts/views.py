@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kyso.core.errors import KysoError
+from kyso.core.paging import page_of
 
 from . import services
 from . import tokens as token_rules
@@ -39,8 +40,9 @@ def tokens(request):
 @login_required
 def managed_tokens(request):
     """The administrator's page: the tokens of the accounts he manages, each revocable."""
-    qs = token_rules.managed(request.user).order_by("revoked_at", "-created_at")[:500]
-    return render(request, "accounts/managed_tokens.html", {"tokens": [(t, token_rules.describe(t)) for t in qs]})
+    tokens = page_of(request, token_rules.managed(request.user).order_by("revoked_at", "-created_at"))
+    return render(request, "accounts/managed_tokens.html", {"tokens": [(t, token_rules.describe(t)) for t in tokens],
+                                                            "page": tokens})
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kyso.accounts import scope
 from kyso.core import actions, workflow
+from kyso.core.paging import page_of
 from kyso.core.errors import Forbidden, InvalidInput
 from kyso.core.exports import xlsx_response
 from kyso.files import checks
@@ -56,7 +57,7 @@ def index(request):
         reqs = reqs.filter(state=state)
     queues = [e for e in workflow.work_for(request.user) if e.workflow.name.startswith("lifecycle.")]
     return page(request, "lifecycle/index.html", {
-        "queues": queues, "requests": reqs[:100], "states": R.choices, "state": state,
+        "queues": queues, "requests": page_of(request, reqs), "states": R.choices, "state": state,
         "expiry": services.expiry_buckets(request.user),
         "certificates": services.visible_certificates(request.user).order_by("not_after")[:100],
     })
@@ -324,8 +325,9 @@ def lists(request):
         if lst is None:
             raise Http404
         return _list_action(request, lst, op) or redirect("lifecycle:lists")
-    rows = [(lst, list_buttons(lst, request.user)) for lst in services.visible_lists(request.user)[:100]]
-    return page(request, "lifecycle/lists.html", {"rows": rows, "units": compile_units(request.user)})
+    lists_ = page_of(request, services.visible_lists(request.user))
+    rows = [(lst, list_buttons(lst, request.user)) for lst in lists_]
+    return page(request, "lifecycle/lists.html", {"rows": rows, "page": lists_, "units": compile_units(request.user)})
 
 
 @login_required
@@ -404,9 +406,11 @@ def devices(request):
                         flow=DEVICE, record=dev)
         return redirect("lifecycle:devices")
     q = request.GET.get("q", "").strip()
-    rows = [(d, services.next_states(d, user)) for d in services.search_devices(user, q=q)[:200]]
+    devices = page_of(request, services.search_devices(user, q=q))
+    rows = [(d, services.next_states(d, user)) for d in devices]
     units = scope.filter_by_scope(Unit.objects.all(), user, LC_DEVICE, "path")
-    return page(request, "lifecycle/devices.html", {"rows": rows, "q": q, "units": units.order_by("path")})
+    return page(request, "lifecycle/devices.html", {"rows": rows, "page": devices, "q": q,
+                                                    "units": units.order_by("path")})
 
 
 @login_required

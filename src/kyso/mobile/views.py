@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kyso.accounts import scope
 from kyso.core import steps
 from kyso.core.errors import KysoError
+from kyso.core.paging import page_of
 
 from . import services, simulator
 from .models import Channel, Credential, MsspTransaction, SignatureRequest
@@ -26,8 +27,9 @@ def index(request):
     requests_ = SignatureRequest.objects.filter(credential__holder=request.user).select_related("credential")[:50]
     unit_creds = None
     if scope.has_permission_anywhere(request.user, MOBILE_VIEW):
-        unit_creds = scope.filter_by_scope(Credential.objects.select_related("holder__person__unit", "certificate"),
-                                           request.user, MOBILE_VIEW, "holder__person__unit__path")[:200]
+        unit_creds = page_of(request, scope.filter_by_scope(
+            Credential.objects.select_related("holder__person__unit", "certificate").order_by("-created_at"),
+            request.user, MOBILE_VIEW, "holder__person__unit__path"))
     return render(request, "mobile/index.html", {"credentials": own, "requests": requests_, "unit_credentials": unit_creds})
 
 

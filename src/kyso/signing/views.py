@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from kyso.accounts import scope
 from kyso.core.errors import KysoError
+from kyso.core.paging import page_of
 
 from .etsireport import etsi_report
 from .forms import VerifyForm
@@ -64,6 +65,6 @@ def renewals_page(request):
     if outcome in ArchiveRenewal.Outcome.values:
         qs = qs.filter(outcome=outcome)
     return render(request, "signing/renewals.html", {
-        "renewals": qs[:500], "outcome": outcome, "outcomes": ArchiveRenewal.Outcome.choices,
+        "renewals": page_of(request, qs.order_by("-pk")), "outcome": outcome, "outcomes": ArchiveRenewal.Outcome.choices,
         "margin_days": margin().days,
     })
