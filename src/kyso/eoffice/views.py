@@ -9,7 +9,6 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from kyso.core import dates
 from kyso.core.actions import act
 from kyso.core.errors import InvalidInput, KysoError
 from kyso.core.exports import XlsxSheet, xlsx_response
+from kyso.core.paging import page_of
 from kyso.files.storage import read
 from kyso.mobile.services import usable_credentials
 from kyso.org.models import Unit
@@ -123,7 +123,7 @@ def index(request):
     qs = services.search(request.user, book=book, q=request.GET.get("q", ""), year=_year(request.GET.get("year")),
                          state=request.GET.get("state", ""), doc_type=request.GET.get("doc_type", ""),
                          date_from=_day(request.GET.get("from")), date_to=_day(request.GET.get("to")))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(request, "eoffice/index.html", {
         "book": book, "page": page, "queues": services.waiting(request.user),
         "states": (IncomingState.choices if book == "in" else S.choices), "doc_types": DocType.choices,

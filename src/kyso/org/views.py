@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from kyso.core import authz as scope
 from kyso.core import actions
 from kyso.core.errors import Forbidden, KysoError
+from kyso.core.paging import page_of
 
 from . import contacts, importing, privacy, services
 from .forms import ImportForm, PersonForm, UnitForm
@@ -90,7 +90,7 @@ def person_list(request):
     if unit_code:
         unit = Unit.objects.filter(code=unit_code).first()
         qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
-    page = Paginator(qs.order_by("unit__path", "full_name"), 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs.order_by("unit__path", "full_name"))
     return render(request, "org/person_list.html", {
         "page": page, "q": q, "unit_code": unit_code,
         "can_add": scope.has_permission_anywhere(request.user, perms.ORG_MANAGE_PERSON),

@@ -1,7 +1,6 @@
 """The CA's pages for IT Center officers, leaders and auditors."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from kyso.accounts import scope
 from kyso.core.actions import act
 from kyso.core.errors import Forbidden
+from kyso.core.paging import page_of
 
 from . import revocation
 from .models import CertificateAuthority, IssuedCertificate
@@ -32,7 +32,7 @@ def index(request):
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(request, "pki/index.html", {"cas": CertificateAuthority.objects.all(), "page": page, "q": q, "status": status})
 
 

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from kyso.accounts import scope
 from kyso.core.actions import act
 from kyso.core.errors import InvalidInput, KysoError
 from kyso.core.tables import check_size
+from kyso.core.paging import page_of
 from kyso.org.models import Person, Unit
 
 from . import importing, privacy, report, services
@@ -45,7 +45,7 @@ def index(request):
     unit = _unit(p.get("unit"))
     qs = services.search(request.user, q=p.get("q", ""), unit=unit, state=p.get("state", ""),
                          carrier=p.get("carrier", ""), attention=p.get("attention") == "1")
-    page = Paginator(qs, 50).get_page(p.get("page"))
+    page = page_of(request, qs)
     full = privacy.shown(request.user, page.object_list, "sims.page")
     return render(request, "sims/index.html", {
         "page": page, "rows": [(sub, privacy.number(sub, full)) for sub in page.object_list], "params": p, "states": SubState.choices, "carriers": Carrier.choices,
