@@ -5,6 +5,7 @@ administrator manages, the archive's renewals) — with the query string its lin
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 
 PER_PAGE = 50
 
@@ -17,3 +18,18 @@ def page_of(request, rows, per: int = PER_PAGE) -> Page:
     params.pop("page", None)
     page.query = params.urlencode()
     return page
+
+
+def first_matching(rows, q: str, fields, limit: int) -> tuple[list, int]:
+    """For a choice list too long to show whole (a <select> of a province's staff): the rows whose `fields`
+    contain the search `q` (all without one), the first `limit` in `rows`' order, and how many more match —
+    for the page to say so and ask for a narrower search instead of leaving the rest unreachable."""
+    if q:
+        match = Q()
+        for name in fields:
+            match |= Q(**{f"{name}__icontains": q})
+        rows = rows.filter(match)
+    shown = list(rows[:limit + 1])
+    if len(shown) > limit:
+        return shown[:limit], rows.count() - limit
+    return shown, 0

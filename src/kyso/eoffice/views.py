@@ -19,7 +19,7 @@ from kyso.core import dates
 from kyso.core.actions import act
 from kyso.core.errors import InvalidInput, KysoError
 from kyso.core.exports import XlsxSheet, xlsx_response
-from kyso.core.paging import page_of
+from kyso.core.paging import first_matching, page_of
 from kyso.files.storage import read
 from kyso.mobile.services import usable_credentials
 from kyso.org.models import Unit
@@ -32,6 +32,8 @@ from .models import Attachment, DocType, IncomingState, OutgoingState as S, Urge
 from .permissions import EOFFICE_DRAFT, EOFFICE_RECEIVE
 
 MAX_UPLOAD = services.MAX_FILE_BYTES
+
+STAFF_SHOWN = 300
 
 
 def _day(value):
@@ -321,12 +323,14 @@ def incoming(request, doc):
         return redirect("eoffice:incoming", doc.pk)
     allowed = {t.name for t in INCOMING.allowed(doc, request.user)}
     can_assign = bool(allowed & {"assign", "reassign"})
-    staff = []
-    if can_assign:
-        staff = User.objects.filter(is_active=True, person__unit__path__startswith=doc.unit.path).select_related(
-            "person").order_by("person__full_name")[:300]
+    staff, more, q = [], 0, (request.GET.get("q") or "").strip()[:100]
+    if can_assign:        # the receiving unit's staff: a province's are thousands, so the list is searched
+        staff, more = first_matching(User.objects.filter(is_active=True, person__unit__path__startswith=doc.unit.path)
+                                     .select_related("person").order_by("person__full_name", "pk"), q,
+                                     ("person__full_name", "person__title"), STAFF_SHOWN)
     return render(request, "eoffice/incoming.html", {
         "d": doc, "events": doc.events.select_related("actor__person"), "can_assign": can_assign, "staff": staff,
+        "more_staff": more, "q": q,
         "can_complete": "complete" in allowed,
         "signatures": doc.report.get("signatures", []), "checks": doc.report.get("checks", []),
         "attachments": doc.attachments.all()})

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kyso.accounts import scope
 from kyso.core import actions, workflow
-from kyso.core.paging import page_of
+from kyso.core.paging import first_matching, page_of
 from kyso.core.errors import Forbidden, InvalidInput
 from kyso.core.exports import xlsx_response
 from kyso.files import checks
@@ -99,14 +99,8 @@ def _people_to_choose(people, q: str, chosen) -> tuple[list, int]:
     """The people the Form 01 list offers: those the search `q` finds among `people` (name, title, e-mail, unit),
     the first PEOPLE_SHOWN by name, and the one already chosen kept; with how many more the search found (0: all
     are shown). It offered the first 500 by name and no way to reach the others."""
-    found = people
-    if q:
-        found = people.filter(Q(full_name__icontains=q) | Q(title__icontains=q) | Q(email__icontains=q)
-                              | Q(unit__name__icontains=q) | Q(unit__code__iexact=q))
-    shown = list(found.select_related("unit").order_by("full_name", "pk")[:PEOPLE_SHOWN + 1])
-    more = 0
-    if len(shown) > PEOPLE_SHOWN:
-        shown, more = shown[:PEOPLE_SHOWN], found.count() - PEOPLE_SHOWN
+    shown, more = first_matching(people.select_related("unit").order_by("full_name", "pk"), q,
+                                 ("full_name", "title", "email", "unit__name", "unit__code"), PEOPLE_SHOWN)
     chosen = str(chosen or "")
     if chosen.isdigit() and all(str(p.pk) != chosen for p in shown):
         shown += list(people.filter(pk=int(chosen)).select_related("unit"))
