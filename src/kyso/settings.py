@@ -263,6 +263,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name across domains get the domain's name, not a hash suffix.
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateStatusEnum": "kyso.lifecycle.models.CertStatus",
+        "DeviceStateEnum": "kyso.lifecycle.models.DeviceState",
+        "DocumentTypeEnum": "kyso.eoffice.models.DocType",
+        "DossierChannelEnum": "kyso.portal.models.Channel",
+        "DossierKindEnum": "kyso.portal.models.DossierKind",
+        "DossierStatusEnum": "kyso.portal.models.Status",
+        "IncomingStateEnum": "kyso.eoffice.models.IncomingState",
+        "LineStateEnum": "kyso.sims.models.SubState",
+        "ListStateEnum": "kyso.lifecycle.models.ListState",
+        "OutgoingStateEnum": "kyso.eoffice.models.OutgoingState",
+        "SigningChannelEnum": "kyso.mobile.models.Channel",
+        "SubscriberKindEnum": "kyso.lifecycle.models.SubscriberKind",
+    },
 }
 
 # --- E-mail and SMS (notifications)

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from kyso.core.errors import Forbidden
@@ -56,3 +57,15 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return "Token"
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI document tells a client to authenticate: the Kyso token in `Authorization`."""
+
+    target_class = ApiTokenAuthentication
+    name = "kysoToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "kyso_<id>_<secret>",
+                "description": "A Kyso API token (`Authorization: Token …` or `Bearer …`), valid for its scopes."}
+

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from ..models import Attachment, Event, IncomingDocument, OutgoingDocument
 
 
+@extend_schema_serializer(component_name="DocumentEvent")
 class EventSerializer(serializers.ModelSerializer):
     by = serializers.CharField(source="actor.username", default=None)
     step = serializers.CharField(source="verb_display")

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import authentication, exceptions
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -46,6 +47,17 @@ class CscBearerAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="csc"'
+
+
+class CscBearerScheme(OpenApiAuthenticationExtension):
+    """The document's word for it: the access token of `auth/login` (CSC), or a Kyso API token."""
+
+    target_class = CscBearerAuthentication
+    name = "cscBearer"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer",
+                "description": "The access token of auth/login (CSC), or a Kyso API token."}
 
 
 def answer(serializer, data: dict, status: int = 200) -> Response:

@@ -65,7 +65,8 @@ def _one(user, cred: Credential) -> dict:
 
 
 class CredentialsView(APIView):
-    @extend_schema(responses=paged(s.CredentialSerializer), parameters=PAGE_PARAMETERS)
+    @extend_schema(operation_id="mobile_credentials_list", responses=paged(s.CredentialSerializer),
+                   parameters=PAGE_PARAMETERS)
     def get(self, request):
         return page(request, _visible(request.user), s.CredentialSerializer, ordering="-created_at", view=self,
                     context=lambda creds: {"shown": administration.phones_shown(request.user, creds, via="api.list")})
@@ -79,7 +80,7 @@ class CredentialsView(APIView):
 
 
 class CredentialView(APIView):
-    @extend_schema(responses=s.CredentialSerializer)
+    @extend_schema(operation_id="mobile_credential_get", responses=s.CredentialSerializer)
     def get(self, request, credential_id):
         return Response(_one(request.user, _get(request.user, credential_id)))
 
@@ -125,7 +126,8 @@ class RequestsView(APIView):
                                          requested_by=request.user, client_ref=data["client_ref"])
         return Response(s.SignatureRequestSerializer(req).data, status=201)
 
-    @extend_schema(responses=paged(s.SignatureRequestSerializer), parameters=PAGE_PARAMETERS)
+    @extend_schema(operation_id="mobile_requests_list", responses=paged(s.SignatureRequestSerializer),
+                   parameters=PAGE_PARAMETERS)
     def get(self, request):
         qs = SignatureRequest.objects.filter(Q(credential__holder=request.user) | Q(requested_by=request.user)
                                              ).select_related("credential")
@@ -135,7 +137,7 @@ class RequestsView(APIView):
 
 
 class RequestView(APIView):
-    @extend_schema(responses=s.SignatureRequestSerializer)
+    @extend_schema(operation_id="mobile_request_get", responses=s.SignatureRequestSerializer)
     def get(self, request, request_id):
         return Response(s.SignatureRequestSerializer(services.get_request(request_id, user=request.user)).data)
 

@@ -2,7 +2,6 @@
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
@@ -115,7 +114,8 @@ class ImportView(APIView):
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
         parameters=[OpenApiParameter("dry_run", bool, required=False)],
-        responses={202: OpenApiResponse(OpenApiTypes.OBJECT, description=(
+        # The job's own component, named rather than imported: jobs sits above org in the layers.
+        responses={202: OpenApiResponse({"$ref": "#/components/schemas/Job"}, description=(
             "The job accepted, as GET /api/v1/jobs/{id}/ answers it (`url` to follow it, `page` to show it)."))},
     )
     def post(self, request):
@@ -145,6 +145,8 @@ class ContactChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     serializer_class = ContactChangeSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):   # the OpenAPI generator asks for the model, with no user
+            return ContactChange.objects.none()
         user = self.request.user
         qs = ContactChange.objects.select_related("person__unit", "requested_by", "decided_by")
         mine = Q(person_id=user.person_id) if user.person_id else Q(pk__in=[])

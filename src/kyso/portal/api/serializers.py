@@ -3,6 +3,7 @@ import binascii
 import re
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from ..dossiers import duplicates_of
@@ -120,6 +121,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "name", "sha256", "data", "created_at"]
 
 
+@extend_schema_serializer(component_name="DossierEvent")
 class EventSerializer(serializers.ModelSerializer):
     label = serializers.CharField(source="get_action_label")
 

@@ -3,12 +3,14 @@ takes. Values are read as sent (text or numbers) and checked by the registry, wh
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from .. import privacy
 from ..models import DataPlan, MonthClose, SimSubscription, SubscriptionEvent
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
 class TitleRules(serializers.Field):
     """The plan's matching titles, one per line in the database, a list in the API."""
 
@@ -28,6 +30,7 @@ class PlanSerializer(serializers.ModelSerializer):
                   "data_fee_vnd", "line_fee_vnd", "connection_fee_vnd", "is_active"]
 
 
+@extend_schema_serializer(component_name="SubscriptionEvent")
 class EventSerializer(serializers.ModelSerializer):
     plan = serializers.IntegerField(source="plan.tier")
     by = serializers.CharField(source="actor.username", default=None)
