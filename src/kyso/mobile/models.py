@@ -68,9 +68,11 @@ class Credential(models.Model):
 
 
 class OtpChallenge(models.Model):
-    """A one-time code sent by SMS for one authorisation (SCAL2's second factor)."""
+    """A one-time code sent by SMS for one authorisation or one request (SCAL2's second factor)."""
 
     credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="otps")
+    request = models.ForeignKey("SignatureRequest", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="otps", help_text=_("The request this code confirms, if any."))
     code_hash = models.CharField(max_length=64)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import hmac
 import os
 import secrets
 from collections import Counter
@@ -31,16 +30,13 @@ from django.utils.translation import gettext as _
 
 from kyso import audit
 from kyso.core import steps
-from kyso.core.errors import Forbidden, InvalidInput, InvalidState
-from kyso.notify.models import Channel as NotifyChannel
-from kyso.notify.services import notify
+from kyso.core.errors import Forbidden, InvalidInput
 
-from . import keys
+from . import keys, onetime
 from .documents import check_document, sign_document
-from .models import AccessToken, Authorization, Credential, OtpChallenge
+from .models import AccessToken, Authorization, Credential
 from .services import check_hashes, check_usable, unlocked_key
 
-OTP_TTL = dt.timedelta(minutes=5)
 SAD_TTL = dt.timedelta(minutes=5)
 TOKEN_TTL = dt.timedelta(hours=1)
 MAX_HASHES = 100          # hashes in one signHash call
@@ -84,42 +80,9 @@ def revoke_token(raw: str) -> None:
 # --------------------------------------------------------------------------- one-time code
 
 def send_otp(cred: Credential) -> None:
-    """Send a 6-digit one-time code to the holder's mobile phone by SMS (the second SCAL2 factor)."""
-
+    """`credentials/sendOTP`: a code for the credential's next authorisation (`onetime`)."""
     check_usable(cred)
-    phone = cred.msisdn or getattr(cred.holder.person, "phone_mobile", "")
-    if not phone:
-        raise InvalidState("mobile.otp.no_phone", _("The holder has no mobile phone number for the one-time code."))
-    code = f"{secrets.randbelow(10**6):06d}"
-    with transaction.atomic(), audit.action("mobile.otp.send"):
-        OtpChallenge.objects.filter(credential=cred, used=False).update(used=True)
-        OtpChallenge.objects.create(credential=cred, code_hash=_digest(f"{cred.pk}:{code}"),
-                                    expires_at=timezone.now() + OTP_TTL)
-        notify(NotifyChannel.SMS, phone, _("Kyso: your one-time signing code is %(code)s (valid 5 minutes).")
-               % {"code": code}, topic="mobile.otp")
-
-
-def _check_otp(cred: Credential, otp: str, attempt: steps.Attempt) -> None:
-    """The one-time code sent by SMS; three wrong answers use it up (counted even though the step fails)."""
-    ch = OtpChallenge.objects.filter(credential=cred, used=False, expires_at__gt=timezone.now()).order_by("-pk").first()
-    if ch is None:
-        raise Forbidden("mobile.otp.missing", _("Ask for a one-time code first (it may have expired)."))
-    if not hmac.compare_digest(ch.code_hash, _digest(f"{cred.pk}:{str(otp or '').strip()}")):
-        attempt.after_failure(lambda: _count_wrong_otp(ch.pk))
-        raise Forbidden("mobile.otp.wrong", _("The one-time code is wrong."))
-    # used once, even by two authorisations racing with the same code (a conditional update, not a save)
-    if not OtpChallenge.objects.filter(pk=ch.pk, used=False).update(used=True, attempts=ch.attempts + 1):
-        raise Forbidden("mobile.otp.missing", _("Ask for a one-time code first (it may have expired)."))
-    ch.credential = cred
-    audit.record(AUTHORIZE.name, ch, before={"used": False, "attempts": ch.attempts},
-                 after={"used": True, "attempts": ch.attempts + 1})
-
-
-def _count_wrong_otp(pk: int) -> None:
-    ch = OtpChallenge.objects.select_for_update().get(pk=pk)
-    ch.attempts += 1
-    ch.used = ch.attempts >= 3
-    ch.save(update_fields=["attempts", "used"])
+    onetime.issue(cred)
 
 
 # --------------------------------------------------------------------------- SAD
@@ -147,7 +110,7 @@ def authorize(cred: Credential, *, pin: str, otp: str, hashes: list | None, hash
     sad = f"{authz_id}.{base64.urlsafe_b64encode(nonce + blob).decode().rstrip('=')}"
 
     def body(attempt):
-        _check_otp(cred, otp, attempt)
+        onetime.check(cred, otp, attempt, step=AUTHORIZE.name)
         unlocked_key(cred, pin, attempt)  # the token checks the PIN: sign nothing, just log in
         Authorization.objects.create(credential=cred, sad_hash=_digest(sad),
                                      hashes=[base64.b64encode(d).decode() for d in digests], hash_algo=hash_algo,

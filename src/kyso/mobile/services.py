@@ -36,7 +36,7 @@ from kyso.pki import pins
 from kyso.pki.issuance import SubjectInfo
 from kyso.pki.models import CertStatus
 
-from . import keys, mssp, simulator
+from . import keys, mssp, onetime, simulator
 from .documents import MEDIA, check_document, sign_document
 from .models import Channel, Credential, RequestState, SignatureRequest, SimCard
 
@@ -220,9 +220,12 @@ def request_signature(*, signer, hashes: list, display_text: str, hash_algo: str
                 _finish(req, RequestState.FAILED, code=f"mssp.{answer.status_name.lower()}", message=answer.message)
             req.save()
         else:
-            person = credential.holder.person
-            notify_person(person, _("Open Kyso on your phone to confirm: %(text)s") % {"text": display_text[:120]},
-                          subject=_("Signature request"), topic="mobile.request", obj=req, sms=True)
+            # The SMS carries the one-time code with the text: confirming on the phone proves the phone, not
+            # only a password and a PIN (two things the holder knows).
+            onetime.issue(credential, request=req)
+            notify_person(credential.holder.person, _("Open Kyso on your phone to confirm: %(text)s")
+                          % {"text": display_text[:120]}, subject=_("Signature request"), topic="mobile.request",
+                          obj=req, sms=False)
     return req
 
 
@@ -325,7 +328,8 @@ def _open_request_for(req_or_id, user) -> SignatureRequest:
 
 
 def confirm(request, user, pin, otp=None) -> SignatureRequest:
-    """The holder confirms on his phone: the HSM (app) or the SIM signs with his PIN."""
+    """The holder confirms on his phone: the SIM signs with its PIN (the SIM is the phone); the HSM key (app)
+    signs with his PIN and the one-time code sent to his phone for this request."""
     req = _open_request_for(request, user)
     pin = str(pin or "")
     if req.channel == Channel.SIM:
@@ -334,6 +338,7 @@ def confirm(request, user, pin, otp=None) -> SignatureRequest:
 
     def body(attempt):
         _usable(req.credential)
+        onetime.check(req.credential, otp, attempt, step=CONFIRM.name, request=req)
         signed_doc = None
         sigs = []
         if req.document_id:
@@ -355,6 +360,20 @@ def confirm(request, user, pin, otp=None) -> SignatureRequest:
         return current
 
     return steps.run(CONFIRM, body, actor=user, obj=req)
+
+
+CODES_PER_REQUEST = 3
+
+
+def resend_code(request, user) -> None:
+    """The SMS did not come, or its code ran out: a new code for the same request (three at most, then the
+    requester asks again)."""
+    req = _open_request_for(request, user)
+    if req.channel != Channel.APP:
+        raise InvalidState("mobile.otp.not_needed", _("A PKI SIM is confirmed with the SIM's own PIN."))
+    if req.otps.count() >= CODES_PER_REQUEST:
+        raise InvalidState("mobile.otp.too_many", _("No more codes for this request: ask for the signature again."))
+    onetime.issue(req.credential, request=req)
 
 
 def refuse(request, user) -> SignatureRequest:

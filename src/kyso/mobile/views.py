@@ -58,8 +58,11 @@ def _answer(request, fn, ok_message):
 def phone_answer(request, request_id):
     if "refuse" in request.POST:
         return _answer(request, lambda: services.refuse(request_id, request.user), _("You refused the request."))
-    return _answer(request, lambda: services.confirm(request_id, request.user, request.POST.get("pin", "")),
-                   _("Signed."))
+    if "resend" in request.POST:
+        return _answer(request, lambda: services.resend_code(request_id, request.user),
+                       _("A new code was sent to your phone."))
+    return _answer(request, lambda: services.confirm(request_id, request.user, request.POST.get("pin", ""),
+                                                     request.POST.get("otp", "")), _("Signed."))
 
 
 @login_required

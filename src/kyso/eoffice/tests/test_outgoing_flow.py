@@ -11,6 +11,7 @@ from kyso.eoffice import services
 from kyso.eoffice.models import IncomingState, OutgoingState
 from kyso.files.storage import read
 from kyso.mobile import simulator
+from kyso.mobile.tests.conftest import last_otp
 from kyso.signing.verify import verify_bytes
 
 from .conftest import PIN, make_draft
@@ -89,7 +90,7 @@ def test_remote_key_signature_through_the_app(demo, app_leader, as_user):
     with as_user(app_leader):
         services.review(doc, app_leader, approve=True)
         doc = services.request_phone_signature(doc, app_leader)
-        mobile.confirm(doc.signature_request_id, app_leader, PIN)
+        mobile.confirm(doc.signature_request_id, app_leader, PIN, last_otp())
         doc = services.get_outgoing(app_leader, doc.pk)
     assert doc.state == OutgoingState.SIGNED and doc.signed_via == "app"
     admin = demo.user("admin")

@@ -8,7 +8,7 @@ import pytest
 from kyso.mobile import services
 from kyso.mobile.models import Credential, SignatureRequest
 
-from .conftest import digest
+from .conftest import digest, last_otp
 
 
 def _initial_pin() -> str:
@@ -36,8 +36,8 @@ def test_enrol_change_pin_and_sign(api, demo, pki, as_user):
     with as_user(user):
         req = services.request_signature(signer=user, hashes=[digest()], display_text="Ký")
         with pytest.raises(Exception):
-            services.confirm(req.pk, user, initial)
-        assert services.confirm(req.pk, user, "13579246").state == "signed"
+            services.confirm(req.pk, user, initial, last_otp())
+        assert services.confirm(req.pk, user, "13579246", last_otp()).state == "signed"
     newest = holder.get("/api/v1/mobile/requests/").json()["results"][0]
     assert newest["state"] == "signed" and newest["signatures"]
 
@@ -85,7 +85,7 @@ def test_a_clerk_asks_a_leader_to_sign(api, app_credential, demo, as_user):
     assert r.status_code == 201 and r.json()["state"] == "pending"
     rid = r.json()["id"]
     with as_user(leader):
-        services.confirm(rid, leader, PIN)
+        services.confirm(rid, leader, PIN, last_otp())
     r = api("lanhdao").get(f"/api/v1/mobile/requests/{rid}/")
     assert r.json()["state"] == "signed" and len(r.json()["signatures"]) == 1
     assert api("hanoi").get(f"/api/v1/mobile/requests/{rid}/").status_code == 404

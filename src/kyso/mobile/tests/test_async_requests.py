@@ -11,7 +11,7 @@ from kyso.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from kyso.mobile import services
 from kyso.mobile.models import RequestState
 
-from .conftest import PIN, digest, verify_raw
+from .conftest import PIN, digest, last_otp, verify_raw
 
 
 def test_confirmed_on_the_phone(app_credential, leader, demo, as_user):
@@ -22,7 +22,7 @@ def test_confirmed_on_the_phone(app_credential, leader, demo, as_user):
     assert req.state == RequestState.PENDING and req.channel == "app"
     assert list(services.pending_for(leader)) == [req]
     with as_user(leader):
-        done = services.confirm(req.pk, leader, PIN)
+        done = services.confirm(req.pk, leader, PIN, last_otp())
     assert done.state == RequestState.SIGNED
     got = services.get_request(req.pk, user=clerk)
     sigs = got.signature_values()
@@ -39,12 +39,12 @@ def test_wrong_pin_is_counted_and_locks_the_credential(app_credential, leader, a
         req = services.request_signature(signer=leader, hashes=[digest()], display_text="Ký công văn")
         for _ in range(pins.max_failures()):
             with pytest.raises(Forbidden) as exc:
-                services.confirm(req.pk, leader, "000000")
+                services.confirm(req.pk, leader, "000000", last_otp())
             assert exc.value.code in ("mobile.pin.wrong", "pki.pin.locked")
     app_credential.refresh_from_db()
     assert app_credential.pin_locked
     with as_user(leader), pytest.raises(Forbidden) as exc:
-        services.confirm(req.pk, leader, PIN)
+        services.confirm(req.pk, leader, PIN, last_otp())
     assert exc.value.code == "pki.pin.locked"
 
 
@@ -55,7 +55,7 @@ def test_refused(app_credential, leader, as_user):
     got = services.get_request(req.pk)
     assert got.state == RequestState.REFUSED and got.signatures == []
     with as_user(leader), pytest.raises(InvalidState):
-        services.confirm(req.pk, leader, PIN)
+        services.confirm(req.pk, leader, PIN, last_otp())
 
 
 def test_expired_when_nobody_answers(app_credential, leader, as_user):
@@ -66,7 +66,7 @@ def test_expired_when_nobody_answers(app_credential, leader, as_user):
             got = services.get_request(req.pk)
             assert got.state == RequestState.EXPIRED and got.error_code == "mobile.request.expired"
             with pytest.raises(InvalidState):
-                services.confirm(req.pk, leader, PIN)
+                services.confirm(req.pk, leader, PIN, last_otp())
 
 
 def test_only_the_holder_confirms(app_credential, leader, demo, as_user):
@@ -74,7 +74,7 @@ def test_only_the_holder_confirms(app_credential, leader, demo, as_user):
     with as_user(leader):
         req = services.request_signature(signer=leader, hashes=[digest()], display_text="Ký công văn")
     with as_user(other), pytest.raises(NotFound):
-        services.confirm(req.pk, other, PIN)
+        services.confirm(req.pk, other, PIN, last_otp())
     with pytest.raises(NotFound):
         services.get_request(req.pk, user=other)
 

@@ -171,7 +171,7 @@ def test_asynchronous_sign_hash_and_polling(csc, app_credential, leader, as_user
     rid = r.json()["responseID"]
     assert csc.post("/csc/v2/signatures/signPolling", {"responseID": rid}, format="json").status_code == 202
     with as_user(leader):
-        services.confirm(rid, leader, PIN)            # the holder confirms on his phone
+        services.confirm(rid, leader, PIN, last_otp())            # the holder confirms on his phone
     r = csc.post("/csc/v2/signatures/signPolling", {"responseID": rid}, format="json")
     assert r.status_code == 200
     verify_raw(app_credential.certificate.certificate, base64.b64decode(r.json()["signatures"][0]), h)

@@ -1,4 +1,5 @@
-"""The phone page: the holder sees what he is asked to sign and answers with his PIN; a wrong PIN is
+"""The phone page: the holder sees what he is asked to sign and answers with his PIN and the code sent to his
+phone by SMS; a wrong PIN is
 shown and counted; the page fits a phone held upright (Chromium at 390×844)."""
 
 import pytest
@@ -7,7 +8,7 @@ from kyso.accounts.demo import DEMO_PASSWORD
 from kyso.mobile import services
 from kyso.mobile.models import RequestState
 
-from .conftest import PIN, digest
+from .conftest import PIN, digest, last_otp
 
 
 def test_confirm_on_the_page(client, app_credential, leader, as_user):
@@ -16,11 +17,11 @@ def test_confirm_on_the_page(client, app_credential, leader, as_user):
     client.force_login(leader)
     page = client.get("/mobile/phone/").content.decode()
     assert "Ký Quyết định 7/QĐ-BHXH" in page
-    r = client.post(f"/mobile/phone/{req.pk}/", {"pin": "111111"}, follow=True)
+    r = client.post(f"/mobile/phone/{req.pk}/", {"pin": "111111", "otp": last_otp()}, follow=True)
     assert "Mã PIN không đúng" in r.content.decode()
     app_credential.refresh_from_db()
     assert app_credential.failed_pins == 1           # kept although the answer was an error
-    client.post(f"/mobile/phone/{req.pk}/", {"pin": PIN})
+    client.post(f"/mobile/phone/{req.pk}/", {"pin": PIN, "otp": last_otp()})
     assert services.get_request(req.pk).state == RequestState.SIGNED
     r = client.get(f"/mobile/requests/{req.pk}.json")
     assert r.json()["state"] == "signed"
@@ -70,6 +71,7 @@ def test_signing_confirmation_on_a_phone(demo, phone):
     button = form.find_element(By.NAME, "confirm")
     assert button.size["height"] >= 44, "a thumb-sized button"
     form.find_element(By.NAME, "pin").send_keys(PIN)
+    form.find_element(By.NAME, "otp").send_keys(last_otp())
     button.click()
     assert "Đã ký" in phone.find_element(By.CSS_SELECTOR, ".messages").text
     assert services.get_request(req.pk).state == RequestState.SIGNED

@@ -47,7 +47,7 @@ def test_sign_doc_confirmed_on_the_phone(csc, app_credential, leader, as_user, p
     assert r.status_code == 202
     rid = r.json()["responseID"]
     with as_user(leader):
-        services.confirm(rid, leader, PIN)
+        services.confirm(rid, leader, PIN, last_otp())
     r = csc.post("/csc/v2/signatures/signPolling", {"responseID": rid}, format="json")
     signed = base64.b64decode(r.json()["DocumentWithSignature"][0])
     assert verify_bytes(signed).indication == "TOTAL_PASSED"

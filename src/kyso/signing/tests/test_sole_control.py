@@ -73,7 +73,7 @@ def test_confirmation_on_the_phone_signs_it(api, app_credential, leader, one_pag
     assert r.status_code == 202, r.content[:300]
     request_id = r.json()["request"]
     client.force_login(leader)
-    client.post(f"/mobile/phone/{request_id}/", {"pin": PIN})
+    client.post(f"/mobile/phone/{request_id}/", {"pin": PIN, "otp": last_otp()})
     poll = api("lanhdao").get(r.json()["poll"]).json()
     assert poll["state"] == "signed", poll
     signed = api("lanhdao").get(poll["signed_document"])
@@ -93,8 +93,8 @@ def test_wrong_pins_are_counted_per_credential_wherever_asked_then_locked(api, a
     assert r.status_code == 403
     r = _sign(holder, one_page_pdf, app_credential.certificate.serial, confirm="phone")
     client.force_login(leader)
-    client.post(f"/mobile/phone/{r.json()['request']}/", {"pin": "000003"})                  # 4: the phone
-    client.post(f"/mobile/phone/{r.json()['request']}/", {"pin": "000004"})                  # 5
+    client.post(f"/mobile/phone/{r.json()['request']}/", {"pin": "000003", "otp": last_otp()})                  # 4: the phone
+    client.post(f"/mobile/phone/{r.json()['request']}/", {"pin": "000004", "otp": last_otp()})                  # 5
     app_credential.refresh_from_db()
     assert app_credential.failed_pins == pins.max_failures() and app_credential.pin_locked
     # the right PIN no longer helps, anywhere
