@@ -67,7 +67,9 @@ def columns_in_words() -> list[tuple]:
 
 
 @dataclass
-class RejectedRow:
+class RowNote:
+    """A refused row, or a note on a written one: row, column, stable code and reason."""
+
     row: int
     column: str
     code: str
@@ -85,20 +87,27 @@ class ImportReport:
     total: int = 0
     created: int = 0
     updated: int = 0
-    rejected: list[RejectedRow] = field(default_factory=list)
+    rejected: list[RowNote] = field(default_factory=list)
     applied: bool = False
     # rows whose e-mail or mobile phone change waits for confirmation (sensitive: one-time codes go there)
     pending: list[dict] = field(default_factory=list)
+    # existing people whose e-mail or mobile phone cell was blank or missing: the stored channel kept
+    kept: list[RowNote] = field(default_factory=list)
     columns: dict = field(default_factory=dict, repr=False)     # key → headings people write (the first shown)
 
     def reject(self, row: int, column: str, code: str, message) -> None:
-        heading = (self.columns.get(column) or [column])[0]
-        self.rejected.append(RejectedRow(row, column, code, str(message), heading))
+        self.rejected.append(self._note(row, column, code, message))
+
+    def keep(self, row: int, column: str, code: str, message) -> None:
+        self.kept.append(self._note(row, column, code, message))
+
+    def _note(self, row: int, column: str, code: str, message) -> RowNote:
+        return RowNote(row, column, code, str(message), (self.columns.get(column) or [column])[0])
 
     def as_dict(self):
         return {"kind": self.kind, "total": self.total, "created": self.created, "updated": self.updated,
                 "applied": self.applied, "rejected": [r.as_dict() for r in self.rejected],
-                "pending_confirmation": self.pending}
+                "pending_confirmation": self.pending, "contacts_kept": [r.as_dict() for r in self.kept]}
 
 
 def _s(value) -> str:
@@ -292,6 +301,7 @@ def import_staff(filename: str, data: bytes, *, actor=None, dry_run: bool = Fals
         fields = {**data_row, "gender": gender, "id_type": id_type, "id_number": id_number,
                   "birth_date": dates["birth_date"], "id_issue_date": dates["id_issue_date"],
                   "unit": unit, "nationality": data_row.get("nationality") or "Việt Nam"}
+        kept = [] if is_new else _keep_blank_contacts(person, fields)
         sensitive = {}
         if not is_new and actor is not None:
             sensitive = {f: fields.pop(f) for f in contacts.SENSITIVE
@@ -323,6 +333,11 @@ def import_staff(filename: str, data: bytes, *, actor=None, dry_run: bool = Fals
             plan.append((person, is_new, sensitive))
             if sensitive:
                 report.pending.append({"row": rownum, "fields": sorted(sensitive)})
+            for f in kept:
+                report.keep(rownum, f, "org.import.contact_kept",
+                            _("No %(what)s given: the stored one is kept (an import never clears it; a new one "
+                              "waits for the person's code or a second officer).") % {
+                                "what": contacts.FIELD_LABELS[f]})
 
     def write():
         for person, is_new, sensitive in plan:
@@ -333,6 +348,19 @@ def import_staff(filename: str, data: bytes, *, actor=None, dry_run: bool = Fals
                 contacts.request_change(person, f, value, actor=actor)
 
     return _write_all(report, "org.person.import", write, dry_run)
+
+
+def _keep_blank_contacts(person: Person, fields: dict) -> list[str]:
+    """A blank or missing e-mail or mobile-phone cell of an existing person means "not given", never "erase the
+    channel of his one-time codes" (the person page and the API refuse that too): the field is dropped from
+    `fields`, so the stored value stays. Answers the fields whose stored value was so kept, for the report."""
+    kept = []
+    for f in contacts.SENSITIVE:
+        if not fields.get(f):
+            fields.pop(f, None)
+            if getattr(person, f):
+                kept.append(f)
+    return kept
 
 
 # ----------------------------------------------------------------------------- as a background job

@@ -100,6 +100,7 @@ class ImportReportSerializer(serializers.Serializer):
     applied = serializers.BooleanField()
     rejected = ImportRowSerializer(many=True)
     pending_confirmation = serializers.ListField(child=serializers.DictField(), required=False)
+    contacts_kept = ImportRowSerializer(many=True, required=False)   # blank e-mail/mobile of a known person: kept
 
 
 class ContactChangeSerializer(serializers.ModelSerializer):

@@ -31,5 +31,7 @@ class Command(BaseCommand):
             self.stderr.write(f"dòng {r.row}, cột {r.column}: [{r.code}] {r.message}")
         if report.rejected:
             raise CommandError(f"{len({r.row for r in report.rejected})} dòng bị từ chối; không nhập dòng nào.", returncode=1)
+        for r in report.kept:
+            self.stdout.write(f"dòng {r.row}, cột {r.column}: [{r.code}] {r.message}")
         verb = "Hợp lệ" if dry_run else "Đã nhập"
         self.stdout.write(f"{verb}: {report.total} dòng ({report.created} mới, {report.updated} cập nhật).")
