@@ -31,7 +31,7 @@ def describe(job: Job) -> dict:
             "done": done, "failed": failed, "percent": job.percent, "ended": job.ended,
             "failures": [{"item": _item(job, f.get("item")), "message": f.get("message", "")}
                          for f in job.failures[:200]],
-            "error": job.error_message, "rows": rows, "text": text}
+            "error": job.error_message, "rows": rows, "notes": _rows(job.result, "notes"), "text": text}
 
 
 def _item(job: Job, item):
@@ -41,9 +41,10 @@ def _item(job: Job, item):
     return item
 
 
-def _rows(result) -> list[dict]:
-    """The rows an import refused (its report, kept as the job's result): row, column, code and reason."""
-    rejected = result.get("rejected") if isinstance(result, dict) else None
+def _rows(result, which: str = "rejected") -> list[dict]:
+    """The rows an import refused, or wrote with a note (its report, kept as the job's result): row, column, code
+    and reason."""
+    rejected = result.get(which) if isinstance(result, dict) else None
     return [{"row": r.get("row"), "column": r.get("heading") or r.get("column", ""), "code": r.get("code", ""),
              "message": r.get("message", "")} for r in (rejected or [])[:1000] if isinstance(r, dict)]
 

@@ -93,6 +93,7 @@ class ImportReport:
     pending: list[dict] = field(default_factory=list)
     # existing people whose e-mail or mobile phone cell was blank or missing: the stored channel kept
     kept: list[RowNote] = field(default_factory=list)
+    waiting: list[RowNote] = field(default_factory=list)      # the same pending changes, in words for the job page
     columns: dict = field(default_factory=dict, repr=False)     # key → headings people write (the first shown)
 
     def reject(self, row: int, column: str, code: str, message) -> None:
@@ -101,13 +102,17 @@ class ImportReport:
     def keep(self, row: int, column: str, code: str, message) -> None:
         self.kept.append(self._note(row, column, code, message))
 
+    def wait(self, row: int, column: str, code: str, message) -> None:
+        self.waiting.append(self._note(row, column, code, message))
+
     def _note(self, row: int, column: str, code: str, message) -> RowNote:
         return RowNote(row, column, code, str(message), (self.columns.get(column) or [column])[0])
 
     def as_dict(self):
         return {"kind": self.kind, "total": self.total, "created": self.created, "updated": self.updated,
                 "applied": self.applied, "rejected": [r.as_dict() for r in self.rejected],
-                "pending_confirmation": self.pending, "contacts_kept": [r.as_dict() for r in self.kept]}
+                "pending_confirmation": self.pending, "contacts_kept": [r.as_dict() for r in self.kept],
+                "notes": [r.as_dict() for r in sorted(self.kept + self.waiting, key=lambda n: n.row)]}
 
 
 def _s(value) -> str:
@@ -333,6 +338,11 @@ def import_staff(filename: str, data: bytes, *, actor=None, dry_run: bool = Fals
             plan.append((person, is_new, sensitive))
             if sensitive:
                 report.pending.append({"row": rownum, "fields": sorted(sensitive)})
+                for f in sorted(sensitive):
+                    report.wait(rownum, f, "org.import.contact_pending",
+                                _("The new %(what)s is not written yet: it waits for the code sent to the person's "
+                                  "current one, or for a second officer's approval.")
+                                % {"what": contacts.FIELD_LABELS[f]})
             for f in kept:
                 report.keep(rownum, f, "org.import.contact_kept",
                             _("No %(what)s given: the stored one is kept (an import never clears it; a new one "

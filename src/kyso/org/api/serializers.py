@@ -101,6 +101,7 @@ class ImportReportSerializer(serializers.Serializer):
     rejected = ImportRowSerializer(many=True)
     pending_confirmation = serializers.ListField(child=serializers.DictField(), required=False)
     contacts_kept = ImportRowSerializer(many=True, required=False)   # blank e-mail/mobile of a known person: kept
+    notes = ImportRowSerializer(many=True, required=False)   # rows written with a note: contacts kept or waiting
 
 
 class ContactChangeSerializer(serializers.ModelSerializer):

@@ -111,3 +111,15 @@ def test_the_cli_import_keeps_the_stored_phone_too(person, tmp_path, capsys):
     assert "org.import.contact_kept" in capsys.readouterr().out
     person.refresh_from_db()
     assert person.phone_mobile == stored and not ContactChange.objects.filter(person=person).exists()
+
+
+def test_the_job_page_says_in_words_what_was_kept_and_what_waits(api, person, client, demo):
+    report = _import(api, _csv(person, email="", phone="0987654321"))
+    assert [n["code"] for n in report["notes"]] == ["org.import.contact_kept", "org.import.contact_pending"] or \
+        [n["code"] for n in report["notes"]] == ["org.import.contact_pending", "org.import.contact_kept"]
+    client.force_login(demo.user("hanoi"))
+    job = api("hanoi").get("/api/v1/jobs/").json()["results"][0]
+    page = client.get(job["page"]).content.decode()
+    assert "Các dòng đã ghi, kèm ghi chú" in page
+    assert "Chưa ghi điện thoại di động mới" in page and "thư điện tử công vụ" in page
+    assert "phone_mobile" not in page and "org.import" not in page
