@@ -1,7 +1,7 @@
 """One way to change state: every step — from the UI, the API, the CLI or a job — goes through `run()`.
 
 `run()` checks that the actor holds the step's permission at the unit concerned, that he did not do a
-step the rules separate from this one on the same record (four eyes), runs the step inside a savepoint
+step the rules separate from this one on the same record or on the records it holds (four eyes), runs the step inside a savepoint
 (nothing of a failed step stays written), names it in the audit trail, and answers a failure with one
 error shape (`KysoError`: stable code + Vietnamese message). A step may ask for something to be kept
 even when it fails — a wrong PIN counted, a refused attempt audited — with `attempt.after_failure()`:
@@ -28,12 +28,21 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class Related:
+    """In `separate_from`: step `step` done on the records `via` leads to (a lookup, as in a query) — the
+    review of a request separated from the approval of the list holding it, which is another record."""
+
+    via: str
+    step: str
+
+
+@dataclass(frozen=True)
 class Step:
     """A business step. `name` is stable: it is the audit action and the key of the rules."""
 
     name: str
     perm: str | None = None
-    separate_from: tuple[str, ...] = ()
+    separate_from: tuple[str | Related, ...] = ()   # step names on the same record, or `Related` ones
     label: str = ""
 
 
@@ -192,7 +201,7 @@ def settle(fn: Callable[[], T]) -> tuple[T | None, KysoError | None]:
 _LABELS: dict[str, Any] = {}
 
 
-def step(name: str, *, perm: str | None = None, separate_from: tuple[str, ...] = (), label="") -> Step:
+def step(name: str, *, perm: str | None = None, separate_from: tuple[str | Related, ...] = (), label="") -> Step:
     if label:
         _LABELS[name] = label
     return Step(name=name, perm=perm, separate_from=tuple(separate_from), label=label)

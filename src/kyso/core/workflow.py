@@ -38,7 +38,8 @@ class Transition:
     target: str | tuple[str, ...] | None = None   # None: the state does not change; a tuple: the body chooses
     perm: str | None = None
     at: str | None = None                          # lookup of the unit path where `perm` is needed
-    separate_from: tuple[str, ...] = ()            # local names of steps the same person may not also do
+    separate_from: tuple = ()                      # local names of steps the same person may not also do, or
+                                                   # `steps.Related` ones done on the records this one holds
     label: Any = ""                                # the verb people read ("Xác nhận")
     queue: Any = ""                                # the queue's title; empty: this step is not queued work
     filter: dict | None = None                     # extra queryset filter for the queue (e.g. {"on_hold": False})
@@ -125,7 +126,8 @@ class Workflow:
     def step(self, name: str) -> steps.Step:
         t = self.transition(name)
         return steps.Step(name=f"{self.name}.{t.name}", perm=t.perm,
-                          separate_from=tuple(f"{self.name}.{s}" for s in t.separate_from), label=str(t.label))
+                          separate_from=tuple(f"{self.name}.{s}" if isinstance(s, str) else s
+                                              for s in t.separate_from), label=str(t.label))
 
     def state_of(self, obj) -> str:
         return getattr(obj, self.state_field)

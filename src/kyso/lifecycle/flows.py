@@ -13,7 +13,8 @@ Four rules of the regulation that the core declaration does not carry are added 
 - Requester ≠ approver (issue 16, finding 3): `not_for` names the people a record concerns (who filed a
   request in it, whom a request is for); they may not take the step — a leader does not approve a list
   holding his own request or renewal; another leader does. The core's audit-trail four eyes
-  (`separate_from`) still apply: nobody approves a list he compiled.
+  (`separate_from`) still apply: nobody approves a list he compiled, nor a request he reviewed or a list
+  holding one (`Related`: the review is recorded on the request, the approval on the list).
 - Hold: a request an officer put on hold waits only for him (`held`).
 - Work waits for the nearest officers: a record at a unit is in the queue of the officers who hold the
   step's permission at the deepest unit above it that has any — the district's own officer, or the
@@ -33,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from kyso.accounts.models import RoleAssignment
 from kyso.accounts.roles import Role, permissions_of
 from kyso.core.errors import Forbidden, InvalidState, KysoError
+from kyso.core.steps import Related
 from kyso.core.workflow import Transition, Workflow
 from kyso.org.models import UnitFunction
 
@@ -294,7 +296,7 @@ REQUEST = Flow(
         Step508("to_approval", source=[R.VALID], target=R.IN_APPROVAL, perm=LC_REVIEW, at_it_center=True,
                 when=lambda: [Q(on_hold="")], label=_("Put in the list for approval"),
                 queue=_("Valid requests to put in the list for the leadership's approval")),
-        Step508("approve", source=[R.IN_APPROVAL], target=R.APPROVED, perm=LC_APPROVE,
+        Step508("approve", source=[R.IN_APPROVAL], target=R.APPROVED, perm=LC_APPROVE, separate_from=("review",),
                 not_for=("created_by", "subscriber__person__user"), own_error=APPROVE_OWN, label=_("Approve")),
         Step508("send", source=[R.APPROVED], target=R.SENT_TO_CA, perm=LC_REVIEW, label=_("Send to the CA")),
         Step508("issued", source=[R.SENT_TO_CA], target=R.ISSUED, perm=LC_REVIEW, at_it_center=True,
@@ -337,7 +339,7 @@ LIST = Flow(
         Step508("submit", source=[L.DRAFT], target=L.SUBMITTED, perm=LC_REVIEW,
                 when=lambda: [Q(is_approval_list=True)], label=_("Submit for approval")),
         Step508("approve", source=[L.SUBMITTED], target=L.APPROVED, perm=LC_APPROVE, at="unit__path",
-                separate_from=("compile_approval",),
+                separate_from=("compile_approval", Related("approval_requests", f"{REQUEST.name}.review")),
                 not_for=("approval_requests__created_by", "approval_requests__subscriber__person__user"),
                 own_error=APPROVE_OWN,
                 label=_("Approve"), queue=_("Lists (Form 02) waiting for your approval")),
