@@ -94,7 +94,9 @@ class AuditDuties:
             qs = qs.exclude(pk__in=[field.to_python(i) for i in ids])
         for rel in _related(step):
             model = _model_at(qs.model, rel.via)
-            held = _ids_done(actor, model, rel.step)
+            # only the records the queue's rows hold: an officer's trail may name tens of thousands of requests
+            candidates = [str(pk) for pk in qs.values_list(rel.via, flat=True).distinct() if pk is not None]
+            held = _ids_done(actor, model, rel.step, candidates) if candidates else []
             if held:
                 qs = qs.exclude(**{f"{rel.via}__in": [model._meta.pk.to_python(i) for i in held]})
         return qs
