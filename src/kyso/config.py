@@ -89,6 +89,8 @@ TABLE: tuple[Setting, ...] = (
     Setting("KYSO_LOGIN_LOCKOUT_MINUTES", "15", "length of that pause, in minutes", SECURITY),
     Setting("KYSO_TSA_RATE_PER_MINUTE", "60", "time-stamps per client address and minute on the anonymous `/pki/tsa` "
             "(0: no limit)", SECURITY),
+    Setting("KYSO_STATUS_RATE_PER_MINUTE", "20", "look-ups of the public dossier status per client address and "
+            "minute (0: no limit)", SECURITY),
     Setting("KYSO_RATE_LIMIT_CACHE", "default", "the Django cache that counts rate limits", SECURITY),
     Setting("KYSO_AUDIT_CHECKPOINT_EVERY", "1", "a signed audit checkpoint after every N transactions that wrote "
             "audit records", SECURITY),

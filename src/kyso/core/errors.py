@@ -87,6 +87,13 @@ class Conflict(KysoError, status=409, code="conflict", message=_("This conflicts
     """The action would duplicate or contradict something that already exists."""
 
 
+class TooManyRequests(KysoError, status=429, code="too_many_requests",
+                      message=_("Too many requests from your address: try again later.")):
+    """A per-address limit reached (`core.ratelimit`); `retry_after` seconds go into the Retry-After header."""
+
+    retry_after = 60
+
+
 class IntegrityFailure(KysoError, status=500, code="integrity_failure",
                        message=_("Stored data failed its integrity check.")):
     """Stored data failed an integrity check (hash mismatch, broken chain)."""

@@ -35,6 +35,7 @@ CACHE_MARGIN = dt.timedelta(minutes=30)  # a response is not handed out closer t
 REFRESH_AHEAD = dt.timedelta(hours=2)  # the periodic job re-signs responses with less than this left
 PRESIGN = ("sha1", "sha256")  # CertID hashes signed ahead for every certificate (RFC 5019 clients use SHA-1)
 MAX_REQUEST_BYTES = 16 * 1024
+MAX_NONCE = 32                     # octets (RFC 8954 §2.1): an empty or longer nonce is a malformed request
 HASHES = {"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
 log = logging.getLogger("kyso.pki")
 
@@ -75,6 +76,8 @@ def parse(data: bytes) -> Query | None:
                 nonce = ext.value.nonce
         query = Query(algorithm, req.issuer_name_hash, req.issuer_key_hash, req.serial_number, nonce)
     except Exception:  # noqa: BLE001 - malformed, several certificates in one request, unknown hash
+        return None
+    if nonce is not None and not 1 <= len(nonce) <= MAX_NONCE:   # RFC 8954: a longer one only costs us
         return None
     return query if algorithm in HASHES else None
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from kyso.core import ratelimit
 from kyso.core.errors import NotFound
-from kyso.core.middleware import client_ip
 
 from . import crl, fastpath, tsa
 from .ca import get_ca
@@ -72,25 +69,6 @@ def ocsp_get(request, encoded: str):
     return _ocsp_response(request, encoded)
 
 
-def _tsa_over_limit(request) -> int:
-    """Seconds to wait when this address asked for more than KYSO_TSA_RATE_PER_MINUTE time-stamps in the
-    current minute (a counter per address in the cache — shared by the nodes when the cache is Redis), else 0."""
-    limit = settings.KYSO_TSA_RATE_PER_MINUTE
-    if limit <= 0:
-        return 0
-    now = time.time()
-    window = int(now // 60)
-    key = f"kyso:tsa-rate:{client_ip(request) or '-'}:{window}"
-    cache = caches[settings.KYSO_RATE_LIMIT_CACHE]
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return int(60 - now % 60) + 1 if count > limit else 0
-
-
 @transaction.non_atomic_requests
 @csrf_exempt
 def tsa_post(request):
@@ -101,7 +79,7 @@ def tsa_post(request):
     refused for its rate, a malformed one or a rejection writes nothing."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    wait = _tsa_over_limit(request)
+    wait = ratelimit.wait_seconds(request, "tsa", settings.KYSO_TSA_RATE_PER_MINUTE)
     if wait:
         response = JsonResponse({"error": {"code": "pki.tsa.rate_limited", "message": _(
             "Too many time-stamp requests from your address: at most %(n)s a minute. Try again in %(s)s seconds.")

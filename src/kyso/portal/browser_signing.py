@@ -104,6 +104,9 @@ def _raw_ecdsa(signature: bytes, key: ec.EllipticCurvePublicKey) -> tuple[bytes,
         except ValueError:
             raise InvalidInput("portal.sign.bad_signature", _("The signing device's answer is not a signature of "
                                                               "this form with its certificate.")) from None
+    if not (0 < r < 2 ** (8 * size) and 0 < s < 2 ** (8 * size)):   # a DER integer of any size decodes
+        raise InvalidInput("portal.sign.bad_signature", _("The signing device's answer is not a signature of this "
+                                                          "form with its certificate."))
     return encode_dss_signature(r, s), r.to_bytes(size, "big") + s.to_bytes(size, "big")
 
 

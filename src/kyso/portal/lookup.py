@@ -3,12 +3,22 @@ submitted or what the files hold (Decision 352: no disclosure)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kyso.core import ratelimit
 from kyso.core.errors import InvalidInput, NotFound
 
 from .codes import CODE_RE
 from .models import Dossier
+
+
+def public_status_for(request, code: str) -> dict:
+    """The public look-up, limited per address: dossier codes follow a pattern (office, day, number), so an
+    unlimited look-up lets anyone list every office's dossiers day by day."""
+    ratelimit.require(request, "portal-status", settings.KYSO_STATUS_RATE_PER_MINUTE, "portal.lookup.rate_limited",
+                      _("Too many look-ups from your address: at most %(n)s a minute. Try again in %(s)s seconds."))
+    return public_status(code)
 
 
 def public_status(code: str) -> dict:

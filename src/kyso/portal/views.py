@@ -22,7 +22,7 @@ from kyso.accounts import scope
 from kyso.core import dates
 from kyso.core.actions import act
 from kyso.core.documents import render_pdf
-from kyso.core.errors import Forbidden, InvalidInput, KysoError
+from kyso.core.errors import Forbidden, InvalidInput, KysoError, TooManyRequests
 from kyso.core.exports import xlsx_response
 from kyso.core.security import allow_connect
 from kyso.files.views import file_response
@@ -70,13 +70,17 @@ def procedures(request):
 
 
 def status_lookup(request):
-    code, result = request.GET.get("code", "").strip(), None
+    code, result, refused = request.GET.get("code", "").strip(), None, None
     if code:
         try:
-            result = lookup.public_status(code)
+            result = lookup.public_status_for(request, code)
         except KysoError as exc:
             messages.error(request, exc.message)
-    return render(request, "portal/status.html", {"code": code, "result": result})
+            refused = exc
+    response = render(request, "portal/status.html", {"code": code, "result": result})
+    if isinstance(refused, TooManyRequests):
+        response.status_code, response["Retry-After"] = 429, str(refused.retry_after)
+    return response
 
 
 @login_required

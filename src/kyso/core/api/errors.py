@@ -17,7 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from kyso.core.errors import KysoError
+from kyso.core.errors import KysoError, TooManyRequests
 
 _DRF_CODES = {
     exceptions.NotAuthenticated: ("not_authenticated", None),
@@ -102,6 +102,8 @@ def exception_handler(exc, context):
         response = error_response(data["code"], data["message"], exc.http_status, data.get("fields"))
         if data.get("field_codes"):
             response.data["error"]["field_codes"] = data["field_codes"]
+        if isinstance(exc, TooManyRequests):
+            response["Retry-After"] = str(exc.retry_after)
         return response
     if isinstance(exc, Http404):
         return error_response("not_found", _("The requested object does not exist."), status.HTTP_404_NOT_FOUND)

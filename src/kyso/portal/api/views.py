@@ -227,7 +227,7 @@ class PublicStatusView(APIView):
 
     @extend_schema(responses=s.PublicStatusSerializer)
     def get(self, request, code):
-        return Response(s.PublicStatusSerializer(lookup.public_status(code)).data)
+        return Response(s.PublicStatusSerializer(lookup.public_status_for(request, code)).data)
 
 
 class DeskDecodeView(APIView):
@@ -340,9 +340,9 @@ class SignerAuthorisationViewSet(_RegistryViewSet):
     serializer_class = s.SignerAuthorisationSerializer
 
     def get_object(self):
+        """Every answer about one authorisation carries the CCCD (the detail, and what `end` answers): audited."""
         record = super().get_object()
-        if self.action == "retrieve":
-            registry.reveal([record], via="api")
+        registry.reveal([record], via="api" if self.action == "retrieve" else f"api.{self.action}")
         return record
 
     def paginate_queryset(self, queryset):

@@ -33,3 +33,14 @@ def test_every_read_of_an_identity_number_is_audited_and_others_see_none(demo, a
         assert client.get(f"{URL}{pk}/").status_code == code
         assert "001090012345" not in client.get(URL).content.decode()
     assert _reads(pk) == ["motcua.hn", "motcua.hn"]
+
+
+def test_ending_an_authorisation_answers_its_identity_number_and_that_read_is_audited(demo, api):
+    officer = api("motcua.hn")
+    pk = officer.post(URL, {"employer_tax_code": "0100000002", "employer_name": "Công ty Kết thúc",
+                            "person_id": "001099012345", "person_name": "Trần Văn Hết", "unit": "HN.BD"},
+                      format="json").json()["id"]
+    ended = officer.post(f"{URL}{pk}/end/")
+    assert ended.status_code == 200 and ended.json()["person_id"] == "001099012345"
+    [read] = AuditRecord.objects.filter(action=PERSONAL_DATA_READ, object_id=str(pk), actor="motcua.hn")
+    assert "api.end" in str(read.after)

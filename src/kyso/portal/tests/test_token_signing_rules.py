@@ -8,6 +8,7 @@ import json
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -84,3 +85,13 @@ def test_only_a_submitter_prepares_and_bad_input_gets_a_clear_answer(demo, emplo
     body = client.post("/portal/submit/sign/complete/", "[1, 2]", content_type="application/json")
     assert body.status_code == 400 and body.json()["error"]["code"] == "portal.sign.body"
     assert client.get("/portal/submit/sign/prepare/").status_code == 405
+
+
+def test_a_signature_with_numbers_too_large_for_the_curve_is_refused_not_a_server_error(employer, device):
+    """A DER integer decodes at any size: r = 2**300 made the page answer 500 instead of the refusal."""
+    _key, cert_b64 = device
+    client = _web(employer[0].user)
+    prepared = _prepare(client, cert_b64).json()
+    for r, s in ((2 ** 300, 1), (1, 2 ** 256), (0, 1)):
+        answer = _complete(client, prepared["id"], encode_dss_signature(r, s))
+        assert answer.status_code == 400 and answer.json()["error"]["code"] == "portal.sign.bad_signature"
