@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import caches
 from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from rest_framework.test import APIClient
@@ -65,6 +66,17 @@ def demo(db):
         with acting_as(label="test-setup", channel="cli"), transaction.atomic():
             ensure_ca()
     return Demo()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Each test starts with no per-address counts (TSA, status look-up): in one process and one minute, the
+    tests' requests from 127.0.0.1 would otherwise add up to another test's limit. Only an in-memory cache is
+    cleared, never a shared Redis."""
+    cache = caches[settings.KYSO_RATE_LIMIT_CACHE]
+    if type(cache).__name__ == "LocMemCache":
+        cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)
