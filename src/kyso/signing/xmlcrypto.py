@@ -54,8 +54,16 @@ def _c14n_flag(method) -> bool | None:
     return {EXC_C14N: False, EXC_C14N_COMMENTS: True}.get(method.get("Algorithm"))
 
 
+def value_text(el) -> str:
+    """The text of a value element (a base64 value): its own text runs, not what a child element holds — an
+    element inside a value is no part of it (xmlunsigned judges it)."""
+    return "".join([el.text or "", *(child.tail or "" for child in el)])
+
+
 def _b64(el) -> bytes | None:
-    if el is None:
+    """A base64 value written as one text: anything inside it (an element, a comment, an instruction) is not the
+    common shape, and signxml gives the verdict."""
+    if el is None or len(el):
         return None
     try:
         return base64.b64decode("".join((el.text or "").split()), validate=True)
@@ -220,4 +228,5 @@ def confirm(root, sig_el, certs: list[x509.Certificate], id_values) -> x509.Cert
     return None
 
 
-__all__ = ["confirm", "document_c14n", "enveloped_document_c14n", "id_attributes", "inherited_xml_attributes", "subtree_c14n"]
+__all__ = ["confirm", "document_c14n", "enveloped_document_c14n", "id_attributes", "inherited_xml_attributes",
+           "subtree_c14n", "value_text"]

@@ -11,35 +11,43 @@ import re
 
 from asn1crypto import cms
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.exceptions import InvalidSignature as CryptoInvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
 from django.utils.translation import gettext as _
 from lxml import etree
 from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
-from signxml import DigestAlgorithm, SignatureConfiguration, SignatureMethod, XMLVerifier
-from signxml.exceptions import InvalidDigest, InvalidInput as SignxmlInvalidInput, InvalidSignature
+from signxml import CanonicalizationMethod, DigestAlgorithm, SignatureConfiguration, SignatureMethod, XMLVerifier
+from signxml.exceptions import (InvalidDigest, InvalidInput as SignxmlInvalidInput, InvalidSignature,
+                                SignXMLException as SignxmlException)
 from signxml.util import _remove_sig
 
 from kyso.core import display
 
-from . import algorithms, certcache, xmlstructure
+from . import algorithms, certcache, xmlstructure, xmlunsigned
 from . import report as r
 from .certcheck import check_certificate, describe, timestamp_untrusted
-from .embedded import xades_level
+from .embedded import MAX_CERTS, xades_level
 from .trust import TrustStore
 from .xml import DS, XADES, parse, parser, signature_timestamp, signing_time
 from .xmlcrypto import (EXC_C14N, confirm, document_c14n, id_attributes, inherited_xml_attributes,
-                        subtree_c14n)
+                        subtree_c14n, value_text)
 
 SIGNED_PROPS_TYPES = xmlstructure.SIGNED_PROPS_TYPES
 
 
+_X509_CERTIFICATES = f"{{{DS}}}KeyInfo//{{{DS}}}X509Certificate"
+# KeyInfo carries the signer's certificate and his chain: a handful. As many as the document's own validation
+# material takes from one KeyInfo (embedded.MAX_CERTS); more is no signature's need but work for the verifier.
+MAX_KEY_INFO_CERTIFICATES = MAX_CERTS
+
+
 def _certs(sig_el) -> list[x509.Certificate]:
     out = []
-    for el in sig_el.findall(f"{{{DS}}}KeyInfo//{{{DS}}}X509Certificate"):
+    for el in sig_el.findall(_X509_CERTIFICATES):
         try:
-            # all of its text: a comment inside the value splits it (the comment is judged by coverage.comment)
-            cert = x509.load_der_x509_certificate(base64.b64decode("".join("".join(el.itertext()).split())))
+            # all of its text: a comment inside the value splits it (the comment is judged by coverage.comment);
+            # an element inside is no part of the value (xmlunsigned judges it)
+            cert = x509.load_der_x509_certificate(base64.b64decode("".join(value_text(el).split())))
             cert.public_key()       # parsed lazily: a damaged key must fail here, not halfway through
         except (ValueError, UnsupportedAlgorithm):
             continue
@@ -110,34 +118,6 @@ def _comment_in_value(root, content_refs) -> bool:
         if (before or "").strip() or (comment.tail or "").strip():
             return True
     return False
-
-
-_QUALIFYING_PROPERTIES = f"{{{XADES}}}QualifyingProperties"
-_KEY_INFO_NAMESPACES = (f"{{{DS}}}", "{http://www.w3.org/2009/xmldsig11#}")
-
-
-def _unsigned_content(sig_el, signed_objects=frozenset()) -> bool:
-    """What the signature carries besides its XMLDSig parts and the XAdES properties: the references Kyso
-    accepts sign the document, the SignedProperties and the KeyInfo, never anything else in a ds:Object — a
-    forged copy of the dossier there (or in KeyInfo) is found by a reader that searches the file (//MucLuong)
-    and taken for signed (Somorovsky et al. 2012). An Object holds one xades:QualifyingProperties at most,
-    KeyInfo only XMLDSig elements. `signed_objects`: the Objects an enveloping signature signs as its content."""
-    qualifying = 0
-    for obj in sig_el.findall(f"{{{DS}}}Object"):
-        if obj in signed_objects:
-            continue
-        if (obj.text or "").strip() or any((c.tail or "").strip() for c in obj):
-            return True
-        for child in obj:
-            if not isinstance(child.tag, str):
-                continue
-            if child.tag != _QUALIFYING_PROPERTIES:
-                return True
-            qualifying += 1
-    for key_info in sig_el.findall(f"{{{DS}}}KeyInfo"):
-        if any(isinstance(el.tag, str) and not el.tag.startswith(_KEY_INFO_NAMESPACES) for el in key_info.iter()):
-            return True
-    return qualifying > 1
 
 
 def _unsigned_prolog(root, content_refs) -> bool:
@@ -249,17 +229,22 @@ def _forbidden_transforms(sig_el) -> list[str]:
 
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
-_BASE64_ELEMENTS = (f"{{{DS}}}SignatureValue", f"{{{DS}}}DigestValue", f"{{{DS}}}X509Certificate")
+_BASE64_ELEMENTS = tuple(f"{{{DS}}}{name}" for name in (
+    "SignatureValue DigestValue X509Certificate X509CRL X509SKI Modulus Exponent P Q G Y J Seed PgenCounter "
+    "PGPKeyID PGPKeyPacket SPKISexp").split()) + tuple(f"{{{xmlunsigned.DSIG11}}}{name}" for name in (
+        "PublicKey", "DEREncodedKeyValue", "X509Digest"))
 
 
 def _strict_base64(sig_el) -> bool:
     """Base64 values hold only the base64 alphabet and white space (xs:base64Binary): decoders skip other
-    characters, which would let a changed file pass unnoticed."""
-    for tag in _BASE64_ELEMENTS:
-        for el in sig_el.iter(tag):
-            text = "".join((el.text or "").split())
-            if len(text) % 4 or not _BASE64.fullmatch(text):
-                return False
+    characters, which would let a changed file pass unnoticed. The value is one text: an element or an
+    instruction with value text after it splits it (a reader of the first text node reads another value)."""
+    for el in sig_el.iter(*_BASE64_ELEMENTS):
+        if any(not isinstance(c, etree._Comment) and (c.tail or "").strip() for c in el):
+            return False
+        text = "".join(value_text(el).split())
+        if len(text) % 4 or not _BASE64.fullmatch(text):
+            return False
     return True
 
 
@@ -276,41 +261,72 @@ def _known(sig_el) -> bool:
 
 
 def _crypto(data_root, sig_el, certs, sig: r.SignatureReport) -> x509.Certificate | None:
+    """signxml's full check, once: with the certificate whose key verifies the signature value, else with the
+    first one of the right key type (its verdict says why none does). signxml copies the document for every
+    check; run once per certificate of KeyInfo, thousands of decoys took minutes."""
     n_refs = len(sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference"))
-    copied = data_root.getroot().find(f"{{{DS}}}Signature")       # the one signxml checks (location "./")
+    copied = _signature_in(data_root)        # the one signxml checks (location "./")
     context = inherited_xml_attributes(copied) if copied is not None else {}
-    last_error = None
     method = SignatureMethod(sig_el.find(f"{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod").get("Algorithm"))
-    for cert in certs:
-        if not _key_fits(cert, method):
-            # another certificate of KeyInfo (a CA of the chain, a decoy) whose key is of another type: signxml
-            # would call the whole signature malformed instead of trying the next one
-            last_error = InvalidSignature(method.name)
-            continue
-        # Cryptography only here: the certificate's validity period is judged later, at the signing time
-        # proven by a timestamp (POE), not at "now" as signxml would.
-        config = SignatureConfiguration(expect_references=n_refs, location="./",
-                                        verification_time=cert.not_valid_before_utc,
-                                        signature_methods=SIGNATURE_METHODS,
-                                        digest_algorithms=frozenset(DigestAlgorithm))
-        try:
-            _Verifier(context).verify(data_root, x509_cert=cert, expect_config=config, validate_schema=False)
-        except InvalidDigest:
-            sig.check("integrity.digest", False, _("The document was changed after it was signed (digest mismatch)."),
-                      fail=r.HASH_FAILURE)
-            return None
-        except InvalidSignature as exc:
-            last_error = exc
-            continue
-        except SignxmlInvalidInput as exc:
-            sig.check("format.invalid", False, _("The signature is malformed."), detail=exc,
-                      fail=r.FORMAT_FAILURE)
-            return None
-        _intact(sig)
-        return cert
-    if last_error is not None:
+    # another certificate of KeyInfo (a CA of the chain, a decoy) whose key is of another type: signxml would
+    # call the whole signature malformed instead of trying the next one
+    fitting = [cert for cert in certs if _key_fits(cert, method)]
+    if not fitting:
         sig.check("integrity.signature", False, _("The signature value does not match the certificate's key."),
                   fail=r.SIG_CRYPTO_FAILURE)
+        return None
+    cert = _signer(_Verifier(context), copied, fitting, method) or fitting[0]
+    # Cryptography only here: the certificate's validity period is judged later, at the signing time
+    # proven by a timestamp (POE), not at "now" as signxml would.
+    config = SignatureConfiguration(expect_references=n_refs, location="./",
+                                    verification_time=cert.not_valid_before_utc,
+                                    signature_methods=SIGNATURE_METHODS,
+                                    digest_algorithms=frozenset(DigestAlgorithm))
+    try:
+        _Verifier(context).verify(data_root, x509_cert=cert, expect_config=config, validate_schema=False)
+    except InvalidDigest:
+        sig.check("integrity.digest", False, _("The document was changed after it was signed (digest mismatch)."),
+                  fail=r.HASH_FAILURE)
+        return None
+    except InvalidSignature:
+        sig.check("integrity.signature", False, _("The signature value does not match the certificate's key."),
+                  fail=r.SIG_CRYPTO_FAILURE)
+        return None
+    except SignxmlInvalidInput as exc:
+        sig.check("format.invalid", False, _("The signature is malformed."), detail=exc, fail=r.FORMAT_FAILURE)
+        return None
+    _intact(sig)
+    return cert
+
+
+def _signature_in(data_root):
+    """The signature signxml checks (location "./"): the root's first ds:Signature, or the root (enveloping)."""
+    root = data_root.getroot()
+    return root if root.tag == f"{{{DS}}}Signature" else root.find(f"{{{DS}}}Signature")
+
+
+def _signer(verifier: _Verifier, signature_ref, certs, method: SignatureMethod) -> x509.Certificate | None:
+    """The first certificate whose key verifies the signature value over SignedInfo, canonicalised once as
+    signxml does it (the signature element copied on its own, the verifier's own canonicalisation), or None.
+    A certificate whose validity period signxml would refuse is skipped, as signxml's loop skipped it."""
+    try:
+        signature = verifier._fromstring(verifier._tostring(signature_ref))
+        signed_info = verifier._find(signature, "SignedInfo")
+        c14n_method = verifier._find(signed_info, "CanonicalizationMethod")
+        octets = verifier._c14n(signed_info, algorithm=CanonicalizationMethod(c14n_method.get("Algorithm")),
+                                inclusive_ns_prefixes=verifier._get_inclusive_ns_prefixes(c14n_method))
+        raw = base64.b64decode(verifier._find(signature, "SignatureValue").text)
+    except (SignxmlException, etree.LxmlError, ValueError, TypeError):
+        return None
+    for cert in certs:
+        if cert.not_valid_before_utc > cert.not_valid_after_utc:
+            continue
+        try:
+            verifier._verify_signature_with_pubkey(signed_info_c14n=octets, raw_signature=raw,
+                                                   signing_certificate=cert, signature_alg=method)
+        except (CryptoInvalidSignature, SignxmlException, ValueError, TypeError, UnsupportedAlgorithm):
+            continue
+        return cert
     return None
 
 
@@ -411,6 +427,13 @@ def _verify_one(data, root, sig_el, sig, is_xades, trust) -> None:
                                                "the element %(name)s is missing, empty or out of place.")
                   % {"name": missing}, fail=r.FORMAT_FAILURE)
         return
+    count = len(sig_el.findall(_X509_CERTIFICATES))
+    if count > MAX_KEY_INFO_CERTIFICATES:
+        # before any certificate is read: each is a candidate key for the signature value
+        sig.check("format.key_info_certificates", False, _("The signature's KeyInfo holds %(count)d certificates; "
+                                                           "more than %(max)d are refused.")
+                  % {"count": count, "max": MAX_KEY_INFO_CERTIFICATES}, fail=r.FORMAT_FAILURE)
+        return
     certs = _certs(sig_el)
     if not certs:
         sig.check("certificate.missing", False, _("The signature carries no signing certificate."),
@@ -472,16 +495,18 @@ def _verify_one(data, root, sig_el, sig, is_xades, trust) -> None:
         cert = _crypto(etree.fromstring(data, parser()).getroottree(), sig_el, certs, sig)
     if cert is None:
         return
-    if _unsigned_content(sig_el, xmlstructure.signed_objects(root, sig_el, targets)) \
-            or _unsigned_prolog(root, content_refs):
+    # the signing certificate is identified before the signature's acceptance is judged (EN 319 102-1, 5.2.3
+    # before 5.2.8): a substituted certificate is NO_SIGNING_CERTIFICATE_FOUND whatever else the signature holds
+    describe(cert, sig)
+    _signing_cert_digest(sig_el, cert, sig)
+    unsigned = xmlunsigned.unsigned_content(sig_el, xmlstructure.signed_objects(root, sig_el, targets))
+    if unsigned or _unsigned_prolog(root, content_refs):
         # after the digests: a signed part that changed is the stronger verdict (TOTAL_FAILED)
         sig.check("coverage.unsigned_content", False, _("The signature carries content that is not signed "
                                                         "(besides the XMLDSig parts and the XAdES properties); a "
                                                         "reader could take it for signed content."),
-                  indeterminate=r.SIG_CONSTRAINTS_FAILURE)
+                  indeterminate=r.SIG_CONSTRAINTS_FAILURE, detail=unsigned or "processing instruction")
         return
-    describe(cert, sig)
-    _signing_cert_digest(sig_el, cert, sig)
     sig.signing_time = signing_time(sig_el)
     sig.level, existed_at = xades_level(root, sig_el, sig, trust, is_xades)
     ts = _timestamp(sig_el, trust, sig, at=existed_at)
