@@ -56,8 +56,6 @@ _KEY_INFO = {
     **_shape(_q(DSIG11, "DEREncodedKeyValue"), _TEXT, "Id"),
     **_shape(_q(DSIG11, "X509Digest"), _TEXT, "Algorithm"),
 }
-# free text naming whatever one likes (a key name, management data): signed only when KeyInfo is
-_FREE_TEXT = _q(DS, "KeyName MgmtData")
 _EC_PARAMETERS = f"{{{DSIG11}}}ECParameters"
 
 # The unsigned signature properties XAdES defines (EN 319 132-1, 5.3–5.5 and Annex; XAdES 1.3.2 and 1.4.1).
@@ -125,8 +123,10 @@ def _plain(el, sig_el) -> str:
     return ""
 
 
-def _key_info(el, sig_el, signed: bool) -> str:
-    """KeyInfo exactly as XMLDSig writes it; a key name (free text) only when KeyInfo is signed."""
+def _key_info(el, sig_el) -> str:
+    """KeyInfo exactly as XMLDSig writes it. A key name or management data is XMLDSig's own free text, a hint
+    that real signers (xmlsec1 templates, .NET's KeyInfoName) write unsigned: its text is allowed, an element in it
+    is not."""
     shape = _KEY_INFO.get(el.tag)
     if shape is None:
         return _where(el, sig_el)
@@ -135,7 +135,7 @@ def _key_info(el, sig_el, signed: bool) -> str:
         bad = next((name for name in el.attrib if name not in attributes), "")
         if bad:
             return _where(el, sig_el, f"/@{bad}")
-        if _elements(el) or (el.tag in _FREE_TEXT and not signed and "".join(el.itertext()).strip()):
+        if _elements(el):
             return _where(el, sig_el)
         return ""
     found = _bare(el, sig_el, attributes)
@@ -144,7 +144,7 @@ def _key_info(el, sig_el, signed: bool) -> str:
             break
         if child.tag not in children:
             return _where(child, sig_el)
-        found = _plain(child, sig_el) if child.tag == _EC_PARAMETERS else _key_info(child, sig_el, signed)
+        found = _plain(child, sig_el) if child.tag == _EC_PARAMETERS else _key_info(child, sig_el)
     return found
 
 
@@ -200,17 +200,10 @@ def _signature_value(el, sig_el) -> str:
     return next((_where(child, sig_el) for child in _elements(el)), "")
 
 
-def _signed_ids(sig_el) -> set[str]:
-    return {(ref.get("URI") or "")[1:] for ref in sig_el.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
-            if (ref.get("URI") or "").startswith("#")}
-
-
 def unsigned_content(sig_el, signed_objects=frozenset()) -> str:
     """Where the signature carries content outside the XMLDSig/XAdES shape that nothing signs (a place for the
-    report's detail), or ''. Called once every reference's digest holds: a KeyInfo referenced by Id is then
-    signed. `signed_objects`: the Objects an enveloping signature signs as its content."""
+    report's detail), or ''. Called once every reference's digest holds. `signed_objects`: the Objects an enveloping signature signs as its content."""
     found = _bare(sig_el, sig_el, {"Id"})
-    signed_ids = _signed_ids(sig_el)
     qualifying = next((el for obj in sig_el.findall(_OBJECT) if obj not in signed_objects
                        for el in obj if el.tag == _QUALIFYING), None)
     for part in _elements(sig_el):
@@ -219,7 +212,7 @@ def unsigned_content(sig_el, signed_objects=frozenset()) -> str:
         if part.tag == f"{{{DS}}}SignatureValue":
             found = _signature_value(part, sig_el)
         elif part.tag == f"{{{DS}}}KeyInfo":
-            found = _key_info(part, sig_el, signed=part.get("Id") in signed_ids)
+            found = _key_info(part, sig_el)
         elif part.tag == _OBJECT and part not in signed_objects:
             found = _object(part, sig_el, qualifying)
     return found

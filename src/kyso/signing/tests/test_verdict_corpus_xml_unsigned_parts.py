@@ -169,9 +169,12 @@ UNSIGNED_PARTS = [
         f'<Signature xmlns="{DS}">'.encode(), f'<Signature xmlns="{DS}" MucLuong="1">'.encode()), INDET,
      SIG_CONSTRAINTS, "an attribute XMLDSig does not give Signature"),
     # A: KeyInfo
-    ("xml-key-name-unsigned-text", lambda k: k.xmlsec().replace(b"<KeyInfo>", b"<KeyInfo><KeyName>MucLuong=1"
-                                                                              b"</KeyName>"), INDET, SIG_CONSTRAINTS,
-     "a key name (free text) in an unsigned KeyInfo"),
+    ("xml-key-name-unsigned-text", lambda k: k.xmlsec().replace(b"<KeyInfo>", b"<KeyInfo><KeyName>Khoa ky so"
+                                                                              b"</KeyName>"), PASSED, None,
+     "a key name (XMLDSig's free-text hint) in an unsigned KeyInfo, as real signers write it"),
+    ("xml-key-name-with-an-element", lambda k: k.xmlsec().replace(b"<KeyInfo>", b"<KeyInfo><KeyName>k<HoSo>1</HoSo>"
+                                                                                b"</KeyName>"), INDET, SIG_CONSTRAINTS,
+     "an element inside a key name"),
     ("xml-key-info-unknown-xmldsig-element", lambda k: k.xmlsec().replace(b"<KeyInfo>", b"<KeyInfo><MucLuong>1"
                                                                                         b"</MucLuong>"),
      INDET, SIG_CONSTRAINTS, "an element of the XMLDSig namespace XMLDSig does not define, in KeyInfo"),
