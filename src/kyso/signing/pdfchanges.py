@@ -11,9 +11,10 @@ revision object by object; it is extended here where it is silent:
 - bytes after the signed range that are no complete, analysed update (incremental saving attack) make the
   change level OTHER (`pdfsyntax.appended_problem`);
 - shadow attacks (hide, replace, hide-and-replace): every annotation or widget whose appearance appeared or
-  changed after signing is visible change; `pdfvisual` tells whether it is drawn over signed page content. A
-  text or choice field given a value after signing without an appearance stream counts as a new appearance:
-  readers (poppler, pdf.js, Acrobat) build one from /DA and /V;
+  changed after signing is visible change; `pdfvisual` tells whether it is drawn over what the signer saw
+  (the page and its annotations; a real later signature's stamp may cover earlier signatures' stamps only,
+  `pdfstamps`). A text or choice field given a value after signing without an appearance stream counts as a
+  new appearance: readers (poppler, pdf.js, Acrobat) build one from /DA and /V;
 - an annotation added or changed after signing that carries an action other than opening a link or a page
   (JavaScript, SetOCGState, Hide, Launch, …) is no harmless annotation even where DocMDP P=3 permits
   annotations: it can change what the document shows.
@@ -33,7 +34,7 @@ from pyhanko.sign.diff_analysis.policy_api import SuspiciousModification
 from pyhanko.sign.diff_analysis.rules_api import QualifiedWhitelistRule, ReferenceUpdate
 from pyhanko.sign.fields import MDPPerm
 
-from . import pdfsyntax, pdfvisual
+from . import pdfstamps, pdfsyntax, pdfvisual
 from .pdfmdp import PERMITTED, effective_docmdp, entry as _get, field_locks
 
 log = logging.getLogger(__name__)
@@ -227,7 +228,7 @@ def analyse(emb, all_sigs, data: bytes, signed_end: int) -> Changes:
         out.problems.append(_not_permitted(level, docmdp))
     out.level = LEVEL_NAMES[level]
     try:
-        _visible(emb, data, signed_end, changed_refs, out)
+        _visible(emb, all_sigs, data, signed_end, changed_refs, out)
     except Exception as exc:  # noqa: BLE001 - a page that cannot be read after signing is not explained
         log.debug("pages after %s unreadable: %s", emb.field_name, exc)
         out.level = LEVEL_NAMES[ModificationLevel.OTHER]
@@ -255,8 +256,10 @@ def _not_permitted(level, docmdp) -> str:
              "%(p)s) does not permit them.") % {"what": what, "p": docmdp}
 
 
-def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes) -> None:
-    """Annotations and widgets that appeared or got a new appearance after signing (shadow attacks)."""
+def _visible(emb, all_sigs, data: bytes, signed_end: int, changed_refs: set, out: Changes) -> None:
+    """Annotations and widgets that appeared or got a new appearance after signing (shadow attacks). Each is
+    compared with everything the signer saw under it; a later signature's stamp may cover only earlier
+    signatures' stamps (`pdfstamps`)."""
     reader = emb.reader
     if not changed_refs:
         return
@@ -320,11 +323,13 @@ def _visible(emb, data: bytes, signed_end: int, changed_refs: set, out: Changes)
             name = _annot_name(annot)
             rect = _rect(annot)
             box = _box(old_page) if old_page is not None else None
-            stamp = _is_signature(annot)       # a later signer's stamp may lie over an earlier one (Decree 30)
+            hide = [(a.idnum, a.generation)]
+            if pdfstamps.signed_later(reader, a, annot, all_sigs, emb.signed_revision, _stamp_refs(annot)):
+                # a later signer's stamp may lie over an earlier signer's (Decree 30), never over anything else
+                hide += pdfstamps.earlier_stamps(reader, base, _refs(_get(old_page, "/Annots")), all_sigs,
+                                                 emb.signed_revision, _stamp_refs)
             covers = pdfvisual.covers_content(signed, number - 1, rect, box, rotate=_rotation(old_page),
-                                              annotations=not stamp,
-                                              except_ref=(getattr(a, "reference", a).idnum,
-                                                          getattr(a, "reference", a).generation))
+                                              flags=_flags(annot), hide=hide)
             if covers is False:
                 out.visible.append(_("Page %(page)s: %(what)s shows new content in an empty area.") % {
                     "page": number, "what": name})
@@ -493,11 +498,21 @@ def _field_type(annot):
     return None
 
 
-def _invisible(annot, redraw: bool = False) -> bool:
+def _flags(annot) -> int:
+    """The annotation flags (ISO 32000-2, 12.5.3); 0 when unreadable."""
     try:
-        flags = int(_get(annot, "/F", 0))
+        return int(_get(annot, "/F", 0))
     except (TypeError, ValueError):
-        flags = 0
+        return 0
+
+
+def _stamp_refs(widget) -> set:
+    """The objects that make a widget look as it does, itself aside: its fields and appearances."""
+    return _parent_refs(widget) | _appearance_refs(widget)
+
+
+def _invisible(annot, redraw: bool = False) -> bool:
+    flags = _flags(annot)
     if flags & FLAG_HIDDEN or (flags & FLAG_NOVIEW and not flags & (FLAG_TOGGLE_NOVIEW | FLAG_PRINT)):
         # NoView with ToggleNoView: shown when the pointer is over it or it is selected; with Print: on paper
         return True

@@ -1,9 +1,17 @@
-"""Does a rectangle of a page hold signed content? The signed revision is rendered (poppler's `pdftoppm`, at
-36 dpi, only that rectangle, turned as the page's /Rotate turns it) and any ink in it means that something drawn
-there after signing covers what the signer saw. What the signer saw includes the appearances of the
-annotations already there (an earlier signature's stamp, a comment): they are rendered, except the annotation
-whose new appearance is being judged. A later signature's own stamp is judged against the page content alone:
-Decree 30 puts the seal over the leader's signature on purpose."""
+"""Does an annotation drawn after signing cover what the signer saw? The signed revision is rendered (poppler's
+`pdftoppm`, at 36 dpi, only where the annotation can appear on screen) and any ink there means that something
+drawn after signing covers signed content. What the signer saw is the page with the appearances of the
+annotations already there (a form field's value, a comment, an empty signature field's box): all are rendered,
+except those the caller names in `hide` — the annotation whose new appearance is judged, and, for a later
+signature's stamp, only the stamps of signatures really signed before (Decree 30 puts the seal over the
+leader's signature on purpose; `pdfstamps` says which).
+
+Where the annotation appears is its /Rect turned with the page's /Rotate, except (ISO 32000-2, 12.5.3):
+- NoRotate: the appearance is not turned; the upper-left corner of /Rect stays where the page puts it and the
+  box keeps its own width and height, upright on screen. Readers that ignore the flag turn it with the page,
+  so both places are judged;
+- NoZoom: the appearance keeps its size whatever the magnification, from the same upper-left corner: zoomed
+  out, it covers more of the page than its /Rect — up to the page's right and bottom edges, all judged."""
 
 from __future__ import annotations
 
@@ -13,6 +21,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -21,29 +30,28 @@ log = logging.getLogger(__name__)
 DPI = 36
 INK = 235           # a grey level below this is ink, not paper
 TIMEOUT = 20
+FLAG_NOZOOM, FLAG_NOROTATE = 1 << 3, 1 << 4
 
 
-def covers_content(signed_pdf: bytes, page_index: int, rect, box, *, rotate: int = 0,
-                   annotations: bool = False, except_ref: tuple[int, int] | None = None) -> bool | None:
-    """True when `rect` (PDF user space) overlaps ink of page `page_index` (0-based, crop box `box`, turned by
-    `rotate` degrees) in `signed_pdf`; False when it lies on empty paper or outside the page; None when it
-    cannot be told. With `annotations`, the appearances of the annotations of the signed revision count as
-    ink too, except the one at `except_ref` (object number, generation)."""
+def covers_content(signed_pdf: bytes, page_index: int, rect, box, *, rotate: int = 0, flags: int = 0,
+                   hide: Iterable[tuple[int, int]] = ()) -> bool | None:
+    """True when an annotation at `rect` (PDF user space) with annotation flags `flags` can be drawn over ink
+    of page `page_index` (0-based, crop box `box`, turned by `rotate` degrees) of `signed_pdf`; False when it
+    lies on empty paper or outside the page; None when it cannot be told. The annotations of the signed
+    revision count as ink, except those at the references (object number, generation) in `hide`."""
     if rect is None or box is None or shutil.which("pdftoppm") is None:
         return None
-    llx, lly, urx, ury = box
-    x1, y1 = max(rect[0], llx), max(rect[1], lly)
-    x2, y2 = min(rect[2], urx), min(rect[3], ury)
-    if x2 <= x1 or y2 <= y1:
+    boxes = screen_boxes(rect, box, rotate, flags)
+    if not boxes:
         return False
-    scale = DPI / 72
-    left, top, right, bottom = _on_screen((x1, y1, x2, y2), box, rotate)
-    px, py = int(left * scale), int(top * scale)
-    width, height = max(int((right - left) * scale + 0.999), 1), max(int((bottom - top) * scale + 0.999), 1)
-    if annotations and except_ref is not None:
-        signed_pdf = _without_annotation(signed_pdf, except_ref)
+    hide = list(dict.fromkeys(hide))
+    if hide:
+        signed_pdf = _without_annotations(signed_pdf, hide)
         if signed_pdf is None:
             return None
+    regions = [_pixels(b) for b in boxes]
+    px, py = min(r[0] for r in regions), min(r[1] for r in regions)
+    width, height = max(r[2] for r in regions) - px, max(r[3] for r in regions) - py
     with tempfile.TemporaryDirectory(prefix="kyso-vis-") as tmp:
         path = os.path.join(tmp, "signed.pdf")
         with open(path, "wb") as fh:
@@ -51,60 +59,105 @@ def covers_content(signed_pdf: bytes, page_index: int, rect, box, *, rotate: int
         try:
             result = subprocess.run(
                 ["pdftoppm", "-q", "-f", str(page_index + 1), "-l", str(page_index + 1), "-r", str(DPI), "-gray",
-                 *([] if annotations else ["-hide-annotations"]),
                  "-x", str(px), "-y", str(py), "-W", str(width), "-H", str(height),
                  "-singlefile", path], capture_output=True, timeout=TIMEOUT, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             log.debug("pdftoppm failed: %s", exc)
             return None
-    pixels = _pgm_pixels(result.stdout)
-    if pixels is None:
+    image = _pgm(result.stdout)
+    if image is None:
         log.debug("pdftoppm gave no image (rc %s)", result.returncode)
         return None
-    return any(p < INK for p in pixels)
+    width, height, pixels = image          # the page's edge may cut the region rendered by a pixel
+    for x1, y1, x2, y2 in regions:
+        x1, y1, x2, y2 = x1 - px, y1 - py, min(x2 - px, width), min(y2 - py, height)
+        if any(p < INK for y in range(y1, y2) for p in pixels[y * width + x1:y * width + x2]):
+            return True
+    return False
+
+
+def _pixels(screen_box) -> tuple[int, int, int, int]:
+    """The pixels (left, top, right, bottom; right and bottom excluded) rendered for a box on screen: from the
+    pixel holding its top-left corner, as many as its size needs — not the pixel its far edge only touches, where
+    the signed content right beside it (a form field's printed suffix) would count as covered."""
+    scale = DPI / 72
+    left, top, right, bottom = screen_box
+    x, y = int(left * scale), int(top * scale)
+    return x, y, x + max(int((right - left) * scale + 0.999), 1), y + max(int((bottom - top) * scale + 0.999), 1)
+
+
+def screen_boxes(rect, box, rotate: int, flags: int = 0) -> list[tuple[float, float, float, float]]:
+    """Where an annotation can appear, as boxes in points from the top-left corner of the page as a reader
+    shows it, clipped to the page (none: it is off the page). Several when readers may differ (NoRotate)."""
+    llx, lly, urx, ury = box
+    x1, y1, x2, y2 = rect
+    rotate %= 360
+    screen_w, screen_h = (ury - lly, urx - llx) if rotate in (90, 270) else (urx - llx, ury - lly)
+    turned = (x1, lly, urx, y2) if flags & FLAG_NOZOOM else (x1, y1, x2, y2)     # grows right and down
+    found = []
+    cx1, cy1 = max(turned[0], llx), max(turned[1], lly)
+    cx2, cy2 = min(turned[2], urx), min(turned[3], ury)
+    if cx2 > cx1 and cy2 > cy1:
+        found.append(_on_screen((cx1, cy1, cx2, cy2), box, rotate))
+    if flags & FLAG_NOROTATE and rotate:
+        left, top = _point_on_screen(x1, y2, box, rotate)
+        right, bottom = (screen_w, screen_h) if flags & FLAG_NOZOOM else (left + x2 - x1, top + y2 - y1)
+        upright = (max(left, 0.0), max(top, 0.0), min(right, screen_w), min(bottom, screen_h))
+        if upright[2] > upright[0] and upright[3] > upright[1]:
+            found.append(upright)
+    return found
+
+
+def _point_on_screen(x: float, y: float, box, rotate: int) -> tuple[float, float]:
+    """A point of user space in points from the top-left corner of the page as a reader shows it (/Rotate
+    turns the page clockwise by a multiple of 90 degrees)."""
+    llx, lly, urx, ury = box
+    w, h = urx - llx, ury - lly
+    u, v = x - llx, ury - y                      # from the top-left corner of the unturned page
+    return {90: (h - v, u), 180: (w - u, h - v), 270: (v, w - u)}.get(rotate % 360, (u, v))
 
 
 def _on_screen(rect, box, rotate: int) -> tuple[float, float, float, float]:
-    """`rect` in points from the top-left corner of the page as a reader shows it (/Rotate turns the page
-    clockwise by a multiple of 90 degrees)."""
-    llx, lly, urx, ury = box
-    w, h = urx - llx, ury - lly
-    points = []
-    for x, y in ((rect[0], rect[1]), (rect[2], rect[3])):
-        u, v = x - llx, ury - y                      # from the top-left corner of the unturned page
-        points.append({90: (h - v, u), 180: (w - u, h - v), 270: (v, w - u)}.get(rotate % 360, (u, v)))
-    (a, b), (c, d) = points
+    """`rect` (inside `box`) as a box on screen: turned with the page."""
+    (a, b), (c, d) = (_point_on_screen(x, y, box, rotate) for x, y in ((rect[0], rect[1]), (rect[2], rect[3])))
     return min(a, c), min(b, d), max(a, c), max(b, d)
 
 
-def _without_annotation(pdf: bytes, ref: tuple[int, int]) -> bytes | None:
-    """The same revision with one annotation flagged hidden (an update appended in memory, nothing else
-    changes), so that what is judged is what lies under it. An annotation the revision does not have needs
-    nothing hidden."""
+def _without_annotations(pdf: bytes, refs: list[tuple[int, int]]) -> bytes | None:
+    """The same revision with the annotations at `refs` flagged hidden (one update appended in memory, nothing
+    else changes), so that what is judged is what lies under them. Flagging keeps every other annotation
+    drawn exactly as the signer saw it, which rendering the page without annotations (`-hide-annotations`)
+    would not. A reference the revision does not have needs nothing hidden (added after signing)."""
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        reference = generic.Reference(*ref, pdf=writer)
-        try:
-            annot = writer.get_object(reference)
-        except Exception:  # noqa: BLE001 - not in this revision: added after signing
+        changed = False
+        for ref in refs:
+            reference = generic.Reference(*ref, pdf=writer)
+            try:
+                annot = writer.get_object(reference)
+            except Exception:  # noqa: BLE001 - not in this revision: added after it
+                continue
+            if not isinstance(annot, generic.DictionaryObject):
+                continue
+            try:
+                flags = int(annot.get("/F", 0))
+            except (TypeError, ValueError):
+                flags = 0
+            annot[generic.NameObject("/F")] = generic.NumberObject(flags | 2)
+            writer.mark_update(reference)
+            changed = True
+        if not changed:
             return pdf
-        if not isinstance(annot, generic.DictionaryObject):
-            return pdf
-        try:
-            flags = int(annot.get("/F", 0))
-        except (TypeError, ValueError):
-            flags = 0
-        annot[generic.NameObject("/F")] = generic.NumberObject(flags | 2)
-        writer.mark_update(reference)
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
     except Exception as exc:  # noqa: BLE001 - a revision that cannot be rewritten cannot be judged
-        log.debug("could not hide annotation %s: %s", ref, exc)
+        log.debug("could not hide annotations %s: %s", refs, exc)
         return None
 
 
-def _pgm_pixels(data: bytes) -> bytes | None:
+def _pgm(data: bytes) -> tuple[int, int, bytes] | None:
+    """(width, height, grey levels) of a binary PGM image."""
     if not data.startswith(b"P5"):
         return None
     fields, pos = [], 2
@@ -120,4 +173,4 @@ def _pgm_pixels(data: bytes) -> bytes | None:
     except ValueError:
         return None
     pixels = data[pos + 1:pos + 1 + width * height]
-    return pixels if len(pixels) == width * height else None
+    return (width, height, pixels) if len(pixels) == width * height else None
