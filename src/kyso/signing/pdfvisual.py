@@ -11,7 +11,9 @@ Where the annotation appears is its /Rect turned with the page's /Rotate, except
   box keeps its own width and height, upright on screen. Readers that ignore the flag turn it with the page,
   so both places are judged;
 - NoZoom: the appearance keeps its size whatever the magnification, from the same upper-left corner: zoomed
-  out, it covers more of the page than its /Rect — up to the page's right and bottom edges, all judged."""
+  out, it covers more of the page than its /Rect — judged down to a reading view of 25 % (`NOZOOM_SCALE`
+  times its width and height), not to the page's edges: a sticky note (Acrobat's are NoZoom) in a margin
+  must not make a certified document doubtful, a note standing next to signed words does."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ DPI = 36
 INK = 235           # a grey level below this is ink, not paper
 TIMEOUT = 20
 FLAG_NOZOOM, FLAG_NOROTATE = 1 << 3, 1 << 4
+NOZOOM_SCALE = 4                  # a NoZoom annotation judged as seen at a 25 % view
 
 
 def covers_content(signed_pdf: bytes, page_index: int, rect, box, *, rotate: int = 0, flags: int = 0,
@@ -93,7 +96,8 @@ def screen_boxes(rect, box, rotate: int, flags: int = 0) -> list[tuple[float, fl
     x1, y1, x2, y2 = rect
     rotate %= 360
     screen_w, screen_h = (ury - lly, urx - llx) if rotate in (90, 270) else (urx - llx, ury - lly)
-    turned = (x1, lly, urx, y2) if flags & FLAG_NOZOOM else (x1, y1, x2, y2)     # grows right and down
+    grow = NOZOOM_SCALE if flags & FLAG_NOZOOM else 1        # grows right and down from its upper-left corner
+    turned = (x1, y2 - grow * (y2 - y1), x1 + grow * (x2 - x1), y2)
     found = []
     cx1, cy1 = max(turned[0], llx), max(turned[1], lly)
     cx2, cy2 = min(turned[2], urx), min(turned[3], ury)
@@ -101,7 +105,7 @@ def screen_boxes(rect, box, rotate: int, flags: int = 0) -> list[tuple[float, fl
         found.append(_on_screen((cx1, cy1, cx2, cy2), box, rotate))
     if flags & FLAG_NOROTATE and rotate:
         left, top = _point_on_screen(x1, y2, box, rotate)
-        right, bottom = (screen_w, screen_h) if flags & FLAG_NOZOOM else (left + x2 - x1, top + y2 - y1)
+        right, bottom = left + grow * (x2 - x1), top + grow * (y2 - y1)
         upright = (max(left, 0.0), max(top, 0.0), min(right, screen_w), min(bottom, screen_h))
         if upright[2] > upright[0] and upright[3] > upright[1]:
             found.append(upright)
