@@ -24,4 +24,4 @@ def load(ctx) -> None:
         services.enrol_credential(user, channel=channel, pin=DEMO_PIN, msisdn=msisdn,
                                   description="Demo" if channel == "app" else f"SIM PKI {msisdn}")
     lines.append(f"Ký số di động: lanhdao (ký từ xa) và giamdoc.hn (SIM PKI 0912000346), PIN {DEMO_PIN}; "
-                 "xác nhận tại /mobile/phone/")
+                 "xác nhận tại /mobile/phone/ (ký từ xa: kèm mã xác thực gửi qua tin nhắn, xem thư mục var/sms/)")
