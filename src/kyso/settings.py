@@ -251,7 +251,10 @@ REST_FRAMEWORK = {
     # Bodies: a JSON object of bounded numbers (kyso.core.api.parsers), forms, files.
     "DEFAULT_PARSER_CLASSES": ["kyso.core.api.parsers.JsonObjectParser", "kyso.core.api.parsers.FormParser",
                                "kyso.core.api.parsers.MultiPartParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    # JSON only: the browsable pages answered English HTML to any client sending Accept: text/html, errors included
+    # (the API's documentation is /api/docs/).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kyso.core.api.negotiation.FirstRendererWhenNoneFits",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

@@ -16,4 +16,5 @@ urlpatterns = [
     re_path(V + r"signatures/signHash$", csc.SignHashView.as_view(), name="csc-sign-hash"),
     re_path(r"^(?P<version>v2)/signatures/signDoc$", csc.SignDocView.as_view(), name="csc-sign-doc"),
     re_path(r"^(?P<version>v2)/signatures/signPolling$", csc.SignPollingView.as_view(), name="csc-sign-polling"),
+    re_path(r"^.*$", csc.unknown),          # the CSC error form for any other path
 ]

@@ -110,9 +110,20 @@ def is_working_day(day) -> bool:
     return Calendar(day, day).is_working_day(day)
 
 
+YEARS = (1900, 2199)      # the years a deadline can fall in; 9999-12-31 + a few days overflowed into a 500
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise InvalidInput("workdays.out_of_range", gettext_lazy("Working days are counted for dates from %(first)s to "
+                                                                "%(last)s."), first=f"01/01/{YEARS[0]}",
+                           last=f"31/12/{YEARS[1]}")
+    return day
+
+
 def add_working_days(start, n: int) -> dt.date:
     """The n-th working day after `start` (n >= 0; n == 0 gives `start` itself)."""
-    start = as_date(start)
+    start = _in_range(as_date(start))
     if n < 0:
         raise InvalidInput("workdays.negative", gettext_lazy("The number of working days cannot be negative."))
     if n > MAX_WORKING_DAYS:
@@ -133,7 +144,7 @@ def add_working_days(start, n: int) -> dt.date:
 
 def working_days_between(start, end) -> int:
     """Working days in (start, end]; negative when end is before start."""
-    start, end = as_date(start), as_date(end)
+    start, end = _in_range(as_date(start)), _in_range(as_date(end))
     if end < start:
         return -working_days_between(end, start)
     if (end - start).days > MAX_SPAN_DAYS:

@@ -6,16 +6,54 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import CursorPagination
+
+from kyso.core.errors import InvalidInput
 
 
 class KeysetPagination(CursorPagination):
+    """DRF's cursor pages, with the cursor checked: it is plain base64 anyone can write, and a position that is not
+    a value of the ordering field (`p=x` for an id, a date for a number, an id past 2**63) reached the database and
+    answered 500 on every list."""
+
     ordering = "-pk"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    _model = None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._model = queryset.model
+        return super().paginate_queryset(queryset, request, view=view)
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise _bad_cursor() from None
+        if cursor is not None and cursor.position is not None and not self._is_position(cursor.position):
+            raise _bad_cursor()
+        return cursor
+
+    def _is_position(self, position: str) -> bool:
+        ordering = self.ordering if isinstance(self.ordering, str) else self.ordering[0]
+        if self._model is None:
+            return True
+        name = ordering.lstrip("-")
+        field = self._model._meta.pk if name == "pk" else self._model._meta.get_field(name)
+        try:
+            value = field.to_python(position)
+        except (ValidationError, ValueError, TypeError, OverflowError):
+            return False
+        return value is not None and not (isinstance(value, int) and not -2 ** 63 <= value < 2 ** 63)
+
+
+def _bad_cursor() -> InvalidInput:
+    return InvalidInput("pagination.cursor", _("The page link is not valid: start again from the first page."))
 
 
 PAGE_PARAMETERS = [OpenApiParameter("cursor", str, description="the page: the cursor of a `next` or `previous` link"),

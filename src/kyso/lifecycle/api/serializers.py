@@ -108,7 +108,8 @@ class ListSerializer(serializers.ModelSerializer):
 
 class CompileSerializer(serializers.Serializer):
     unit = serializers.CharField(required=False, help_text="Compiling unit code (managing units)")
-    requests = serializers.ListField(child=serializers.IntegerField(), required=False)
+    requests = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2 ** 63 - 1),
+                                     required=False)
     approval = serializers.BooleanField(required=False, default=False,
                                         help_text="IT Center: the list for the leadership's approval")
 

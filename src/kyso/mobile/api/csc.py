@@ -11,7 +11,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.db import transaction
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import authentication, exceptions
@@ -92,6 +94,15 @@ class CscView(APIView):
             return resp
         if isinstance(exc, exceptions.ParseError):
             return csc_error(400, "invalid_request", _("The body is not valid JSON."), "mobile.request.json")
+        if isinstance(exc, exceptions.UnsupportedMediaType):
+            return csc_error(415, "invalid_request", _("The body must be JSON (Content-Type: application/json)."),
+                             "mobile.request.media_type")
+        if isinstance(exc, exceptions.MethodNotAllowed):
+            resp = csc_error(405, "invalid_request", _("The CSC API is called with POST."), "mobile.request.method")
+            resp["Allow"] = "POST"
+            return resp
+        if isinstance(exc, exceptions.APIException):      # whatever else DRF refuses: still the CSC form
+            return csc_error(exc.status_code, "invalid_request", str(exc.detail), "mobile.request.invalid")
         if isinstance(exc, KysoError):
             # A failed step has rolled its own savepoint back and kept what must survive (a wrong PIN or code).
             if not (getattr(exc, "rolled_back", False) or exc.code in KEEP_ON_ERROR):
@@ -351,3 +362,11 @@ class SignPollingView(CscView):
         if req.state == RequestState.REFUSED:
             raise Forbidden(req.error_code or "mobile.request.refused", _("The holder refused."))
         raise InvalidState(req.error_code or f"mobile.request.{req.state}", req.error_message or req.get_state_display())
+
+
+@csrf_exempt
+def unknown(request, *args, **kwargs):
+    """Any other path under /csc/ (a method v1 does not have, /csc/v3/…): the CSC error form, not Kyso's."""
+    return JsonResponse(cs.CscErrorSerializer({
+        "error": "invalid_request", "error_description": _("The CSC API has no such method."),
+        "error_code": "mobile.request.method"}).data, status=404)
