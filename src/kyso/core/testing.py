@@ -7,6 +7,7 @@ database: the `demo` fixture reloads it when it is missing.
 
 from __future__ import annotations
 
+import datetime
 import io
 import threading
 from dataclasses import dataclass
@@ -191,17 +192,62 @@ def documented_fields(schema: dict, path: str, method: str, status: int) -> set[
 
 def undocumented(schema: dict, path: str, method: str, status: int, answer) -> list[str]:
     """What in `answer` (parsed JSON) strays from the document's answer `status` of `method path`, nested objects
-    and lists included: a key it does not promise, or a required key missing. An answer of several shapes (oneOf)
-    must fit exactly one. [] when the answer is as documented."""
+    and lists included: a key it does not promise, a required key missing, null where the document does not say
+    `nullable`, a value of another JSON type, a string that is not the `date` / `date-time` it promises, a value
+    outside its enum. An answer of several shapes (oneOf) must fit exactly one. [] when the answer is as
+    documented."""
     return _strays(schema, _answer_schema(schema, path, method, status), answer, "answer")
 
 
+_JSON_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,), "array": (list,),
+               "object": (dict,)}
+
+
+def _nullable(schema: dict, node: dict) -> bool:
+    """Whether the document lets `node` be null: `nullable` on it or on a reference it wraps, null among its
+    enum, a oneOf with a nullable shape, or no type said at all (any value)."""
+    while True:
+        if node.get("nullable") or None in node.get("enum", ()):
+            return True
+        if "oneOf" in node:
+            return any(_nullable(schema, shape) for shape in node["oneOf"])
+        if "$ref" in node:
+            node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+        elif len(node.get("allOf", ())) == 1:
+            node = node["allOf"][0]
+        else:
+            return not ({"type", "properties", "enum", "allOf"} & set(node))
+
+
+def _wrong_kind(node: dict, value) -> str | None:
+    kind = node.get("type")
+    if kind in _JSON_TYPES and (not isinstance(value, _JSON_TYPES[kind])
+                                or (isinstance(value, bool) and kind in ("integer", "number"))):
+        return f"is {type(value).__name__}, the document says {kind}"
+    if "enum" in node and value not in node["enum"]:
+        return f"is {value!r}, not one of {node['enum']}"
+    if isinstance(value, str) and node.get("format") in ("date", "date-time"):
+        try:
+            if node["format"] == "date" and len(value) == 10:
+                datetime.date.fromisoformat(value)
+            else:
+                datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                assert node["format"] == "date-time"
+        except (ValueError, AssertionError):
+            return f"is {value!r}, not a {node['format']}"
+    return None
+
+
 def _strays(schema: dict, node: dict, value, where: str) -> list[str]:
+    if value is None:
+        return [] if _nullable(schema, node) else [f"{where} is null, the document does not say nullable"]
     node = _component(schema, node)
     if "oneOf" in node:
         verdicts = [_strays(schema, shape, value, where) for shape in node["oneOf"]]
         fits = sum(1 for v in verdicts if not v)
         return [] if fits == 1 else [f"{where} fits {fits} of its {len(verdicts)} shapes: {verdicts}"]
+    if (wrong := _wrong_kind(node, value)) is not None:
+        return [f"{where} {wrong}"]
     if isinstance(value, list) and "items" in node:
         return [s for i, item in enumerate(value) for s in _strays(schema, node["items"], item, f"{where}[{i}]")]
     if not (isinstance(value, dict) and "properties" in node):

@@ -276,7 +276,10 @@ def form05_pdf(rev) -> bytes:
     return render_pdf(form05(rev))
 
 
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def render(doc: OfficialDocument, fmt: str) -> tuple[bytes, str]:
     if fmt == "docx":
-        return render_docx(doc), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return render_docx(doc), DOCX_MEDIA_TYPE
     return render_pdf(doc), "application/pdf"

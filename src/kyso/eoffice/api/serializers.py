@@ -10,7 +10,7 @@ from ..models import Attachment, Event, IncomingDocument, OutgoingDocument
 
 @extend_schema_serializer(component_name="DocumentEvent")
 class EventSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="actor.username", default=None)
+    by = serializers.CharField(source="actor.username", default=None, allow_null=True)
     step = serializers.CharField(source="verb_display")
 
     class Meta:
@@ -66,7 +66,7 @@ class OutgoingSerializer(OutgoingItemSerializer):
 
 class IncomingItemSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code")
-    assignee = serializers.CharField(source="assignee.username", default=None)
+    assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True)
     source = serializers.UUIDField(source="source_id", allow_null=True)
 
     class Meta:

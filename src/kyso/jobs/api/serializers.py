@@ -8,7 +8,7 @@ class JobSerializer(serializers.ModelSerializer):
     """A job as the API answers it: what, how far, how it ended (`error` and each refusal's message in Vietnamese)."""
 
     label = serializers.SerializerMethodField()
-    unit = serializers.CharField(source="unit.code", read_only=True, default=None)
+    unit = serializers.CharField(source="unit.code", read_only=True, default=None, allow_null=True)
     total = serializers.IntegerField(read_only=True)
     percent = serializers.IntegerField(read_only=True)
     failed = serializers.JSONField(source="failures", read_only=True)

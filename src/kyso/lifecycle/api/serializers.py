@@ -25,7 +25,7 @@ class RequestSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", read_only=True)
     managing_unit = serializers.CharField(source="subscriber.managing_unit.code", read_only=True)
     steps = serializers.SerializerMethodField()
-    held_by = serializers.CharField(source="held_by.username", read_only=True, default=None)
+    held_by = serializers.CharField(source="held_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = IssuanceRequest
@@ -35,6 +35,7 @@ class RequestSerializer(serializers.ModelSerializer):
                   "is_seal_holder", "guidance", "on_hold", "held_by", "version", "submitted_on", "unit_list", "approval_list",
                   "steps"]
         read_only_fields = fields
+        extra_kwargs = {name: {"allow_null": True} for name in PERSONAL_FIELDS}   # null when not revealed
 
     def get_steps(self, obj) -> list[dict]:
         return LifecycleStepSerializer(steps_of("request", obj.pk), many=True).data
@@ -93,7 +94,7 @@ class OutcomeSerializer(serializers.Serializer):
 
 class ListSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", read_only=True)
-    sent_to = serializers.CharField(source="sent_to.code", read_only=True, default=None)
+    sent_to = serializers.CharField(source="sent_to.code", read_only=True, default=None, allow_null=True)
     requests = serializers.SerializerMethodField()
 
     class Meta:
@@ -117,7 +118,7 @@ class CompileSerializer(serializers.Serializer):
 class CertificateSerializer(serializers.ModelSerializer):
     subscriber = serializers.CharField(source="subscriber.name")
     unit = serializers.CharField(source="subscriber.unit.code")
-    device = serializers.CharField(source="device.serial", default=None)
+    device = serializers.CharField(source="device.serial", default=None, allow_null=True)
 
     class Meta:
         model = Certificate
@@ -152,7 +153,7 @@ class DeviceEventSerializer(serializers.ModelSerializer):
 
 class DeviceSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code")
-    holder = serializers.CharField(source="holder.name", default=None, read_only=True)
+    holder = serializers.CharField(source="holder.name", default=None, read_only=True, allow_null=True)
     events = DeviceEventSerializer(many=True, read_only=True)
 
     class Meta:
@@ -174,7 +175,7 @@ class DeviceCreateSerializer(serializers.Serializer):
 
 
 class CertificateDetailSerializer(CertificateSerializer):
-    request = serializers.IntegerField(source="request_id", read_only=True, default=None)
+    request = serializers.IntegerField(source="request_id", read_only=True, default=None, allow_null=True)
     revocations = serializers.SerializerMethodField()
 
     class Meta(CertificateSerializer.Meta):

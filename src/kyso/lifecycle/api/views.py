@@ -12,7 +12,7 @@ from kyso.accounts import scope
 from kyso.core.api.inputs import valid
 from kyso.core.api.permissions import HasKysoPermission
 from kyso.core.errors import InvalidInput, NotFound
-from kyso.core.exports import xlsx_response
+from kyso.core.exports import XLSX_MEDIA_TYPE, xlsx_response
 from kyso.files import checks
 from kyso.files.storage import store
 from kyso.files.views import file_response
@@ -29,6 +29,10 @@ def _unit(code):
     if unit is None:
         raise InvalidInput("lifecycle.unit.unknown", _("Unknown unit %(code)s."), code=code)
     return unit
+
+
+# What a form answers, by the format its path names (`documents.render`): the document says each media type.
+_PDF_OR_DOCX = {(200, "application/pdf"): bytes, (200, documents.DOCX_MEDIA_TYPE): bytes}
 
 
 def _doc(doc, fmt, name):
@@ -177,18 +181,18 @@ class RequestViewSet(_Steps, _Browse):
 
     activate = _step("activate", services.activate, s.RequestSerializer)
 
-    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @extend_schema(responses=_PDF_OR_DOCX)
     @action(detail=True, methods=["get"], url_path=r"form01\.(?P<fmt>pdf|docx)")
     def form01(self, request, pk=None, fmt="pdf"):
         return _doc(privacy.form01_for(request.user, self.get_object(), via=f"api.form01.{fmt}"), fmt, "mau-01")
 
-    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @extend_schema(responses=_PDF_OR_DOCX)
     @action(detail=True, methods=["get"], url_path=r"form03\.(?P<fmt>pdf|docx)")
     def form03(self, request, pk=None, fmt="pdf"):
         """Form 03 "Cấp mới": the IT Center hands the certificate to the managing unit."""
         return _doc(documents.form03_for_request(self.get_object()), fmt, "mau-03")
 
-    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @extend_schema(responses=_PDF_OR_DOCX)
     @action(detail=True, methods=["get"], url_path=r"form04\.(?P<fmt>pdf|docx)")
     def form04(self, request, pk=None, fmt="pdf"):
         return _doc(documents.form04_for_request(self.get_object()), fmt, "mau-04")
@@ -225,7 +229,7 @@ class ListViewSet(_Steps, _Browse):
         lst, issued = self._run(services.send_to_ca)
         return Response(s.SentToCaSerializer(lst, context={"issued": issued}).data)
 
-    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @extend_schema(responses={**_PDF_OR_DOCX, (200, XLSX_MEDIA_TYPE): bytes})
     @action(detail=True, methods=["get"], url_path=r"form02\.(?P<fmt>pdf|docx|xlsx)")
     def form02(self, request, pk=None, fmt="pdf"):
         lst = self.get_object()
@@ -329,7 +333,7 @@ class RevocationViewSet(_Steps, _Browse):
     ca_confirmed = _step("ca_confirmed", services.ca_confirmed_revocation, s.RevocationSerializer,
                          url_path="ca-confirmed", doc="External CA: its confirmation of the revocation arrived.")
 
-    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @extend_schema(responses=_PDF_OR_DOCX)
     @action(detail=True, methods=["get"], url_path=r"form05\.(?P<fmt>pdf|docx)")
     def form05(self, request, pk=None, fmt="pdf"):
         return _doc(privacy.form05_for(request.user, self.get_object(), via=f"api.form05.{fmt}"), fmt, "mau-05")

@@ -1,4 +1,7 @@
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import privacy
@@ -7,7 +10,7 @@ from ..models import ContactChange, DutyException, Gender, IdType, Person, Unit,
 
 class UnitSerializer(serializers.ModelSerializer):
     level = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # a root unit
 
     class Meta:
         model = Unit
@@ -33,12 +36,25 @@ class UnitWriteSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class MaskableDateField(serializers.DateField):
+    """A personal date as answered: a date (YYYY-MM-DD) to a reader entitled to it, else masked text
+    (`privacy.masked`, e.g. "•••••••-26") — so the document says a string, not `format: date`."""
+
+
+def _maskable_date(name: str) -> MaskableDateField:
+    return MaskableDateField(label=capfirst(Person._meta.get_field(name).verbose_name),
+                             help_text="YYYY-MM-DD, or masked text (•••••••-26) for a reader not entitled to it")
+
+
 class PersonSerializer(serializers.ModelSerializer):
     """A staff record; its personal data in full only to whom `privacy` entitles (each such read audited), masked
     for any other reader — and for a caller that names no reader (`context["reader"]`, `context["via"]`)."""
 
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    birth_date = _maskable_date("birth_date")
+    id_issue_date = _maskable_date("id_issue_date")
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

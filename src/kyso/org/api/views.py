@@ -56,7 +56,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return Response(UnitSerializer(unit).data)
 
     @extend_schema(responses={200: UnitSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)   # a plain list, not a page: the document says so
     def children(self, request, code=None):
         unit = self.get_object()
         qs = self.get_queryset().filter(parent=unit)

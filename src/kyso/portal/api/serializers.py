@@ -243,16 +243,19 @@ class StatsRowSerializer(serializers.Serializer):
 
 
 class StatisticsSerializer(serializers.Serializer):
+    """The dossiers counted per group over the period `from`–`to` (null: unbounded)."""
+
+    # given `start`/`end`, answered as `from`/`to` (what clients read): declared under those names — Python
+    # keywords, hence `get_fields` — so that the document says what is answered.
+
     group = serializers.CharField()
-    start = serializers.DateField(allow_null=True)
-    end = serializers.DateField(allow_null=True)
     rows = StatsRowSerializer(many=True)
     total = StatsRowSerializer()
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["from"], data["to"] = data.pop("start"), data.pop("end")
-        return data
+    def get_fields(self):
+        return {**super().get_fields(),
+                "from": serializers.DateField(source="start", allow_null=True, help_text="first day counted"),
+                "to": serializers.DateField(source="end", allow_null=True, help_text="last day counted")}
 
 
 class PrefillSerializer(serializers.Serializer):

@@ -28,7 +28,10 @@ class VerifyView(APIView):
 
     @extend_schema(request={"multipart/form-data": VerifyRequestSerializer},
                    parameters=[OpenApiParameter("as", str, enum=["json", "pdf", "etsi"], required=False)],
-                   responses={200: DocumentReportSerializer}, operation_id="verify_document", tags=["signing"])
+                   responses={(200, "application/json"): DocumentReportSerializer,
+                              (200, "application/pdf"): bytes,      # ?as=pdf: the report as a PDF
+                              (200, "application/xml"): bytes},     # ?as=etsi: the ETSI TS 119 102-2 report
+                   operation_id="verify_document", tags=["signing"])
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
@@ -60,7 +63,8 @@ class SignView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(request={"multipart/form-data": SignRequestSerializer},
-                   responses={(200, "application/octet-stream"): bytes}, operation_id="sign_document", tags=["signing"])
+                   responses={(200, "application/pdf"): bytes, (200, "application/xml"): bytes},  # signed PDF / XML
+                   operation_id="sign_document", tags=["signing"])
     def post(self, request):
         ser = SignRequestSerializer(data=request.data)
         ser.is_valid(raise_exception=True)

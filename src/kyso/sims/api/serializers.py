@@ -33,7 +33,7 @@ class PlanSerializer(serializers.ModelSerializer):
 @extend_schema_serializer(component_name="SubscriptionEvent")
 class EventSerializer(serializers.ModelSerializer):
     plan = serializers.IntegerField(source="plan.tier")
-    by = serializers.CharField(source="actor.username", default=None)
+    by = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = SubscriptionEvent
@@ -49,7 +49,7 @@ class SubscriptionItemSerializer(serializers.ModelSerializer):
     holder_name = serializers.CharField(source="person.full_name")
     title = serializers.CharField(source="person.title")
     unit = serializers.CharField(source="unit.code")
-    certificate = serializers.CharField(source="certificate.serial", default=None)
+    certificate = serializers.CharField(source="certificate.serial", default=None, allow_null=True)
     plan = serializers.IntegerField(source="plan.tier")
 
     class Meta:
@@ -147,7 +147,8 @@ class ReportLineSerializer(serializers.Serializer):
     carrier = serializers.CharField(source="subscription.carrier")
     iccid = serializers.CharField(source="subscription.iccid")
     plan = serializers.IntegerField(source="plan_tier")
-    certificate = serializers.CharField(source="subscription.certificate.serial", default=None)
+    certificate = serializers.CharField(source="subscription.certificate.serial", default=None,
+                                        allow_null=True)
     days = serializers.IntegerField()
     data_vnd = serializers.IntegerField()
     line_vnd = serializers.IntegerField()
@@ -174,7 +175,7 @@ class PaymentReportSerializer(serializers.Serializer):
     """The month's payment by paying unit and carrier (`report.payment_report`)."""
 
     month = serializers.DateField(format="%Y-%m")
-    unit = serializers.CharField(source="unit.code", default=None)
+    unit = serializers.CharField(source="unit.code", default=None, allow_null=True)
     closed = ReportClosedSerializer(allow_null=True)
     lines = serializers.IntegerField(source="line_count")
     total_vnd = serializers.IntegerField()
