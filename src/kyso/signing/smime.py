@@ -26,8 +26,9 @@ def _message(data: bytes):
 
 
 def is_smime(data: bytes) -> bool:
-    """The file is a MIME message whose Content-Type is that of an S/MIME signature."""
-    return _message(data)[0] is not None
+    """The file is a MIME message whose Content-Type is that of an S/MIME signature (its headers are in its first
+    16 KB: the rest is not copied to tell — a 5 MB PDF spent a tenth of its verification here)."""
+    return _message(data[:16384])[0] is not None
 
 
 def unwrap(data: bytes) -> tuple[bytes, bytes | None]:

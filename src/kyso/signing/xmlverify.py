@@ -449,7 +449,7 @@ def _verify_one(data, root, sig_el, sig, is_xades, trust) -> None:
         return
     targets = xmlstructure.id_targets(id_values)
     content_refs = xmlstructure.content_references(root, sig_el, targets)
-    content = xmlstructure.content_elements(root, sig_el, targets)
+    content = xmlstructure.qname_candidates(root, sig_el, targets)
     prefix = next(filter(None, (xmlstructure.unsigned_qname_prefix(content, ref) for ref in content_refs)), "")
     if prefix:
         sig.check("coverage.qname_prefix", False, _("A value names the namespace prefix %(prefix)s, whose "

@@ -22,18 +22,14 @@ def _ask(client, cert, issuer, nonce):
                                                    content_type="application/ocsp-request").content)
 
 
-@pytest.mark.parametrize("size", [0, 33, 10_000])
-def test_a_nonce_outside_1_to_32_octets_is_a_malformed_request(client, pki, size):
+@pytest.mark.parametrize("size,answered", [(0, False), (1, True), (16, True), (32, True), (33, False),
+                                           (10_000, False)])
+def test_only_a_nonce_of_1_to_32_octets_is_answered_and_echoed(client, pki, size, answered):
     with acting_as(label="t"), transaction.atomic():
         issued, _key = make_signer()
     resp = _ask(client, issued.certificate, pki.certificate, b"n" * size)
-    assert resp.response_status == ocsp.OCSPResponseStatus.MALFORMED_REQUEST
-
-
-@pytest.mark.parametrize("size", [1, 16, 32])
-def test_a_nonce_of_1_to_32_octets_is_echoed(client, pki, size):
-    with acting_as(label="t"), transaction.atomic():
-        issued, _key = make_signer()
-    resp = _ask(client, issued.certificate, pki.certificate, b"n" * size)
+    if not answered:
+        assert resp.response_status == ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+        return
     assert resp.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL
     assert resp.extensions.get_extension_for_class(x509.OCSPNonce).value.nonce == b"n" * size
