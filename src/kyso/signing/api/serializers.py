@@ -61,6 +61,14 @@ class DocumentReportSerializer(serializers.Serializer):
     messages = serializers.ListField(child=serializers.CharField())
 
 
+class SignPendingSerializer(serializers.Serializer):
+    """The answer when the holder must confirm on his phone: nothing is signed yet."""
+
+    state = serializers.ChoiceField(choices=["pending"], help_text="Always pending: the holder has not confirmed yet.")
+    request = serializers.UUIDField(help_text="The signature request waiting on the holder's phone.")
+    poll = serializers.CharField(help_text="Where to ask for the request's state and, once signed, the document.")
+
+
 class SignRequestSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF or XML document to sign.")
     certificate = serializers.CharField(required=False, allow_blank=True, help_text="Serial (hex) of your certificate.")

@@ -19,7 +19,7 @@ from ..pdf import Appearance
 from ..reporting import report_pdf
 from ..service import Pending, sign_for
 from ..verify import MAX_BYTES, verify_bytes
-from .serializers import DocumentReportSerializer, SignRequestSerializer, VerifyRequestSerializer
+from .serializers import DocumentReportSerializer, SignPendingSerializer, SignRequestSerializer, VerifyRequestSerializer
 
 
 class VerifyView(APIView):
@@ -63,7 +63,8 @@ class SignView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(request={"multipart/form-data": SignRequestSerializer},
-                   responses={(200, "application/pdf"): bytes, (200, "application/xml"): bytes},  # signed PDF / XML
+                   responses={(200, "application/pdf"): bytes, (200, "application/xml"): bytes,   # signed PDF / XML
+                              (202, "application/json"): SignPendingSerializer},     # confirm=phone
                    operation_id="sign_document", tags=["signing"])
     def post(self, request):
         ser = SignRequestSerializer(data=request.data)
@@ -86,8 +87,8 @@ class SignView(APIView):
                        seal=d.get("seal", False), level=d.get("level", ""), appearance=appearance,
                        sad=d.get("sad", ""), confirm=d.get("confirm", ""))
         if isinstance(out, Pending):
-            return Response({"state": "pending", "request": out.request_id, "poll": out.poll_url},
-                            status=status.HTTP_202_ACCEPTED)
+            pending = {"state": "pending", "request": out.request_id, "poll": out.poll_url}
+            return Response(SignPendingSerializer(pending).data, status=status.HTTP_202_ACCEPTED)
         is_pdf = out[:5] == b"%PDF-"
         response = HttpResponse(out, content_type="application/pdf" if is_pdf else "application/xml")
         response["Content-Disposition"] = f'attachment; filename="signed-{upload.name}"'

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from kyso.accounts.demo import DEMO_PASSWORD
 from kyso.audit.models import AuditRecord
+from kyso.core.testing import undocumented
 from kyso.mobile.models import SignatureRequest
 from kyso.mobile.tests.conftest import PIN, app_credential, last_otp, leader, sim_credential  # noqa: F401 - fixtures
 from kyso.pki import pins
@@ -68,9 +69,11 @@ def test_a_sad_bound_to_this_document_signs_it(api, app_credential, leader, one_
     assert report.signatures[0].indication == "TOTAL_PASSED"
 
 
-def test_confirmation_on_the_phone_signs_it(api, app_credential, leader, one_page_pdf, client):
+def test_confirmation_on_the_phone_signs_it(api, app_credential, leader, one_page_pdf, client, openapi):
     r = _sign(api("lanhdao"), one_page_pdf, app_credential.certificate.serial, confirm="phone")
     assert r.status_code == 202, r.content[:300]
+    assert r.json()["state"] == "pending"
+    assert undocumented(openapi, "/api/v1/sign", "post", 202, r.json()) == []     # the 202 is in the document
     request_id = r.json()["request"]
     client.force_login(leader)
     client.post(f"/mobile/phone/{request_id}/", {"pin": PIN, "otp": last_otp()})
