@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .errors import InvalidInput
@@ -44,6 +45,31 @@ def parse(value, *, field: str = "date", required: bool = False) -> dt.date | No
     except ValueError:
         raise InvalidInput("date.impossible", _("%(value)s is not a real date."), value=text,
                            fields={field: ("date.impossible", _("This day does not exist."))}) from None
+
+
+_TIME = re.compile(r"^(?P<day>.+?)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*$")
+
+
+def parse_moment(value, *, field: str = "moment") -> dt.datetime | None:
+    """`05/03/2025 14:30` (or just the day, from 00:00) in Vietnam's local time → an aware moment; ISO 8601 as a
+    machine writes it too. What an operator types when he says when something happened (a key was compromised)."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if re.match(r"\d{4}-", text):                 # ISO 8601, as a machine writes it
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidInput("date.format", _("%(value)s is not a date: write it as dd/mm/yyyy."), value=text,
+                               fields={field: ("date.format", _("Write the date as dd/mm/yyyy."))}) from None
+        return moment if moment.tzinfo else timezone.make_aware(moment)
+    m = _TIME.match(text)
+    day = parse(m.group("day") if m else text, field=field)
+    hour, minute = (int(m.group("hour")), int(m.group("minute"))) if m else (0, 0)
+    if hour > 23 or minute > 59:
+        raise InvalidInput("date.time", _("%(value)s is not a time of day: write it as dd/mm/yyyy hh:mm."),
+                           value=text, fields={field: ("date.time", _("Write the time as hh:mm."))})
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour, minute))
 
 
 def format_date(value: dt.date | None) -> str:

@@ -4,12 +4,12 @@ certificate lifecycle, through the same domain functions as the pages and the AP
 Actions run as the Kyso user named by `--user`/`--as` (or KYSO_CLI_USER), with his permissions and scope;
 without one, as the server's operator (every unit)."""
 
-import datetime as dt
 import json
 from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from kyso.core import dates
 from kyso.core.cli import ActionCommand, add_user_argument, run, user_from
 from kyso.lifecycle import importing, reminders, services
 
@@ -20,7 +20,7 @@ class Command(ActionCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         p = sub.add_parser("remind", help="Mark expired certificates, send expiry reminders and the overdue digest.")
-        p.add_argument("--on", help="As of this date (YYYY-MM-DD); default today.")
+        p.add_argument("--on", help="As of this date (dd/mm/yyyy); default today.")
         p.add_argument("--days", type=int, default=90, help="Remind certificates ending within this many days.")
         p = sub.add_parser("import", help="Import a register (CSV/XLSX) of certificates issued before Kyso.")
         p.add_argument("register")
@@ -40,9 +40,11 @@ class Command(ActionCommand):
         add_user_argument(p, required=True)
 
     def do_remind(self, on=None, days=90, **o):
-        day = dt.date.fromisoformat(on) if on else None
-        expired, reminded, digest = run(lambda: (reminders.mark_expired(day), reminders.remind_expiring(day, within=days),
-                                                 reminders.digest(day)))
+        def remind():
+            day = dates.parse(on, field="on")
+            return reminders.mark_expired(day), reminders.remind_expiring(day, within=days), reminders.digest(day)
+
+        expired, reminded, digest = run(remind)
         self.stdout.write(f"Hết hạn: {expired}; nhắc gia hạn: {reminded}; thư tổng hợp việc quá hạn: {digest}.")
 
     def do_import(self, register, files, user=None, dry_run=False, **o):

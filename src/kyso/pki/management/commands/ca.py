@@ -5,7 +5,6 @@ checked at the agency's root and the audit record his; without it, the server's 
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -13,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from kyso.core import dates
 from kyso.core.cli import acting_as_cli, add_user_argument, fail, run, user_from
 from kyso.core.errors import KysoError
 from kyso.pki import ca as pki_ca
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         p = sub.add_parser("revoke")
         p.add_argument("--serial", required=True)
         p.add_argument("--reason", default="unspecified", choices=list(revocation.REASONS))
-        p.add_argument("--invalidity-date", default=None, help="ISO 8601 date-time when the key was compromised")
+        p.add_argument("--invalidity-date", default=None, help="when the key was compromised: dd/mm/yyyy hh:mm, local time")
         add_user_argument(p)
         for name in ("suspend", "release", "show"):
             sp = sub.add_parser(name)
@@ -126,14 +126,10 @@ class Command(BaseCommand):
                           f"hiệu lực đến {issued.not_after:%d/%m/%Y} → {out}")
 
     def do_revoke(self, serial, reason, invalidity_date, user="", **o):
-        when = None
-        if invalidity_date:
-            try:
-                when = dt.datetime.fromisoformat(invalidity_date)
-            except ValueError:
-                raise CommandError("[pki.invalidity_date.format] --invalidity-date phải theo ISO 8601", returncode=2) from None
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=dt.timezone.utc)
+        try:
+            when = dates.parse_moment(invalidity_date, field="invalidity_date")
+        except KysoError as exc:
+            fail(exc)
         actor = user_from(user)
         cert = run(lambda: revocation.revoke(serial, reason, invalidity_date=when, actor=actor), user=actor)
         crl.publish_quietly(cert.ca.name)

@@ -34,12 +34,12 @@ class Command(ActionCommand):
         p.add_argument("--dry-run", action="store_true")
         add_user_argument(p)
         p = sub.add_parser("report", help="the monthly payment report by unit and carrier")
-        p.add_argument("--month", required=True, help="YYYY-MM")
+        p.add_argument("--month", required=True, help="MM/YYYY")
         p.add_argument("--unit", default="")
         p.add_argument("--output", choices=["text", "json", "xlsx", "pdf"], default="text")
         p.add_argument("--out", default="", help="file to write (xlsx and pdf)")
         p = sub.add_parser("close", help="close a month's payment (archived; nothing may be dated in it after)")
-        p.add_argument("--month", required=True, help="YYYY-MM")
+        p.add_argument("--month", required=True, help="MM/YYYY")
         add_user_argument(p)
 
     def do_list(self, unit="", state="", as_json=False, **o):

@@ -41,12 +41,12 @@ class Command(BaseCommand):
                 cal = calendar.Calendar(day, day)
                 working = cal.is_working_day(day)
                 reason = cal.reason(day)
-                self.stdout.write(f"{day.isoformat()} {_('working day') if working else _('day off')}{': ' + reason if reason else ''}")
+                self.stdout.write(f"{day:%d/%m/%Y} {_('working day') if working else _('day off')}{': ' + reason if reason else ''}")
                 if not working:
                     raise CommandError("", returncode=1)
             elif action == "year":
                 for day, working, reason in calendar.days_off(o["year"]):
-                    self.stdout.write(f"{day.isoformat()} {'+' if working else '-'} {reason}")
+                    self.stdout.write(f"{day:%d/%m/%Y} {'+' if working else '-'} {reason}")
             elif action == "override":
                 with acting_as_cli(), transaction.atomic():
                     ov = services.set_override(o["date"], o["kind"], o["name"], o["legal_basis"])
