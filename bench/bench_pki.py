@@ -182,7 +182,9 @@ def _ocsp_over_http(report, issuing, good, req_plain, req_nonce, data_dir):
     (tmp / "index.txt").write_text("\n".join(lines) + "\n")
     (tmp / "index.txt.attr").write_text("unique_subject = no\n")
     k_port = _free_port()
-    env = {**os.environ, "KYSO_DATA_DIR": str(data_dir)}
+    # every nonce signed afresh, as openssl's responder does: one address (ab's) would otherwise be served the
+    # pre-signed answer past KYSO_OCSP_NONCE_RATE_PER_MINUTE
+    env = {**os.environ, "KYSO_DATA_DIR": str(data_dir), "KYSO_OCSP_NONCE_RATE_PER_MINUTE": "0"}
     kyso_proc = subprocess.Popen([sys.executable, "-m", "kyso.cli", "serve", "--port", str(k_port), "--workers", "2",
                                   "--no-worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -91,6 +91,9 @@ TABLE: tuple[Setting, ...] = (
             "(0: no limit)", SECURITY),
     Setting("KYSO_STATUS_RATE_PER_MINUTE", "20", "look-ups of the public dossier status per client address and "
             "minute (0: no limit)", SECURITY),
+    Setting("KYSO_OCSP_NONCE_RATE_PER_MINUTE", "120", "OCSP requests with a nonce answered with a fresh signature per "
+            "client address and minute; past it, the pre-signed answer without the nonce (RFC 5019) (0: no limit)",
+            SECURITY),
     Setting("KYSO_RATE_LIMIT_CACHE", "default", "the Django cache that counts rate limits", SECURITY),
     Setting("KYSO_AUDIT_CHECKPOINT_EVERY", "1", "a signed audit checkpoint after every N transactions that wrote "
             "audit records", SECURITY),

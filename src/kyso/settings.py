@@ -320,6 +320,7 @@ KYSO_RATE_LIMIT_CACHE = config.text("KYSO_RATE_LIMIT_CACHE")
 KYSO_OCSP_CACHE = config.text("KYSO_OCSP_CACHE")
 # The anonymous time-stamp endpoint (/pki/tsa): requests per client address and minute (0: no limit).
 KYSO_TSA_RATE_PER_MINUTE = config.integer("KYSO_TSA_RATE_PER_MINUTE")
+KYSO_OCSP_NONCE_RATE_PER_MINUTE = config.integer("KYSO_OCSP_NONCE_RATE_PER_MINUTE")
 # The public dossier status (/portal/status/, /api/v1/portal/status/<code>/): look-ups per address and minute.
 KYSO_STATUS_RATE_PER_MINUTE = config.integer("KYSO_STATUS_RATE_PER_MINUTE")
 

@@ -16,8 +16,13 @@ _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def client_ip(request) -> str | None:
-    remote = request.META.get("REMOTE_ADDR") or None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return client_address(request.META)
+
+
+def client_address(meta) -> str | None:
+    """The client's address from WSGI/CGI variables: X-Forwarded-For only when a trusted proxy sent it."""
+    remote = meta.get("REMOTE_ADDR") or None
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
     if remote and forwarded and remote in settings.KYSO_TRUSTED_PROXIES:
         candidate = forwarded.split(",")[0].strip()
         try:

@@ -16,10 +16,15 @@ from .middleware import client_ip
 def wait_seconds(request, bucket: str, per_minute: int) -> int:
     """Seconds to wait when this address asked `bucket` more than `per_minute` times in the current minute, else
     0 (also when the limit is 0: no limit)."""
+    return wait_seconds_for(client_ip(request), bucket, per_minute)
+
+
+def wait_seconds_for(address: str | None, bucket: str, per_minute: int) -> int:
+    """`wait_seconds` for an address found without a Django request (the OCSP lane)."""
     if per_minute <= 0:
         return 0
     now = time.time()
-    key = f"kyso:rate:{bucket}:{client_ip(request) or '-'}:{int(now // 60)}"
+    key = f"kyso:rate:{bucket}:{address or '-'}:{int(now // 60)}"
     cache = caches[settings.KYSO_RATE_LIMIT_CACHE]
     cache.add(key, 0, timeout=120)
     try:

@@ -18,8 +18,12 @@ import time
 from email.utils import formatdate
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.db import connection
 from gunicorn.workers.sync import SyncWorker
+
+from kyso.core.middleware import client_address
+from kyso.core.ratelimit import wait_seconds_for
 
 from . import ocsp
 
@@ -37,12 +41,25 @@ def decode_get(encoded: str) -> bytes:
         return b""
 
 
-def http_answer(method: str, tail: str, body: bytes, content_type: str) -> tuple[int, list[tuple[str, str]], bytes]:
-    """(status, headers, body) for an OCSP request; `tail` is what follows `/pki/ocsp/` in a GET."""
+def nonce_allowed(meta) -> bool:
+    """Whether this client may still have a nonce answered this minute: each costs a signature (the key's,
+    perhaps an HSM's), so past KYSO_OCSP_NONCE_RATE_PER_MINUTE an address gets the pre-signed answer instead."""
+    return not wait_seconds_for(client_address(meta), "ocsp-nonce", settings.KYSO_OCSP_NONCE_RATE_PER_MINUTE)
+
+
+def http_answer(method: str, tail: str, body: bytes, content_type: str,
+                meta=None) -> tuple[int, list[tuple[str, str]], bytes]:
+    """(status, headers, body) for an OCSP request; `tail` is what follows `/pki/ocsp/` in a GET; `meta` holds the
+    client's REMOTE_ADDR and X-Forwarded-For as WSGI names them."""
+    meta = meta or {}
+
+    def allowed() -> bool:
+        return nonce_allowed(meta)
+
     if method == "POST" and not tail:
-        answer = ocsp.answer(body if content_type.split(";")[0].strip() in _CONTENT_TYPES else b"")
+        answer = ocsp.answer(body if content_type.split(";")[0].strip() in _CONTENT_TYPES else b"", allowed)
     elif method == "GET" and tail:
-        answer = ocsp.answer(decode_get(tail))
+        answer = ocsp.answer(decode_get(tail), allowed)
     else:
         return 405, [("Allow", "GET, POST"), ("Content-Type", "text/plain"), ("Content-Length", "0")], b""
     headers = [*_BASE, ("Content-Length", str(len(answer.der)))]
@@ -93,7 +110,7 @@ def dispatcher(django_app):
         tail = path[len(PREFIX) + 1:]
         method = environ.get("REQUEST_METHOD", "GET")
         body = _read_body(environ) if method == "POST" else b""
-        status, headers, data = http_answer(method, tail, body, environ.get("CONTENT_TYPE", ""))
+        status, headers, data = http_answer(method, tail, body, environ.get("CONTENT_TYPE", ""), environ)
         start_response(_REASONS[status], headers)
         return [data]
 
@@ -116,8 +133,8 @@ class BadRequest(Exception):
     pass
 
 
-def _read_request(sock) -> tuple[str, str, str, bytes]:
-    """(method, target, content type, body) of one HTTP/1.x request, read whole from `sock`."""
+def _read_request(sock) -> tuple[str, str, str, bytes, str]:
+    """(method, target, content type, body, X-Forwarded-For) of one HTTP/1.x request, read whole from `sock`."""
     buf = b""
     while b"\r\n\r\n" not in buf:
         chunk = sock.recv(8192)
@@ -133,7 +150,7 @@ def _read_request(sock) -> tuple[str, str, str, bytes]:
     parts = lines[0].split(b" ")
     if len(parts) != 3 or not parts[2].startswith(b"HTTP/1."):
         raise BadRequest("request line")
-    length, content_type = None, b""
+    length, content_type, forwarded = None, b"", b""
     for line in lines[1:]:
         name, colon, value = line.partition(b":")
         if not colon or not name or name != name.strip() or name[:1] in b" \t":
@@ -148,6 +165,8 @@ def _read_request(sock) -> tuple[str, str, str, bytes]:
             raise BadRequest("transfer-encoding")  # OCSP clients send a length; nothing else is read here
         elif name == b"content-type":
             content_type = value
+        elif name == b"x-forwarded-for":
+            forwarded = value
     length = length or 0
     if length > MAX_BODY:
         raise BadRequest("body too long")
@@ -158,19 +177,21 @@ def _read_request(sock) -> tuple[str, str, str, bytes]:
         body += chunk
     if len(body) > length:
         raise BadRequest("pipelined")  # one request per connection
-    return parts[0].decode("ascii"), parts[1].decode("latin-1"), content_type.decode("latin-1"), body
+    return (parts[0].decode("ascii"), parts[1].decode("latin-1"), content_type.decode("latin-1"), body,
+            forwarded.decode("latin-1"))
 
 
-def serve_connection(sock) -> None:
+def serve_connection(sock, address: str = "") -> None:
     """Answer the one OCSP request on `sock` (already known to be one by its first bytes), then close."""
     # the kernel's timeouts rather than settimeout(): a blocking socket, no poll() before every recv and send
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _TIMEVAL)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _TIMEVAL)
     try:
-        method, target, content_type, body = _read_request(sock)
+        method, target, content_type, body, forwarded = _read_request(sock)
         path = unquote(target.split("?", 1)[0])
         tail = path[len(PREFIX) + 1:] if path.startswith(PREFIX + "/") else ""
-        status, headers, data = http_answer(method, tail, body, content_type)
+        meta = {"REMOTE_ADDR": address, "HTTP_X_FORWARDED_FOR": forwarded}
+        status, headers, data = http_answer(method, tail, body, content_type, meta)
     except BadRequest:
         status, headers, data = 400, [("Content-Type", "text/plain"), ("Content-Length", "0")], b""
     head = [_STATUS_LINES[status], b"Date: ", _http_date().encode(), b"\r\nConnection: close\r\n"]
@@ -220,7 +241,7 @@ class OcspLaneWorker(SyncWorker):
                     self.alive = False
                 try:
                     check_connection()
-                    serve_connection(client)
+                    serve_connection(client, addr[0] if isinstance(addr, tuple) and addr else "")
                 except OSError:
                     pass  # the client went away or was too slow
                 except Exception:  # noqa: BLE001 - keep the worker alive

@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -134,11 +134,16 @@ def respond(data: bytes) -> bytes:
     return answer(data).der
 
 
-def answer(data: bytes) -> Answer:
-    """The response to one DER OCSPRequest, with its nextUpdate when it is a pre-signed one."""
+def answer(data: bytes, nonce_allowed: Callable[[], bool] | None = None) -> Answer:
+    """The response to one DER OCSPRequest, with its nextUpdate when it is a pre-signed one.
+
+    A nonce costs a fresh signature; when `nonce_allowed()` says the client has asked for too many, it is not
+    echoed and the pre-signed answer serves (RFC 8954 §2.1 and RFC 5019 §2.2.1 let a responder ignore it)."""
     query = parse(data)
     if query is None:
         return Answer(_MALFORMED)
+    if query.nonce is not None and nonce_allowed is not None and not nonce_allowed():
+        query = query._replace(nonce=None)
     in_transaction = connection.in_atomic_block  # uncommitted changes may be seen: read, sign, never cache
     try:
         if in_transaction:

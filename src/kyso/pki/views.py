@@ -50,7 +50,7 @@ def _body(request) -> bytes:
 
 def _ocsp_response(request, tail: str = "") -> HttpResponse:
     body = _body(request) if request.method == "POST" else b""
-    status, headers, data = fastpath.http_answer(request.method, tail, body, request.content_type or "")
+    status, headers, data = fastpath.http_answer(request.method, tail, body, request.content_type or "", request.META)
     response = HttpResponse(data, status=status)
     for name, value in headers:
         response[name] = value
