@@ -44,6 +44,20 @@ def _assignee(login: str, dossier: Dossier, actor):
     return user
 
 
+# What an officer may write, whichever way he writes it (page or API): each fits the documents that carry it.
+NOTE_MAX, ITEM_MAX, ITEMS_MAX, REASON_MAX, REASONS_MAX = 2000, 500, 50, 1000, 20
+# An apology's new date: a slip of the keyboard (31/12/9999) is refused, a long but real delay is not.
+APOLOGY_MAX_DAYS = 366
+
+
+def _text(value: str, field: str, limit: int) -> str:
+    if len(value or "") > limit:
+        message = _("At most %(n)s characters.") % {"n": limit}
+        raise InvalidInput("portal.text.too_long", _("The text is too long: at most %(n)s characters."), n=limit,
+                           fields={field: ("too_long", message)})
+    return value or ""
+
+
 MESSAGES = {SIGN: _("The result of dossier %(code)s is signed and ready."),
             RETURN: _("The result of dossier %(code)s has been returned to you electronically.")}
 
@@ -51,7 +65,11 @@ MESSAGES = {SIGN: _("The result of dossier %(code)s is signed and ready."),
 def advance(user, dossier: Dossier, step: str, *, note: str = "", assignee: str = "") -> Dossier:
     """The next configured step (assign, process, approve, sign, return) by `user`."""
     if step not in ORDER[1:]:
-        raise InvalidInput("portal.step.unknown", _("Unknown workflow step %(step)s."), step=step)
+        if step in Step.values:   # a step taken otherwise (receiving is the intake): named, not coded
+            raise InvalidInput("portal.step.not_here", _("The step \u201c%(step)s\u201d is not taken here."),
+                               step=Step(step).label)
+        raise InvalidInput("portal.step.unknown", _("This workflow step does not exist."))
+    note = _text(note, "note", NOTE_MAX)
     dossier = _lock(dossier)
 
     def body(attempt):
@@ -62,7 +80,9 @@ def advance(user, dossier: Dossier, step: str, *, note: str = "", assignee: str 
         if step == RETURN:
             dossier.status = Status.RETURNED
             dossier.finished_on = timezone.localdate()
-            dossier.on_time = dossier.finished_on <= dossier.due_date
+            # on time against the date the law gives (the first due date and the days paused for a supplement),
+            # not the date an apology moved it to: an apology says the dossier is late, it does not make it on time
+            dossier.on_time = dossier.finished_on <= add_working_days(dossier.original_due_date, dossier.paused_days)
         dossier.step = step
         dossier.save()
         if step == SIGN:
@@ -75,17 +95,25 @@ def advance(user, dossier: Dossier, step: str, *, note: str = "", assignee: str 
     return DOSSIER.perform(step, dossier, actor=user, body=body)
 
 
-def _listed(items: list[str], field: str, code: str, message) -> list[str]:
-    """The non-empty lines of a written list (what is missing, the reasons); none at all is refused."""
+def _listed(items: list[str], field: str, code: str, message, *, most: int, longest: int) -> list[str]:
+    """The non-empty lines of a written list (what is missing, the reasons); none at all is refused, and so are
+    more than `most` lines or a line longer than `longest`."""
     items = [i.strip() for i in items if i and i.strip()]
     if not items:
         raise InvalidInput(code, message, fields={field: ("required", message)})
+    if len(items) > most:
+        raise InvalidInput("portal.list.too_long", _("At most %(n)s lines."), n=most,
+                           fields={field: ("too_many", _("At most %(n)s lines.") % {"n": most})})
+    for item in items:
+        _text(item, field, longest)
     return items
 
 
 def request_supplement(user, dossier: Dossier, missing: list[str], note: str = "") -> Dossier:
     """The one written request listing everything missing; the clock stops until the supplement arrives."""
-    missing = _listed(missing, "missing", "portal.supplement.nothing_listed", _("List what is missing from the dossier."))
+    missing = _listed(missing, "missing", "portal.supplement.nothing_listed", _("List what is missing from the dossier."),
+                      most=ITEMS_MAX, longest=ITEM_MAX)
+    note = _text(note, "note", NOTE_MAX)
     dossier = _lock(dossier)
 
     def body(attempt):
@@ -137,6 +165,7 @@ def apologise(user, dossier: Dossier, reason: str, new_date: dt.date) -> Dossier
     if not reason.strip():
         raise InvalidInput("portal.apology.reason_required", _("Give the reason for the delay."),
                            fields={"reason": ("required", _("Give the reason for the delay."))})
+    reason = _text(reason, "reason", NOTE_MAX)
     dossier = _lock(dossier)
 
     def body(attempt):
@@ -146,6 +175,10 @@ def apologise(user, dossier: Dossier, reason: str, new_date: dt.date) -> Dossier
                                due=dossier.due_date.strftime("%d/%m/%Y"),
                                fields={"new_date": ("after_due",
                                                     _("The new date must be a working day after the current due date."))})
+        if new_date > dossier.due_date + dt.timedelta(days=APOLOGY_MAX_DAYS):
+            raise InvalidInput("portal.apology.too_far", _("The new date must be within a year of the current due "
+                                                           "date %(due)s."), due=dossier.due_date.strftime("%d/%m/%Y"),
+                               fields={"new_date": ("too_far", _("Within a year of the current due date."))})
         old = dossier.due_date
         dossier.due_date = new_date
         dossier.apologised = True
@@ -161,7 +194,8 @@ def apologise(user, dossier: Dossier, reason: str, new_date: dt.date) -> Dossier
 
 
 def refuse(user, dossier: Dossier, reasons: list[str]) -> Dossier:
-    reasons = _listed(reasons, "reasons", "portal.refusal.reason_required", _("Give the reasons for the refusal."))
+    reasons = _listed(reasons, "reasons", "portal.refusal.reason_required", _("Give the reasons for the refusal."),
+                      most=REASONS_MAX, longest=REASON_MAX)
     dossier = _lock(dossier)
 
     def body(attempt):

@@ -167,7 +167,8 @@ def _table(tbl: m.Table, width: float):
     head = _style(size=tbl.size, align="center", bold=True, leading=tbl.size * 1.2, space_after=0)
     data = [[Paragraph(escape(h), head) for h in tbl.header]]
     data += [[Paragraph(escape(str(c)), cell) for c in row] for row in tbl.rows]
-    t = LongTable(data, colWidths=_column_widths(tbl, width), repeatRows=1)
+    # splitInRow: a row taller than a page (a long note on the control slip) goes on over the next page
+    t = LongTable(data, colWidths=_column_widths(tbl, width), repeatRows=1, splitInRow=1)
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]))
     return t
