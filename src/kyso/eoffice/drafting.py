@@ -14,18 +14,16 @@ from pypdf import PdfReader, PdfWriter
 
 from kyso.core.documents.model import URGENCY_MARKS, OfficialDocument, Paragraph, SignatureBlock
 from kyso.core.documents.pdf import render_pdf
+from kyso.signing.decree30 import LEADER_MM, leader_box as stamp_box
 
 NBSP = "\u00a0"
-LEADER_MM = (75, 45)            # the leader's stamp: title, signature image, name (`signing.pdf.leader_page`)
 BLANK_KEY = "/KysoSignatureBlank"  # where the draft left room for it: "page x1 y1 x2 y2" in points
 
 
 def _with_blank(pdf: bytes, spot) -> bytes:
-    page, (x1, _y1, x2, y2) = spot
-    width, height = LEADER_MM[0] * 72 / 25.4, LEADER_MM[1] * 72 / 25.4
-    cx = (x1 + x2) / 2
+    page, (x1, y1, x2, y2) = stamp_box(spot)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    writer.add_metadata({BLANK_KEY: f"{page} {cx - width / 2:.2f} {y2 - height:.2f} {cx + width / 2:.2f} {y2:.2f}"})
+    writer.add_metadata({BLANK_KEY: f"{page} {x1:.2f} {y1:.2f} {x2:.2f} {y2:.2f}"})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -8,8 +8,8 @@ from __future__ import annotations
 from kyso.core.documents.model import ISSUE_FIELDS, vn_day_month
 from kyso.files.storage import read, store
 from kyso.pki.ca import chain
+from kyso.signing.decree30 import seal_over
 from kyso.signing.fields import fill_text_fields
-from kyso.signing.images import seal_image_of
 from kyso.signing.pdf import Appearance, sign_pdf
 from kyso.signing.seal import unit_seal
 from kyso.workdays.calendar import today
@@ -31,10 +31,7 @@ def _seal(doc: OutgoingDocument, clerk) -> None:
     f = ISSUE_FIELDS
     numbered = fill_text_fields(read(doc.signed_file), {f[0]: str(number), f[1]: dd, f[2]: mm, f[3]: str(day.year)},
                                 italic={f[1], f[2], f[3]}, right={f[0]})
-    sealed = sign_pdf(numbered, key, issued.certificate, chain=chain()[:-1], level="B-T",
-                      appearance=Appearance(kind="organization", organization=doc.unit.name,
-                                            seal_image=seal_image_of(doc.unit), document_number=number_symbol),
-                      reason=f"Số {number_symbol}, ngày {day:%d/%m/%Y}")
+    sealed = seal_over(numbered, doc.unit, document_number=number_symbol, reason=f"Số {number_symbol}, ngày {day:%d/%m/%Y}")
     doc.issued_file = store(sealed, name=f"{number}-{symbol}.pdf".replace("/", "-"), media_type=PDF,
                             purpose="eoffice.issued", unit_path=doc.unit.path)
     for att in doc.attachments.select_related("draft"):

@@ -16,7 +16,7 @@ from kyso.mobile import services as mobile
 from kyso.mobile.models import RequestState, SignatureRequest
 from kyso.pki.ca import chain
 from kyso.signing.deferred import PreparedPdf, finish_pdf, prepare_pdf
-from kyso.signing.images import signature_image_of
+from kyso.signing.decree30 import leader_appearance
 from kyso.signing.pdf import Appearance
 from kyso.signing.service import sign_for
 
@@ -35,9 +35,8 @@ def _leader_appearance(doc: OutgoingDocument, draft: bytes) -> Appearance:
     at the default place, bottom right of its last page."""
     person = getattr(doc.signer, "person", None)
     page, box = leader_box(draft) or (None, None)
-    return Appearance(kind="leader", title=doc.signer_title, caption=doc.caption, on_behalf_of=doc.on_behalf_of,
-                      name=person.full_name if person else doc.signer.get_username(),
-                      signature_image=signature_image_of(person) if person else None, page=page, box=box)
+    return leader_appearance(person, title=doc.signer_title, caption=doc.caption, on_behalf_of=doc.on_behalf_of,
+                             name=person.full_name if person else doc.signer.get_username(), page=page, box=box)
 
 
 def _signed(doc: OutgoingDocument, user, signed: bytes, via: str) -> None:
