@@ -145,6 +145,14 @@ def blocked_by_duties(actor, step: Step, obj) -> bool:
     return False
 
 
+def check_duties(actor, step: Step, obj) -> None:
+    """Raise the four-eyes refusal `run` would give, writing nothing (a step checked before a device is asked
+    for its PIN)."""
+    if actor is None or obj is None or not step.separate_from:
+        return
+    _plugins["duties"].check(actor, step, obj, dry_run=True)
+
+
 def today():
     """Today in Vietnam (settings.TIME_ZONE)."""
     return timezone.localdate()

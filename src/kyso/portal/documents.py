@@ -1,6 +1,8 @@
 """The one-stop artefacts of Circular 01/2018/TT-VPCP as official documents: receipt and appointment
 (Form 01), supplement request (02), refusal (03), apology with a new date (04), process control slip
-(05), and the result. Issued ones are signed with the office's organisation certificate and archived."""
+(05), and the result. The desk's artefacts are signed with the office's organisation certificate alone; the
+result is signed by the office's leader with his own certificate, then sealed over his signature (Decree 30,
+Art. 32; Decision 508, Art. 8.2 and 8.5). Each is archived."""
 
 from __future__ import annotations
 
@@ -10,18 +12,21 @@ from kyso.files import storage
 from kyso.workdays.calendar import today
 
 from .models import DocKind, Dossier, DossierDocument
-from .sealing import seal_document, sealing_unit
+from kyso.signing.decree30 import LEADER_MM
+
+from .sealing import seal_document, seal_signed, sealing_unit
 
 GOVERNING = "BẢO HIỂM XÃ HỘI VIỆT NAM"
 
 
-def _base(dossier: Dossier, form_label: str, title: str, blocks: list, *, signer_caption="TIẾP NHẬN VÀ TRẢ KẾT QUẢ"):
+def _base(dossier: Dossier, form_label: str, title: str, blocks: list, *, signer_caption="TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
+          signature: SignatureBlock | None = None):
     unit = sealing_unit(dossier.unit)
     return OfficialDocument(
         title=title, governing_body=GOVERNING, issuer=unit.name.upper(), number=f"Mã hồ sơ: {dossier.code}",
         place=unit.province_name or "Hà Nội", date=today(), form_label=form_label, recipient=dossier.submitter_name,
         blocks=[FieldLine([Field("Thủ tục", f"{dossier.procedure.code} — {dossier.procedure.name}")]), *blocks],
-        signatures=[SignatureBlock(caption=[signer_caption], note="(Ký số của cơ quan)", name=unit.name)],
+        signatures=[signature or SignatureBlock(caption=[signer_caption], note="(Ký số của cơ quan)", name=unit.name)],
     )
 
 
@@ -79,14 +84,18 @@ def control_slip(dossier: Dossier) -> OfficialDocument:
     ])
 
 
+RESULT_TITLE = "THÔNG BÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+
+
 def result(dossier: Dossier, note: str) -> OfficialDocument:
-    return _base(dossier, "", "THÔNG BÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", [
+    return _base(dossier, "", RESULT_TITLE, [
         _submitter(dossier),
         Paragraph(f"Cơ quan bảo hiểm xã hội đã giải quyết hồ sơ mã {dossier.code} như sau:"),
         FieldLine([Field("Nội dung giải quyết", note or "Hồ sơ đã được giải quyết theo đề nghị.")]),
         FieldLine([Field("Kết quả trả", dossier.procedure.result_type)]),
         FieldLine([Field("Ngày tiếp nhận", vn_date(dossier.received_on)), Field("Ngày hẹn trả", vn_date(dossier.due_date))]),
-    ], signer_caption="THỦ TRƯỞNG CƠ QUAN")
+    # the room for the leader's stamp, which shows his own title, signature and name (the seal goes over it)
+    ], signature=SignatureBlock(caption=[], blank_mm=LEADER_MM[1]))
 
 
 FILE_NAMES = {DocKind.RECEIPT: "giay-tiep-nhan", DocKind.SUPPLEMENT: "phieu-bo-sung", DocKind.REFUSAL: "phieu-tu-choi",
@@ -95,7 +104,15 @@ FILE_NAMES = {DocKind.RECEIPT: "giay-tiep-nhan", DocKind.SUPPLEMENT: "phieu-bo-s
 
 def issue(dossier: Dossier, kind: str, doc: OfficialDocument, data: dict | None = None) -> DossierDocument:
     """Render, sign with the office's organisation certificate, archive, attach to the dossier."""
-    signed = seal_document(doc, dossier.unit, reason=doc.title)
-    stored = storage.store(signed, name=f"{FILE_NAMES[kind]}-{dossier.code}.pdf", media_type="application/pdf",
+    return _archive(dossier, kind, seal_document(doc, dossier.unit, reason=doc.title), data)
+
+
+def issue_signed(dossier: Dossier, kind: str, signed: bytes, *, reason: str, data: dict | None = None) -> DossierDocument:
+    """A document the office's leader has signed: the office's seal over his signature, archived, attached."""
+    return _archive(dossier, kind, seal_signed(signed, dossier.unit, reason=reason), data)
+
+
+def _archive(dossier: Dossier, kind: str, pdf: bytes, data: dict | None) -> DossierDocument:
+    stored = storage.store(pdf, name=f"{FILE_NAMES[kind]}-{dossier.code}.pdf", media_type="application/pdf",
                            purpose=f"portal.{kind}", unit_path=dossier.unit.path)
     return DossierDocument.objects.create(dossier=dossier, kind=kind, file=stored, data=data or {})

@@ -3,7 +3,10 @@ steps of each procedure (receive → assign → process → approve → sign →
 `WorkflowStep` rows), who takes each of them at the receiving office, the four eyes (issue 16, finding 3:
 whoever assigned a dossier does not process it; whoever processed it neither approves nor signs its result —
 an IT Center exception, `org.DutyException`, lets a unit with one officer), the submitter's supplement, the
-queue each step feeds and the deadline (the dossier's due date in working days).
+queue each step feeds and the deadline (the dossier's due date in working days). The result is signed by a
+leader with his own certificate (`portal.sign`, the leader role only — Decision 508, Art. 8.2: officers approve,
+the competent person signs), the leader of the office the dossier waits for; `check` refuses the step before his
+token is asked for its PIN.
 
 The state is the last step done (`Dossier.step`); the status (in progress, waiting for a supplement, result
 ready, returned, refused) says whether a step may be taken at all. `when` adds both conditions to the state:
@@ -28,7 +31,7 @@ from kyso.lifecycle.flows import nearest, waiting_for
 from kyso.org.models import Unit
 
 from .models import ACTION_LABELS, Status, Step, WorkflowStep
-from .permissions import PORTAL_APPROVE, PORTAL_PROCESS, PORTAL_RECEIVE
+from .permissions import PORTAL_APPROVE, PORTAL_PROCESS, PORTAL_RECEIVE, PORTAL_SIGN
 
 RECEIVE, ASSIGN, PROCESS, APPROVE, SIGN, RETURN = (s.value for s in Step)
 ORDER = [RECEIVE, ASSIGN, PROCESS, APPROVE, SIGN, RETURN]
@@ -45,6 +48,7 @@ class DossierStep(Transition):
     submitter: bool = False                      # the submitter's own step: his dossiers, his queue
     guard: Callable[[Any, Any], None] | None = None
     not_for: tuple[str, ...] = ()                # (read by the nearest-officer queue)
+    forbidden: tuple[str, Any] | None = None     # the error for whoever lacks `perm` (stable code, message)
 
 
 def _due_first(row) -> tuple:
@@ -105,10 +109,29 @@ def _own_or_desk(dossier, actor) -> None:
     raise Forbidden("forbidden", _("You are not allowed to do this for this unit."))
 
 
-def _step(name, perm, *, queue, separate_from=(), guard=None):
+def _nearest_leader(dossier, actor) -> None:
+    """Decision 508, Art. 8.2 with the seal that goes over it: the result is signed by the leader of the office
+    it waits for (the receiving office's own; the province's only when the office has none) — not by a leader
+    of a higher office over a district's seal."""
+    if actor is None:
+        return
+    t = DOSSIER.transition(SIGN)
+    if not DOSSIER.model_class._default_manager.filter(pk=dossier.pk).filter(waiting_for(actor, t)).exists():
+        raise Forbidden("portal.sign.not_this_office",
+                        _("The result of a dossier of %(unit)s is signed by that office's own leader."),
+                        unit=dossier.unit.name)
+
+
+def _step(name, perm, *, queue, separate_from=(), guard=None, forbidden=None):
     return DossierStep(name, source=ORDER[:ORDER.index(name)], target=name, perm=perm, at="unit__path",
                        separate_from=separate_from, label=Step(name).label, queue=queue, when=_next_is(name),
-                       guard=guard)
+                       guard=guard, forbidden=forbidden)
+
+
+def refused(exc: KysoError) -> KysoError:
+    """A refusal before the step wrote anything: nothing to roll back."""
+    exc.rolled_back = True
+    return exc
 
 
 class DossierFlow(Workflow):
@@ -134,12 +157,30 @@ class DossierFlow(Workflow):
         return InvalidState("portal.step.out_of_order", _("The next step of dossier %(code)s is %(expected)s, not %(step)s."),
                             code=obj.code, expected=Step(expected).label if expected else "—", step=Step(t.name).label)
 
+    def check(self, name: str, obj, actor) -> Transition:
+        """Refuse `actor` step `name` on `obj` as `perform` would, writing nothing — before a signing device is
+        asked for its PIN: the permission at the office (with the step's own code), the order, four eyes, the
+        step's guard."""
+        t = self.transition(name)
+        if actor is not None and t.perm and not steps.can(actor, t.perm, self.unit_path(obj, t)):
+            raise refused(Forbidden(*t.forbidden) if getattr(t, "forbidden", None)
+                          else Forbidden("forbidden", _("You are not allowed to do this for this unit.")))
+        if self.state_of(obj) not in t.source or not self.fits(t, obj):
+            raise refused(self.refusal_for(t, obj))
+        try:
+            steps.check_duties(actor, self.step(name), obj)
+            if t.guard is not None:
+                t.guard(obj, actor)
+        except KysoError as exc:
+            raise refused(exc) from None
+        return t
+
     def perform(self, name: str, obj, *, actor, body=None):
         t = self.transition(name)
+        if actor is not None and getattr(t, "forbidden", None) and not steps.can(actor, t.perm, self.unit_path(obj, t)):
+            raise refused(Forbidden(*t.forbidden))
         if self.state_of(obj) not in t.source or not self.fits(t, obj):
-            exc = self.refusal_for(t, obj)
-            exc.rolled_back = True
-            raise exc
+            raise refused(self.refusal_for(t, obj))
 
         def guarded(attempt):
             if t.guard is not None:
@@ -281,7 +322,10 @@ DOSSIER = DossierFlow(
         _step(ASSIGN, PORTAL_PROCESS, queue=_("Dossiers to assign")),
         _step(PROCESS, PORTAL_PROCESS, queue=_("Dossiers to process"), separate_from=(ASSIGN,), guard=_only_assignee),
         _step(APPROVE, PORTAL_APPROVE, queue=_("Dossiers to approve"), separate_from=(PROCESS,)),
-        _step(SIGN, PORTAL_APPROVE, queue=_("Results to sign"), separate_from=(PROCESS,)),
+        _step(SIGN, PORTAL_SIGN, queue=_("Results to sign"), separate_from=(PROCESS,), guard=_nearest_leader,
+              forbidden=("portal.sign.not_leader",
+                         _("The result is signed by the office's leader with his own certificate (Art. 8.2 of "
+                           "Decision 508); approving officers do not sign it."))),
         _step(RETURN, PORTAL_RECEIVE, queue=_("Results to return to the submitter")),
         DossierStep("supplement_request", source=BEFORE_RESULT, perm=PORTAL_PROCESS, at="unit__path",
                     label=_("Request a supplement"),

@@ -1,8 +1,8 @@
 """Taking a dossier through the one-stop workflow (`flows.DOSSIER`): the configured steps, one written
 supplement request that pauses the clock, an apology with a new date when late, refusal with reasons, the
-result signed with the organisation certificate (Decree 61/2018, Circular 01/2018/TT-VPCP). Every step goes
-through the step runner (state, permission at the receiving office, four eyes, savepoint, audit), is logged
-on the control slip and told to the submitter."""
+result signed by the office's leader with his own certificate, then sealed (Decree 61/2018, Circular
+01/2018/TT-VPCP; Decision 508, Art. 8.2 and 8.5). Every step goes through the step runner (state, permission at
+the receiving office, four eyes, savepoint, audit), is logged on the control slip and told to the submitter."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from kyso.core.errors import InvalidInput
 from kyso.files import storage
 from kyso.workdays.calendar import add_working_days, is_working_day, working_days_between
 
-from . import documents, signers, tracking
+from . import documents, result_signature, signers, tracking
 from .flows import ASSIGN, DOSSIER, ORDER, RETURN, SIGN
 from .intake import Upload, check_uploads
 from .models import Channel, DocKind, Dossier, DossierFile, DossierKind, Status, Step, SubmitterKind
@@ -62,8 +62,12 @@ MESSAGES = {SIGN: _("The result of dossier %(code)s is signed and ready."),
             RETURN: _("The result of dossier %(code)s has been returned to you electronically.")}
 
 
-def advance(user, dossier: Dossier, step: str, *, note: str = "", assignee: str = "") -> Dossier:
-    """The next configured step (assign, process, approve, sign, return) by `user`."""
+def advance(user, dossier: Dossier, step: str, *, note: str = "", assignee: str = "", certificate: str = "",
+            pin: str = "") -> Dossier:
+    """The next configured step (assign, process, approve, sign, return) by `user`. To sign, the leader's own
+    certificate and its PIN: the step is checked first (nobody's PIN is tried for a step he may not take), the
+    token's own step signs (a wrong PIN counted and kept), and only then is the step taken with the signed
+    result, which the office's seal goes over."""
     if step not in ORDER[1:]:
         if step in Step.values:   # a step taken otherwise (receiving is the intake): named, not coded
             raise InvalidInput("portal.step.not_here", _("The step \u201c%(step)s\u201d is not taken here."),
@@ -71,6 +75,10 @@ def advance(user, dossier: Dossier, step: str, *, note: str = "", assignee: str 
         raise InvalidInput("portal.step.unknown", _("This workflow step does not exist."))
     note = _text(note, "note", NOTE_MAX)
     dossier = _lock(dossier)
+    signed = None
+    if step == SIGN:
+        DOSSIER.check(SIGN, dossier, user)
+        signed = result_signature.signed_result(user, dossier, note, certificate=certificate, pin=pin)
 
     def body(attempt):
         if step == ASSIGN:
@@ -86,7 +94,9 @@ def advance(user, dossier: Dossier, step: str, *, note: str = "", assignee: str 
         dossier.step = step
         dossier.save()
         if step == SIGN:
-            documents.issue(dossier, DocKind.RESULT, documents.result(dossier, note), {"note": note})
+            documents.issue_signed(dossier, DocKind.RESULT, signed, reason=documents.RESULT_TITLE,
+                                   data={"note": note, "signed_by": user.get_username() if user else "",
+                                         "certificate": certificate.strip().lower()})
         tracking.log(dossier, step, note)
         tracking.tell(dossier, str(MESSAGES.get(step, _("Dossier %(code)s: step %(step)s done."))) %
                       {"code": dossier.code, "step": Step(step).label})

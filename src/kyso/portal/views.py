@@ -28,7 +28,7 @@ from kyso.core.security import allow_connect
 from kyso.files.views import file_response
 from kyso.org.models import Unit
 
-from . import barcode, documents, dossiers, intake, lookup, processing, receipts, stats
+from . import barcode, documents, dossiers, intake, lookup, processing, receipts, result_signature, stats
 from .flows import DOSSIER, ORDER
 from .models import IntakeRule, Procedure, Status, Submitter
 from .permissions import PORTAL_APPROVE, PORTAL_PROCESS, PORTAL_RECEIVE, PORTAL_STATS, PORTAL_VIEW
@@ -161,8 +161,10 @@ def dossier(request, code):
         posted = request.POST
         d = dossiers.get(request.user, code)
     allowed = {t.name: t for t in DOSSIER.allowed(d, request.user)}
+    step = next((allowed[n] for n in ORDER if n in allowed), None)
     return render(request, "portal/dossier.html", {
-        "d": d, "allowed": allowed, "step": next((allowed[n] for n in ORDER if n in allowed), None), "posted": posted,
+        "d": d, "allowed": allowed, "step": step, "posted": posted,
+        "tokens": result_signature.token_certificates(request.user) if step is not None and step.name == "sign" else [],
         "where": DOSSIER.where(d), "duplicates": dossiers.duplicates_of(request.user, d),
         "period": dossiers.period_label(d),
         "files": d.files.select_related("form", "file"), "documents": d.documents.select_related("file"),
@@ -173,7 +175,8 @@ def _act(request, d, op: str):
     p = request.POST
     if op == "step":
         return processing.advance(request.user, d, p.get("step", ""), note=p.get("note", ""),
-                                  assignee=p.get("assignee", "").strip())
+                                  assignee=p.get("assignee", "").strip(), certificate=p.get("certificate", ""),
+                                  pin=p.get("pin", ""))
     if op == "supplement_request":
         return processing.request_supplement(request.user, d, p.get("missing", "").splitlines(), p.get("note", ""))
     if op == "supplement":

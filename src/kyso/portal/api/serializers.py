@@ -86,6 +86,12 @@ class StepRequestSerializer(serializers.Serializer):
     assignee = serializers.CharField(max_length=150, required=False, allow_blank=True,
                                      help_text="assign: login of the officer who processes the dossier")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    certificate = serializers.CharField(max_length=64, required=False, allow_blank=True,
+                                        help_text="sign: serial number (hex) of the leader's own certificate on his "
+                                                  "USB token")
+    pin = serializers.CharField(max_length=64, required=False, allow_blank=True, trim_whitespace=False,
+                                write_only=True, style={"input_type": "password"},
+                                help_text="sign: the PIN of that USB token (a wrong PIN is counted by the token)")
 
 
 class SupplementRequestSerializer(serializers.Serializer):

@@ -145,8 +145,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def steps(self, request, code=None):
         data = valid(s.StepRequestSerializer, request)
-        d = processing.advance(request.user, self._dossier(code), data["step"],
-                               note=data.get("note", ""), assignee=data.get("assignee", ""))
+        d = processing.advance(request.user, self._dossier(code), data["step"], note=data.get("note", ""),
+                               assignee=data.get("assignee", ""), certificate=data.get("certificate", ""),
+                               pin=data.get("pin", ""))
         return self._answer(d)
 
     @extend_schema(request=s.SupplementRequestSerializer, responses=s.DossierSerializer)
