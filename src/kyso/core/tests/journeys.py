@@ -18,6 +18,8 @@ from kyso.lifecycle import services as lifecycle
 from kyso.lifecycle.models import IssuanceRequest
 from kyso.org.models import Unit
 from kyso.portal import processing
+from kyso.portal.demo import LEADER_LOGIN, LEADER_PIN
+from kyso.portal.result_signature import token_certificates
 from kyso.portal.models import Dossier, Status
 from kyso.sims import months
 
@@ -106,7 +108,9 @@ def dossiers_refused_and_returned() -> None:
         processing.advance(desk, fresh, "process", note="Đủ thành phần")
     with _as("badinh") as badinh:
         processing.advance(badinh, fresh, "approve", note="Đồng ý")
-        processing.advance(badinh, fresh, "sign")
+    with _as(LEADER_LOGIN) as leader:      # Ba Đình's director, with his USB token (the demo's PIN)
+        processing.advance(leader, fresh, "sign", note="Đồng ý", certificate=token_certificates(leader).first().serial,
+                           pin=LEADER_PIN)
     with _as("motcua.bd") as desk:
         processing.advance(desk, fresh, "return")
 

@@ -101,3 +101,54 @@ def make_dossier(unit, procedure_code: str = "600", *, name: str = "Công ty TNH
                                       submitter_kind="employer", has_signature=True, on=timezone.localdate())
         return intake._create(proc=proc, unit=unit, channel="portal", kind="signed", rule=rule, submitter=None, user=None,
                               name=name, tax_code=tax_code, email="ketoan@phamvi.vn", phone="", checked=[])
+
+
+def office_leader(unit_code: str = "HN.BD", username: str = "giamdoc.bd"):
+    """(User, certificate serial): the office's director with Role.LEADER there — he alone signs its results with
+    his own certificate (Art. 8.2 of Decision 508) — and that certificate on his USB token (SoftHSM standing in,
+    PIN `pki.testing.TEST_PIN`). The same person and token on a second call."""
+    from kyso.accounts.models import RoleAssignment, User
+    from kyso.org.models import Person, Unit
+    from kyso.pki.issuance import SubjectInfo
+    from kyso.pki.testing import make_signer
+    from kyso.portal.result_signature import token_certificates
+
+    with acting_as(label="test"), transaction.atomic():
+        unit = Unit.objects.get(code=unit_code)
+        person = Person.objects.filter(unit=unit, title="Giám đốc").order_by("pk").first()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            from kyso.accounts.demo import DEMO_PASSWORD
+
+            user = User(username=username, email=person.email, person=person)
+            user.set_password(DEMO_PASSWORD)       # a browser logs in as him like as any demo login
+            user.save()
+        RoleAssignment.objects.get_or_create(user=user, role="leader", unit=unit)
+        cert = token_certificates(user).first()
+        if cert is None:
+            cert, _key = make_signer("person", SubjectInfo(
+                common_name=person.full_name, email=person.email, title=person.title, organizational_unit=unit.name,
+                locality=unit.province_name), key_spec="rsa2048", in_token=True)
+        return User.objects.get(pk=user.pk), cert.serial
+
+
+def sign_fields(unit_code: str = "HN.BD") -> dict:
+    """What the leader sends to sign a result: his certificate and its PIN (the API body, the page's form)."""
+    from kyso.pki.testing import TEST_PIN
+
+    _user, serial = office_leader(unit_code)
+    return {"certificate": serial, "pin": TEST_PIN}
+
+
+def leader_signs(dossier, note: str = "", unit_code: str = "HN.BD"):
+    """The office's leader takes the sign step of `dossier` with his token (through `processing.advance`)."""
+    from kyso.portal import processing
+
+    user, _serial = office_leader(unit_code)
+    with acting_as(user), transaction.atomic():
+        return processing.advance(user, dossier, "sign", note=note, **sign_fields(unit_code))
+
+
+def leader_api(unit_code: str = "HN.BD"):
+    """An API client of the office's leader."""
+    return client_for(office_leader(unit_code)[0])

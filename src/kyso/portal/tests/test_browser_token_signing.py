@@ -168,13 +168,16 @@ def test_a_submitter_signs_and_submits_with_his_usb_token(demo, live_server, hel
 
         # the office takes it to a signed result, each officer through the dossier's page
         code = Dossier.objects.get(submitted_by=sub.user).code
+        h.office_leader()       # the result is signed by Ba Đình's leader with his USB token (Art. 8.2)
         for username, step in (("badinh", "assign"), ("motcua.bd", "process"), ("badinh", "approve"),
-                               ("badinh", "sign"), ("motcua.bd", "return")):
+                               ("giamdoc.bd", "sign"), ("motcua.bd", "return")):
             driver.delete_all_cookies()
             login(driver, username, DEMO_PASSWORD)
             driver.get(driver.url(f"/portal/d/{code}/"))
             look(driver, f"cong-{who.kind}-{step}")
             form = driver.find_element(By.XPATH, f"//input[@name='step' and @value='{step}']/ancestor::form")
+            if step == "sign":
+                form.find_element(By.ID, "pin").send_keys(h.sign_fields()["pin"])
             form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
             WebDriverWait(driver, 30).until(
                 lambda d, step=step: not d.find_elements(By.XPATH, f"//input[@name='step' and @value='{step}']"))

@@ -2,7 +2,8 @@
 its organisation signature as Decree 30 draws one: the seal image at real size over the blank of the signer's
 block (under "THỦ TRƯỞNG CƠ QUAN", above the office's name), with the office's name and the time of signing —
 not an invisible signature a person cannot see on paper (issue 17). The result says what the office decided, for
-which dossier and for whom; each is kept as a PNG under var/test-output/documents."""
+which dossier and for whom, and is signed by the office's leader first — his stamp on the blank — with the seal
+over the left third of his signature (Decree 30, Art. 32); each is kept as a PNG under var/test-output/documents."""
 
 import io
 
@@ -15,8 +16,11 @@ from kyso.portal import documents
 from kyso.portal.models import Dossier, DossierDocument
 from kyso.portal.sealing import sealing_unit
 from kyso.signing import images
+from kyso.signing.decree30 import leader_box
 from kyso.signing.pdf import SEAL_MM
 from kyso.signing.verify import verify_bytes
+
+from . import helpers as h
 
 MM = 72 / 25.4
 
@@ -50,6 +54,11 @@ def _sealed_over_the_blank(pdf: bytes, doc: OfficialDocument):
     return x1, y1, x2, y2
 
 
+def _rect(sig) -> tuple[float, ...]:
+    widget = sig.sig_field if "/Rect" in sig.sig_field else sig.sig_field["/Kids"][0]
+    return tuple(float(v) for v in widget["/Rect"])
+
+
 def _red_share(png, box, page_height: float, dpi: int = 60) -> float:
     """The share of red ink (the seal) inside `box` (PDF points, from the bottom) of a page rendered at `dpi`."""
     k = dpi / 72
@@ -79,16 +88,26 @@ def test_the_signed_result_says_what_was_decided_for_whom_and_shows_the_seal(api
     code = employer_api.post("/api/v1/portal/dossiers/", {"procedure": "600", "files": signed_600},
                              format="json").json()["code"]
     _with_a_seal_image(Dossier.objects.get(code=code).unit)
-    steps = [("badinh", "assign", ""), ("motcua.bd", "process", "Đủ điều kiện"), ("lanhdao", "approve", "Đồng ý"),
-             ("lanhdao", "sign", "Chấp thuận báo tăng 02 lao động từ tháng 12/2026")]
-    for login, step, note in steps:
-        r = api(login).post(f"/api/v1/portal/dossiers/{code}/steps/", {"step": step, "note": note}, format="json")
+    steps = [(api("badinh"), "assign", ""), (api("motcua.bd"), "process", "Đủ điều kiện"),
+             (api("lanhdao"), "approve", "Đồng ý"), (h.leader_api(), "sign", "Chấp thuận báo tăng 02 lao động từ tháng 12/2026")]
+    for client, step, note in steps:
+        extra = h.sign_fields() if step == "sign" else {}
+        r = client.post(f"/api/v1/portal/dossiers/{code}/steps/", {"step": step, "note": note, **extra}, format="json")
         assert r.status_code == 200, r.content[:300]
     dossier = Dossier.objects.get(code=code)
     doc = DossierDocument.objects.get(dossier=dossier, kind="result")
     pdf = employer_api.get(f"/api/v1/portal/dossiers/{code}/documents/{doc.pk}/").content
     [png] = to_png(pdf, "ket-qua-ky")
-    box = _sealed_over_the_blank(pdf, documents.result(dossier, doc.data["note"]))
+    assert verify_bytes(pdf, doc_type="official").indication == "TOTAL_PASSED"
+    # the leader's stamp fills the blank of the signer's block; the seal, at real size, over its left third
+    leader_sig, seal_sig = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    spots: list = []
+    render_pdf(documents.result(dossier, doc.data["note"]), spots=spots)
+    _page, expected = leader_box(spots[-1])
+    lx1, ly1, lx2, ly2 = _rect(leader_sig)
+    assert all(abs(a - b) < 1 for a, b in zip((lx1, ly1, lx2, ly2), expected)), "the leader's stamp on the blank"
+    box = x1, y1, x2, y2 = _rect(seal_sig)
+    assert abs((x2 - x1) - SEAL_MM * MM) < 1 and abs(x2 - (lx1 + (lx2 - lx1) / 3)) < 1, "the seal over the leader's"
     page = layout(pdf)
     assert _red_share(png, box, page.height) > 0.05, "the red seal is seen on the page"
     text = page.text()
@@ -99,4 +118,5 @@ def test_the_signed_result_says_what_was_decided_for_whom_and_shows_the_seal(api
         assert words in text, f"{words!r} missing from the result: {text[:600]!r}"
     decision = page.find("Chấp thuận báo tăng 02 lao động")
     assert decision.y0 > title.y1 and page.find("Tổ chức, cá nhân:").y0 > title.y1
-    assert page.find("THỦ TRƯỞNG CƠ QUAN").y0 > decision.y1 and page.find("THỦ TRƯỞNG CƠ QUAN").x0 > page.width / 2
+    # the signer's block below the decision, on the right half (PDF points from the bottom: below is lower)
+    assert ly2 < page.height - decision.y1 and lx1 > page.width / 2 - 40 * MM

@@ -56,7 +56,7 @@ def test_rollup_follows_every_step_and_equals_a_rebuild(demo, pki, api):
         _post(bd, code, "steps", {"step": "assign", "assignee": "motcua.bd"})
     _post(desk, returned, "steps", {"step": "process"})
     _post(leader, returned, "steps", {"step": "approve"})
-    _post(leader, returned, "steps", {"step": "sign"})
+    _post(h.leader_api(), returned, "steps", {"step": "sign", **h.sign_fields()})
     _post(desk, returned, "steps", {"step": "return"})
     _post(desk, refused, "refusal", {"reasons": ["Hồ sơ không thuộc thẩm quyền"]})
     _post(bd, paused, "supplement-request", {"missing": ["Tờ khai TK1-TS"]})

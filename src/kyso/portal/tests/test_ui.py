@@ -54,8 +54,9 @@ def test_portal_submission_and_workflow_by_hand(employer):
                                            "new_date": add_working_days(d.due_date, 1).isoformat()})
     desk = _login("motcua.bd")
     desk.post(f"/portal/d/{d.code}/", {"op": "step", "step": "process"})
-    for step in ("approve", "sign"):
-        officer.post(f"/portal/d/{d.code}/", {"op": "step", "step": step})
+    officer.post(f"/portal/d/{d.code}/", {"op": "step", "step": "approve"})
+    h.office_leader()
+    _login("giamdoc.bd").post(f"/portal/d/{d.code}/", {"op": "step", "step": "sign", **h.sign_fields()})
     desk.post(f"/portal/d/{d.code}/", {"op": "step", "step": "return"})
     d.refresh_from_db()
     assert d.status == "returned" and d.apologised
