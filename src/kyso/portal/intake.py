@@ -181,6 +181,17 @@ def _unit(code: str | None, default: Unit | None) -> Unit:
     return unit
 
 
+def require_managing_office(sub: Submitter, unit: Unit) -> None:
+    """A submitter files with the social-security office that manages his account (or an office under it), as an
+    I-VAN provider files with the office that registered the employer: before, an employer managed in one district
+    could send its dossiers to any office of any province, whose officers do not keep its registrations."""
+    if not unit.is_in_subtree_of(sub.unit):
+        raise Forbidden("portal.intake.not_managing_office",
+                        _("Your dossiers are received by %(office)s, the social-security office that manages your "
+                          "account (or an office under it), not by %(unit)s."),
+                        office=sub.unit.name, unit=unit.name)
+
+
 def _create(*, proc: Procedure, unit: Unit, channel: str, kind: str, rule, submitter: Submitter | None, user,
             name: str, tax_code: str, email: str, phone: str, checked: list[Checked], data: dict | None = None,
             extra_files: list[Upload] = ()) -> Dossier:
@@ -270,6 +281,7 @@ def _submit_signed(user, *, procedure_code, files, channel=Channel.PORTAL, emplo
         name, tax, email, phone = sub.name, sub.tax_code, sub.email or user.email, sub.phone
         submitter_kind = sub.kind
         unit = _unit(unit_code, sub.unit)
+        require_managing_office(sub, unit)
     rule = rules.require_accepted(kind=DossierKind.SIGNED, channel=channel, procedure_code=proc.code,
                                   submitter_kind=submitter_kind, has_signature=True, on=day)
     checked = check_uploads(files, proc, signed=True)
