@@ -1,6 +1,8 @@
 """Receiving a dossier: the rule in force, the schema and the signature of every file are checked at
 once, before anything is written (letter 2671, Decision 352): a bad file is refused immediately with
-its reason. An accepted dossier gets its Circular 01/2018 code, a due date in working days and a
+its reason. A signed dossier is the submitter's own, whoever he is and however it came (portal page, API,
+I-VAN, in-browser signing, CLI): filed with his managing office, every file signed by him and every form
+about him (`signers.require_submitters_own`). An accepted dossier gets its Circular 01/2018 code, a due date in working days and a
 receipt signed with the office's organisation certificate — all in the caller's transaction (the receipt's
 time-stamp and its PDF come later: `receipts`)."""
 
@@ -282,11 +284,12 @@ def _submit_signed(user, *, procedure_code, files, channel=Channel.PORTAL, emplo
         submitter_kind = sub.kind
         unit = _unit(unit_code, sub.unit)
         require_managing_office(sub, unit)
+    party = signers.Party(submitter_kind, tax, name)
+    signers.require_identified(party)
     rule = rules.require_accepted(kind=DossierKind.SIGNED, channel=channel, procedure_code=proc.code,
                                   submitter_kind=submitter_kind, has_signature=True, on=day)
     checked = check_uploads(files, proc, signed=True)
-    if submitter_kind == SubmitterKind.EMPLOYER:
-        signers.require_signed_by_employer(checked, tax, day, unit)
+    signers.require_submitters_own(checked, party, day, unit)
     return _create(proc=proc, unit=unit, channel=channel, kind=DossierKind.SIGNED, rule=rule, submitter=sub, user=user,
                    name=name, tax_code=tax, email=email, phone=phone, checked=checked)
 

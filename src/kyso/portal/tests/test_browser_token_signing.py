@@ -30,6 +30,9 @@ from kyso.signing.xml import DS
 from . import helpers as h
 
 PIN = "135790"
+ALL_STEPS = (("badinh", "assign"), ("motcua.bd", "process"), ("badinh", "approve"), ("giamdoc.bd", "sign"),
+             ("motcua.bd", "return"))
+ALL_BUT_APPROVE = tuple(s for s in ALL_STEPS if s[1] != "approve")
 
 
 @dataclass
@@ -45,10 +48,17 @@ class Who:
     def person(self) -> bool:
         return self.kind == "citizen"
 
+    def dossier(self):
+        """(procedure, forms, the office's steps): the employer reports its workforce (600); the citizen files his
+        child's health-insurance card (TE6) — an employer's declaration is not his to file."""
+        if self.person:
+            return "TE6", [("D03-TS.xml", h.d03()), ("TK1-TS.xml", h.tk1(self.name))], ALL_BUT_APPROVE
+        return "600", [("D02-TS.xml", h.d02()), ("TK1-TS.xml", h.tk1())], ALL_STEPS
+
 
 EMPLOYER = Who("employer", "congty.anhduong", "Cty@2026-ky-so", "Công ty TNHH Ánh Dương", "0101234567",
                "MST:0101234567")
-CITIZEN = Who("citizen", "nguyen.van.an", "Dan@2026-ky-so", "Nguyễn Văn An", "", "CCCD:001085012345")
+CITIZEN = Who("citizen", "nguyen.van.an", "Dan@2026-ky-so", "Nguyễn Văn An", "001085012345", "CCCD:001085012345")
 
 
 def _free_port() -> int:
@@ -141,15 +151,16 @@ def test_a_submitter_signs_and_submits_with_his_usb_token(demo, live_server, hel
         sub.save()
         sub.user.set_password(who.password)
         sub.user.save()
-    forms = [tmp_path / "D02-TS.xml", tmp_path / "TK1-TS.xml"]
-    forms[0].write_bytes(h.d02())
-    forms[1].write_bytes(h.tk1())
+    procedure, contents, steps = who.dossier()
+    forms = [tmp_path / name for name, _xml in contents]
+    for path, (_name, xml) in zip(forms, contents):
+        path.write_bytes(xml)
 
     driver = sized(live_server, *WIDTHS["desktop"])
     try:
         login(driver, who.login, who.password)
         driver.get(driver.url("/portal/submit/"))
-        Select(driver.find_element(By.ID, "procedure-token")).select_by_value("600")
+        Select(driver.find_element(By.ID, "procedure-token")).select_by_value(procedure)
         driver.find_element(By.ID, "unsigned").send_keys("\n".join(str(f) for f in forms))
         look(driver, f"cong-ky-usb-token-{who.kind}-truoc")
         driver.find_element(By.ID, "token-sign-button").click()
@@ -169,8 +180,7 @@ def test_a_submitter_signs_and_submits_with_his_usb_token(demo, live_server, hel
         # the office takes it to a signed result, each officer through the dossier's page
         code = Dossier.objects.get(submitted_by=sub.user).code
         h.office_leader()       # the result is signed by Ba Đình's leader with his USB token (Art. 8.2)
-        for username, step in (("badinh", "assign"), ("motcua.bd", "process"), ("badinh", "approve"),
-                               ("giamdoc.bd", "sign"), ("motcua.bd", "return")):
+        for username, step in steps:
             driver.delete_all_cookies()
             login(driver, username, DEMO_PASSWORD)
             driver.get(driver.url(f"/portal/d/{code}/"))
