@@ -20,7 +20,7 @@ from kyso.workdays.calendar import add_working_days, is_working_day, working_day
 from . import documents, result_signature, signers, tracking
 from .flows import ASSIGN, DOSSIER, ORDER, RETURN, SIGN
 from .intake import Upload, check_uploads
-from .models import Channel, DocKind, Dossier, DossierFile, DossierKind, Status, Step, SubmitterKind
+from .models import DocKind, Dossier, DossierFile, DossierKind, Status, Step
 from .permissions import PORTAL_PROCESS
 
 
@@ -148,9 +148,9 @@ def supplement(user, dossier: Dossier, files: list[Upload], note: str = "") -> D
     def body(attempt):
         checked = check_uploads(files, dossier.procedure, signed=dossier.kind == DossierKind.SIGNED, complete=False)
         today = timezone.localdate()
-        if dossier.kind == DossierKind.SIGNED and (dossier.channel == Channel.IVAN or getattr(
-                dossier.submitter, "kind", "") == SubmitterKind.EMPLOYER):
-            signers.require_signed_by_employer(checked, dossier.submitter_tax_code, today, dossier.unit)
+        party = signers.party_of_dossier(dossier)
+        if dossier.kind == DossierKind.SIGNED and party is not None:      # the same rule as the intake's
+            signers.require_submitters_own(checked, party, today, dossier.unit)
         paused = max(working_days_between(dossier.paused_on, today), 0)
         for c in checked:
             stored = storage.store(c.upload.data, name=c.upload.name or f"{c.form.code}.xml", media_type="application/xml",

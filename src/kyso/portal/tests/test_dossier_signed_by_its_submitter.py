@@ -127,3 +127,27 @@ def test_the_upload_page_and_the_cli_refuse_alike(commune, employer, tmp_path):
         call_command("portal", "submit", "--as", "ubnd.kimma", "--procedure", "TE6", str(path))
     assert "portal.intake.signer_not_submitter" in str(exc.value)
     assert not Dossier.objects.exists()
+
+
+def test_a_supplement_is_held_to_the_same_rule(citizen, employer, api):
+    """The supplement a citizen sends to his own signed dossier goes through the intake's rule too: before, only an
+    employer's or an I-VAN's supplement was checked, so anyone's signature completed a citizen's dossier."""
+    sub, own_cert, own_key = citizen
+    web = h.client_for(sub.user)
+    r = web.post("/api/v1/portal/dossiers/", _te6(own_cert, own_key), format="json")
+    assert r.status_code == 201, r.json()
+    code = r.json()["code"]
+    officer = api("badinh")
+    assert officer.post(f"/api/v1/portal/dossiers/{code}/steps/", {"step": "assign"}, format="json").status_code == 200
+    r = officer.post(f"/api/v1/portal/dossiers/{code}/supplement-request/", {"missing": ["Tờ khai TK1-TS"]},
+                     format="json")
+    assert r.status_code == 200, r.json()
+    _s, company_cert, company_key = employer
+    foreign = {"files": [h.b64file("TK1-TS.xml", h.signed(h.tk1("Nguyễn Văn An"), company_cert, company_key))]}
+    r = web.post(f"/api/v1/portal/dossiers/{code}/supplement/", foreign, format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "portal.intake.signer_not_submitter", r.json()
+    d = Dossier.objects.get(code=code)
+    assert d.status == "supplement" and not d.files.filter(supplement=True).exists()
+    own = {"files": [h.b64file("TK1-TS.xml", h.signed(h.tk1("Nguyễn Văn An"), own_cert, own_key))]}
+    r = web.post(f"/api/v1/portal/dossiers/{code}/supplement/", own, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "in_progress", r.json()
