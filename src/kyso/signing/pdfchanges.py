@@ -34,7 +34,7 @@ from pyhanko.sign.diff_analysis.policy_api import SuspiciousModification
 from pyhanko.sign.diff_analysis.rules_api import QualifiedWhitelistRule, ReferenceUpdate
 from pyhanko.sign.fields import MDPPerm
 
-from . import pdfstamps, pdfsyntax, pdfvisual
+from . import pdfstamps, pdfsyntax, pdfvisual, pdfxref
 from .pdfmdp import PERMITTED, effective_docmdp, entry as _get, field_locks
 
 log = logging.getLogger(__name__)
@@ -199,6 +199,14 @@ def analyse(emb, all_sigs, data: bytes, signed_end: int) -> Changes:
         out.problems.append(_("Bytes were appended after the signed part of the file without a complete "
                               "cross-reference section (incremental saving attack); some readers show them."))
         out.visible.append(_("A reader that parses the appended bytes may show content that was not signed."))
+    ambiguous = pdfxref.later_problem(data, reader, signed_end, emb.signed_revision)
+    if ambiguous:
+        log.debug("file after signature %s read differently by other readers: %s", emb.field_name, ambiguous)
+        level = ModificationLevel.OTHER
+        out.problems.append(_("The part of the file after the signed revision is malformed or ambiguous (its "
+                              "cross-reference sections, hidden object headers or linearization), so other "
+                              "PDF readers may show different content than what was verified."))
+        out.visible.append(_("A PDF reader may show content that was not signed."))
     total = reader.xrefs.total_revisions
     out.revisions = max(total - emb.signed_revision - 1, 0)
     locks = field_locks(emb)
