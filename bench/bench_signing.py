@@ -58,6 +58,22 @@ def _pdf(big: bool) -> bytes:
     return out.getvalue()
 
 
+def _hostile_update(signed: bytes, size: int) -> bytes:
+    """An incremental update after `signed`: one orphan stream of `size` bytes of '1 0 obj' headers."""
+    import re
+
+    prev = int(re.findall(rb"startxref\s+(\d+)", signed)[-1])
+    root = re.findall(rb"/Root\s+(\d+\s+\d+\s+R)", signed)[-1]
+    payload = b"1 0 obj\n" * (size // 8)
+    out = bytearray(signed if signed.endswith(b"\n") else signed + b"\n")
+    at = len(out)
+    out += b"9999 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (len(payload), payload)
+    xref = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n9999 1\n%010d 00000 n \n" % at
+    out += b"trailer\n<< /Size 10000 /Root %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (root, prev, xref)
+    return bytes(out)
+
+
 def run(report):
     data_dir = __import__("pathlib").Path(__file__).resolve().parent / "results" / "data" / "signing"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -198,6 +214,18 @@ def run(report):
         kyso_v, peer_v = paired(lambda: verify_bytes(signed, trust=trust), pyhanko_validate, cap=cap)
         report.add("pdf", f"Kyso verify (report, CRL revocation), {label}", kyso_v, "doc/s",
                    "plain pyHanko validate", peer_v)
+
+    # Hostile: 5 MB of '1 0 obj' headers in an orphan stream appended after the signature (red team, PDF round 2:
+    # the appended-bytes check searched from the stream's start once per header — 2 MB took 188 s).
+    hostile = _hostile_update(sign_pdf(_pdf(False), key, cert, chain=chain[:-1], level="B-B"), 5 * 1024 * 1024)
+
+    def pyhanko_validate_hostile():
+        emb = PdfFileReader(io.BytesIO(hostile)).embedded_signatures[0]
+        validate_pdf_signature(emb, ValidationContext(trust_roots=vc_roots, allow_fetching=False))
+
+    kyso_h, peer_h = paired(lambda: verify_bytes(hostile, trust=trust), pyhanko_validate_hostile, cap=5, rounds=1)
+    report.add("pdf", "Kyso verify, 5 MB of object headers appended after the signature", kyso_h, "doc/s",
+               "plain pyHanko validate", peer_h)
 
     # Batch: many small e-dossiers with one key (a clerk's or a service's morning batch).
     docs = [_xml(5 * 1024).replace(b"0123456789", str(i).zfill(10).encode()) for i in range(300)]
