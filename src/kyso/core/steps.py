@@ -63,8 +63,7 @@ class Attempt:
 class Duties(Protocol):
     def check(self, actor, step: Step, obj) -> None: ...
     def done(self, actor, step: Step, obj) -> None: ...
-
-
+    def barred(self, user_id, step: Step, model, excused: frozenset[str]) -> Any: ...
 
 
 class _NoDuties:
@@ -83,14 +82,38 @@ def set_auditor(fn: Callable[[str], contextlib.AbstractContextManager]) -> None:
     _plugins["audit"] = fn
 
 
-def set_duty_exceptions(fn: Callable) -> None:
-    """Plugged in by `org`: `fn(actor, step, other, obj)` says whether an IT Center exception lets him."""
+def set_duty_exceptions(fn: Callable, in_force: Callable[[], list[tuple[str, str, str]]] | None = None) -> None:
+    """Plugged in by `org`: `fn(actor, step, other, obj)` says whether an IT Center exception lets him;
+    `in_force()` lists the exceptions in force as (step, other, unit path) — for queues, which ask of many."""
     _plugins["duty_exceptions"] = fn
+    if in_force is not None:
+        _plugins["exceptions_in_force"] = in_force
 
 
 def exception_allows(actor, step: Step, other: str, obj) -> bool:
     fn = _plugins.get("duty_exceptions")
     return bool(fn and fn(actor, step, other, obj))
+
+
+def exceptions_in_force(viewer=None) -> list[tuple[str, str, str]]:
+    """(step, other, unit path) of the IT Center's four-eyes exceptions in force: read once for the pages of
+    `viewer` (kept on him, as his roles are), so that a home page asks once whatever its queues."""
+    cached = getattr(viewer, "_kyso_duty_exceptions", None) if viewer is not None else None
+    if cached is None:
+        fn = _plugins.get("exceptions_in_force")
+        cached = list(fn()) if fn else []
+        if viewer is not None:
+            setattr(viewer, "_kyso_duty_exceptions", cached)
+    return cached
+
+
+def excused(actor, step_name: str) -> frozenset[str]:
+    """The earlier steps after which an exception in force lets `actor` take step `step_name` anyway (an
+    exception of a unit where he holds a role — as `exception_allows` says of one record)."""
+    if actor is None:
+        return frozenset()
+    return frozenset(other for s, other, path in exceptions_in_force(actor)
+                     if s == step_name and authz.has_role_at(actor, path))
 
 
 def audit_action(name: str):
@@ -127,11 +150,22 @@ def scope_q(actor, perm: str, path_field: str):
     return authz.scope_q(actor, perm, path_field)
 
 
+def barred_q(user_id, step: Step, model, excused: frozenset[str] = frozenset()):
+    """The records of `model` on which the four-eyes rule keeps user `user_id` from `step` — he did a step the rules
+    separate from it, other than those in `excused` (an exception in force lets him) — as a condition of a query
+    (sub-queries on the record of who did which step, not a list of ids); None when nothing can keep him off."""
+    if user_id is None or not step.separate_from or not hasattr(_plugins["duties"], "barred"):
+        return None
+    return _plugins["duties"].barred(user_id, step, model, frozenset(excused))
+
+
 def exclude_separated(actor, step: Step, qs):
-    """`qs` without the records on which the four-eyes rule keeps `actor` from `step`."""
-    if actor is None or not step.separate_from or not hasattr(_plugins["duties"], "exclude_done"):
+    """`qs` without the records on which the four-eyes rule keeps `actor` from `step` (what an IT Center exception
+    lifts for him stays: he may take the step)."""
+    if actor is None or not step.separate_from:
         return qs
-    return _plugins["duties"].exclude_done(actor, step, qs)
+    q = barred_q(actor.pk, step, qs.model, excused(actor, step.name))
+    return qs if q is None else qs.exclude(q)
 
 
 def blocked_by_duties(actor, step: Step, obj) -> bool:

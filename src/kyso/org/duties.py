@@ -54,3 +54,10 @@ def allows(actor, step, other: str, obj) -> bool:
     candidates = DutyException.objects.filter(step=step.name, other=other, ended_at__isnull=True,
                                               valid_until__gte=today).select_related("unit")
     return any(authz.has_role_at(actor, c.unit.path) for c in candidates)
+
+
+def in_force() -> list[tuple[str, str, str]]:
+    """(step, other, unit path) of every exception in force today (the queues ask who it lets, once a page)."""
+    today = timezone.localdate()
+    return list(DutyException.objects.filter(ended_at__isnull=True, valid_until__gte=today)
+                .values_list("step", "other", "unit__path"))

@@ -13,7 +13,7 @@ audited.register(models.Unit)
 audited.register(models.Person)
 audited.register(models.ContactChange, exclude={"code_hash"}, unit_path=lambda c: c.person.unit.path)
 audited.register(models.DutyException, unit_path=lambda d: d.unit.path)
-steps.set_duty_exceptions(duties.allows)
+steps.set_duty_exceptions(duties.allows, duties.in_force)
 
 
 def _unit_names(paths):
