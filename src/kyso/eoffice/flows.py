@@ -9,7 +9,8 @@ Three things the core declaration does not carry are added by `Flow`/`Step`:
 
 - Work waits for the nearest officers (as in the lifecycle, `kyso.lifecycle.flows.waiting_for`): a draft to
   review, a document to seal or an arrival to assign is in the queue of those who hold the step's permission at
-  the deepest unit above it that has any — the district's clerk for the district's book, not the province's.
+  the deepest unit above it that has any — the district's clerk for the district's book, not the province's — and
+  whom the four eyes do not keep off it: a draft written by its unit's only reviewer waits for the reviewers above.
 
 - A step for a named person: the document names its reviewer, its signing leader, the officer who handles
   it (`mine(actor)` narrows the queue to what waits for him; `guard(record, actor)` refuses anyone else).
@@ -36,7 +37,7 @@ from kyso import audit
 from kyso.core import steps
 from kyso.core.errors import Forbidden, InvalidState, KysoError
 from kyso.core.workflow import Transition, Workflow
-from kyso.lifecycle.flows import nearest, waiting_for
+from kyso.lifecycle.flows import waiting_for, waits_at
 from kyso.workdays.calendar import add_working_days
 
 from .models import Event
@@ -58,6 +59,8 @@ class Step(Transition):
     nearest: bool = False                             # the queue: only the officers nearest to the unit
     named: str | None = None                          # ...unless the record names the person (`reviewer`)
     not_for: tuple[str, ...] = ()                     # (read by `waiting_for`)
+    four_eyes: tuple[str, Callable[[Any], Q]] | None = None  # (the earlier step, the records on which a user did
+                                                             # it): he does not take this one (read by the queues)
 
 
 def refused(exc: KysoError) -> KysoError:
@@ -119,8 +122,10 @@ class Flow(Workflow):
             return qs
         if t.mine is not None:
             qs = qs.filter(t.mine(actor))
+        if t.four_eyes is not None and t.four_eyes[0] not in steps.excused(actor, f"{self.name}.{t.name}"):
+            qs = qs.exclude(t.four_eyes[1](actor))
         if t.nearest and t.perm and t.at:
-            near = waiting_for(actor, t)
+            near = waiting_for(actor, t, self)
             if t.named:
                 near = Q(**{t.named: actor}) | (Q(**{f"{t.named}__isnull": True}) & near)
             qs = qs.filter(near)
@@ -130,7 +135,7 @@ class Flow(Workflow):
         out = []
         for t, path in super().holders(obj):
             if isinstance(t, Step) and t.nearest and t.perm and path:
-                path = nearest(t.perm, path)
+                path = waits_at(self, t, obj, path)
             out.append((t, path))
         return out
 
@@ -149,6 +154,11 @@ def wrote(doc, user) -> bool:
 
 def _versions_by(user):
     return Event.objects.filter(verb="replaced", actor=user, outgoing__isnull=False).values("outgoing_id")
+
+
+def _written_by(user) -> Q:
+    """The drafts `user` (an account or its id) wrote, as `wrote` says of one: he drafted it or put in a version."""
+    return Q(drafted_by=user) | Q(pk__in=_versions_by(user))
 
 
 def _drafter_excluded(doc, actor, step: str, code: str, message, dry_run: bool) -> None:
@@ -212,7 +222,7 @@ OUTGOING = Flow(
              queue=_("My drafts to send for review")),
         Step("review", source=[S.IN_REVIEW], target=(S.TO_SIGN, S.DRAFT), perm=EOFFICE_REVIEW,
              at="drafting_unit__path", guard=_review_guard,
-             mine=lambda actor: ~Q(drafted_by=actor) & ~Q(pk__in=_versions_by(actor)), nearest=True, named="reviewer",
+             four_eyes=(DRAFT_STEP, _written_by), nearest=True, named="reviewer",
              label=pgettext_lazy("document step", "Review"), queue=_("Drafts to review")),
         Step("sign", source=[S.TO_SIGN], target=S.SIGNED, guard=_sign_guard, mine=lambda actor: Q(signer=actor),
              label=_("Sign (USB token)"), queue=_("Documents to sign")),

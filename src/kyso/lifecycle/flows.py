@@ -17,15 +17,20 @@ Four rules of the regulation that the core declaration does not carry are added 
   holding one (`Related`: the review is recorded on the request, the approval on the list).
 - Hold: a request an officer put on hold waits only for him (`held`).
 - Work waits for the nearest officers: a record at a unit is in the queue of the officers who hold the
-  step's permission at the deepest unit above it that has any — the district's own officer, or the
-  province's when the district has none. Others whose scope covers it may still act, it is just not waiting
-  for them. The system administrator's blanket rights put work in his queue only where nobody else holds
-  them (or where everyone who does is kept off by `not_for`).
+  step's permission at the deepest unit above it that has any whom the rules do not keep off this record
+  (`barred`: the four eyes of the audit trail unless an IT Center exception lifts them, `not_for`) — the
+  district's own officer; the province's when the district has none, or when each of its own did a step
+  separated from this one (its only approver processed the dossier). Others whose scope covers it may still
+  act, it is just not waiting for them. The system administrator's blanket rights put work in his queue only
+  where nobody else holds them, or where everyone who does is kept off. The portal, the e-office and the SIM
+  registry read the same rule (`waiting_for`, `waits_at`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
 from typing import Any, Callable
 
 from django.db.models import Q
@@ -33,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyso.accounts.models import RoleAssignment
 from kyso.accounts.roles import Role, permissions_of
+from kyso.core import steps
 from kyso.core.errors import Forbidden, InvalidState, KysoError
 from kyso.core.steps import Related
 from kyso.core.workflow import Transition, Workflow
@@ -102,35 +108,139 @@ def _holders(perm: str, actor=None) -> list[tuple[str, int]]:
     return cache[perm]
 
 
+def _offices(holders) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for path, uid in holders:
+        if uid not in out.setdefault(path, []):
+            out[path].append(uid)
+    return out
+
+
 def nearest(perm: str, path: str) -> str:
     """The deepest unit path at or above `path` where someone holds `perm` (`path` when nobody does)."""
     found = [p for p, _u in _holders(perm) if path.startswith(p)]
     return max(found, key=len) if found else path
 
 
-def waiting_for(actor, t: Step508) -> Q:
-    """The records of step `t` that wait for `actor` (rather than for officers nearer to them)."""
+def _has_rules(flow, t) -> bool:
+    """Whether anyone holding `t`'s permission may still be kept off a record of `flow` at `t`."""
+    return flow is not None and bool(t.separate_from or getattr(t, "not_for", ()) or getattr(t, "four_eyes", None))
+
+
+def _about(model, lookup: str, uid) -> Q:
+    """The records `lookup` leads from to user `uid`; through a to-many relation as a sub-query, so that several
+    of these conditions in one query do not ask it of the same related row (nor repeat the record)."""
+    current = model
+    for part in lookup.split("__"):
+        field = current._meta.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return Q(pk__in=model._default_manager.filter(**{lookup: uid}).values("pk"))
+        current = field.related_model
+    return Q(**{lookup: uid})
+
+
+def _excused(flow, t, uids, viewer=None) -> dict[int, frozenset[str]]:
+    """For each of `uids`, the earlier steps after which an IT Center exception in force (`org.DutyException`, of a
+    unit where he holds a role) lets him take `t` anyway. No query beyond the exceptions' when none is in force."""
+    name = f"{flow.name}.{t.name}"
+    pairs = [(other, path) for step, other, path in steps.exceptions_in_force(viewer) if step == name]
+    if not pairs or not uids:
+        return {}
+    rows = (RoleAssignment.objects.filter(user_id__in=set(uids), is_active=True, unit__is_active=True,
+                                          unit__path__in={p for _o, p in pairs})
+            .values_list("user_id", "unit__path").distinct())
+    out: dict[int, set[str]] = {}
+    for uid, path in rows:
+        out.setdefault(uid, set()).update(other for other, p in pairs if p == path)
+    return {uid: frozenset(others) for uid, others in out.items()}
+
+
+def barred(flow, t, uid, excused: frozenset[str] = frozenset()) -> Q | None:
+    """The records of `flow` on which user `uid` may not take step `t` although he holds its permission: he did a
+    step the rules separate from it (`separate_from`, read from the audit trail; `excused`: the exceptions that
+    lift it for him), the record concerns him (`not_for`), or the domain's own four eyes (`four_eyes`: the
+    earlier step and the records on which a user did it). None when nothing keeps him off."""
+    model = flow.model_class
+    terms = [q for q in [steps.barred_q(uid, flow.step(t.name), model, excused)] if q is not None]
+    terms += [_about(model, lookup, uid) for lookup in getattr(t, "not_for", ())]
+    own = getattr(t, "four_eyes", None)
+    if own is not None and own[0] not in excused:
+        terms.append(own[1](uid))
+    return reduce(or_, terms) if terms else None
+
+
+def _all_barred(flow, t, uids, excused) -> Q | None:
+    """The records on which every one of `uids` is kept off step `t` (None: one of them never is)."""
+    out = []
+    for uid in uids:
+        q = barred(flow, t, uid, excused.get(uid, frozenset()))
+        if q is None:
+            return None
+        out.append(q)
+    return reduce(and_, out) if out else None
+
+
+def waiting_for(actor, t: Step508, flow=None) -> Q:
+    """The records of step `t` that wait for `actor` (rather than for officers nearer to them): a record waits at
+    the deepest unit at or above it where someone holds `t`'s permission and is not kept off THIS record (`barred`,
+    when `flow` is given): the district's only approver processed the dossier, so it waits for the province's
+    approvers — and up again while everyone there is kept off too; past the top, for the administrator."""
     holders = _holders(t.perm, actor)
     mine = {p for p, uid in holders if uid == actor.pk}
-    everyone = {p for p, _u in holders}
-    if not mine:   # only the administrator's blanket right
-        q = Q(pk__in=[]) if everyone else Q()
-        if t.at and everyone:
-            q = Q()
-            for d in _minimal(everyone):
-                q &= ~Q(**{f"{t.at}__startswith": d})
-        for lookup in t.not_for:
-            q |= Q(**{f"{lookup}__in": {u for _p, u in holders}})
-        return q
+    offices = _offices(holders)
+    rules = _has_rules(flow, t)
+    excused = _excused(flow, t, [u for _p, u in holders], actor) if rules else {}
+
+    def kept_off(d) -> Q | None:
+        return _all_barred(flow, t, offices[d], excused) if rules else None
+
     if not t.at:
-        return Q()
+        if mine or not offices:
+            return Q()
+        everyone = _all_barred(flow, t, [u for _p, u in holders], excused) if rules else None
+        return Q(pk__in=[]) if everyone is None else everyone
+
+    def below(paths) -> Q:
+        """Not a record that waits at one of `paths` (the offices nearer to it than the actor's)."""
+        q, settled = Q(), []
+        for d in sorted(paths, key=len):
+            if any(d.startswith(s) for s in settled):
+                continue             # inside an office whose holders are never all kept off: already excluded
+            under = Q(**{f"{t.at}__startswith": d})
+            off = kept_off(d)
+            if off is None:
+                settled.append(d)
+                q &= ~under
+            else:
+                q &= ~(under & ~off)
+        return q
+
+    if not mine:   # only the administrator's blanket right
+        return below(offices) if offices else Q()
     q = Q(pk__in=[])
     for p in mine:
-        term = Q(**{f"{t.at}__startswith": p})
-        for d in _minimal(d for d in everyone if d != p and d.startswith(p)):
-            term &= ~Q(**{f"{t.at}__startswith": d})
-        q |= term
+        q |= Q(**{f"{t.at}__startswith": p}) & below(d for d in offices if d != p and d.startswith(p))
     return q
+
+
+def waits_at(flow, t, obj, path: str) -> str:
+    """The unit path where `obj` waits at step `t` (`path`: where its permission is checked): the deepest office at
+    or above it with a holder of the permission not kept off this record — what `waiting_for` puts in queues.
+    `path` itself when nobody holds it, or everyone who does is kept off (the administrator's work)."""
+    holders = _holders(t.perm)
+    offices = _offices((p, u) for p, u in holders if path.startswith(p))
+    if not offices:
+        return path
+    ordered = sorted(offices, key=len, reverse=True)
+    if not _has_rules(flow, t):
+        return ordered[0]
+    excused = _excused(flow, t, [u for us in offices.values() for u in us])
+    one = flow.model_class._default_manager.filter(pk=obj.pk)
+    for office in ordered:
+        off = _all_barred(flow, t, offices[office], excused)
+        if off is None or not one.filter(off).exists():
+            return office
+    return path
 
 
 # ---------------------------------------------------------------- the workflow with those rules
@@ -220,7 +330,7 @@ class Flow(Workflow):
         if getattr(t, "not_for", ()):
             qs = qs.exclude(self._concerning(t, actor))
         if t.perm:
-            qs = qs.filter(waiting_for(actor, t))
+            qs = qs.filter(waiting_for(actor, t, self))
         return qs
 
     def holders(self, obj) -> list[tuple[Transition, str]]:
@@ -235,7 +345,7 @@ class Flow(Workflow):
             if getattr(t, "at_it_center", False):
                 path = it_center().path
             elif t.perm and path:
-                path = nearest(t.perm, path)
+                path = waits_at(self, t, obj, path)
             out.append((t, path))
         return out
 

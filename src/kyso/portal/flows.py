@@ -11,7 +11,8 @@ token is asked for its PIN.
 The state is the last step done (`Dossier.step`); the status (in progress, waiting for a supplement, result
 ready, returned, refused) says whether a step may be taken at all. `when` adds both conditions to the state:
 the procedure has the step, no configured step lies between the last one done and it, the status allows it.
-Work waits for the nearest officers (the receiving office's own; the province's when it has none)."""
+Work waits for the nearest officers (the receiving office's own; the province's when it has none, or when the four
+eyes keep every one of its own off this dossier — its only approver processed it: `lifecycle.flows.waiting_for`)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from kyso.core import steps
 from kyso.core.errors import Forbidden, InvalidState, KysoError
 from kyso.core.workflow import QueueEntry, Transition, Workflow, capped_count
-from kyso.lifecycle.flows import nearest, waiting_for
+from kyso.lifecycle.flows import waiting_for, waits_at
 from kyso.org.models import Unit
 
 from .models import ACTION_LABELS, Status, Step, WorkflowStep
@@ -213,7 +214,7 @@ class DossierFlow(Workflow):
     def _for(self, actor, t: Transition, qs):
         """What makes a dossier of the queue wait for this officer rather than for another one."""
         if t.perm:
-            qs = qs.filter(waiting_for(actor, t))
+            qs = qs.filter(waiting_for(actor, t, self))
         if t.name == PROCESS:
             qs = qs.filter(Q(assignee__isnull=True) | Q(assignee=actor))
         return qs
@@ -288,7 +289,8 @@ class DossierFlow(Workflow):
         for t, path in super().holders(obj):
             if not self.fits(t, obj):
                 continue
-            out.append((t, "" if getattr(t, "submitter", False) else nearest(t.perm, path) if t.perm and path else path))
+            out.append((t, "" if getattr(t, "submitter", False) else waits_at(self, t, obj, path) if t.perm and path
+                        else path))
         return out
 
     def where_state(self, obj) -> str:

@@ -80,7 +80,7 @@ class Flow(Workflow):
         the administrator, whose right over everything is no duty to act."""
         qs = super().queue_for(actor, t)
         if t.perm:
-            qs = qs.filter(waiting_for(actor, t))
+            qs = qs.filter(waiting_for(actor, t, self))
         if isinstance(t, Step) and t.when is not None:
             qs = qs.filter(t.when())
         return qs
