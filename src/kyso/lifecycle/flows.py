@@ -201,18 +201,20 @@ def waiting_for(actor, t: Step508, flow=None) -> Q:
         return Q(pk__in=[]) if everyone is None else everyone
 
     def below(paths) -> Q:
-        """Not a record that waits at one of `paths` (the offices nearer to it than the actor's)."""
-        q, settled = Q(), []
-        for d in sorted(paths, key=len):
-            if any(d.startswith(s) for s in settled):
-                continue             # inside an office whose holders are never all kept off: already excluded
+        """Not a record that waits at one of `paths` (offices nearer to it than the actor's): for each of the
+        outermost of them, the record is not under it — or everyone there is kept off it and the same holds of
+        the offices inside. Written in that order, the database tests a record against the few offices above it
+        and reads the trail only for the holders of those (issue 19: a province's or the agency's queues)."""
+        paths = sorted(set(paths), key=len)
+        q = Q()
+        for d in _minimal(paths):
             under = Q(**{f"{t.at}__startswith": d})
             off = kept_off(d)
-            if off is None:
-                settled.append(d)
+            if off is None:          # someone there may always act: what is under it waits there or below
                 q &= ~under
-            else:
-                q &= ~(under & ~off)
+                continue
+            inner = [x for x in paths if x != d and x.startswith(d)]
+            q &= ~(under & ~((off & below(inner)) if inner else off))
         return q
 
     if not mine:   # only the administrator's blanket right

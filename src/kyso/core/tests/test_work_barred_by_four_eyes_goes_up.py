@@ -119,6 +119,20 @@ def test_the_districts_only_approver_processed_it_so_the_province_approves_and_s
     assert "(BHXH thành phố Hà Nội): Ký" in where(DOSSIER, Dossier.objects.get(pk=dossier.pk))
 
 
+def test_up_again_while_everyone_at_the_province_is_kept_off_too(demo, pki):
+    """Recursively: the province's only approver is in the trail as having processed it too (an earlier round) —
+    the agency's leadership approves it."""
+    dossier = processed_by_badinh(demo)
+    hanoi, leader = demo.user("hanoi"), demo.user("lanhdao")
+    with acting_as(hanoi), transaction.atomic(), audit.action("portal.dossier.process"):
+        audit.record("portal.dossier.process", dossier, after={"step": "portal.dossier.process"})
+    assert waiting(demo, "portal.dossier", dossier.pk) == {"lanhdao": {"approve"}}
+    assert "(Bảo hiểm xã hội Việt Nam): Phê duyệt" in where(DOSSIER, dossier)
+    with acting_as(leader):
+        processing.advance(leader, dossier, "approve")
+    assert Dossier.objects.get(pk=dossier.pk).step == "approve"
+
+
 def test_while_another_ba_dinh_approver_may_act_it_stays_at_ba_dinh(demo, pki):
     deputy = officer(demo, "phogiamdoc.bd", Role.UNIT_OFFICER, "HN.BD", "Giám đốc")
     dossier = processed_by_badinh(demo)
