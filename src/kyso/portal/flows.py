@@ -117,7 +117,8 @@ def _nearest_leader(dossier, actor) -> None:
     if actor is None:
         return
     t = DOSSIER.transition(SIGN)
-    if not DOSSIER.model_class._default_manager.filter(pk=dossier.pk).filter(waiting_for(actor, t)).exists():
+    # with the flow: the leader a four-eyes rule keeps off sends it on up, and the one it goes to may sign it
+    if not DOSSIER.model_class._default_manager.filter(pk=dossier.pk).filter(waiting_for(actor, t, DOSSIER)).exists():
         raise Forbidden("portal.sign.not_this_office",
                         _("The result of a dossier of %(unit)s is signed by that office's own leader."),
                         unit=dossier.unit.name)

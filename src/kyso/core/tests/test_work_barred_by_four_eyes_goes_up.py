@@ -114,9 +114,8 @@ def test_the_districts_only_approver_processed_it_so_the_province_approves_and_s
 
     with acting_as(hanoi):
         processing.advance(hanoi, dossier, "approve")
-    # the signature is separated from the processing too: still the province's
-    assert waiting(demo, "portal.dossier", dossier.pk) == {"hanoi": {"sign"}}
-    assert "(BHXH thành phố Hà Nội): Ký" in where(DOSSIER, Dossier.objects.get(pk=dossier.pk))
+    # the result is signed by a leader (Decision 508, Art. 8.2): none at Ba Đình or Hà Nội here, so the agency's
+    assert waiting(demo, "portal.dossier", dossier.pk) == {"lanhdao": {"sign"}}
 
 
 def test_up_again_while_everyone_at_the_province_is_kept_off_too(demo, pki):
@@ -155,7 +154,30 @@ def test_an_it_center_exception_keeps_it_with_the_one_officer_it_lets(demo, pki)
     badinh = demo.user("badinh")
     with acting_as(badinh):
         processing.advance(badinh, dossier, "approve")
-    assert waiting(demo, "portal.dossier", dossier.pk) == {"hanoi": {"sign"}}
+    assert waiting(demo, "portal.dossier", dossier.pk) == {"lanhdao": {"sign"}}
+
+
+def test_the_districts_only_leader_processed_it_so_the_provinces_leader_signs(demo, pki):
+    """The result's signature is the leaders' (portal.sign) and separated from the processing: when Ba Đình's only
+    leader processed the dossier himself, it waits for Hà Nội's leader — in his queue and open to him — not in
+    nobody's queue."""
+    bd_leader = officer(demo, "giamdoc.bd2", Role.LEADER, "HN.BD", "(không có trong danh bạ)")
+    with acting_as(label="test", channel="cli"), transaction.atomic(), audit.action("test.prepare"):
+        RoleAssignment.objects.create(user=bd_leader, role=Role.UNIT_OFFICER, unit=demo.unit("HN.BD"))
+    hn_leader = officer(demo, "giamdoc.hn2", Role.LEADER, "HN", "(không có trong danh bạ)")
+    dossier = h.make_dossier(demo.unit("HN.BD"))
+    desk = demo.user("motcua.bd")
+    with acting_as(desk):
+        processing.advance(desk, dossier, "assign", assignee="giamdoc.bd2")
+    with acting_as(bd_leader):
+        processing.advance(bd_leader, Dossier.objects.get(pk=dossier.pk), "process")
+    with acting_as(demo.user("badinh")):
+        processing.advance(demo.user("badinh"), Dossier.objects.get(pk=dossier.pk), "approve")
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    users = [*OFFICERS, "giamdoc.bd2", "giamdoc.hn2"]
+    assert waiting(demo, "portal.dossier", dossier.pk, users) == {"giamdoc.hn2": {"sign"}}
+    assert "sign" in {t.name for t in DOSSIER.allowed(dossier, hn_leader)}
+    assert "sign" not in {t.name for t in DOSSIER.allowed(dossier, bd_leader)}
 
 
 # ---------------------------------------------------------------- the same rule in the other domains
