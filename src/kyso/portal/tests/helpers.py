@@ -77,6 +77,18 @@ def b64file(name: str, data: bytes) -> dict:
     return {"name": name, "content": base64.b64encode(data).decode()}
 
 
+def submit(employer_api, files, procedure: str = "600") -> str:
+    """The employer files a signed dossier through the API; its code."""
+    r = employer_api.post("/api/v1/portal/dossiers/", {"procedure": procedure, "files": files}, format="json")
+    assert r.status_code == 201, r.json()
+    return r.json()["code"]
+
+
+def act(client, code: str, what: str, body: dict):
+    """`POST /api/v1/portal/dossiers/<code>/<what>/` (steps, supplement-request, apology, …) as `client`."""
+    return client.post(f"/api/v1/portal/dossiers/{code}/{what}/", body, format="json")
+
+
 def client_for(user):
     from rest_framework.test import APIClient
 

@@ -16,13 +16,9 @@ from kyso.portal import processing
 from kyso.portal.models import Dossier, DocKind, Status
 from kyso.workdays.calendar import add_working_days
 
+from . import helpers as h
+
 pytestmark = pytest.mark.django_db
-
-
-def _submit(employer_api, signed_600):
-    r = employer_api.post("/api/v1/portal/dossiers/", {"procedure": "600", "files": signed_600}, format="json")
-    assert r.status_code == 201, r.json()
-    return r.json()["code"]
 
 
 def _apology(client, code, new_date, reason="Chờ xác minh quá trình đóng"):
@@ -31,7 +27,7 @@ def _apology(client, code, new_date, reason="Chờ xác minh quá trình đóng"
 
 
 def test_a_far_date_is_refused_and_a_second_apology_is_its_own_letter(api, employer, employer_api, signed_600):
-    code = _submit(employer_api, signed_600)
+    code = h.submit(employer_api, signed_600)
     officer = api("badinh")
     due = Dossier.objects.get(code=code).due_date
     r = _apology(officer, code, dt.date(9999, 12, 31))
@@ -47,7 +43,7 @@ def test_a_far_date_is_refused_and_a_second_apology_is_its_own_letter(api, emplo
 
 
 def test_late_after_an_apology_is_still_late(api, employer, employer_api, signed_600):
-    code = _submit(employer_api, signed_600)
+    code = h.submit(employer_api, signed_600)
     officer = api("badinh")
     today = timezone.localdate()
     # received long ago: its lawful due date has passed
@@ -63,7 +59,7 @@ def test_late_after_an_apology_is_still_late(api, employer, employer_api, signed
 
 
 def test_the_days_paused_for_a_supplement_count_for_the_submitter(api, employer, employer_api, signed_600):
-    code = _submit(employer_api, signed_600)
+    code = h.submit(employer_api, signed_600)
     today = timezone.localdate()
     Dossier.objects.filter(code=code).update(original_due_date=today - dt.timedelta(days=1), paused_days=5,
                                              due_date=add_working_days(today - dt.timedelta(days=1), 5),

@@ -17,19 +17,13 @@ from kyso.portal.models import Dossier
 from . import helpers as h
 
 
-def _submit(employer_api, signed_600):
-    r = employer_api.post("/api/v1/portal/dossiers/", {"procedure": "600", "files": signed_600}, format="json")
-    assert r.status_code == 201, r.json()
-    return r.json()["code"]
-
-
 def _step(client, code, step, **extra):
     return client.post(f"/api/v1/portal/dossiers/{code}/steps/", {"step": step, **extra}, format="json")
 
 
 def test_the_assigner_does_not_process_and_the_processor_neither_approves_nor_signs(api, demo, employer_api,
                                                                                    signed_600):
-    code = _submit(employer_api, signed_600)
+    code = h.submit(employer_api, signed_600)
     badinh, desk, leader = api("badinh"), api("motcua.bd"), api("lanhdao")
     assert _step(badinh, code, "assign").status_code == 200
     r = _step(badinh, code, "process")
@@ -46,7 +40,7 @@ def test_the_assigner_does_not_process_and_the_processor_neither_approves_nor_si
 
 
 def test_a_processor_with_the_approvers_role_cannot_approve_his_own_work(api, demo, employer_api, signed_600):
-    code = _submit(employer_api, signed_600)
+    code = h.submit(employer_api, signed_600)
     assert _step(api("motcua.bd"), code, "assign").status_code == 200
     assert _step(api("badinh"), code, "process").status_code == 200
     for step in ("approve", "sign"):
@@ -68,7 +62,7 @@ def test_a_processor_with_the_approvers_role_cannot_approve_his_own_work(api, de
 
 
 def test_an_assignee_named_at_assignment_processes_it(api, employer_api, signed_600):
-    code = _submit(employer_api, signed_600)
+    code = h.submit(employer_api, signed_600)
     r = _step(api("badinh"), code, "assign", assignee="badinh")
     assert r.status_code == 400 and r.json()["error"]["code"] == "portal.assign.self"
     r = _step(api("badinh"), code, "assign", assignee="hcm")
@@ -81,7 +75,7 @@ def test_an_assignee_named_at_assignment_processes_it(api, employer_api, signed_
 
 
 def test_an_it_center_exception_lets_a_one_officer_unit_assign_and_process(api, demo, employer_api, signed_600):
-    code = _submit(employer_api, signed_600)
+    code = h.submit(employer_api, signed_600)
     badinh = demo.user("badinh")
     assert _step(api("badinh"), code, "assign").status_code == 200
     assert _step(api("badinh"), code, "process").status_code == 403

@@ -10,27 +10,19 @@ import pytest
 
 from kyso.portal.models import Dossier, DossierEvent
 
+from . import helpers as h
+
 pytestmark = pytest.mark.django_db
 
 
-def _submit(employer_api, signed_600):
-    r = employer_api.post("/api/v1/portal/dossiers/", {"procedure": "600", "files": signed_600}, format="json")
-    assert r.status_code == 201, r.json()
-    return r.json()["code"]
-
-
-def _post(client, code, what, body):
-    return client.post(f"/api/v1/portal/dossiers/{code}/{what}/", body, format="json")
-
-
 def test_the_control_slip_draws_the_longest_texts_allowed(api, client, employer, employer_api, signed_600):
-    code = _submit(employer_api, signed_600)
+    code = h.submit(employer_api, signed_600)
     officer = api("badinh")
     long_word = "x" * 2000                          # no space to break at
-    assert _post(officer, code, "steps", {"step": "assign", "note": long_word}).status_code == 200
+    assert h.act(officer, code, "steps", {"step": "assign", "note": long_word}).status_code == 200
     missing = [("Thiếu tờ khai của lao động số %02d " % i) + "chi tiết " * 60 for i in range(50)]
     missing = [m[:500] for m in missing]
-    r = _post(officer, code, "supplement-request", {"missing": missing, "note": "Ghi chú " * 250})
+    r = h.act(officer, code, "supplement-request", {"missing": missing, "note": "Ghi chú " * 250})
     assert r.status_code == 200, r.json()
     for who in (officer, employer_api):
         slip = who.get(f"/api/v1/portal/dossiers/{code}/control-slip/")
@@ -43,7 +35,7 @@ def test_the_control_slip_draws_the_longest_texts_allowed(api, client, employer,
 
 
 def test_the_page_holds_the_same_limits_and_writes_nothing(client, employer, employer_api, signed_600, demo):
-    code = _submit(employer_api, signed_600)
+    code = h.submit(employer_api, signed_600)
     client.force_login(_user("badinh"))
     events = DossierEvent.objects.filter(dossier__code=code).count()
     r = client.post(f"/portal/d/{code}/", {"op": "step", "step": "assign", "note": "a" * 100_000})
@@ -57,7 +49,7 @@ def test_the_page_holds_the_same_limits_and_writes_nothing(client, employer, emp
 
 
 def test_a_step_is_named_in_words_not_by_its_code(client, employer, employer_api, signed_600):
-    code = _submit(employer_api, signed_600)
+    code = h.submit(employer_api, signed_600)
     client.force_login(_user("badinh"))
     for step in ("receive", "nonsense"):
         r = client.post(f"/portal/d/{code}/", {"op": "step", "step": step})

@@ -15,28 +15,18 @@ from kyso.workdays.calendar import add_working_days, working_days_between
 from . import helpers as h
 
 
-def _submit(employer_api, signed_600):
-    r = employer_api.post("/api/v1/portal/dossiers/", {"procedure": "600", "files": signed_600}, format="json")
-    assert r.status_code == 201, r.json()
-    return r.json()["code"]
-
-
-def _post(client, code, what, body):
-    return client.post(f"/api/v1/portal/dossiers/{code}/{what}/", body, format="json")
-
-
 def test_supplement_apology_and_signed_result(api, employer, employer_api, signed_600):
     sub, issued, key = employer
-    code = _submit(employer_api, signed_600)
+    code = h.submit(employer_api, signed_600)
     officer, leader, desk = api("badinh"), api("lanhdao"), api("motcua.bd")
-    assert _post(officer, code, "steps", {"step": "process"}).json()["error"]["code"] == "portal.step.out_of_order"
-    assert _post(officer, code, "steps", {"step": "assign"}).status_code == 200
+    assert h.act(officer, code, "steps", {"step": "process"}).json()["error"]["code"] == "portal.step.out_of_order"
+    assert h.act(officer, code, "steps", {"step": "assign"}).status_code == 200
 
     # one written supplement request listing what is missing; the clock stops
-    r = _post(officer, code, "supplement-request", {"missing": ["Tờ khai TK1-TS của lao động Nguyễn Văn B"]})
+    r = h.act(officer, code, "supplement-request", {"missing": ["Tờ khai TK1-TS của lao động Nguyễn Văn B"]})
     assert r.status_code == 200 and r.json()["status"] == "supplement"
-    assert _post(officer, code, "supplement-request", {"missing": ["x"]}).json()["error"]["code"] == "portal.supplement.once"
-    assert _post(officer, code, "steps", {"step": "process"}).json()["error"]["code"] == "portal.dossier.paused"
+    assert h.act(officer, code, "supplement-request", {"missing": ["x"]}).json()["error"]["code"] == "portal.supplement.once"
+    assert h.act(officer, code, "steps", {"step": "process"}).json()["error"]["code"] == "portal.dossier.paused"
 
     # the paused working days move the due date (simulate a request made 3 working days ago)
     d = Dossier.objects.get(code=code)
@@ -46,7 +36,7 @@ def test_supplement_apology_and_signed_result(api, employer, employer_api, signe
         paused_on -= dt.timedelta(days=1)
     Dossier.objects.filter(pk=d.pk).update(paused_on=paused_on)
     due_before = d.due_date
-    r = _post(employer_api, code, "supplement", {"files": [h.b64file("TK1-TS-b.xml", h.signed(h.tk1("Nguyễn Văn B"), issued, key))]})
+    r = h.act(employer_api, code, "supplement", {"files": [h.b64file("TK1-TS-b.xml", h.signed(h.tk1("Nguyễn Văn B"), issued, key))]})
     assert r.status_code == 200, r.json()
     assert r.json()["status"] == "in_progress" and r.json()["paused_days"] == 3
     assert dt.date.fromisoformat(r.json()["due_date"]) == add_working_days(due_before, 3)
@@ -55,14 +45,14 @@ def test_supplement_apology_and_signed_result(api, employer, employer_api, signe
     # late: apology with a new date
     due = dt.date.fromisoformat(r.json()["due_date"])
     new_date = add_working_days(due, 2)
-    assert _post(officer, code, "apology", {"reason": "x", "new_date": due.isoformat()}).json()["error"]["code"] == "portal.apology.date"
-    r = _post(officer, code, "apology", {"reason": "Chờ xác minh thời gian đóng tại đơn vị cũ", "new_date": new_date.isoformat()})
+    assert h.act(officer, code, "apology", {"reason": "x", "new_date": due.isoformat()}).json()["error"]["code"] == "portal.apology.date"
+    r = h.act(officer, code, "apology", {"reason": "Chờ xác minh thời gian đóng tại đơn vị cũ", "new_date": new_date.isoformat()})
     assert r.status_code == 200 and r.json()["due_date"] == new_date.isoformat() and r.json()["apologised"]
 
-    assert _post(desk, code, "steps", {"step": "process", "note": "Đủ điều kiện"}).status_code == 200
-    assert _post(leader, code, "steps", {"step": "approve", "note": "Đồng ý"}).status_code == 200
-    assert _post(h.leader_api(), code, "steps", {"step": "sign", "note": "Đồng ý", **h.sign_fields()}).status_code == 200
-    r = _post(desk, code, "steps", {"step": "return"})
+    assert h.act(desk, code, "steps", {"step": "process", "note": "Đủ điều kiện"}).status_code == 200
+    assert h.act(leader, code, "steps", {"step": "approve", "note": "Đồng ý"}).status_code == 200
+    assert h.act(h.leader_api(), code, "steps", {"step": "sign", "note": "Đồng ý", **h.sign_fields()}).status_code == 200
+    r = h.act(desk, code, "steps", {"step": "return"})
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "returned" and body["on_time"] is True
@@ -83,25 +73,25 @@ def test_supplement_apology_and_signed_result(api, employer, employer_api, signe
 
 
 def test_refusal_with_reasons_is_final(api, employer_api, signed_600):
-    code = _submit(employer_api, signed_600)
-    r = _post(api("motcua.bd"), code, "refusal", {"reasons": ["Người lao động đã có quá trình đóng tại đơn vị khác"]})
+    code = h.submit(employer_api, signed_600)
+    r = h.act(api("motcua.bd"), code, "refusal", {"reasons": ["Người lao động đã có quá trình đóng tại đơn vị khác"]})
     assert r.status_code == 200 and r.json()["status"] == "refused"
     assert r.json()["documents"][-1]["kind"] == "refusal"
-    assert _post(api("badinh"), code, "steps", {"step": "assign"}).json()["error"]["code"] == "portal.step.out_of_order"
-    assert _post(api("badinh"), code, "refusal", {"reasons": ["x"]}).json()["error"]["code"] == "portal.refusal.state"
+    assert h.act(api("badinh"), code, "steps", {"step": "assign"}).json()["error"]["code"] == "portal.step.out_of_order"
+    assert h.act(api("badinh"), code, "refusal", {"reasons": ["x"]}).json()["error"]["code"] == "portal.refusal.state"
 
 
 def test_steps_need_the_right_role(api, employer_api, signed_600):
-    code = _submit(employer_api, signed_600)
-    assert _post(api("badinh"), code, "steps", {"step": "assign"}).status_code == 200
-    assert _post(api("motcua.bd"), code, "steps", {"step": "process"}).status_code == 200
-    r = _post(api("motcua.bd"), code, "steps", {"step": "approve"})  # approving is a leader's act
+    code = h.submit(employer_api, signed_600)
+    assert h.act(api("badinh"), code, "steps", {"step": "assign"}).status_code == 200
+    assert h.act(api("motcua.bd"), code, "steps", {"step": "process"}).status_code == 200
+    r = h.act(api("motcua.bd"), code, "steps", {"step": "approve"})  # approving is a leader's act
     assert r.status_code == 403
-    assert _post(api("lanhdao"), code, "steps", {"step": "approve"}).status_code == 200
+    assert h.act(api("lanhdao"), code, "steps", {"step": "approve"}).status_code == 200
 
 
 def test_submitter_sees_only_own_dossiers_and_status_is_public(api, employer_api, signed_600, ivan_api):
-    code = _submit(employer_api, signed_600)
+    code = h.submit(employer_api, signed_600)
     assert [d["code"] for d in employer_api.get("/api/v1/portal/dossiers/").json()["results"]] == [code]
     assert ivan_api.get("/api/v1/portal/dossiers/").json()["results"] == []
     assert ivan_api.get(f"/api/v1/portal/dossiers/{code}/").status_code == 404
