@@ -10,12 +10,19 @@ from kyso.core.context import acting_as
 from kyso.core.scope_table import Endpoint
 from kyso.portal import processing, receipt_stamps
 from kyso.portal.models import Dossier, DossierDocument, IntakeRule, SignerAuthorisation
+from kyso.workdays.calendar import add_working_days
 
 
 def _dossier(t):
     from .helpers import make_dossier
 
     t.extra["code"] = make_dossier(t.unit).code
+
+
+def _a_later_working_day(t) -> str:
+    """A working day after the dossier's due date and within a year of it: an apology's new date."""
+    due = Dossier.objects.get(code=t.extra["code"]).due_date
+    return add_working_days(due, 10).isoformat()
 
 
 def _listed(t, data):
@@ -176,8 +183,9 @@ ENDPOINTS += [
     # after the scope and the step were let through
     Endpoint("portal.supplement", "POST", lambda t: f"{D}{t.extra['code']}/supplement/",
              prepare=_waiting_for_supplement, body={"files": [_FILE]}),
+    # a new date within a year of the due date (processing.APOLOGY_MAX_DAYS)
     Endpoint("portal.apology", "POST", lambda t: f"{D}{t.extra['code']}/apology/", prepare=_dossier,
-             body={"reason": "Chờ xác minh", "new_date": "2099-12-31"}),
+             body=lambda t: {"reason": "Chờ xác minh", "new_date": _a_later_working_day(t)}),
     Endpoint("portal.refusal", "POST", lambda t: f"{D}{t.extra['code']}/refusal/", prepare=_dossier,
              body={"reasons": ["Không thuộc thẩm quyền"]}),
     Endpoint("portal.ivan_registration", "GET",
